@@ -1,0 +1,90 @@
+import type { AppUsage, ScreenshotMode } from '../../shared/protocol/index.js';
+
+/**
+ * What the tracker needs from the outside world, as narrow ports. The store implements TrackingSink,
+ * the capture pipeline implements ScreenshotTaker, the policy cache implements PolicySource.
+ */
+
+/** A segment as the tracker opens it. Times are epoch seconds (UTC). */
+export interface SegmentHeader {
+  readonly id: string;
+  readonly contractId: string;
+  readonly startedAt: number;
+  readonly lengthSeconds: number;
+  readonly memo: string | null;
+  readonly policyVersion: number | null;
+}
+
+/** One minute bucket with absolute values (writes are idempotent upserts). */
+export interface MinuteBucket {
+  /** Epoch seconds, a multiple of 60. */
+  readonly startedAt: number;
+  /** Tracked milliseconds inside this minute, 0..60000. */
+  readonly trackedMs: number;
+  readonly keyboard: number;
+  readonly mouse: number;
+  readonly idle: boolean;
+}
+
+/** What is already recorded for a segment, so a restarted agent continues instead of overwriting. */
+export interface StoredSegment {
+  readonly header: SegmentHeader;
+  readonly minutes: readonly MinuteBucket[];
+  /** Milliseconds per (app, title). */
+  readonly apps: readonly { app: string; title: string; ms: number }[];
+  readonly hasScreenshot: boolean;
+}
+
+export interface TrackingSink {
+  /** The segment of this contract starting at `startedAt`, if one was recorded before. */
+  findSegment(contractId: string, startedAt: number): StoredSegment | null;
+  /** Creates the segment (idempotent by id). */
+  openSegment(header: SegmentHeader): void;
+  /**
+   * Writes a minute and the segment's app totals in one transaction: this is the flush that bounds
+   * what a crash can lose to the current minute.
+   */
+  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]): void;
+  /** Flags (keep) or removes (discard) the minutes of this contract starting in [fromSec, toSec). */
+  markIdle(contractId: string, fromSec: number, toSec: number): void;
+  discardMinutes(contractId: string, fromSec: number, toSec: number): void;
+}
+
+export interface ScreenshotRequest {
+  readonly segmentId: string;
+  readonly contractId: string;
+  /** Epoch ms of the capture moment. */
+  readonly takenAt: number;
+  readonly mode: Exclude<ScreenshotMode, 'off'>;
+  readonly policyVersion: number | null;
+}
+
+export interface ScreenshotTaker {
+  /** Captures, encodes, encrypts and stores. Resolves to the stored id, or null when nothing was kept. */
+  take(request: ScreenshotRequest): Promise<string | null>;
+}
+
+/** The effective policy for tracking: null means unknown, and unknown means time only (fail closed). */
+export interface TrackingPolicy {
+  readonly screenshots: ScreenshotMode;
+  readonly segmentSeconds: number;
+  readonly version: number | null;
+}
+
+export interface PolicySource {
+  current(): TrackingPolicy | null;
+  /** Called on every change; returns an unsubscribe. */
+  onChange(listener: (policy: TrackingPolicy | null) => void): () => void;
+}
+
+/** Decides what happens to an idle stretch when it ends (input again, or stop). */
+export type IdleDecision = 'keep' | 'discard';
+export interface IdleStretch {
+  readonly contractId: string;
+  /** Epoch seconds of the first idle minute and the end of the stretch. */
+  readonly fromSec: number;
+  readonly toSec: number;
+}
+export type IdleDecider = (stretch: IdleStretch) => IdleDecision | Promise<IdleDecision>;
+
+export type { AppUsage };

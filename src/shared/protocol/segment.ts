@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Client-generated ids (ULIDs) make every upload idempotent: the same id twice is the same record. */
+export const recordIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
+
+const isoUtc = z.iso.datetime(); // ISO 8601, UTC ("Z")
+const count = z.number().int().min(0).max(1_000_000);
+
+export const minuteSchema = z
+  .object({
+    startedAt: isoUtc,
+    /** Seconds of this minute that were tracked (0..60). */
+    trackedSeconds: z.number().int().min(0).max(60),
+    keyboard: count,
+    /** Clicks + wheel notches + seconds in which the pointer moved (movement is coalesced). */
+    mouse: count,
+    /** Any input in this minute. */
+    active: z.boolean(),
+    /** Part of an idle stretch (no input for the idle threshold) that the freelancer kept. */
+    idle: z.boolean(),
+  })
+  .strict();
+export type MinuteRecord = z.infer<typeof minuteSchema>;
+
+export const appUsageSchema = z
+  .object({
+    app: z.string().max(256),
+    title: z.string().max(1024),
+    seconds: z.number().int().min(0).max(86_400),
+  })
+  .strict();
+export type AppUsage = z.infer<typeof appUsageSchema>;
+
+export const screenshotRefSchema = z
+  .object({
+    id: recordIdSchema,
+    takenAt: isoUtc,
+    width: z.number().int().min(1).max(65_535),
+    height: z.number().int().min(1).max(65_535),
+    /** Size of the encoded image (before encryption on the agent). */
+    bytes: z.number().int().min(1),
+  })
+  .strict();
+export type ScreenshotRef = z.infer<typeof screenshotRefSchema>;
+
+/** One work segment as the agent records it (`worktrace segments --json` items). */
+export const segmentRecordSchema = z
+  .object({
+    id: recordIdSchema,
+    contractId: z.string().min(1).max(128),
+    startedAt: isoUtc,
+    lengthSeconds: z.number().int().min(60).max(3600),
+    trackedSeconds: z.number().int().min(0).max(3600),
+    idleSeconds: z.number().int().min(0).max(3600),
+    memo: z.string().max(2000).nullable(),
+    minutes: z.array(minuteSchema).max(60),
+    apps: z.array(appUsageSchema).max(500),
+    screenshot: screenshotRefSchema.nullable(),
+  })
+  .strict();
+export type SegmentRecord = z.infer<typeof segmentRecordSchema>;
+
+/** What the agent uploads: the record plus the policy version in force when it was recorded. */
+export const segmentUploadSchema = segmentRecordSchema.extend({
+  policyVersion: z.number().int().min(1).nullable(),
+});
+export type SegmentUpload = z.infer<typeof segmentUploadSchema>;

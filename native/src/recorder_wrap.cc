@@ -1,0 +1,58 @@
+#include "recorder_wrap.h"
+
+#include "napi_util.h"
+
+namespace worktrace {
+
+Napi::Function RecorderWrap::Define(Napi::Env env) {
+  return DefineClass(env, "InputRecorder",
+                     {
+                         InstanceMethod("start", &RecorderWrap::Start),
+                         InstanceMethod("drain", &RecorderWrap::Drain),
+                         InstanceMethod("stop", &RecorderWrap::Stop),
+                         InstanceMethod("running", &RecorderWrap::Running),
+                         InstanceMethod("failure", &RecorderWrap::Failure),
+                     });
+}
+
+RecorderWrap::RecorderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RecorderWrap>(info) {
+  std::string name;
+  if (info.Length() > 0 && info[0].IsString()) name = info[0].As<Napi::String>().Utf8Value();
+  recorder_ = std::make_unique<InputRecorder>(name);
+}
+
+Napi::Value RecorderWrap::Start(const Napi::CallbackInfo& info) {
+  Guard(info.Env(), [&] {
+    recorder_->Start();
+    return 0;
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value RecorderWrap::Drain(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const InputCounts counts = recorder_->Drain();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("keys", static_cast<double>(counts.keys));
+  o.Set("clicks", static_cast<double>(counts.clicks));
+  o.Set("wheel", static_cast<double>(counts.wheel));
+  o.Set("moves", static_cast<double>(counts.moves));
+  return o;
+}
+
+Napi::Value RecorderWrap::Stop(const Napi::CallbackInfo& info) {
+  recorder_->Stop();
+  return info.Env().Undefined();
+}
+
+Napi::Value RecorderWrap::Running(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), recorder_->running());
+}
+
+Napi::Value RecorderWrap::Failure(const Napi::CallbackInfo& info) {
+  const std::string why = recorder_->failure();
+  if (why.empty()) return info.Env().Null();
+  return Napi::String::New(info.Env(), why);
+}
+
+}  // namespace worktrace

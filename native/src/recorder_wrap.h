@@ -1,0 +1,28 @@
+// JS class InputRecorder: start(), drain(), stop(), running(), failure().
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "input_recorder.h"
+
+namespace worktrace {
+
+class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit RecorderWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Start(const Napi::CallbackInfo& info);
+  Napi::Value Drain(const Napi::CallbackInfo& info);
+  Napi::Value Stop(const Napi::CallbackInfo& info);
+  Napi::Value Running(const Napi::CallbackInfo& info);
+  Napi::Value Failure(const Napi::CallbackInfo& info);
+
+  // Destroyed with the wrapper: its destructor stops and joins the thread, so none outlives JS.
+  std::unique_ptr<InputRecorder> recorder_;
+};
+
+}  // namespace worktrace

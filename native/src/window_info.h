@@ -1,0 +1,29 @@
+// Reads the focused top-level window's title, class and owner pid straight from X properties
+// (what active-win does with three child processes: xprop twice and xwininfo).
+#pragma once
+
+#include <X11/Xlib.h>
+
+#include <optional>
+#include <string>
+
+namespace worktrace {
+
+struct WindowAtoms {
+  Atom netActiveWindow, netWmName, utf8String, netWmPid, compoundText;
+  explicit WindowAtoms(Display* display);
+};
+
+struct WindowInfo {
+  unsigned long id = 0;
+  std::string title;        // UTF-8
+  std::string titleSource;  // "_NET_WM_NAME", "WM_NAME" or "none"
+  std::string instanceName;  // WM_CLASS res_name
+  std::string className;     // WM_CLASS res_class
+  long pid = -1;             // -1: the window does not say (_NET_WM_PID absent)
+};
+
+// nullopt: no focused window, or it vanished while being read. Never throws for a vanished window.
+std::optional<WindowInfo> ReadActiveWindow(Display* display, const WindowAtoms& atoms);
+
+}  // namespace worktrace

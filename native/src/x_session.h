@@ -1,0 +1,45 @@
+// One X connection for the sampling work done on the JS thread: monitors, capture, active window, idle.
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "shm_grabber.h"
+#include "window_info.h"
+
+namespace worktrace {
+
+class X11Session : public Napi::ObjectWrap<X11Session> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit X11Session(const Napi::CallbackInfo& info);
+  ~X11Session() override;
+
+ private:
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  Napi::Value Monitors(const Napi::CallbackInfo& info);
+  Napi::Value CaptureMonitors(const Napi::CallbackInfo& info);
+  Napi::Value CaptureComposite(const Napi::CallbackInfo& info);
+  Napi::Value ActiveWindow(const Napi::CallbackInfo& info);
+  Napi::Value IdleMs(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  Display* Live(Napi::Env env);  // throws when closed or the server went away
+  Napi::Object Frame(Napi::Env env, const MonitorInfo& where, int channels);
+  void Release();
+
+  std::string name_;
+  Display* display_ = nullptr;
+  std::atomic<bool> dead_{false};
+  int screen_ = 0;
+  bool randr15_ = false;
+  bool screenSaver_ = false;
+  std::unique_ptr<WindowAtoms> atoms_;
+  std::unique_ptr<ShmGrabber> grabber_;
+  void* idleInfo_ = nullptr;  // XScreenSaverInfo*, allocated once
+};
+
+}  // namespace worktrace

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, link, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CryptoError } from './errors.js';
+import { KEY_BYTES } from './screenshot-cipher.js';
+import type { KeyStore } from './key-store.js';
+
+export const KEY_FILE_NAME = 'screenshot.key';
+
+/**
+ * The screenshot key as 32 raw bytes in `<dataDir>/screenshot.key`, mode 0600.
+ *
+ * Creation is atomic and never clobbers: the key is written and fsynced under a temporary name created
+ * with O_EXCL and mode 0600, then hard-linked to its final name. link() fails if the name exists, so
+ * two agents starting at once agree on one key, and a crash never leaves a half-written key file under
+ * the real name (losing the key would make every stored screenshot unreadable).
+ */
+export class FileKeyStore implements KeyStore {
+  readonly path: string;
+
+  constructor(private readonly dataDir: string) {
+    this.path = join(dataDir, KEY_FILE_NAME);
+  }
+
+  async loadOrCreate(): Promise<Buffer> {
+    const existing = await this.load();
+    if (existing) return existing;
+    if (await this.create()) return (await this.load()) ?? this.missingAfterCreate();
+    // Another process created it between our load and create: use theirs.
+    return (await this.load()) ?? this.missingAfterCreate();
+  }
+
+  private async load(): Promise<Buffer | null> {
+    let stats;
+    try {
+      stats = await lstat(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.unavailable(error);
+    }
+    if (!stats.isFile()) {
+      throw new CryptoError('KEY_FILE_INSECURE', `${this.path} is not a regular file: remove it so a new key can be made.`);
+    }
+    // POSIX modes and owners mean nothing on Windows, where the data directory's ACL protects the key.
+    if (process.platform !== 'win32') {
+      if ((stats.mode & 0o077) !== 0) {
+        throw new CryptoError(
+          'KEY_FILE_INSECURE',
+          `${this.path} is readable by other users (mode ${(stats.mode & 0o777).toString(8)}): run chmod 600 on it.`,
+        );
+      }
+      const uid = process.getuid?.();
+      if (uid !== undefined && stats.uid !== uid) {
+        throw new CryptoError('KEY_FILE_INSECURE', `${this.path} belongs to another user (uid ${stats.uid}): it must be yours.`);
+      }
+    }
+    if (stats.size !== KEY_BYTES) {
+      throw new CryptoError(
+        'KEY_FILE_INVALID',
+        `${this.path} holds ${stats.size} bytes, not a ${KEY_BYTES}-byte key: restore it from a backup (screenshots need it).`,
+      );
+    }
+    let key: Buffer;
+    try {
+      key = await readFile(this.path);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (key.length !== KEY_BYTES) {
+      throw new CryptoError('KEY_FILE_INVALID', `${this.path} changed while it was read: try again.`);
+    }
+    return key;
+  }
+
+  /** Returns false when another process won the race to create the key. */
+  private async create(): Promise<boolean> {
+    const temporary = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        await handle.writeFile(randomBytes(KEY_BYTES));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await link(temporary, this.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+      await this.syncDirectory();
+      return true;
+    } catch (error) {
+      throw this.unavailable(error);
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  }
+
+  /** Makes the new directory entry durable, so a power cut cannot lose a key already used to encrypt. */
+  private async syncDirectory(): Promise<void> {
+    if (process.platform === 'win32') return;
+    const dir = await open(this.dataDir, constants.O_RDONLY);
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  private unavailable(error: unknown): CryptoError {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    return new CryptoError('KEY_FILE_UNAVAILABLE', `Cannot read or create ${this.path} (${code}): check the data directory.`, {
+      cause: error,
+    });
+  }
+
+  private missingAfterCreate(): never {
+    throw new CryptoError('KEY_FILE_UNAVAILABLE', `${this.path} vanished right after it was created: check the data directory.`);
+  }
+}

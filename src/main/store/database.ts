@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { StoreError, sqliteCode } from './errors.js';
+import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
+import { checkDataDirectory, checkFileWritable, checkSqliteHeader, corruptMessage, existingFileSize } from './preflight.js';
+
+export type { SqliteDatabase };
+
+/** `PRAGMA application_id` of every Worktrace agent database: "WTRC". Lets us tell our file from anyone else's. */
+export const WORKTRACE_APPLICATION_ID = 0x57545243;
+
+export interface OpenDatabaseOptions {
+  /**
+   * Run `PRAGMA quick_check` on an existing file before using it (default true). It reads every page,
+   * which costs about a second per few hundred MB; turning it off is for benchmarks only.
+   */
+  readonly verify?: boolean;
+  /** How long a write waits for another connection's lock before failing (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) the agent database and brings its schema up to date.
+ *
+ * Order matters: everything that can refuse the file (missing or read-only directory, not a database,
+ * a foreign database, a newer schema, a failed check) runs first, through plain reads and a read-only
+ * SQLite connection, so a refused file is left byte-for-byte as it was. Only then is it opened for
+ * writing, switched to WAL and migrated.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  const inMemory = file === ':memory:';
+  if (!inMemory) {
+    checkDataDirectory(file);
+    const size = existingFileSize(file);
+    if (size !== null && size > 0) {
+      checkFileWritable(file);
+      checkSqliteHeader(file, size);
+      inspectExisting(file, options.verify ?? true);
+    }
+  }
+
+  let db: SqliteDatabase;
+  try {
+    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw openFailed(file, error);
+  }
+  try {
+    configure(db);
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw openFailed(file, error);
+  }
+  return db;
+}
+
+function configure(db: SqliteDatabase): void {
+  // WAL lets readers (status, the uploader) run beside the tracker's writes; synchronous=FULL makes each
+  // committed minute durable across power loss, which is the "a crash loses at most a minute" promise.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+}
+
+/** Reads identity, version and health of an existing file through a connection that cannot write. */
+function inspectExisting(file: string, verify: boolean): void {
+  let reader: SqliteDatabase;
+  try {
+    reader = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw classifyOpenError(file, error);
+  }
+  try {
+    const applicationId = reader.pragma('application_id', { simple: true }) as number;
+    const userVersion = reader.pragma('user_version', { simple: true }) as number;
+    const objects = (reader.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+
+    const blank = applicationId === 0 && userVersion === 0 && objects === 0;
+    if (applicationId !== WORKTRACE_APPLICATION_ID && !blank) {
+      throw new StoreError(
+        'DB_FOREIGN',
+        `${file} is another application's SQLite database: point --data-dir at a directory of its own.`,
+      );
+    }
+    if (userVersion > SCHEMA_VERSION) {
+      throw new StoreError(
+        'DB_TOO_NEW',
+        `Database ${file} has schema version ${userVersion}, newer than this agent knows (${SCHEMA_VERSION}): upgrade Worktrace.`,
+      );
+    }
+    if (verify) {
+      const problems = quickCheck(reader);
+      if (problems.length > 0) {
+        throw new StoreError('DB_CORRUPT', corruptMessage(file, `failed its integrity check (${problems[0]})`));
+      }
+    }
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw classifyOpenError(file, error);
+  } finally {
+    reader.close();
+  }
+}
+
+function quickCheck(db: SqliteDatabase): string[] {
+  const rows = db.pragma('quick_check') as { quick_check: string }[];
+  return rows.map((row) => row.quick_check).filter((line) => line !== 'ok');
+}
+
+function classifyOpenError(file: string, error: unknown): StoreError {
+  const code = sqliteCode(error) ?? '';
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError('DB_CORRUPT', corruptMessage(file, 'is damaged'), { cause: error });
+  }
+  return openFailed(file, error);
+}
+
+function openFailed(file: string, error: unknown): StoreError {
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreError('DB_OPEN_FAILED', `Database ${file} is locked by another process: stop the other Worktrace agent first.`, {
+      cause: error,
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError('DB_OPEN_FAILED', `Cannot open database ${file} (${reason}): check the disk and its permissions.`, {
+    cause: error,
+  });
+}
+
+/**
+ * Applies every migration newer than the database's `user_version`, each in its own transaction with
+ * its version bump. `upTo` stops early (tests apply one version at a time).
+ */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS, upTo?: number): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const target = upTo ?? migrations.length;
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(() => {
+      if (migration.version === 1) db.pragma(`application_id = ${WORKTRACE_APPLICATION_ID}`);
+      migration.up(db);
+      // Pragmas cannot take bound parameters; the version is an integer from our own table.
+      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export interface IntegrityReport {
+  readonly ok: boolean;
+  /** SQLite's own lines ("row 3 missing from index ..."); empty when ok. */
+  readonly problems: readonly string[];
+}
+
+/** Full `PRAGMA integrity_check` (reads every page and index): for `worktrace status --check` and tests. */
+export function checkIntegrity(db: SqliteDatabase): IntegrityReport {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
+  return { ok: problems.length === 0, problems };
+}

@@ -1,0 +1,23 @@
+export { DATABASE_FILE_NAME, databasePath, openStore, type Store, type StoreOptions } from './store.js';
+export {
+  WORKTRACE_APPLICATION_ID,
+  checkIntegrity,
+  migrate,
+  openDatabase,
+  type IntegrityReport,
+  type OpenDatabaseOptions,
+  type SqliteDatabase,
+} from './database.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
+export { OutboxRepository, type OutboxCounts, type OutboxItem, type OutboxKind, type ParkedItem } from './outbox-repository.js';
+export { PolicyCacheRepository, type CachedPolicy } from './policy-cache-repository.js';
+export {
+  ScreenshotsRepository,
+  type DroppedScreenshot,
+  type ScreenshotMeta,
+  type StoredScreenshot,
+} from './screenshots-repository.js';
+export { SegmentsRepository, type SegmentQuery } from './segments-repository.js';
+export { SettingsRepository } from './settings-repository.js';
+export { StatusQueries, type ContractQueue, type StoreCounts } from './status-queries.js';

@@ -1,0 +1,12 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * One schema version. Migrations are append-only: a released file is never edited, a change is a new
+ * file with the next number. Each runs inside a transaction together with its `user_version` bump, so a
+ * crash leaves the database at the previous version or the next one, never in between.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database): void;
+}

@@ -1,0 +1,54 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../../shared/clock.js';
+
+/**
+ * The last good policy of each contract, for offline starts. It stores the server's JSON as received
+ * after validation by the sync layer; readers validate again (policySchema) and treat anything they
+ * cannot parse as "no policy known", which means time only.
+ */
+export interface CachedPolicy {
+  readonly contractId: string;
+  readonly policyJson: string;
+  readonly etag: string | null;
+  /** Epoch ms. */
+  readonly fetchedAt: number;
+}
+
+interface PolicyRow {
+  contract_id: string;
+  policy: string;
+  etag: string | null;
+  fetched_at: number;
+}
+
+export class PolicyCacheRepository {
+  private readonly byContract: Statement<[string], PolicyRow>;
+  private readonly upsert: Statement<[string, string, string | null, number]>;
+  private readonly removeRow: Statement<[string]>;
+
+  constructor(
+    db: Database,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {
+    this.byContract = db.prepare('SELECT contract_id, policy, etag, fetched_at FROM policy_cache WHERE contract_id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO policy_cache (contract_id, policy, etag, fetched_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (contract_id) DO UPDATE SET policy = excluded.policy, etag = excluded.etag, fetched_at = excluded.fetched_at`,
+    );
+    this.removeRow = db.prepare('DELETE FROM policy_cache WHERE contract_id = ?');
+  }
+
+  get(contractId: string): CachedPolicy | null {
+    const row = this.byContract.get(contractId);
+    return row ? { contractId: row.contract_id, policyJson: row.policy, etag: row.etag, fetchedAt: row.fetched_at } : null;
+  }
+
+  /** Stores a policy (the table refuses text that is not JSON). */
+  put(contractId: string, policyJson: string, etag: string | null): void {
+    this.upsert.run(contractId, policyJson, etag, this.clock.now());
+  }
+
+  delete(contractId: string): void {
+    this.removeRow.run(contractId);
+  }
+}

@@ -1,0 +1,186 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { StoreError, sqliteCode } from './errors.js';
+import type { OutboxRepository } from './outbox-repository.js';
+
+/** What the store keeps about a screenshot. The store only ever sees encrypted bytes. */
+export interface ScreenshotMeta {
+  readonly id: string;
+  readonly segmentId: string;
+  /** Epoch ms of the capture. */
+  readonly takenAt: number;
+  readonly width: number;
+  readonly height: number;
+  /** Size of the plaintext JPEG (what the diary shows); the stored blob is slightly larger. */
+  readonly bytes: number;
+  readonly blurred: boolean;
+  readonly policyVersion: number | null;
+}
+
+export interface StoredScreenshot extends ScreenshotMeta {
+  /** The AES-256-GCM blob from encryptScreenshot(). */
+  readonly data: Buffer;
+}
+
+export interface DroppedScreenshot extends ScreenshotMeta {
+  /** Bytes of disk the blob took. */
+  readonly storedBytes: number;
+}
+
+export interface ScreenshotsRepositoryOptions {
+  /** Server mode: inserting queues the screenshot (and its segment's new reference) for upload. */
+  readonly uploads: OutboxRepository | null;
+}
+
+interface ScreenshotRow {
+  id: string;
+  segment_id: string;
+  taken_at: number;
+  width: number;
+  height: number;
+  bytes: number;
+  blurred: number;
+  policy_version: number | null;
+}
+
+const META_COLUMNS = 'id, segment_id, taken_at, width, height, bytes, blurred, policy_version';
+
+export class ScreenshotsRepository {
+  private readonly uploads: OutboxRepository | null;
+  private readonly insertRow: Statement<[Record<string, string | number | null | Buffer>]>;
+  private readonly metaById: Statement<[string], ScreenshotRow>;
+  private readonly dataById: Statement<[string], ScreenshotRow & { data: Buffer }>;
+  private readonly allMeta: Statement<[], ScreenshotRow>;
+  private readonly deleteRow: Statement<[string]>;
+  private readonly storedBytes: Statement<[], { total: number }>;
+  private readonly oldestFirst: Statement<[], ScreenshotRow & { stored: number }>;
+  private readonly segmentExists: Statement<[string], { one: number }>;
+  private readonly dequeue: Statement<[string]>;
+
+  constructor(
+    private readonly db: Database,
+    options: ScreenshotsRepositoryOptions,
+  ) {
+    this.uploads = options.uploads;
+    this.insertRow = db.prepare(
+      `INSERT INTO screenshots (id, segment_id, taken_at, width, height, bytes, blurred, policy_version, data)
+       VALUES (@id, @segmentId, @takenAt, @width, @height, @bytes, @blurred, @policyVersion, @data)`,
+    );
+    this.metaById = db.prepare(`SELECT ${META_COLUMNS} FROM screenshots WHERE id = ?`);
+    this.dataById = db.prepare(`SELECT ${META_COLUMNS}, data FROM screenshots WHERE id = ?`);
+    this.allMeta = db.prepare(`SELECT ${META_COLUMNS} FROM screenshots ORDER BY taken_at, id`);
+    this.deleteRow = db.prepare('DELETE FROM screenshots WHERE id = ?');
+    // length() of a blob is read from the record header; the blob itself is not loaded.
+    this.storedBytes = db.prepare('SELECT coalesce(sum(length(data)), 0) AS total FROM screenshots');
+    this.oldestFirst = db.prepare(`SELECT ${META_COLUMNS}, length(data) AS stored FROM screenshots ORDER BY taken_at, id`);
+    this.segmentExists = db.prepare('SELECT 1 AS one FROM segments WHERE id = ?');
+    // Direct, not through `uploads`: a queue entry left by an earlier server-mode run must go as well.
+    this.dequeue = db.prepare("DELETE FROM outbox WHERE kind = 'screenshot' AND item_id = ?");
+  }
+
+  insert(screenshot: StoredScreenshot): void {
+    this.db.transaction(() => {
+      if (!this.segmentExists.get(screenshot.segmentId)) {
+        throw new StoreError('SEGMENT_MISSING', `Segment ${screenshot.segmentId} was never opened: open it before its screenshot.`);
+      }
+      try {
+        this.insertRow.run({
+          id: screenshot.id,
+          segmentId: screenshot.segmentId,
+          takenAt: screenshot.takenAt,
+          width: screenshot.width,
+          height: screenshot.height,
+          bytes: screenshot.bytes,
+          blurred: screenshot.blurred ? 1 : 0,
+          policyVersion: screenshot.policyVersion,
+          data: screenshot.data,
+        });
+      } catch (error) {
+        const code = sqliteCode(error);
+        if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new StoreError('SCREENSHOT_CONFLICT', `Segment ${screenshot.segmentId} already has a screenshot (one per segment).`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      // The segment record now carries a screenshot reference: queue it too. An already queued segment
+      // keeps its earlier place, a fresh one lands before the screenshot, so the segment goes first.
+      this.uploads?.enqueue('segment', screenshot.segmentId);
+      this.uploads?.enqueue('screenshot', screenshot.id);
+    })();
+  }
+
+  meta(id: string): ScreenshotMeta | null {
+    const row = this.metaById.get(id);
+    return row ? toMeta(row) : null;
+  }
+
+  get(id: string): StoredScreenshot | null {
+    const row = this.dataById.get(id);
+    return row ? { ...toMeta(row), data: row.data } : null;
+  }
+
+  /** Every stored screenshot, oldest first, without the image data. */
+  list(): ScreenshotMeta[] {
+    return this.allMeta.all().map(toMeta);
+  }
+
+  /**
+   * Deletes a screenshot and its queue entry. The segment and its time stay (callers that must also
+   * remove time, as when the freelancer deletes evidence, do that through the segments). Returns false
+   * when there was no such screenshot.
+   */
+  delete(id: string): boolean {
+    return this.db.transaction(() => this.deleteOne(id))();
+  }
+
+  /** Disk taken by the encrypted blobs, in bytes. */
+  totalStoredBytes(): number {
+    return this.storedBytes.get()?.total ?? 0;
+  }
+
+  /**
+   * Enforces the screenshot quota: deletes the oldest screenshots until the stored blobs take at most
+   * `untilBytes`, and returns what it dropped (for the warning). Only screenshots are dropped; the
+   * segments and their time stay. A screenshot leaves the store once the server has it, so what is
+   * stored is what is unsent, and the oldest of it goes first.
+   */
+  deleteOldestUnsent(untilBytes: number): DroppedScreenshot[] {
+    return this.db.transaction(() => {
+      let total = this.totalStoredBytes();
+      const dropped: DroppedScreenshot[] = [];
+      if (total <= untilBytes) return dropped;
+      for (const row of this.oldestFirst.iterate()) {
+        dropped.push({ ...toMeta(row), storedBytes: row.stored });
+        total -= row.stored;
+        if (total <= untilBytes) break;
+      }
+      // Deleting while iterating the same table is not allowed; collect first, then delete.
+      for (const shot of dropped) this.deleteOne(shot.id);
+      return dropped;
+    })();
+  }
+
+  private deleteOne(id: string): boolean {
+    const row = this.metaById.get(id);
+    if (!row) return false;
+    this.deleteRow.run(id);
+    this.dequeue.run(id);
+    // The segment's screenshot reference is now null; a segment already on the server learns that too.
+    this.uploads?.enqueue('segment', row.segment_id);
+    return true;
+  }
+}
+
+function toMeta(row: ScreenshotRow): ScreenshotMeta {
+  return {
+    id: row.id,
+    segmentId: row.segment_id,
+    takenAt: row.taken_at,
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    blurred: row.blurred === 1,
+    policyVersion: row.policy_version,
+  };
+}

@@ -1,0 +1,229 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { SegmentRecord, SegmentUpload } from '../../shared/protocol/index.js';
+import type { MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../tracking/ports.js';
+import { StoreError, sqliteCode } from './errors.js';
+import type { OutboxRepository } from './outbox-repository.js';
+import {
+  MAX_APPS_PER_SEGMENT,
+  MAX_MEMO_CHARS,
+  clipText,
+  normaliseApps,
+  toSegmentRecord,
+  toStoredSegment,
+  type AppRow,
+  type MinuteRow,
+  type ScreenshotRefRow,
+  type SegmentRow,
+  type SegmentSummaryRow,
+} from './segment-record.js';
+
+export interface SegmentsRepositoryOptions {
+  /**
+   * Server mode: every change to a segment (open, flush, idle marking, memo) queues it for upload in the
+   * same transaction. Local mode passes null and nothing is queued.
+   */
+  readonly uploads: OutboxRepository | null;
+}
+
+export interface SegmentQuery {
+  /** Epoch seconds: segments that end after this moment (so the one containing it is included). */
+  readonly since?: number;
+  readonly contractId?: string;
+}
+
+const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version';
+// Totals derived from the minutes at read time; `(ms + 500) / 1000` rounds each minute like Math.round.
+const SUMMARY_COLUMNS = `${SEGMENT_COLUMNS},
+  (SELECT coalesce(sum((m.tracked_ms + 500) / 1000), 0) FROM minutes AS m WHERE m.segment_id = s.id) AS tracked_s,
+  (SELECT coalesce(sum((m.tracked_ms + 500) / 1000), 0) FROM minutes AS m WHERE m.segment_id = s.id AND m.idle = 1) AS idle_s`;
+// Minutes of one contract starting in [from, to): used by the idle decisions.
+const MINUTES_IN_RANGE = `started_at >= @from AND started_at < @to
+  AND segment_id IN (SELECT id FROM segments WHERE contract_id = @contractId
+                      AND started_at < @to AND started_at + length_s > @from)`;
+
+interface RangeParams {
+  contractId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Segments with their minutes and app totals. Implements the tracker's TrackingSink; every logical
+ * write is one transaction, so a crash leaves whole minutes or nothing.
+ */
+export class SegmentsRepository implements TrackingSink {
+  private readonly uploads: OutboxRepository | null;
+  private readonly insertSegment: Statement<[SegmentRow]>;
+  private readonly segmentById: Statement<[string], SegmentRow>;
+  private readonly segmentByStart: Statement<[string, number], SegmentRow>;
+  private readonly summaryById: Statement<[string], SegmentSummaryRow>;
+  private readonly summaries: Statement<[{ since: number | null; contractId: string | null }], SegmentSummaryRow>;
+  private readonly minutesOf: Statement<[string], MinuteRow>;
+  private readonly appsOf: Statement<[string, number], AppRow>;
+  private readonly screenshotOf: Statement<[string], ScreenshotRefRow>;
+  private readonly upsertMinute: Statement<[Record<string, string | number>]>;
+  private readonly upsertApp: Statement<[string, string, string, number]>;
+  private readonly updateMemo: Statement<[string | null, string]>;
+  private readonly segmentsInRange: Statement<[RangeParams], { segment_id: string }>;
+  private readonly flagIdle: Statement<[RangeParams]>;
+  private readonly deleteMinutes: Statement<[RangeParams]>;
+
+  readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
+
+  constructor(
+    private readonly db: Database,
+    options: SegmentsRepositoryOptions,
+  ) {
+    this.uploads = options.uploads;
+    this.insertSegment = db.prepare(
+      `INSERT INTO segments (id, contract_id, started_at, length_s, memo, policy_version)
+       VALUES (@id, @contract_id, @started_at, @length_s, @memo, @policy_version)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    this.segmentById = db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segments AS s WHERE s.id = ?`);
+    this.segmentByStart = db.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segments AS s WHERE s.contract_id = ? AND s.started_at = ?`);
+    this.summaryById = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM segments AS s WHERE s.id = ?`);
+    this.summaries = db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM segments AS s
+        WHERE (@since IS NULL OR s.started_at + s.length_s > @since)
+          AND (@contractId IS NULL OR s.contract_id = @contractId)
+        ORDER BY s.started_at, s.contract_id`,
+    );
+    this.minutesOf = db.prepare(
+      `SELECT started_at, tracked_ms, (tracked_ms + 500) / 1000 AS tracked_s, idle, keyboard, mouse
+         FROM minutes WHERE segment_id = ? ORDER BY started_at`,
+    );
+    this.appsOf = db.prepare('SELECT app, title, ms FROM app_usage WHERE segment_id = ? ORDER BY ms DESC, app, title LIMIT ?');
+    this.screenshotOf = db.prepare('SELECT id, taken_at, width, height, bytes FROM screenshots WHERE segment_id = ?');
+    this.upsertMinute = db.prepare(
+      `INSERT INTO minutes (segment_id, started_at, tracked_ms, idle, keyboard, mouse)
+       VALUES (@segmentId, @startedAt, @trackedMs, @idle, @keyboard, @mouse)
+       ON CONFLICT (segment_id, started_at) DO UPDATE SET
+         tracked_ms = excluded.tracked_ms, idle = excluded.idle, keyboard = excluded.keyboard, mouse = excluded.mouse`,
+    );
+    this.upsertApp = db.prepare(
+      `INSERT INTO app_usage (segment_id, app, title, ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (segment_id, app, title) DO UPDATE SET ms = excluded.ms`,
+    );
+    this.updateMemo = db.prepare('UPDATE segments SET memo = ? WHERE id = ?');
+    this.segmentsInRange = db.prepare(`SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE}`);
+    this.flagIdle = db.prepare(`UPDATE minutes SET idle = 1 WHERE ${MINUTES_IN_RANGE}`);
+    this.deleteMinutes = db.prepare(`DELETE FROM minutes WHERE ${MINUTES_IN_RANGE}`);
+
+    // A property rather than a method so the transaction wrapper is built once.
+    this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
+      const segment = this.requireSegment(segmentId);
+      if (minute.startedAt < segment.started_at || minute.startedAt >= segment.started_at + segment.length_s) {
+        throw new StoreError(
+          'MINUTE_OUTSIDE_SEGMENT',
+          `Minute ${minute.startedAt} is outside segment ${segmentId} (${segment.started_at}+${segment.length_s}s).`,
+        );
+      }
+      this.upsertMinute.run({
+        segmentId,
+        startedAt: minute.startedAt,
+        trackedMs: Math.round(minute.trackedMs),
+        idle: minute.idle ? 1 : 0,
+        keyboard: minute.keyboard,
+        mouse: minute.mouse,
+      });
+      for (const app of normaliseApps(apps)) this.upsertApp.run(segmentId, app.app, app.title, app.ms);
+      this.uploads?.enqueue('segment', segmentId);
+    });
+  }
+
+  findSegment(contractId: string, startedAt: number): StoredSegment | null {
+    const row = this.segmentByStart.get(contractId, startedAt);
+    if (!row) return null;
+    return toStoredSegment(row, this.minutesOf.all(row.id), this.appsOf.all(row.id, -1), this.screenshotOf.get(row.id) !== undefined);
+  }
+
+  /** Creates the segment; opening the same id again is a no-op. */
+  openSegment(header: SegmentHeader): void {
+    this.db.transaction(() => {
+      let inserted: number;
+      try {
+        inserted = this.insertSegment.run({
+          id: header.id,
+          contract_id: header.contractId,
+          started_at: header.startedAt,
+          length_s: header.lengthSeconds,
+          memo: header.memo === null ? null : clipText(header.memo, MAX_MEMO_CHARS),
+          policy_version: header.policyVersion,
+        }).changes;
+      } catch (error) {
+        if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new StoreError(
+            'SEGMENT_CONFLICT',
+            `Contract ${header.contractId} already has a segment starting at ${header.startedAt}: continue it (findSegment) instead.`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      // Queued at open, before any screenshot of it can be: the server needs the segment first.
+      if (inserted === 1) this.uploads?.enqueue('segment', header.id);
+    })();
+  }
+
+  setMemo(segmentId: string, memo: string | null): void {
+    this.db.transaction(() => {
+      this.requireSegment(segmentId);
+      this.updateMemo.run(memo === null ? null : clipText(memo, MAX_MEMO_CHARS), segmentId);
+      this.uploads?.enqueue('segment', segmentId);
+    })();
+  }
+
+  /** Flags the minutes of an idle stretch the freelancer kept. Returns how many minutes changed. */
+  markIdle(contractId: string, fromSec: number, toSec: number): number {
+    return this.changeRange({ contractId, from: fromSec, to: toSec }, this.flagIdle);
+  }
+
+  /** Removes the minutes of an idle stretch the freelancer discarded. Returns how many were removed. */
+  discardMinutes(contractId: string, fromSec: number, toSec: number): number {
+    return this.changeRange({ contractId, from: fromSec, to: toSec }, this.deleteMinutes);
+  }
+
+  /** Segments in start order, in the shared SegmentRecord shape (what `worktrace segments --json` prints). */
+  list(query: SegmentQuery = {}): SegmentRecord[] {
+    const rows = this.summaries.all({ since: query.since ?? null, contractId: query.contractId ?? null });
+    return rows.map((row) => this.record(row));
+  }
+
+  get(id: string): SegmentRecord | null {
+    const row = this.summaryById.get(id);
+    return row ? this.record(row) : null;
+  }
+
+  /** The record as the uploader sends it: with the policy version in force when it was recorded. */
+  getForUpload(id: string): SegmentUpload | null {
+    const row = this.summaryById.get(id);
+    return row ? { ...this.record(row), policyVersion: row.policy_version } : null;
+  }
+
+  private record(row: SegmentSummaryRow): SegmentRecord {
+    return toSegmentRecord(
+      row,
+      this.minutesOf.all(row.id),
+      this.appsOf.all(row.id, MAX_APPS_PER_SEGMENT),
+      this.screenshotOf.get(row.id),
+    );
+  }
+
+  private changeRange(range: RangeParams, statement: Statement<[RangeParams]>): number {
+    return this.db.transaction(() => {
+      const touched = this.uploads ? this.segmentsInRange.all(range) : [];
+      const changes = statement.run(range).changes;
+      for (const { segment_id } of touched) this.uploads?.enqueue('segment', segment_id);
+      return changes;
+    })();
+  }
+
+  private requireSegment(segmentId: string): SegmentRow {
+    const segment = this.segmentById.get(segmentId);
+    if (!segment) {
+      throw new StoreError('SEGMENT_MISSING', `Segment ${segmentId} was never opened: open it before writing to it.`);
+    }
+    return segment;
+  }
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Clock } from '../../shared/clock.js';
+import { checkIntegrity, openDatabase, type IntegrityReport, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
+import { OutboxRepository } from './outbox-repository.js';
+import { PolicyCacheRepository } from './policy-cache-repository.js';
+import { ScreenshotsRepository } from './screenshots-repository.js';
+import { SegmentsRepository } from './segments-repository.js';
+import { SettingsRepository } from './settings-repository.js';
+import { StatusQueries } from './status-queries.js';
+
+export const DATABASE_FILE_NAME = 'worktrace.db';
+
+export interface StoreOptions extends OpenDatabaseOptions {
+  /** `<dataDir>/worktrace.db`, or ':memory:' for tests. */
+  readonly file: string;
+  /** Only the wall clock is used (queue and cache timestamps). */
+  readonly clock: Pick<Clock, 'now'>;
+  /** 'server': every recorded change is queued for upload. 'local': nothing is queued. */
+  readonly mode: 'local' | 'server';
+}
+
+/** The opened database with one repository per table family. Built once by the composition root. */
+export interface Store {
+  readonly db: SqliteDatabase;
+  readonly segments: SegmentsRepository;
+  readonly screenshots: ScreenshotsRepository;
+  readonly outbox: OutboxRepository;
+  readonly policies: PolicyCacheRepository;
+  readonly settings: SettingsRepository;
+  readonly status: StatusQueries;
+  checkIntegrity(): IntegrityReport;
+  /** Checkpoints the WAL into the main file and closes; the store must not be used afterwards. */
+  close(): void;
+}
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE_NAME);
+}
+
+/** Opens the database (see openDatabase for the errors it can raise) and builds the repositories. */
+export function openStore(options: StoreOptions): Store {
+  const db = openDatabase(options.file, options);
+  const outbox = new OutboxRepository(db, options.clock);
+  const uploads = options.mode === 'server' ? outbox : null;
+  return {
+    db,
+    segments: new SegmentsRepository(db, { uploads }),
+    screenshots: new ScreenshotsRepository(db, { uploads }),
+    outbox,
+    policies: new PolicyCacheRepository(db, options.clock),
+    settings: new SettingsRepository(db),
+    status: new StatusQueries(db, outbox),
+    checkIntegrity: () => checkIntegrity(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,47 @@
+import sharp from 'sharp';
+import type { CapturedImage } from '../sensors/types.js';
+
+export interface EncodeOptions {
+  /** Blur on the device (policy `blurred`): strong enough that text cannot be read. */
+  readonly blur: boolean;
+  /** Largest output width in pixels; smaller images are never upscaled. Default 1280. */
+  readonly maxWidth?: number;
+  /** JPEG quality 1..100. Default 70. */
+  readonly quality?: number;
+}
+
+export interface EncodedScreenshot {
+  readonly jpeg: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+export const DEFAULT_MAX_WIDTH = 1280;
+export const DEFAULT_QUALITY = 70;
+/**
+ * Gaussian sigma at the output size. At 1280 px wide, body text is ~8-12 px tall; sigma 12 spreads
+ * each stroke over ~70 px, which leaves layout and colours visible but no readable glyph.
+ */
+export const BLUR_SIGMA = 12;
+
+/**
+ * Screenshot -> JPEG for storage: downscale to at most maxWidth, blur when asked, strip metadata.
+ * Raw pixels are handed to sharp as they are (no copy); their channels are R,G,B(,A) in that
+ * order. Screens are opaque, so an alpha channel is dropped rather than composited (X servers
+ * often leave it 0, which compositing would turn black).
+ */
+export async function encodeScreenshot(image: CapturedImage, opts: EncodeOptions): Promise<EncodedScreenshot> {
+  const maxWidth = opts.maxWidth ?? DEFAULT_MAX_WIDTH;
+  const quality = opts.quality ?? DEFAULT_QUALITY;
+  const input =
+    image.kind === 'raw'
+      ? sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      : sharp(image.data);
+
+  // sharp resizes before it blurs, so the sigma applies at the output size.
+  let pipeline = input.removeAlpha().resize({ width: maxWidth, withoutEnlargement: true, fit: 'inside' });
+  if (opts.blur) pipeline = pipeline.blur(BLUR_SIGMA);
+  // sharp writes no metadata unless asked (no withMetadata/keepExif): EXIF, ICC and XMP are stripped.
+  const { data, info } = await pipeline.jpeg({ quality, mozjpeg: false }).toBuffer({ resolveWithObject: true });
+  return { jpeg: data, width: info.width, height: info.height };
+}

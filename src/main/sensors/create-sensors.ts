@@ -1,0 +1,121 @@
+import type { SensorEnvironment } from './environment.js';
+import { UiohookInputSensor } from './input/uiohook-input-sensor.js';
+import type { Logger } from './logger.js';
+import { ScreenshotDesktopCapturer } from './screen/screenshot-desktop-capturer.js';
+import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SensorState } from './types.js';
+import { ActiveWinSensor } from './window/active-win-sensor.js';
+
+export type SensorName = 'input' | 'window' | 'screenshots';
+
+/** One line of `worktrace status`: which backend a sensor uses and why. */
+export interface SensorReportRow {
+  readonly sensor: SensorName;
+  readonly backend: string;
+  readonly status: SensorState['status'];
+  readonly reason: string;
+}
+
+export interface Sensors {
+  readonly input: InputSensor;
+  readonly window: ActiveWindowSensor;
+  readonly capturer: ScreenCapturer;
+  /** The choice made at start. Call currentReport() later for live states (a worker may have died). */
+  readonly report: readonly SensorReportRow[];
+}
+
+/**
+ * Factories of the native backends (src/main/sensors/native). Each builds its backend or throws
+ * when the addon is not there; a backend whose state() is not `ok` is passed over for the npm one.
+ */
+export interface NativeBackends {
+  readonly input?: () => InputSensor;
+  readonly window?: () => ActiveWindowSensor;
+  readonly capturer?: () => ScreenCapturer;
+}
+
+export interface CreateSensorsOptions {
+  readonly logger?: Logger;
+  readonly native?: NativeBackends;
+}
+
+/** `WORKTRACE_SENSORS=npm` skips the native backends (to compare, or to step around a native bug). */
+export const BACKEND_SWITCH = 'WORKTRACE_SENSORS';
+
+interface Candidate<T> {
+  readonly name: string;
+  readonly build: () => T;
+}
+
+/**
+ * Chooses each sensor's backend once, at start: native first when it is built and works here,
+ * then the npm library. Nothing is started: the input worker forks in input.start().
+ */
+export function createSensors(env: SensorEnvironment, options: CreateSensorsOptions = {}): Sensors {
+  const logger = options.logger;
+  const switchValue = env.vars[BACKEND_SWITCH];
+  const native = switchValue === 'npm' ? {} : (options.native ?? {});
+  const skipped = switchValue === 'npm' ? `native skipped (${BACKEND_SWITCH}=npm)` : null;
+
+  const input = choose<InputSensor>('input', skipped, [
+    ...(native.input ? [{ name: 'native', build: native.input }] : []),
+    { name: 'uiohook-napi', build: () => new UiohookInputSensor({ env, ...(logger ? { logger } : {}) }) },
+  ]);
+  const window = choose<ActiveWindowSensor>('window', skipped, [
+    ...(native.window ? [{ name: 'native', build: native.window }] : []),
+    { name: 'active-win', build: () => new ActiveWinSensor({ env, ...(logger ? { logger } : {}) }) },
+  ]);
+  const capturer = choose<ScreenCapturer>('screenshots', skipped, [
+    ...(native.capturer ? [{ name: 'native', build: native.capturer }] : []),
+    { name: 'screenshot-desktop', build: () => new ScreenshotDesktopCapturer({ env, ...(logger ? { logger } : {}) }) },
+  ]);
+
+  return { input: input.sensor, window: window.sensor, capturer: capturer.sensor, report: [input.row, window.row, capturer.row] };
+}
+
+/** The report from the sensors' states now, keeping why a fallback was chosen. */
+export function currentReport(sensors: Sensors): SensorReportRow[] {
+  const live: [SensorName, SensorState][] = [
+    ['input', sensors.input.state()],
+    ['window', sensors.window.state()],
+    ['screenshots', sensors.capturer.state()],
+  ];
+  return live.map(([sensor, state], i) => {
+    const chosen = sensors.report[i];
+    if (state.status === 'unavailable') return { sensor, backend: state.backend, status: state.status, reason: state.reason };
+    return { sensor, backend: state.backend, status: state.status, reason: chosen?.status === 'ok' ? chosen.reason : (state.detail ?? 'ok') };
+  });
+}
+
+function choose<T extends { state(): SensorState }>(
+  sensor: SensorName,
+  skipped: string | null,
+  candidates: readonly Candidate<T>[],
+): { sensor: T; row: SensorReportRow } {
+  const passedOver: string[] = skipped ? [skipped] : [];
+  let last: { sensor: T; state: SensorState } | null = null;
+  for (const candidate of candidates) {
+    let built: T;
+    try {
+      built = candidate.build();
+    } catch (error) {
+      passedOver.push(`${candidate.name}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const state = built.state();
+    last = { sensor: built, state };
+    if (state.status === 'ok') {
+      const why = state.detail ?? 'available';
+      const reason = passedOver.length > 0 ? `${why}; ${passedOver.join('; ')}` : why;
+      return { sensor: built, row: { sensor, backend: state.backend, status: 'ok', reason } };
+    }
+    passedOver.push(`${candidate.name}: ${state.reason}`);
+  }
+  if (!last) throw new Error(`no ${sensor} backend could be built: ${passedOver.join('; ')}`);
+  // Nothing works here: keep the last (library) backend, which reports itself unavailable.
+  const reason = last.state.status === 'unavailable' ? last.state.reason : 'unavailable';
+  const others = passedOver.slice(0, -1);
+  return {
+    sensor: last.sensor,
+    row: { sensor, backend: last.state.backend, status: 'unavailable', reason: others.length > 0 ? `${reason}; ${others.join('; ')}` : reason },
+  };
+}

@@ -1,0 +1,18 @@
+/** Codes for the failures a sensor backend can report. */
+export type SensorErrorCode =
+  | 'ERR_SENSOR_UNAVAILABLE'
+  | 'ERR_CAPTURE_FAILED'
+  | 'ERR_CAPTURE_TIMEOUT'
+  | 'ERR_INPUT_WORKER';
+
+/** A sensor failure with a stable code; the message is written for a person. */
+export class SensorError extends Error {
+  override readonly name = 'SensorError';
+  constructor(
+    readonly code: SensorErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,188 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { x11Problem, xwaylandNote, type SensorEnvironment } from '../environment.js';
+import { sensorLogger, type Logger } from '../logger.js';
+import type { InputCounts, InputSensor, SensorState } from '../types.js';
+import { causeFromStderr, describeWorkerExit, TailBuffer } from './worker-failure.js';
+import { EMPTY_COUNTS, parseWorkerMessage, type ParentMessage } from './worker-protocol.js';
+
+export const UIOHOOK_BACKEND = 'uiohook-napi';
+
+export interface UiohookInputSensorOptions {
+  readonly env: SensorEnvironment;
+  readonly logger?: Logger;
+  /** How long start() waits for the worker to say the hook runs (default 20 s). */
+  readonly startTimeoutMs?: number;
+  /** How long stop() waits for the worker to exit before it is killed (default 2 s). */
+  readonly stopTimeoutMs?: number;
+}
+
+/**
+ * Input activity from uiohook-napi, hosted in a child process (see uiohook-worker.ts for why).
+ * The worker sends batched counts; drain() hands out what has arrived since the previous drain.
+ * If the worker dies at any time the sensor becomes unavailable with the reason, and the agent
+ * goes on tracking time without input counts.
+ */
+export class UiohookInputSensor implements InputSensor {
+  private readonly log: Logger;
+  private child: ChildProcess | null = null;
+  private pending = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
+  private current: SensorState;
+  private stopping = false;
+
+  constructor(private readonly options: UiohookInputSensorOptions) {
+    this.log = sensorLogger(options.logger, 'input');
+    const problem = x11Problem(options.env);
+    this.current = problem
+      ? { status: 'unavailable', backend: UIOHOOK_BACKEND, reason: problem }
+      : { status: 'ok', backend: UIOHOOK_BACKEND, detail: 'not started' };
+  }
+
+  state(): SensorState {
+    return this.current;
+  }
+
+  /** The worker's process id while it runs (tests and `worktrace status`). */
+  get workerPid(): number | undefined {
+    return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+
+  drain(): InputCounts {
+    const p = this.pending;
+    if (p.keyboard + p.clicks + p.wheel + p.moves === 0) return EMPTY_COUNTS;
+    this.pending = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
+    return p;
+  }
+
+  async start(): Promise<void> {
+    if (this.child || this.current.status === 'unavailable') {
+      if (this.current.status === 'unavailable') this.log.warn({ reason: this.current.reason }, 'input activity unavailable');
+      return;
+    }
+    this.stopping = false;
+    const stderr = new TailBuffer();
+    const { modulePath, execArgv } = workerLaunch();
+    const child = fork(modulePath, [], {
+      execArgv,
+      env: { ...this.options.env.vars },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const cause = causeFromStderr(stderr.toString(), this.options.env.vars.DISPLAY);
+        this.markUnavailable(cause ?? `the input worker did not start within ${this.startTimeoutMs / 1000} s`);
+        child.kill('SIGKILL');
+        settle();
+      }, this.startTimeoutMs);
+      timer.unref();
+
+      child.on('message', (raw) => {
+        const message = parseWorkerMessage(raw);
+        if (!message) return;
+        switch (message.type) {
+          case 'ready':
+            this.current = { status: 'ok', backend: UIOHOOK_BACKEND, detail: xwaylandNote(this.options.env) ?? 'hook running in a worker process' };
+            this.log.info({ pid: child.pid }, 'input worker running');
+            settle();
+            return;
+          case 'counts':
+            this.add(message.counts);
+            return;
+          case 'failed':
+            this.markUnavailable(`uiohook-napi failed to start: ${message.message}`);
+            settle();
+            return;
+        }
+      });
+      child.on('error', (error) => {
+        // Spawn failures and writes to a channel that just closed: the 'exit' handler has the final word.
+        this.log.debug({ err: error.message }, 'input worker channel error');
+        if (child.pid === undefined) {
+          this.markUnavailable(`the input worker could not be started: ${error.message}`);
+          settle();
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (this.child === child) this.child = null;
+        if (!this.stopping) {
+          this.markUnavailable(describeWorkerExit({ code, signal, stderr: stderr.toString(), display: this.options.env.vars.DISPLAY }));
+        }
+        settle();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.stopping = true;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // The worker answers 'stop' with its last counts and exits; a hung one is killed.
+    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage, (error) => error && child.disconnect());
+    if (!(await within(exited, this.stopTimeoutMs))) {
+      child.kill('SIGKILL');
+      await within(exited, 1000);
+    }
+    this.child = null;
+    if (this.current.status === 'ok') this.current = { status: 'ok', backend: UIOHOOK_BACKEND, detail: 'stopped' };
+  }
+
+  private get startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 20_000;
+  }
+
+  private get stopTimeoutMs(): number {
+    return this.options.stopTimeoutMs ?? 2000;
+  }
+
+  private add(counts: InputCounts): void {
+    this.pending.keyboard += counts.keyboard;
+    this.pending.clicks += counts.clicks;
+    this.pending.wheel += counts.wheel;
+    this.pending.moves += counts.moves;
+  }
+
+  private markUnavailable(reason: string): void {
+    if (this.current.status === 'unavailable') return; // log once: the first cause is the one that matters
+    this.current = { status: 'unavailable', backend: UIOHOOK_BACKEND, reason };
+    this.log.warn({ reason }, 'input activity unavailable');
+  }
+}
+
+/** Resolves true when the promise settles within ms, false otherwise. */
+function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * From the compiled dist/ the worker is a .js file that plain node runs; from TypeScript source
+ * (tests, tsx) it is a .ts file, so the child gets tsx's loader, resolved from this package so the
+ * child's working directory does not matter.
+ */
+function workerLaunch(): { modulePath: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const modulePath = join(dirname(here), fromSource ? 'uiohook-worker.ts' : 'uiohook-worker.js');
+  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  return { modulePath, execArgv };
+}

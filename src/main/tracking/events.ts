@@ -1,0 +1,60 @@
+import type { IdleDecision, MinuteBucket, SegmentHeader } from './ports.js';
+
+/** What the tracker tells its listeners (the CLI's status line, the app's tray, logs). */
+export interface TrackerEvents {
+  segmentOpened: { readonly header: SegmentHeader; readonly continued: boolean };
+  minuteFlushed: { readonly segmentId: string; readonly minute: MinuteBucket };
+  screenshotScheduled: { readonly segmentId: string; readonly dueAtMs: number };
+  screenshotTaken: { readonly segmentId: string; readonly screenshotId: string; readonly takenAt: number };
+  /** The capture failed, or the pipeline kept nothing (`error` is then null). Tracking goes on. */
+  screenshotFailed: { readonly segmentId: string; readonly takenAt: number; readonly error: unknown };
+  idleStarted: { readonly fromSec: number };
+  idleEnded: { readonly fromSec: number; readonly toSec: number; readonly decision: IdleDecision | 'empty' };
+  /** Something the tracker survived (a failing sink write, a throwing listener). Tracking goes on. */
+  error: { readonly error: TrackerError };
+}
+
+export type TrackerErrorCode =
+  | 'TRACKER_ALREADY_RUNNING'
+  | 'TICK_FAILED'
+  | 'IDLE_DECISION_FAILED'
+  | 'LISTENER_FAILED';
+
+export class TrackerError extends Error {
+  override readonly name = 'TrackerError';
+  constructor(
+    readonly code: TrackerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+type Listener<T> = (payload: T) => void;
+
+/** A small typed emitter: `on` returns the unsubscribe; a throwing listener never breaks the tracker. */
+export class TrackerEmitter {
+  readonly #listeners = new Map<keyof TrackerEvents, Set<Listener<never>>>();
+
+  on<K extends keyof TrackerEvents>(event: K, listener: Listener<TrackerEvents[K]>): () => void {
+    const set = this.#listeners.get(event) ?? new Set();
+    set.add(listener as Listener<never>);
+    this.#listeners.set(event, set);
+    return () => {
+      set.delete(listener as Listener<never>);
+    };
+  }
+
+  emit<K extends keyof TrackerEvents>(event: K, payload: TrackerEvents[K]): void {
+    for (const listener of this.#listeners.get(event) ?? []) {
+      try {
+        (listener as Listener<TrackerEvents[K]>)(payload);
+      } catch (cause) {
+        if (event !== 'error') {
+          this.emit('error', { error: new TrackerError('LISTENER_FAILED', `a ${event} listener threw`, { cause }) });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { MINUTE_MS } from '../../shared/time/index.js';
+import type { WindowSample } from '../sensors/types.js';
+import type { MinuteBucket, SegmentHeader, StoredSegment } from './ports.js';
+
+/** What the store and the protocol can hold (see src/shared/protocol/segment.ts). */
+const MAX_APP_LENGTH = 256;
+const MAX_TITLE_LENGTH = 1024;
+/** The app name recorded for time whose window was unknown (no sample yet, null, or an error). */
+export const UNKNOWN_APP = '(unknown)';
+
+export interface AppTotal {
+  app: string;
+  title: string;
+  ms: number;
+}
+
+interface MinuteTally {
+  readonly startedAt: number;
+  trackedMs: number;
+  keyboard: number;
+  mouse: number;
+  idle: boolean;
+}
+
+/**
+ * The in-memory picture of the open segment: minute tallies and app totals with absolute values, so
+ * that every flush is an idempotent upsert. A segment continued after a restart starts from what was
+ * stored and adds to it. App time is also kept per minute for this run, so that discarding an idle
+ * stretch can take its app time back out.
+ */
+export class SegmentState {
+  readonly header: SegmentHeader;
+  readonly continued: boolean;
+  hasScreenshot: boolean;
+  readonly #minutes = new Map<number, MinuteTally>();
+  readonly #apps = new Map<string, AppTotal>();
+  readonly #appMsByMinute = new Map<number, Map<string, number>>();
+
+  private constructor(header: SegmentHeader, continued: boolean, hasScreenshot: boolean) {
+    this.header = header;
+    this.continued = continued;
+    this.hasScreenshot = hasScreenshot;
+  }
+
+  static opened(header: SegmentHeader): SegmentState {
+    return new SegmentState(header, false, false);
+  }
+
+  static continuedFrom(stored: StoredSegment): SegmentState {
+    const state = new SegmentState(stored.header, true, stored.hasScreenshot);
+    for (const m of stored.minutes) state.#minutes.set(m.startedAt, { ...m });
+    for (const a of stored.apps) state.#apps.set(appKey(a.app, a.title), { ...a });
+    return state;
+  }
+
+  get id(): string {
+    return this.header.id;
+  }
+
+  get startMs(): number {
+    return this.header.startedAt * 1000;
+  }
+
+  get endMs(): number {
+    return (this.header.startedAt + this.header.lengthSeconds) * 1000;
+  }
+
+  containsMs(tMs: number): boolean {
+    return tMs >= this.startMs && tMs < this.endMs;
+  }
+
+  /** The tally of a minute, created (flagged idle or not) on first use. */
+  touch(minuteSec: number, idle: boolean): void {
+    if (!this.#minutes.has(minuteSec)) {
+      this.#minutes.set(minuteSec, { startedAt: minuteSec, trackedMs: 0, keyboard: 0, mouse: 0, idle });
+    }
+  }
+
+  /** Adds worked ms to a minute; returns what was added (a minute never holds more than a minute). */
+  credit(minuteSec: number, ms: number, window: WindowSample | null): number {
+    const minute = this.#tally(minuteSec);
+    const added = Math.min(ms, MINUTE_MS - minute.trackedMs);
+    if (added <= 0) return 0;
+    minute.trackedMs += added;
+    const app = window ? truncate(window.app, MAX_APP_LENGTH) || UNKNOWN_APP : UNKNOWN_APP;
+    const title = window ? truncate(window.title, MAX_TITLE_LENGTH) : '';
+    const key = appKey(app, title);
+    const total = this.#apps.get(key) ?? { app, title, ms: 0 };
+    total.ms += added;
+    this.#apps.set(key, total);
+    const perMinute = this.#appMsByMinute.get(minuteSec) ?? new Map<string, number>();
+    perMinute.set(key, (perMinute.get(key) ?? 0) + added);
+    this.#appMsByMinute.set(minuteSec, perMinute);
+    return added;
+  }
+
+  count(minuteSec: number, keyboard: number, mouse: number): void {
+    const minute = this.#tally(minuteSec);
+    minute.keyboard += keyboard;
+    minute.mouse += mouse;
+  }
+
+  setIdle(fromSec: number, toSec: number, idle: boolean): void {
+    for (const minute of this.#minutes.values()) {
+      if (minute.startedAt >= fromSec && minute.startedAt < toSec) minute.idle = idle;
+    }
+  }
+
+  /** Removes the minutes starting in [fromSec, toSec) and their app time (a discarded idle stretch). */
+  forget(fromSec: number, toSec: number): void {
+    for (const key of [...this.#minutes.keys()]) {
+      if (key < fromSec || key >= toSec) continue;
+      this.#minutes.delete(key);
+      for (const [appKeyValue, ms] of this.#appMsByMinute.get(key) ?? []) {
+        const total = this.#apps.get(appKeyValue);
+        if (!total) continue;
+        total.ms -= ms;
+        if (total.ms <= 0) this.#apps.delete(appKeyValue);
+      }
+      this.#appMsByMinute.delete(key);
+    }
+  }
+
+  hasMinute(minuteSec: number): boolean {
+    return this.#minutes.has(minuteSec);
+  }
+
+  /** The latest minute with anything in it that starts before `beforeSec`, or null. */
+  latestMinuteBefore(beforeSec: number): number | null {
+    let latest: number | null = null;
+    for (const m of this.#minutes.values()) {
+      if (m.startedAt < beforeSec && m.trackedMs + m.keyboard + m.mouse > 0 && (latest === null || m.startedAt > latest)) latest = m.startedAt;
+    }
+    return latest;
+  }
+
+  bucket(minuteSec: number): MinuteBucket {
+    const m = this.#tally(minuteSec);
+    return { startedAt: m.startedAt, trackedMs: m.trackedMs, keyboard: m.keyboard, mouse: m.mouse, idle: m.idle };
+  }
+
+  appTotals(): AppTotal[] {
+    return [...this.#apps.values()].map((a) => ({ ...a }));
+  }
+
+  trackedMs(): number {
+    let sum = 0;
+    for (const m of this.#minutes.values()) sum += m.trackedMs;
+    return sum;
+  }
+
+  /** Minutes with any input: the segment's activity level. */
+  activeMinutes(): number {
+    let n = 0;
+    for (const m of this.#minutes.values()) if (m.keyboard + m.mouse > 0) n += 1;
+    return n;
+  }
+
+  #tally(minuteSec: number): MinuteTally {
+    const minute = this.#minutes.get(minuteSec);
+    if (!minute) throw new Error(`minute ${minuteSec} was not opened in segment ${this.header.id}`);
+    return minute;
+  }
+}
+
+function appKey(app: string, title: string): string {
+  return `${app}\u0000${title}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}

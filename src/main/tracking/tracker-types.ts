@@ -1,0 +1,68 @@
+import type { Clock } from '../../shared/clock.js';
+import type { ActiveWindowSensor, InputSensor } from '../sensors/types.js';
+import type { IdleDecider, PolicySource, ScreenshotTaker, TrackingSink } from './ports.js';
+import type { IdleState } from './idle-tracker.js';
+
+export const DEFAULT_IDLE_THRESHOLD_MS = 300_000;
+export const DEFAULT_TICK_MS = 1000;
+export const DEFAULT_WINDOW_SAMPLE_MS = 5000;
+
+/** Everything the tracker talks to, handed in by the composition root (or a test). */
+export interface TrackerDeps {
+  readonly clock: Clock;
+  readonly input: InputSensor;
+  readonly window: ActiveWindowSensor;
+  readonly sink: TrackingSink;
+  readonly screenshots: ScreenshotTaker;
+  readonly policy: PolicySource;
+  readonly decideIdle: IdleDecider;
+  /** Values in [0, 1); picks the screenshot moment. */
+  readonly random: () => number;
+  /** New record ids (ULIDs in production). */
+  readonly newId: () => string;
+}
+
+export interface TrackerOptions {
+  readonly contractId: string;
+  readonly memo?: string | null;
+  readonly idleThresholdMs?: number;
+  readonly tickMs?: number;
+  readonly windowSampleMs?: number;
+  /** Start of the local day containing an epoch ms, for "elapsed today". Default: the process's time zone. */
+  readonly dayStartOf?: (epochMs: number) => number;
+}
+
+export type TrackerStatus = 'stopped' | 'running' | 'suspended';
+
+/** The screenshot of the open segment: planned, being captured, done, failed, or none (policy or already done). */
+export type ScreenshotStatus = 'none' | 'pending' | 'capturing' | 'taken' | 'failed';
+
+export interface SegmentSnapshot {
+  readonly id: string;
+  /** Epoch seconds. */
+  readonly startedAt: number;
+  readonly lengthSeconds: number;
+  /** Continued from an earlier run of the agent. */
+  readonly continued: boolean;
+  readonly trackedMs: number;
+  readonly activeMinutes: number;
+  readonly screenshot: ScreenshotStatus;
+  readonly screenshotDueAtMs: number | null;
+}
+
+export interface TrackerSnapshot {
+  readonly status: TrackerStatus;
+  readonly contractId: string;
+  readonly memo: string | null;
+  /** Effective epoch ms where this session started, and the latest effective moment reached. */
+  readonly startedAtMs: number | null;
+  readonly effectiveNowMs: number | null;
+  /** Worked ms this session, and this session's worked ms on the current local day (idle discards subtracted). */
+  readonly sessionMs: number;
+  readonly todayMs: number;
+  readonly segment: SegmentSnapshot | null;
+  /** 'unknown' while the input sensor is unavailable: idle is then never marked. */
+  readonly idle: { readonly state: IdleState; readonly sinceSec: number | null };
+  readonly inputAvailable: boolean;
+  readonly windowSampleErrors: number;
+}

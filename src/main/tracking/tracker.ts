@@ -1,0 +1,381 @@
+import type { TimerHandle } from '../../shared/clock.js';
+import { localDayStartOf, minuteStartOfMs, MINUTE_SECONDS, splitIntoMinutes } from '../../shared/time/index.js';
+import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
+import { IdleTracker, type IdleTransition } from './idle-tracker.js';
+import type { TrackingPolicy } from './ports.js';
+import { allowsScreenshots, ScreenshotScheduler } from './screenshot-scheduler.js';
+import { SegmentState } from './segment-state.js';
+import { headerFor, placeSegment } from './segment-placement.js';
+import { EffectiveTimeline, type TimelineSlice } from './timeline.js';
+import {
+  DEFAULT_IDLE_THRESHOLD_MS,
+  DEFAULT_TICK_MS,
+  DEFAULT_WINDOW_SAMPLE_MS,
+  type ScreenshotStatus,
+  type TrackerDeps,
+  type TrackerOptions,
+  type TrackerSnapshot,
+  type TrackerStatus,
+} from './tracker-types.js';
+import { WindowSampler } from './window-sampler.js';
+
+/**
+ * The tracking core: every tick it credits worked time to the effective timeline (timeline.ts), cuts it
+ * into minutes of wall-clock-aligned segments, counts input, follows the active window, marks idle
+ * stretches and takes the segment's one screenshot. Minutes are written when the tick leaves them, so
+ * a crash loses at most the current minute. Everything outside comes in through the ports.
+ */
+export class Tracker {
+  readonly #deps: TrackerDeps;
+  readonly #contractId: string;
+  readonly #tickMs: number;
+  readonly #dayStartOf: (epochMs: number) => number;
+  readonly #events = new TrackerEmitter();
+  readonly #idle: IdleTracker;
+  readonly #scheduler: ScreenshotScheduler;
+  readonly #sampler: WindowSampler;
+  /** Work still running in the background (captures, idle decisions); stop() waits for it. */
+  readonly #background = new Set<Promise<void>>();
+  /** Worked ms per minute key since the last input, so a discarded idle stretch can be taken back. */
+  readonly #recentMinuteMs = new Map<number, number>();
+
+  #memo: string | null;
+  #status: TrackerStatus = 'stopped';
+  #timeline: EffectiveTimeline | null = null;
+  #timer: TimerHandle | null = null;
+  #unsubscribePolicy: (() => void) | null = null;
+  #startedAtMs: number | null = null;
+  #segment: SegmentState | null = null;
+  #minuteSec: number | null = null;
+  #shot: ScreenshotStatus = 'none';
+  #sessionMs = 0;
+  #today = { dayStartMs: Number.NaN, ms: 0 };
+  #inputAvailable = true;
+
+  constructor(deps: TrackerDeps, options: TrackerOptions) {
+    this.#deps = deps;
+    this.#contractId = options.contractId;
+    this.#memo = options.memo ?? null;
+    this.#tickMs = options.tickMs ?? DEFAULT_TICK_MS;
+    this.#dayStartOf = options.dayStartOf ?? localDayStartOf;
+    this.#idle = new IdleTracker(options.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS);
+    this.#scheduler = new ScreenshotScheduler(deps.random);
+    this.#sampler = new WindowSampler(deps.window, options.windowSampleMs ?? DEFAULT_WINDOW_SAMPLE_MS);
+  }
+
+  on<K extends keyof TrackerEvents>(event: K, listener: (payload: TrackerEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Starts tracking now; the current segment is opened (or continued) at once. */
+  start(): void {
+    if (this.#status !== 'stopped') throw new TrackerError('TRACKER_ALREADY_RUNNING', 'the tracker is already running');
+    const { clock } = this.#deps;
+    const mono = clock.monotonic();
+    this.#timeline = new EffectiveTimeline(clock.now(), mono);
+    const startMs = this.#timeline.highWaterMs;
+    this.#startedAtMs = startMs;
+    this.#segment = null;
+    this.#minuteSec = null;
+    this.#sessionMs = 0;
+    this.#today = { dayStartMs: this.#dayStartOf(startMs), ms: 0 };
+    this.#recentMinuteMs.clear();
+    this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
+    this.#deps.input.drain(); // counts from before the start are not this session's
+    this.#inputAvailable = this.#deps.input.state().status === 'ok';
+    this.#status = 'running';
+    this.#unsubscribePolicy = this.#deps.policy.onChange((policy) => this.#onPolicy(policy));
+    this.#sampler.reset();
+    this.#sampler.maybeSample(mono);
+    this.#enter(startMs);
+    this.#timer = clock.setInterval(() => this.#tick(), this.#tickMs);
+  }
+
+  /** Credits up to now, writes the current minute, ends an open idle stretch and waits for captures. */
+  async stop(): Promise<void> {
+    if (this.#status === 'stopped') return;
+    if (this.#status === 'running') this.#guard(() => this.#advance());
+    this.#clearTimer();
+    this.#status = 'stopped';
+    this.#guard(() => this.#flushMinute());
+    if (this.#minuteSec !== null) this.#onIdle(this.#idle.end(this.#minuteSec + MINUTE_SECONDS));
+    this.#unsubscribePolicy?.();
+    this.#unsubscribePolicy = null;
+    this.#scheduler.cancel();
+    if (this.#shot === 'pending') this.#shot = 'none';
+    await this.#sampler.settle();
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  /** The machine is going to sleep: credit up to now, write the minute, credit nothing until resume(). */
+  suspend(): void {
+    if (this.#status !== 'running') return;
+    this.#guard(() => this.#advance());
+    this.#timeline?.suspend();
+    this.#guard(() => this.#flushMinute());
+    this.#clearTimer();
+    this.#status = 'suspended';
+  }
+
+  /** The machine woke up. Waking counts as input: an open idle stretch ends with the minute it slept in. */
+  resume(): void {
+    if (this.#status !== 'suspended' || !this.#timeline) return;
+    const { clock } = this.#deps;
+    const mono = clock.monotonic();
+    this.#timeline.resume(mono);
+    if (this.#minuteSec !== null) this.#onIdle(this.#idle.end(this.#minuteSec + MINUTE_SECONDS));
+    this.#idle.reset(mono, minuteStartOfMs(this.#timeline.peek(clock.now())) / 1000);
+    this.#status = 'running';
+    this.#timer = clock.setInterval(() => this.#tick(), this.#tickMs);
+  }
+
+  /** The memo for segments opened from now on (an open segment keeps the memo it was opened with). */
+  setMemo(memo: string | null): void {
+    this.#memo = memo;
+  }
+
+  snapshot(): TrackerSnapshot {
+    const seg = this.#segment;
+    const effectiveNowMs = this.#timeline?.highWaterMs ?? null;
+    const sameDay = effectiveNowMs !== null && this.#dayStartOf(effectiveNowMs) === this.#today.dayStartMs;
+    return {
+      status: this.#status,
+      contractId: this.#contractId,
+      memo: this.#memo,
+      startedAtMs: this.#startedAtMs,
+      effectiveNowMs,
+      sessionMs: this.#sessionMs,
+      todayMs: sameDay ? this.#today.ms : 0,
+      segment: seg
+        ? {
+            id: seg.id,
+            startedAt: seg.header.startedAt,
+            lengthSeconds: seg.header.lengthSeconds,
+            continued: seg.continued,
+            trackedMs: seg.trackedMs(),
+            activeMinutes: seg.activeMinutes(),
+            screenshot: this.#shot,
+            screenshotDueAtMs: this.#scheduler.planned?.segmentId === seg.id ? this.#scheduler.planned.dueAtMs : null,
+          }
+        : null,
+      idle: { state: this.#idle.state, sinceSec: this.#idle.idleFromSec },
+      inputAvailable: this.#inputAvailable,
+      windowSampleErrors: this.#sampler.errors,
+    };
+  }
+
+  #tick(): void {
+    if (this.#status === 'running') this.#guard(() => this.#advance());
+  }
+
+  /** One tick of the time model (see timeline.ts for where the credited interval lies). */
+  #advance(): void {
+    const { clock, input } = this.#deps;
+    const timeline = this.#timeline;
+    if (!timeline) return;
+    const mono = clock.monotonic();
+    const slice: TimelineSlice = timeline.advance(clock.now(), mono);
+    for (const piece of splitIntoMinutes(slice.startMs, slice.endMs)) {
+      const seg = this.#enter(piece.startMs);
+      this.#credit(piece.startMs, piece.endMs - piece.startMs);
+      this.#maybeShoot(seg, Math.min(piece.endMs, seg.endMs - 1));
+    }
+    // Input drained now happened during the tick: it belongs to the minute of its last credited moment.
+    const anchorMs = slice.creditedMs > 0 ? slice.endMs - 1 : slice.endMs;
+    const seg = this.#enter(anchorMs);
+    const minuteSec = minuteStartOfMs(anchorMs) / 1000;
+    const counts = input.drain();
+    this.#inputAvailable = input.state().status === 'ok';
+    // Pointer movement is coalesced: at most one per tick (a second), however many events it made.
+    const mouse = counts.clicks + counts.wheel + (counts.moves > 0 ? 1 : 0);
+    if (counts.keyboard + mouse > 0) seg.count(minuteSec, counts.keyboard, mouse);
+    this.#onIdle(
+      this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput: counts.keyboard + mouse > 0, inputKnown: this.#inputAvailable }),
+    );
+    this.#maybeShoot(seg, anchorMs);
+    this.#sampler.maybeSample(mono);
+  }
+
+  /** Makes the minute (and segment) containing `ms` current, writing the one it leaves. */
+  #enter(ms: number): SegmentState {
+    const minuteSec = minuteStartOfMs(ms) / 1000;
+    let seg = this.#segment;
+    if (seg && seg.containsMs(ms) && minuteSec === this.#minuteSec) return seg;
+    this.#flushMinute();
+    if (!seg || !seg.containsMs(ms)) seg = this.#openSegment(ms);
+    this.#minuteSec = minuteSec;
+    seg.touch(minuteSec, this.#idle.isIdleMinute(minuteSec));
+    return seg;
+  }
+
+  #openSegment(ms: number): SegmentState {
+    const { sink, policy: policySource, newId } = this.#deps;
+    const policy = policySource.current();
+    const previousEndSec = this.#segment ? this.#segment.endMs / 1000 : null;
+    const placement = placeSegment(sink, this.#contractId, Math.floor(ms / 1000), policy?.segmentSeconds ?? null, previousEndSec);
+    let seg: SegmentState;
+    if (placement.kind === 'continue') {
+      seg = SegmentState.continuedFrom(placement.stored);
+    } else {
+      const header = headerFor(placement, { id: newId(), contractId: this.#contractId, memo: this.#memo, policyVersion: policy?.version ?? null });
+      sink.openSegment(header);
+      seg = SegmentState.opened(header);
+    }
+    this.#segment = seg;
+    this.#minuteSec = null;
+    this.#shot = seg.hasScreenshot ? 'taken' : 'none';
+    this.#events.emit('segmentOpened', { header: seg.header, continued: seg.continued });
+    this.#plan(seg, Math.max(this.#startedAtMs ?? ms, seg.startMs, ms), policy);
+    return seg;
+  }
+
+  #plan(seg: SegmentState, fromMs: number, policy: TrackingPolicy | null): void {
+    const plan = this.#scheduler.plan(seg, fromMs, policy);
+    if (!plan) return;
+    this.#shot = 'pending';
+    this.#events.emit('screenshotScheduled', { segmentId: plan.segmentId, dueAtMs: plan.dueAtMs });
+  }
+
+  #credit(startMs: number, ms: number): void {
+    const seg = this.#segment;
+    const minuteSec = this.#minuteSec;
+    if (!seg || minuteSec === null || ms <= 0) return;
+    const added = seg.credit(minuteSec, ms, this.#sampler.latest);
+    this.#sessionMs += added;
+    const dayStartMs = this.#dayStartOf(startMs);
+    if (dayStartMs !== this.#today.dayStartMs) this.#today = { dayStartMs, ms: 0 };
+    this.#today.ms += added;
+    this.#recentMinuteMs.set(minuteSec, (this.#recentMinuteMs.get(minuteSec) ?? 0) + added);
+  }
+
+  #flushMinute(): void {
+    const seg = this.#segment;
+    const minuteSec = this.#minuteSec;
+    if (!seg || minuteSec === null || !seg.hasMinute(minuteSec)) return;
+    const minute = seg.bucket(minuteSec);
+    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return;
+    this.#deps.sink.flushMinute(seg.id, minute, seg.appTotals());
+    this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
+    if (this.#idle.idleFromSec === null) {
+      // Only minutes after the last input can ever become idle: older ones need no undo record.
+      for (const key of this.#recentMinuteMs.keys()) if (key < this.#idle.lastInputMinuteSec) this.#recentMinuteMs.delete(key);
+    }
+  }
+
+  #maybeShoot(seg: SegmentState, reachedMs: number): void {
+    const plan = this.#scheduler.due(seg.id, reachedMs);
+    if (!plan) return;
+    const policy = this.#deps.policy.current();
+    if (!allowsScreenshots(policy)) {
+      this.#shot = 'none';
+      return;
+    }
+    seg.hasScreenshot = true; // at most one per segment, whatever the capture's outcome
+    this.#shot = 'capturing';
+    const request = { segmentId: seg.id, contractId: this.#contractId, takenAt: reachedMs, mode: policy.screenshots, policyVersion: policy.version };
+    let capture: Promise<string | null>;
+    try {
+      capture = this.#deps.screenshots.take(request);
+    } catch (error) {
+      capture = Promise.reject(error);
+    }
+    this.#inBackground(
+      capture.then(
+        (screenshotId) => {
+          if (this.#segment === seg) this.#shot = screenshotId === null ? 'failed' : 'taken';
+          if (screenshotId === null) this.#events.emit('screenshotFailed', { segmentId: seg.id, takenAt: reachedMs, error: null });
+          else this.#events.emit('screenshotTaken', { segmentId: seg.id, screenshotId, takenAt: reachedMs });
+        },
+        (error: unknown) => {
+          if (this.#segment === seg) this.#shot = 'failed';
+          this.#events.emit('screenshotFailed', { segmentId: seg.id, takenAt: reachedMs, error });
+        },
+      ),
+    );
+  }
+
+  #onPolicy(policy: TrackingPolicy | null): void {
+    if (this.#status === 'stopped') return;
+    const seg = this.#segment;
+    if (!allowsScreenshots(policy)) {
+      // A client's "off" holds at once: the planned moment is dropped.
+      this.#scheduler.cancel();
+      if (this.#shot === 'pending') this.#shot = 'none';
+      return;
+    }
+    if (!seg || !this.#timeline || seg.hasScreenshot || this.#scheduler.planned?.segmentId === seg.id) return;
+    const nowMs = this.#timeline.peek(this.#deps.clock.now());
+    if (nowMs < seg.endMs) this.#plan(seg, Math.max(nowMs, seg.startMs), policy);
+  }
+
+  #onIdle(transition: IdleTransition | null): void {
+    if (!transition) return;
+    if (transition.kind === 'started') {
+      const current = this.#minuteSec ?? transition.fromSec;
+      // Minutes already written are flagged in the store; the ones in memory (this one too) here.
+      this.#guard(() => this.#deps.sink.markIdle(this.#contractId, transition.fromSec, current));
+      this.#segment?.setIdle(transition.fromSec, Number.POSITIVE_INFINITY, true);
+      this.#events.emit('idleStarted', { fromSec: transition.fromSec });
+      return;
+    }
+    const { fromSec, toSec } = transition;
+    this.#segment?.setIdle(toSec, Number.POSITIVE_INFINITY, false); // the minute with input again is active
+    if (toSec <= fromSec) {
+      this.#events.emit('idleEnded', { fromSec, toSec, decision: 'empty' });
+      return;
+    }
+    const decided = Promise.resolve().then(() => this.#deps.decideIdle({ contractId: this.#contractId, fromSec, toSec }));
+    this.#inBackground(
+      decided.then(
+        (decision) => {
+          if (decision === 'discard') this.#guard(() => this.#discard(fromSec, toSec));
+          this.#events.emit('idleEnded', { fromSec, toSec, decision });
+        },
+        (cause: unknown) => {
+          // Without an answer the time stays, flagged idle: nothing the freelancer worked is lost.
+          this.#report(new TrackerError('IDLE_DECISION_FAILED', 'the idle decision failed; the stretch is kept as idle', { cause }));
+          this.#events.emit('idleEnded', { fromSec, toSec, decision: 'keep' });
+        },
+      ),
+    );
+  }
+
+  #discard(fromSec: number, toSec: number): void {
+    this.#deps.sink.discardMinutes(this.#contractId, fromSec, toSec);
+    for (const [minuteSec, ms] of [...this.#recentMinuteMs]) {
+      if (minuteSec < fromSec || minuteSec >= toSec) continue;
+      this.#sessionMs -= ms;
+      if (this.#dayStartOf(minuteSec * 1000) === this.#today.dayStartMs) this.#today.ms -= ms;
+      this.#recentMinuteMs.delete(minuteSec);
+    }
+    const seg = this.#segment;
+    if (!seg) return;
+    seg.forget(fromSec, toSec);
+    // Rewrite the segment's app totals without the discarded time, through its latest written minute.
+    const latest = seg.latestMinuteBefore(this.#status === 'stopped' ? Number.POSITIVE_INFINITY : (this.#minuteSec ?? 0));
+    if (latest !== null) this.#deps.sink.flushMinute(seg.id, seg.bucket(latest), seg.appTotals());
+  }
+
+  #inBackground(work: Promise<void>): void {
+    const tracked = work.finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) this.#deps.clock.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Runs a step the tracker must survive (a failing store write): reports it and goes on. */
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (cause) {
+      this.#report(new TrackerError('TICK_FAILED', 'a tracking step failed; tracking goes on', { cause }));
+    }
+  }
+
+  #report(error: TrackerError): void {
+    this.#events.emit('error', { error });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './segments.js';
+export * from './iso.js';
+export * from './screenshot-moment.js';
+export * from './days.js';

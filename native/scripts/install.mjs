@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/* global process, console -- a Node script; the lint config declares no globals for .mjs */
+// Builds the native X11 addon at `npm install` time, and never fails the install.
+//
+//   node native/scripts/install.mjs           use a prebuild or an existing build, else compile (npm install)
+//   node native/scripts/install.mjs --force   always recompile (npm run build:native)
+//
+// When the addon cannot be built (not Linux, no X11 headers, no compiler) this prints one warning and
+// exits 0: the agent then uses the npm backends (uiohook-napi, active-win, screenshot-desktop) and
+// `worktrace status` says so. WORKTRACE_SKIP_NATIVE=1 skips the build altogether.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const nativeDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(nativeDir, '..', 'package.json'));
+const force = process.argv.includes('--force');
+
+// An install must never fail because of the addon; an explicit rebuild (--force) should say it failed.
+function warn(reason) {
+  console.warn(`worktrace: native X11 addon not built (${reason}); the agent will use the npm backends.`);
+  process.exit(force ? 1 : 0);
+}
+
+if (process.env.WORKTRACE_SKIP_NATIVE === '1') warn('WORKTRACE_SKIP_NATIVE=1');
+if (process.platform !== 'linux') warn(`not built for this platform: ${process.platform}`);
+
+if (!force) {
+  try {
+    // Prebuilds first, then a previous local build: nothing to compile when either loads.
+    const addon = require('node-gyp-build')(nativeDir);
+    if (typeof addon.X11Session === 'function') process.exit(0);
+  } catch {
+    // nothing usable yet: build below
+  }
+}
+
+const headers = ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h'];
+const missing = headers.filter((h) => !existsSync(join('/usr/include', h)));
+if (missing.length > 0 && !process.env.CPATH) {
+  warn(`missing X11 headers ${missing.join(', ')}: apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev`);
+}
+
+// npm hands its own node-gyp to scripts; outside npm use the project's copy.
+let nodeGyp = process.env.npm_config_node_gyp;
+if (!nodeGyp || !existsSync(nodeGyp)) {
+  try {
+    nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    warn('node-gyp not found');
+  }
+}
+
+const args = [nodeGyp, 'rebuild'];
+// Build against the headers of the running Node when they are installed next to it (no download).
+const prefix = resolve(dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${prefix}`);
+}
+const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (result.status !== 0) {
+  const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').filter((l) => /error/i.test(l));
+  if (force) console.error(lines.slice(0, 20).join('\n'));
+  warn(`node-gyp failed${lines[0] ? `: ${lines[0].trim()}` : ''}`);
+}
+console.log('worktrace: native X11 addon built');

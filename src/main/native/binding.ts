@@ -1,0 +1,92 @@
+/**
+ * The shapes of the native X11 addon (native/src), as JavaScript sees them. Everything here is
+ * synchronous and cheap except the captures (a few milliseconds each, on the calling thread).
+ * Every method throws an Error with a `code` (see NativeX11ErrorCode) instead of aborting.
+ */
+
+export interface MonitorGeometry {
+  /** XRandR monitor name ("DP-1", a `--setmonitor` name), or "screen" when RandR cannot say. */
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly primary: boolean;
+}
+
+/**
+ * Raw pixels of one rectangle of the screen, tightly packed rows, byte order R,G,B,A (channels 4,
+ * alpha always 255) or R,G,B (channels 3): the addon swizzles X's B,G,R,X while copying out of the
+ * shared-memory segment, which is the only copy.
+ */
+export interface RawFrame extends MonitorGeometry {
+  readonly data: Buffer;
+  readonly channels: 3 | 4;
+  /** Whether MIT-SHM was used (false: XGetImage fallback, e.g. a remote display). */
+  readonly shm: boolean;
+}
+
+export interface NativeWindowInfo {
+  /** X window id of the focused client window. */
+  readonly id: number;
+  /** UTF-8 title. */
+  readonly title: string;
+  readonly titleSource: '_NET_WM_NAME' | 'WM_NAME' | 'none';
+  /** WM_CLASS instance and class ("xterm", "XTerm"); empty when the window sets none. */
+  readonly instanceName: string;
+  readonly className: string;
+  /** From _NET_WM_PID; absent when the window does not say. */
+  readonly pid?: number;
+}
+
+export interface X11SessionInfo {
+  readonly display: string;
+  readonly width: number;
+  readonly height: number;
+  readonly randr15: boolean;
+  readonly screenSaver: boolean;
+  readonly shm: boolean;
+}
+
+/** One X connection for work done on the JS thread. */
+export interface X11Session {
+  info(): X11SessionInfo;
+  monitors(): MonitorGeometry[];
+  /** One image per active monitor (XRandR geometry). */
+  captureMonitors(channels?: 3 | 4): RawFrame[];
+  /** One image of the bounding box of all monitors (name "composite"): what `import -window root` shows. */
+  captureComposite(channels?: 3 | 4): RawFrame;
+  /** null when nothing is focused or the window closed while being read. */
+  activeWindow(): NativeWindowInfo | null;
+  /** Milliseconds since the last input (XScreenSaver). Throws ERR_NO_EXTENSION without MIT-SCREEN-SAVER. */
+  idleMs(): number;
+  close(): void;
+}
+
+export interface NativeInputCounts {
+  readonly keys: number;
+  /** Buttons 1-3 and 8+. */
+  readonly clicks: number;
+  /** Buttons 4-7: one per wheel notch, vertical and horizontal. */
+  readonly wheel: number;
+  readonly moves: number;
+}
+
+/** XRecord on its own connection and thread; counts only, never calls into JS. */
+export interface InputRecorder {
+  /** Throws ERR_NO_DISPLAY, ERR_NO_EXTENSION (no RECORD), ERR_RECORD or ERR_ALREADY_STARTED. */
+  start(): void;
+  /** Counts since the previous drain, then zero. */
+  drain(): NativeInputCounts;
+  /** Disables the record context and joins the thread. Idempotent. */
+  stop(): void;
+  running(): boolean;
+  /** Why recording ended on its own (server gone), or null. */
+  failure(): string | null;
+}
+
+export interface X11Addon {
+  readonly X11Session: new (display?: string) => X11Session;
+  readonly InputRecorder: new (display?: string) => InputRecorder;
+  readonly abiVersion: number;
+}

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../../src/main/store/index.js';
+import { T0, WallClock, header, makeTempDir, newId, openTestStore, type TestDir } from './store-fixtures.js';
+
+describe('OutboxRepository', () => {
+  let dir: TestDir;
+  let clock: WallClock;
+  let store: Store;
+  const now = T0 * 1000;
+  beforeEach(() => {
+    dir = makeTempDir();
+    clock = new WallClock(now);
+    store = openTestStore(join(dir.path, 'worktrace.db'), 'server', clock);
+  });
+  afterEach(() => {
+    store.close();
+    dir.remove();
+  });
+
+  const ids = () => store.outbox.due(Number.MAX_SAFE_INTEGER, 100).map((item) => item.itemId);
+
+  it('drains in enqueue order, and re-enqueueing keeps an item in its place', () => {
+    const [a, b, c] = [newId(), newId(), newId()];
+    store.outbox.enqueue('segment', a);
+    store.outbox.enqueue('segment', b);
+    store.outbox.enqueue('segment', c);
+    store.outbox.enqueue('segment', a);
+    expect(ids()).toEqual([a, b, c]);
+    expect(store.outbox.next(now)?.itemId).toBe(a);
+  });
+
+  it('skips items waiting for their backoff until they are due, counting attempts', () => {
+    const [a, b] = [newId(), newId()];
+    store.outbox.enqueue('segment', a);
+    store.outbox.enqueue('segment', b);
+    const first = store.outbox.next(now)!;
+    store.outbox.markRetry(first.seq, now + 30_000, 'ECONNRESET');
+    expect(store.outbox.next(now)?.itemId).toBe(b);
+    expect(store.outbox.next(now + 29_999)?.itemId).toBe(b);
+    expect(store.outbox.next(now + 30_000)).toMatchObject({ itemId: a, attempts: 1, lastError: 'ECONNRESET', nextAttemptAt: now + 30_000 });
+    expect(store.outbox.counts().pending).toEqual({ segment: 2, screenshot: 0 });
+  });
+
+  it('parks an item with its error without blocking the rest, and can put it back', () => {
+    const [a, b] = [newId(), newId()];
+    store.outbox.enqueue('segment', a);
+    store.outbox.enqueue('segment', b);
+    const first = store.outbox.next(now)!;
+    clock.ms = now + 5;
+    store.outbox.park(first.seq, `422 ${'x'.repeat(1000)}`);
+    expect(store.outbox.next(now)?.itemId).toBe(b);
+    expect(store.outbox.counts()).toEqual({ pending: { segment: 1, screenshot: 0 }, parked: { segment: 1, screenshot: 0 } });
+    const [parked] = store.outbox.parked();
+    expect(parked).toMatchObject({ seq: first.seq, itemId: a, parkedAt: now + 5, attempts: 1 });
+    expect(parked?.lastError?.length).toBe(500);
+    store.outbox.unpark(first.seq);
+    expect(ids()).toEqual([a, b]);
+  });
+
+  it('keeps an item that changed while it was being sent, and removes one that did not', () => {
+    const a = newId();
+    store.outbox.enqueue('segment', a);
+    const read = store.outbox.next(now)!;
+    store.outbox.enqueue('segment', a); // a minute was flushed during the upload
+    expect(store.outbox.markSent(read)).toBe(false);
+    const again = store.outbox.next(now)!;
+    expect(again).toMatchObject({ seq: read.seq, revision: read.revision + 1 });
+    expect(store.outbox.markSent(again)).toBe(true);
+    expect(store.outbox.next(now)).toBeNull();
+    // Sending twice (a retry after a lost answer) is harmless.
+    expect(store.outbox.markSent(again)).toBe(false);
+  });
+
+  it('holds a screenshot back while its segment is still queued before it, even in backoff', () => {
+    const h = header();
+    store.segments.openSegment(h);
+    const shot = newId();
+    store.screenshots.insert({
+      id: shot,
+      segmentId: h.id,
+      takenAt: now,
+      width: 10,
+      height: 10,
+      bytes: 10,
+      blurred: false,
+      policyVersion: null,
+      data: Buffer.alloc(40),
+    });
+    const other = newId();
+    store.outbox.enqueue('segment', other);
+    expect(store.outbox.due(now, 10).map((i) => [i.kind, i.itemId])).toEqual([
+      ['segment', h.id],
+      ['segment', other],
+    ]);
+    const segment = store.outbox.next(now)!;
+    store.outbox.markRetry(segment.seq, now + 60_000, '503');
+    expect(store.outbox.due(now, 10).map((i) => i.itemId)).toEqual([other]);
+    expect(store.outbox.due(now + 60_000, 10).map((i) => i.itemId)).toEqual([h.id, other]);
+    expect(store.outbox.markSent(store.outbox.next(now + 60_000)!)).toBe(true);
+    expect(store.outbox.due(now, 10).map((i) => [i.kind, i.itemId])).toEqual([
+      ['screenshot', shot],
+      ['segment', other],
+    ]);
+    expect(store.status.queueByContractId()).toEqual([
+      { contractId: '', pendingSegments: 1, pendingScreenshots: 0, parked: 0 },
+      { contractId: 'contract-a', pendingSegments: 0, pendingScreenshots: 1, parked: 0 },
+    ]);
+  });
+
+  it('survives a restart with its order, attempts and parked state', () => {
+    const [a, b, c] = [newId(), newId(), newId()];
+    for (const id of [a, b, c]) store.outbox.enqueue('segment', id);
+    const items = store.outbox.due(now, 3);
+    store.outbox.markRetry(items[0]!.seq, now + 1000, 'timeout');
+    store.outbox.park(items[1]!.seq, '400 bad request');
+    store.close();
+    store = openTestStore(join(dir.path, 'worktrace.db'), 'server', clock);
+    expect(store.outbox.due(now + 1000, 10).map((i) => [i.itemId, i.attempts])).toEqual([
+      [a, 1],
+      [c, 0],
+    ]);
+    expect(store.outbox.parked().map((i) => i.itemId)).toEqual([b]);
+  });
+});

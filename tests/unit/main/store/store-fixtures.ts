@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monotonicFactory } from 'ulid';
+import { openStore, type Store } from '../../../../src/main/store/index.js';
+import type { MinuteBucket, SegmentHeader } from '../../../../src/main/tracking/ports.js';
+
+/** Shared helpers for the store tests: temp directories, ids, a settable wall clock, file hashes. */
+
+export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0) / 1000; // epoch s, 09:00 UTC, aligned to 600 s
+
+export interface TestDir {
+  readonly path: string;
+  remove(): void;
+}
+
+export function makeTempDir(prefix = 'worktrace-store-'): TestDir {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** ULIDs that sort in creation order, as the tracker makes them. */
+export const newId = monotonicFactory();
+
+/** The only part of the Clock the store uses, settable by the test. */
+export class WallClock {
+  constructor(public ms: number = T0 * 1000) {}
+  now(): number {
+    return this.ms;
+  }
+}
+
+export function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+export function openTestStore(file: string, mode: 'local' | 'server' = 'local', clock = new WallClock()): Store {
+  return openStore({ file, mode, clock });
+}
+
+export function header(overrides: Partial<SegmentHeader> = {}): SegmentHeader {
+  return {
+    id: newId(),
+    contractId: 'contract-a',
+    startedAt: T0,
+    lengthSeconds: 600,
+    memo: null,
+    policyVersion: null,
+    ...overrides,
+  };
+}
+
+export function minute(startedAt: number, overrides: Partial<MinuteBucket> = {}): MinuteBucket {
+  return { startedAt, trackedMs: 60_000, keyboard: 10, mouse: 5, idle: false, ...overrides };
+}

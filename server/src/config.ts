@@ -1,0 +1,43 @@
+import { DEFAULT_SEGMENT_SECONDS } from '../../src/shared/protocol/index.js';
+
+/** Everything the server's behaviour depends on, with production defaults. The CLI fills it from flags. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** A postgres:// URL; undefined means the embedded SQLite file in the data directory. */
+  readonly databaseUrl?: string;
+  readonly tokenTtlMs: number;
+  /** Login attempts per client address and email within the window. */
+  readonly loginRateLimit: { readonly max: number; readonly windowMs: number };
+  readonly maxScreenshotBytes: number;
+  readonly maxJsonBytes: number;
+  /** 0 disables the schedule (the purge still runs once at start). */
+  readonly purgeIntervalMs: number;
+  readonly sseHeartbeatMs: number;
+  /** A capture time this far past the server's clock is refused: agents' clocks drift, but not by hours. */
+  readonly captureFutureSlackMs: number;
+  /** Segment length of new contracts (the demo contract included). */
+  readonly defaultSegmentSeconds: number;
+  /** Retention of new contracts. */
+  readonly defaultRetentionDays: number;
+}
+
+export const DEFAULT_PORT = 4780;
+
+export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfig, 'dataDir'>): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: DEFAULT_PORT,
+    tokenTtlMs: 30 * 86_400_000,
+    loginRateLimit: { max: 10, windowMs: 60_000 },
+    maxScreenshotBytes: 8 * 1024 * 1024,
+    maxJsonBytes: 1024 * 1024,
+    purgeIntervalMs: 3_600_000,
+    sseHeartbeatMs: 25_000,
+    captureFutureSlackMs: 10 * 60_000,
+    defaultSegmentSeconds: DEFAULT_SEGMENT_SECONDS,
+    defaultRetentionDays: 90,
+    ...overrides,
+  };
+}

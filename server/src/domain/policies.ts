@@ -1,0 +1,84 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../../../src/shared/clock.js';
+import type { Policy } from '../../../src/shared/protocol/index.js';
+import type { PolicyUpdate, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
+import type { ContractRow, PolicyVersionRow, Repositories } from '../repository/index.js';
+import { toIso } from '../support/time.js';
+
+export function toPolicy(contract: Pick<ContractRow, 'id' | 'segmentSeconds'>, version: PolicyVersionRow): Policy {
+  return {
+    contractId: contract.id,
+    screenshots: version.screenshots,
+    segmentSeconds: contract.segmentSeconds,
+    retentionDays: version.retentionDays,
+    version: version.version,
+    updatedAt: toIso(version.effectiveFrom),
+  };
+}
+
+export function toPolicyVersion(contract: Pick<ContractRow, 'segmentSeconds'>, version: PolicyVersionRow): PolicyVersion {
+  return {
+    version: version.version,
+    screenshots: version.screenshots,
+    segmentSeconds: contract.segmentSeconds,
+    retentionDays: version.retentionDays,
+    effectiveFrom: toIso(version.effectiveFrom),
+  };
+}
+
+/** A strong ETag per contract and version: any change makes a new version, so a new tag. */
+export const policyEtag = (policy: Policy): string => `"policy-${policy.contractId}-v${policy.version}"`;
+
+/**
+ * Policy changes as they are committed, for the SSE stream. In-process only: with several server
+ * processes on one PostgreSQL, each process hears only its own changes (LISTEN/NOTIFY would close that).
+ */
+export class PolicyEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0); // one listener per open stream; hundreds of agents are normal
+  }
+
+  publish(policy: Policy): void {
+    this.emitter.emit(policy.contractId, policy);
+  }
+
+  /** Returns the unsubscribe function. */
+  subscribe(contractId: string, listener: (policy: Policy) => void): () => void {
+    this.emitter.on(contractId, listener);
+    return () => this.emitter.off(contractId, listener);
+  }
+}
+
+/**
+ * Records a new policy version when something changes; the same values again return the current
+ * version unchanged. The new version takes effect now, never before the previous one (a server clock
+ * stepping back must not reorder history).
+ */
+export async function updatePolicy(
+  repos: Repositories,
+  clock: Clock,
+  contract: ContractRow,
+  update: PolicyUpdate,
+): Promise<{ policy: Policy; changed: boolean }> {
+  return repos.transaction(async (tx) => {
+    await tx.contracts.lock(contract.id);
+    const current = await tx.contracts.currentPolicy(contract.id);
+    if (!current) throw new Error(`contract ${contract.id} has no policy`);
+    const screenshots = update.screenshots ?? current.screenshots;
+    const retentionDays = update.retentionDays ?? current.retentionDays;
+    if (screenshots === current.screenshots && retentionDays === current.retentionDays) {
+      return { policy: toPolicy(contract, current), changed: false };
+    }
+    const next: PolicyVersionRow = {
+      contractId: contract.id,
+      version: current.version + 1,
+      screenshots,
+      retentionDays,
+      effectiveFrom: Math.max(clock.now(), current.effectiveFrom),
+    };
+    await tx.contracts.addPolicyVersion(next);
+    return { policy: toPolicy(contract, next), changed: true };
+  });
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../../src/shared/clock.js';
+import type {
+  RemovalActor,
+  ScreenshotContentType,
+  ScreenshotDeleteResponse,
+  ScreenshotUploadResponse,
+} from '../../../src/shared/protocol/api/index.js';
+import { ApiError, conflict, gone, notFound, unprocessable } from '../errors.js';
+import type { Repositories, ScreenshotRow } from '../repository/index.js';
+import type { ScreenshotStorage } from '../storage/types.js';
+import { DAY_MS, toIso } from '../support/time.js';
+import { contractForParty, type Caller } from './access.js';
+import { sniffImageType } from './image.js';
+
+export interface ScreenshotServices {
+  readonly repos: Repositories;
+  readonly storage: ScreenshotStorage;
+  readonly clock: Clock;
+  readonly futureSlackMs: number;
+}
+
+export interface ScreenshotUpload {
+  readonly segmentId: string;
+  readonly capturedAt: number;
+  readonly contentType: ScreenshotContentType;
+  readonly bytes: Buffer;
+}
+
+const removedMessage = (s: ScreenshotRow) => `screenshot ${s.id} was deleted (by ${s.removedBy}) and cannot come back`;
+
+async function expiresAt(repos: Repositories, contractId: string, takenAt: number): Promise<number> {
+  const policy = await repos.contracts.currentPolicy(contractId);
+  return takenAt + (policy?.retentionDays ?? 0) * DAY_MS;
+}
+
+/**
+ * PUT /screenshots/{id}. The checks, in order: the caller is the segment's freelancer; the id was
+ * never deleted (410) and is not another image (409); the capture time lies inside the segment (422)
+ * and not in the future; the policy in force AT THE CAPTURE TIME allowed screenshots (409
+ * SCREENSHOTS_DISABLED, whatever the policy is now); the bytes are the image they claim to be (422).
+ * A retry of the same image answers as the first upload did.
+ */
+export async function uploadScreenshot(
+  s: ScreenshotServices,
+  caller: Caller,
+  id: string,
+  upload: ScreenshotUpload,
+): Promise<ScreenshotUploadResponse> {
+  const segment = await s.repos.segments.find(upload.segmentId);
+  if (!segment) throw new ApiError(404, 'SEGMENT_NOT_FOUND', 'upload the segment before its screenshot');
+  const { contract } = await contractForParty(s.repos, caller, segment.contractId, 'freelancer');
+  const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
+
+  const previous = await s.repos.screenshots.find(id);
+  if (previous?.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(previous));
+  if (previous) {
+    if (previous.segmentId === segment.id && previous.sha256 === sha256) return describe(s.repos, previous);
+    throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id already holds another image');
+  }
+  const start = segment.startedAt;
+  const end = start + segment.lengthSeconds * 1000;
+  if (upload.capturedAt < start || upload.capturedAt >= end) {
+    throw unprocessable('CAPTURE_OUTSIDE_SEGMENT', `the capture time lies outside segment ${segment.id} [${toIso(start)}, ${toIso(end)})`);
+  }
+  if (upload.capturedAt > s.clock.now() + s.futureSlackMs) throw unprocessable('CAPTURE_IN_FUTURE', 'the capture time lies in the future');
+  const policy = await s.repos.contracts.policyAt(contract.id, upload.capturedAt);
+  if (!policy || policy.screenshots === 'off') {
+    // Fail closed: no policy known for that moment means time only.
+    throw conflict('SCREENSHOTS_DISABLED', 'screenshots were off for this contract at the capture time');
+  }
+  const actual = sniffImageType(upload.bytes);
+  if (actual !== upload.contentType) {
+    throw unprocessable('INVALID_IMAGE', actual ? `the body is ${actual}, not ${upload.contentType}` : `the body is not a ${upload.contentType} image`);
+  }
+
+  const key = await s.storage.put(id, upload.bytes);
+  const row: ScreenshotRow = {
+    id,
+    segmentId: segment.id,
+    contractId: contract.id,
+    takenAt: upload.capturedAt,
+    contentType: upload.contentType,
+    byteSize: upload.bytes.length,
+    sha256,
+    storageKey: key,
+    uploadedAt: s.clock.now(),
+    removedBy: null,
+    removedAt: null,
+  };
+  try {
+    await s.repos.transaction(async (tx) => {
+      await tx.contracts.lock(contract.id);
+      const raced = (await tx.screenshots.find(id)) ?? (await tx.screenshots.findBySegment(segment.id));
+      if (raced?.id === id && raced.removedAt == null && raced.sha256 === sha256) return; // a concurrent retry won
+      if (raced?.id === id && raced.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(raced));
+      if (raced) throw conflict('SCREENSHOT_CONFLICT', `segment ${segment.id} already has a screenshot`);
+      await tx.screenshots.insert(row);
+    });
+  } catch (error) {
+    await s.storage.delete(key);
+    throw error;
+  }
+  const stored = await s.repos.screenshots.find(id);
+  if (stored?.storageKey !== key) await s.storage.delete(key); // a concurrent retry stored the same image first
+  return describe(s.repos, stored ?? row);
+}
+
+async function describe(repos: Repositories, row: ScreenshotRow): Promise<ScreenshotUploadResponse> {
+  return {
+    id: row.id,
+    segmentId: row.segmentId,
+    takenAt: toIso(row.takenAt),
+    bytes: row.byteSize ?? 0,
+    contentType: row.contentType as ScreenshotContentType,
+    expiresAt: toIso(await expiresAt(repos, row.contractId, row.takenAt)),
+  };
+}
+
+/** GET /screenshots/{id}: the image, for the contract's two parties only. */
+export async function readScreenshot(
+  s: Pick<ScreenshotServices, 'repos' | 'storage'>,
+  caller: Caller,
+  id: string,
+): Promise<{ contentType: string; bytes: Buffer }> {
+  const row = await s.repos.screenshots.find(id);
+  if (!row) throw notFound('screenshot');
+  await contractForParty(s.repos, caller, row.contractId);
+  if (row.removedAt != null || !row.storageKey || !row.contentType) throw gone('SCREENSHOT_DELETED', removedMessage(row));
+  const bytes = await s.storage.get(row.storageKey);
+  if (!bytes) throw gone('SCREENSHOT_DELETED', `screenshot ${id} is no longer stored`);
+  return { contentType: row.contentType, bytes };
+}
+
+/**
+ * DELETE /screenshots/{id}. The bytes go first (the caller's intent is that they are gone; a failure
+ * here leaves everything as it was, to retry), then the row keeps only the placeholder. A client's
+ * deletion keeps the segment's time billed; a freelancer's makes it unbillable, so that evidence
+ * cannot be hidden while the time is billed.
+ */
+export async function deleteScreenshot(
+  s: Pick<ScreenshotServices, 'repos' | 'storage' | 'clock'>,
+  caller: Caller,
+  id: string,
+): Promise<ScreenshotDeleteResponse> {
+  const row = await s.repos.screenshots.find(id);
+  if (!row) throw notFound('screenshot');
+  const { contract, side } = await contractForParty(s.repos, caller, row.contractId);
+  if (row.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(row));
+  const by: RemovalActor = side;
+  if (row.storageKey) await s.storage.delete(row.storageKey);
+  const at = s.clock.now();
+  const billable = await s.repos.transaction(async (tx) => {
+    await tx.contracts.lock(contract.id);
+    if (!(await tx.screenshots.markRemoved(id, by, at))) throw gone('SCREENSHOT_DELETED', `screenshot ${id} was already deleted`);
+    if (by === 'freelancer') await tx.segments.setBillable(row.segmentId, false, at);
+    return (await tx.segments.find(row.segmentId))?.billable ?? false;
+  });
+  return { id, segmentId: row.segmentId, removed: { by, at: toIso(at) }, segmentBillable: billable };
+}

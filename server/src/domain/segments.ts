@@ -1,0 +1,77 @@
+import type { Clock } from '../../../src/shared/clock.js';
+import type { SegmentUpload } from '../../../src/shared/protocol/index.js';
+import type { SegmentUploadResponse } from '../../../src/shared/protocol/api/index.js';
+import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
+import type { Repositories, SegmentRow } from '../repository/index.js';
+import { toIso } from '../support/time.js';
+import { contractForParty, type Caller } from './access.js';
+import { mergeSegment, segmentProblem, type MergeResult } from './segment-merge.js';
+
+export interface SegmentRules {
+  readonly futureSlackMs: number;
+}
+
+/**
+ * PUT /segments/{id}: creates the segment or folds the upload into it (see mergeSegment), in one
+ * transaction that holds the contract, so two concurrent uploads of one segment cannot both create it.
+ */
+export async function uploadSegment(
+  repos: Repositories,
+  clock: Clock,
+  rules: SegmentRules,
+  caller: Caller,
+  id: string,
+  upload: SegmentUpload,
+): Promise<SegmentUploadResponse> {
+  if (upload.id !== id) throw badRequest('ID_MISMATCH', 'the body id differs from the id in the path');
+  const { contract } = await contractForParty(repos, caller, upload.contractId, 'freelancer');
+  const now = clock.now();
+  const problem = segmentProblem(upload, contract.segmentSeconds, now, rules.futureSlackMs);
+  if (problem) throw unprocessable('SEGMENT_OUT_OF_BOUNDS', problem);
+  const start = Date.parse(upload.startedAt);
+
+  const { row, result } = await repos.transaction(async (tx): Promise<{ row: SegmentRow; result: MergeResult }> => {
+    await tx.contracts.lock(contract.id);
+    const existing = await tx.segments.find(id);
+    if (existing) {
+      if (existing.contractId !== contract.id) throw notFound('segment');
+      if (existing.startedAt !== start || existing.lengthSeconds !== upload.lengthSeconds) {
+        throw conflict('SEGMENT_CONFLICT', 'this segment id was recorded with another start or length');
+      }
+      const merged = mergeSegment(existing, upload, now);
+      if (merged.result !== 'unchanged') await tx.segments.updateRecorded(merged.row);
+      return merged;
+    }
+    const overlapping = await tx.segments.findOverlapping(contract.id, start, start + upload.lengthSeconds * 1000, id);
+    if (overlapping) {
+      throw conflict('SEGMENT_CONFLICT', `segment ${overlapping.id} already covers this time; time is never counted twice`);
+    }
+    const created: SegmentRow = {
+      id,
+      contractId: contract.id,
+      startedAt: start,
+      lengthSeconds: upload.lengthSeconds,
+      trackedSeconds: upload.trackedSeconds,
+      idleSeconds: upload.idleSeconds,
+      memo: upload.memo,
+      minutes: [...upload.minutes].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt)),
+      apps: upload.apps,
+      policyVersion: upload.policyVersion,
+      billable: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.segments.insert(created);
+    return { row: created, result: 'created' };
+  });
+
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    startedAt: toIso(row.startedAt),
+    trackedSeconds: row.trackedSeconds,
+    minutes: row.minutes.length,
+    billable: row.billable,
+    result,
+  };
+}

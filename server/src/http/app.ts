@@ -1,0 +1,80 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ServerConfig } from '../config.js';
+import { PolicyEvents } from '../domain/policies.js';
+import { schedulePurge } from '../domain/purge.js';
+import { bearerAuthentication, installCallerSlot } from './authenticate.js';
+import type { RouteContext, ServerDeps } from './context.js';
+import { installErrorHandling } from './errors.js';
+import { authRoutes } from './routes/auth.js';
+import { contractRoutes } from './routes/contracts.js';
+import { policyStreamRoutes } from './routes/policy-stream.js';
+import { screenshotRoutes } from './routes/screenshots.js';
+import { segmentRoutes } from './routes/segments.js';
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The application, without listening: the CLI, the tests and the benchmark each build one from a
+ * configuration and the services they choose (clock, repositories, storage, logger). The retention
+ * purge runs when the server is ready and on its schedule, and stops when it closes.
+ */
+export async function buildServer(config: ServerConfig, deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    bodyLimit: config.maxJsonBytes,
+    // Ids never need more; longer path parameters are an attack or a bug.
+    routerOptions: { maxParamLength: 128 },
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  installCallerSlot(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Worktrace work-diary server', version: '1.0.0', description: 'Contracts, screenshot policy, uploads and the work diary' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(rateLimit, { global: false });
+
+  const ctx: RouteContext = {
+    config,
+    clock: deps.clock,
+    repos: deps.repos,
+    storage: deps.storage,
+    policyEvents: deps.policyEvents ?? new PolicyEvents(),
+  };
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
+      await api.register(authRoutes, ctx);
+      await api.register(async (authed) => {
+        authed.addHook('onRequest', bearerAuthentication(deps.repos, deps.clock));
+        await authed.register(contractRoutes, ctx);
+        await authed.register(policyStreamRoutes, ctx);
+        await authed.register(segmentRoutes, ctx);
+        await authed.register(screenshotRoutes, ctx);
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const purgeLogger = deps.logger.child({ subsystem: 'purge' });
+  let purge: ReturnType<typeof schedulePurge> | undefined;
+  app.addHook('onReady', async () => {
+    purge = schedulePurge({ repos: deps.repos, storage: deps.storage, clock: deps.clock, logger: purgeLogger }, config.purgeIntervalMs);
+  });
+  app.addHook('onClose', async () => {
+    purge?.stop();
+    await purge?.idle();
+  });
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../../src/shared/clock.js';
+import type { ServerConfig } from '../config.js';
+import type { PolicyEvents } from '../domain/policies.js';
+import type { Repositories } from '../repository/index.js';
+import type { ScreenshotStorage } from '../storage/types.js';
+
+/** What buildServer is handed: the services, built by the caller (the CLI, a test, the benchmark). */
+export interface ServerDeps {
+  readonly clock: Clock;
+  readonly repos: Repositories;
+  readonly storage: ScreenshotStorage;
+  readonly logger: Logger;
+  /** Shared with whoever else changes policies in this process; a fresh one by default. */
+  readonly policyEvents?: PolicyEvents;
+}
+
+/** What every route module receives. */
+export interface RouteContext {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly repos: Repositories;
+  readonly storage: ScreenshotStorage;
+  readonly policyEvents: PolicyEvents;
+}

@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ApiErrorBody, ApiErrorCode } from '../../../src/shared/protocol/api/index.js';
+import { ApiError } from '../errors.js';
+
+const body = (code: ApiErrorCode, message: string): ApiErrorBody => ({ error: { code, message } });
+
+/** Fastify's own 4xx errors, named in the API's vocabulary. */
+function codeForStatus(status: number, fastifyCode: string | undefined): ApiErrorCode {
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'INVALID_JSON';
+  switch (status) {
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return 'VALIDATION_FAILED';
+  }
+}
+
+/**
+ * Every failure leaves as `{error: {code, message}}`. Bad input of any kind is a 4xx; only a fault of
+ * the server itself is a 500, logged with its stack but answered without details.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.status).send(body(error.code, error.message));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => `${v.instancePath || error.validationContext || 'request'}: ${v.message}`);
+      return reply.code(400).send(body('VALIDATION_FAILED', issues.slice(0, 5).join('; ')));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error }, 'a response did not match its schema');
+      return reply.code(500).send(body('INTERNAL', 'internal error'));
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+      return reply.code(status).send(body(codeForStatus(status, error.code), error.message || 'bad request'));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(body('INTERNAL', 'internal error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

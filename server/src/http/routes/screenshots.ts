@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordIdSchema } from '../../../../src/shared/protocol/index.js';
+import {
+  apiErrorSchema,
+  SCREENSHOT_CAPTURED_AT_HEADER,
+  SCREENSHOT_CONTENT_TYPES,
+  SCREENSHOT_SEGMENT_HEADER,
+  screenshotDeleteResponseSchema,
+  screenshotUploadQuerySchema,
+  screenshotUploadResponseSchema,
+  ulidParamSchema,
+  type ScreenshotContentType,
+} from '../../../../src/shared/protocol/api/index.js';
+import { deleteScreenshot, readScreenshot, uploadScreenshot } from '../../domain/screenshots.js';
+import { ApiError, badRequest } from '../../errors.js';
+import { parseIso } from '../../support/time.js';
+import { callerOf } from '../authenticate.js';
+import type { RouteContext } from '../context.js';
+
+const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 410: apiErrorSchema };
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** Screenshot upload (raw image body), download, and deletion. */
+export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  // Image bodies arrive as raw bytes; their signature is checked in the domain, not trusted here.
+  app.addContentTypeParser([...SCREENSHOT_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: ctx.config.maxScreenshotBytes }, (_req, payload, done) =>
+    done(null, payload),
+  );
+
+  app.put(
+    '/screenshots/:id',
+    {
+      bodyLimit: ctx.config.maxScreenshotBytes,
+      schema: {
+        tags: ['screenshots'],
+        summary: `Upload a screenshot (the contract's freelancer): body image/jpeg or image/webp; segment id and capture time in ${SCREENSHOT_SEGMENT_HEADER} and ${SCREENSHOT_CAPTURED_AT_HEADER} (or ?segmentId=&capturedAt=)`,
+        params: ulidParamSchema,
+        querystring: screenshotUploadQuerySchema,
+        response: { 200: screenshotUploadResponseSchema, ...errors, 409: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 422: apiErrorSchema },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (!Buffer.isBuffer(request.body) || !SCREENSHOT_CONTENT_TYPES.includes(contentType as ScreenshotContentType)) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the image as ${SCREENSHOT_CONTENT_TYPES.join(' or ')}`);
+      }
+      const segmentId = headerValue(request.headers[SCREENSHOT_SEGMENT_HEADER]) ?? request.query.segmentId;
+      const capturedAtText = headerValue(request.headers[SCREENSHOT_CAPTURED_AT_HEADER]) ?? request.query.capturedAt;
+      if (!segmentId || !recordIdSchema.safeParse(segmentId).success) {
+        throw badRequest('VALIDATION_FAILED', `${SCREENSHOT_SEGMENT_HEADER} (or ?segmentId=) must be the segment's ULID`);
+      }
+      const capturedAt = parseIso(capturedAtText);
+      if (capturedAt === undefined) {
+        throw badRequest('VALIDATION_FAILED', `${SCREENSHOT_CAPTURED_AT_HEADER} (or ?capturedAt=) must be an ISO 8601 UTC time`);
+      }
+      return uploadScreenshot(
+        { repos: ctx.repos, storage: ctx.storage, clock: ctx.clock, futureSlackMs: ctx.config.captureFutureSlackMs },
+        caller,
+        request.params.id,
+        { segmentId, capturedAt, contentType: contentType as ScreenshotContentType, bytes: request.body },
+      );
+    },
+  );
+
+  app.get(
+    '/screenshots/:id',
+    {
+      schema: {
+        tags: ['screenshots'],
+        summary: "The image, for the contract's two parties only",
+        params: ulidParamSchema,
+        response: { 200: z.any().describe('image/jpeg or image/webp bytes'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const image = await readScreenshot(ctx, callerOf(request), request.params.id);
+      // Screenshots are private evidence: no shared caches, and no sniffing into something else.
+      return reply
+        .header('content-type', image.contentType)
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(image.bytes);
+    },
+  );
+
+  app.delete(
+    '/screenshots/:id',
+    {
+      schema: {
+        tags: ['screenshots'],
+        summary: "Delete for good. By the client: time stays billed. By the freelancer: the segment's time is no longer billed",
+        params: ulidParamSchema,
+        response: { 200: screenshotDeleteResponseSchema, ...errors },
+      },
+    },
+    async (request) => deleteScreenshot(ctx, callerOf(request), request.params.id),
+  );
+};

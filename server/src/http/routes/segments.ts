@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { segmentUploadSchema } from '../../../../src/shared/protocol/index.js';
+import { apiErrorSchema, segmentUploadResponseSchema, ulidParamSchema } from '../../../../src/shared/protocol/api/index.js';
+import { uploadSegment } from '../../domain/segments.js';
+import { callerOf } from '../authenticate.js';
+import type { RouteContext } from '../context.js';
+
+/** PUT /segments/{id}: the agent's segment record, idempotent and extending. */
+export const segmentRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  app.put(
+    '/segments/:id',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: "Upload a segment (the contract's freelancer); the same body again changes nothing",
+        params: ulidParamSchema,
+        body: segmentUploadSchema,
+        response: {
+          200: segmentUploadResponseSchema,
+          400: apiErrorSchema,
+          401: apiErrorSchema,
+          403: apiErrorSchema,
+          404: apiErrorSchema,
+          409: apiErrorSchema,
+          422: apiErrorSchema,
+        },
+      },
+    },
+    async (request) =>
+      uploadSegment(ctx.repos, ctx.clock, { futureSlackMs: ctx.config.captureFutureSlackMs }, callerOf(request), request.params.id, request.body),
+  );
+};

@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { SqlDatabase, SqlExecutor, SqlValue } from '../sql.js';
+
+const INT8_OID = 20;
+
+/** `?` placeholders become `$1, $2, …` (our statements never contain a literal question mark). */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * PostgreSQL through a pg Pool. BIGINT columns hold epoch milliseconds, which fit a JS number, so
+ * they are parsed as numbers rather than pg's default strings.
+ */
+export class PostgresDatabase implements SqlDatabase {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client that loses its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  private static executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+    return {
+      all: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+        (await client.query(numberPlaceholders(sql), [...params])).rows as T[],
+      get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+        (await client.query(numberPlaceholders(sql), [...params])).rows[0] as T | undefined,
+      run: async (sql: string, params: readonly SqlValue[] = []) => ({
+        changes: (await client.query(numberPlaceholders(sql), [...params])).rowCount ?? 0,
+      }),
+    };
+  }
+
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return PostgresDatabase.executor(this.pool).all<T>(sql, params);
+  }
+
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return PostgresDatabase.executor(this.pool).get<T>(sql, params);
+  }
+
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
+    return PostgresDatabase.executor(this.pool).run(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(PostgresDatabase.executor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,62 @@
+import type { RemovalActor } from '../../../src/shared/protocol/api/index.js';
+import type { SqlExecutor } from './sql.js';
+import type { ScreenshotRow } from './types.js';
+
+const columns = (t: string): string => `${t}id, ${t}segment_id AS "segmentId", ${t}contract_id AS "contractId",
+  ${t}taken_at AS "takenAt", ${t}content_type AS "contentType", ${t}byte_size AS "byteSize", ${t}sha256,
+  ${t}storage_key AS "storageKey", ${t}uploaded_at AS "uploadedAt", ${t}removed_by AS "removedBy", ${t}removed_at AS "removedAt"`;
+const COLUMNS = columns('');
+
+const DAY_MS = 86_400_000;
+
+/** Screenshot metadata. The image itself lives in the ScreenshotStorage, never in the database. */
+export class ScreenshotsRepository {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  find(id: string): Promise<ScreenshotRow | undefined> {
+    return this.sql.get<ScreenshotRow>(`SELECT ${COLUMNS} FROM screenshots WHERE id = ?`, [id]);
+  }
+
+  findBySegment(segmentId: string): Promise<ScreenshotRow | undefined> {
+    return this.sql.get<ScreenshotRow>(`SELECT ${COLUMNS} FROM screenshots WHERE segment_id = ?`, [segmentId]);
+  }
+
+  async insert(s: ScreenshotRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO screenshots (id, segment_id, contract_id, taken_at, content_type, byte_size, sha256, storage_key,
+         uploaded_at, removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt],
+    );
+  }
+
+  /** Keeps only the placeholder: who removed it and when. Returns false when it was already removed. */
+  async markRemoved(id: string, by: RemovalActor, at: number): Promise<boolean> {
+    const result = await this.sql.run(
+      `UPDATE screenshots SET content_type = NULL, byte_size = NULL, sha256 = NULL, storage_key = NULL,
+         removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL`,
+      [by, at, id],
+    );
+    return result.changes === 1;
+  }
+
+  listForSegments(segmentIds: readonly string[]): Promise<ScreenshotRow[]> {
+    if (segmentIds.length === 0) return Promise.resolve([]);
+    const marks = segmentIds.map(() => '?').join(', ');
+    return this.sql.all<ScreenshotRow>(`SELECT ${COLUMNS} FROM screenshots WHERE segment_id IN (${marks})`, segmentIds);
+  }
+
+  /**
+   * Stored screenshots whose retention ran out at `now`, under each contract's current policy. The
+   * retention is always the latest version's, so lowering it purges older screenshots right away.
+   */
+  listExpired(now: number, limit: number): Promise<ScreenshotRow[]> {
+    return this.sql.all<ScreenshotRow>(
+      `SELECT ${columns('s.')} FROM screenshots s
+        JOIN policy_versions p ON p.contract_id = s.contract_id
+         AND p.version = (SELECT MAX(version) FROM policy_versions WHERE contract_id = s.contract_id)
+       WHERE s.removed_at IS NULL AND s.taken_at + p.retention_days * CAST(${DAY_MS} AS BIGINT) <= ?
+       ORDER BY s.taken_at LIMIT ?`,
+      [now, limit],
+    );
+  }
+}

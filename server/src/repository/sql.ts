@@ -1,0 +1,63 @@
+/**
+ * The narrow SQL surface the repositories use, with one implementation per database. Statements use
+ * `?` placeholders (the PostgreSQL driver numbers them); values are numbers, strings or null only:
+ * times are epoch milliseconds, booleans 0/1, lists JSON text. That keeps one set of queries valid on
+ * both databases, while each database keeps its own migrations.
+ */
+export type SqlValue = string | number | null;
+
+export interface SqlExecutor {
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+export interface SqlDatabase extends SqlExecutor {
+  readonly dialect: SqlDialect;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** One numbered, append-only schema step. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Raised when the database was written by a newer server: refuse rather than guess. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+  readonly code = 'SCHEMA_TOO_NEW';
+  constructor(found: number, known: number) {
+    super(`the database has schema version ${found}, this server knows up to ${known}: upgrade the server`);
+  }
+}
+
+/** Applies the migrations not yet recorded in schema_migrations, each in its own transaction. */
+export async function migrate(db: SqlDatabase, migrations: readonly Migration[], now: number): Promise<number> {
+  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const row = await db.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+  const current = Number(row?.v ?? 0);
+  if (current > latest) throw new SchemaTooNewError(current, latest);
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(m.sql)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, now]);
+    });
+  }
+  return latest;
+}
+
+/** Migrations are plain DDL without semicolons inside literals, so splitting on `;` is safe. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

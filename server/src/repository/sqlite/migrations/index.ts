@@ -1,0 +1,5 @@
+import type { Migration } from '../../sql.js';
+import { initial } from './001-initial.js';
+
+/** Append-only: a new schema version is a new file here, never an edit of an old one. */
+export const sqliteMigrations: readonly Migration[] = [initial];

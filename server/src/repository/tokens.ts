@@ -1,0 +1,30 @@
+import type { SqlExecutor } from './sql.js';
+import type { UserRow } from './types.js';
+
+/** Bearer tokens, stored only as their SHA-256: a copy of the database signs nobody in. */
+export class TokensRepository {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async create(tokenHash: string, userId: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.sql.run('INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      tokenHash,
+      userId,
+      createdAt,
+      expiresAt,
+    ]);
+  }
+
+  /** The user behind a token that has not expired at `now`. */
+  findUser(tokenHash: string, now: number): Promise<UserRow | undefined> {
+    return this.sql.get<UserRow>(
+      `SELECT u.id, u.email, u.role, u.password_hash AS "passwordHash", u.created_at AS "createdAt"
+         FROM tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = ? AND t.expires_at > ?`,
+      [tokenHash, now],
+    );
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    return (await this.sql.run('DELETE FROM tokens WHERE expires_at <= ?', [now])).changes;
+  }
+}

@@ -1,0 +1,62 @@
+import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
+import type { AppUsage, MinuteRecord } from '../../../src/shared/protocol/index.js';
+import type { RemovalActor, UserRole } from '../../../src/shared/protocol/api/index.js';
+
+/** Rows as the repositories hand them out. Times are epoch milliseconds (UTC). */
+export interface UserRow {
+  readonly id: string;
+  readonly email: string;
+  readonly role: UserRole;
+  readonly passwordHash: string;
+  readonly createdAt: number;
+}
+
+export interface ContractRow {
+  readonly id: string;
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientEmail: string;
+  readonly freelancerId: string;
+  readonly freelancerEmail: string;
+  readonly segmentSeconds: number;
+  readonly createdAt: number;
+}
+
+export interface PolicyVersionRow {
+  readonly contractId: string;
+  readonly version: number;
+  readonly screenshots: ScreenshotMode;
+  readonly retentionDays: number;
+  readonly effectiveFrom: number;
+}
+
+export interface SegmentRow {
+  readonly id: string;
+  readonly contractId: string;
+  readonly startedAt: number;
+  readonly lengthSeconds: number;
+  readonly trackedSeconds: number;
+  readonly idleSeconds: number;
+  readonly memo: string | null;
+  readonly minutes: readonly MinuteRecord[];
+  readonly apps: readonly AppUsage[];
+  readonly policyVersion: number | null;
+  readonly billable: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface ScreenshotRow {
+  readonly id: string;
+  readonly segmentId: string;
+  readonly contractId: string;
+  readonly takenAt: number;
+  /** The four fields below are null once the screenshot was removed: only the placeholder stays. */
+  readonly contentType: string | null;
+  readonly byteSize: number | null;
+  readonly sha256: string | null;
+  readonly storageKey: string | null;
+  readonly uploadedAt: number;
+  readonly removedBy: RemovalActor | null;
+  readonly removedAt: number | null;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { policySchema, screenshotModeSchema } from '../policy.js';
+import { userRoleSchema } from './auth.js';
+
+/** Path parameter: contract, segment and screenshot ids are ULIDs. */
+export const ulidParamSchema = z
+  .object({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID') })
+  .strict();
+
+export const contractSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    client: z.object({ id: z.string(), email: z.string() }).strict(),
+    freelancer: z.object({ id: z.string(), email: z.string() }).strict(),
+    /** The caller's side of this contract. */
+    role: userRoleSchema,
+    policy: policySchema,
+  })
+  .strict();
+export type ContractSummary = z.infer<typeof contractSummarySchema>;
+
+export const contractListSchema = z.object({ contracts: z.array(contractSummarySchema) }).strict();
+export type ContractList = z.infer<typeof contractListSchema>;
+
+/** What the client may change. segmentSeconds is fixed for the life of a contract. */
+export const policyUpdateSchema = z
+  .object({
+    screenshots: screenshotModeSchema.optional(),
+    retentionDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict()
+  .refine((u) => u.screenshots !== undefined || u.retentionDays !== undefined, 'nothing to change');
+export type PolicyUpdate = z.infer<typeof policyUpdateSchema>;
+
+/** One entry of a contract's policy history: the version and from when it was in force. */
+export const policyVersionSchema = z
+  .object({
+    version: z.number().int().min(1),
+    screenshots: screenshotModeSchema,
+    segmentSeconds: z.number().int(),
+    retentionDays: z.number().int(),
+    effectiveFrom: z.iso.datetime(),
+  })
+  .strict();
+export type PolicyVersion = z.infer<typeof policyVersionSchema>;

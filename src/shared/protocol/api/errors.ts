@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Every error the server sends has this shape, whatever the status. */
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+    }),
+  })
+  .strict();
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+/**
+ * The codes a client may branch on. The agent's uploader treats SCREENSHOTS_DISABLED (409) and
+ * SCREENSHOT_DELETED (410) as final answers for an item and deletes its local copy.
+ */
+export const API_ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'ID_MISMATCH',
+  'SEGMENT_CONFLICT',
+  'SEGMENT_OUT_OF_BOUNDS',
+  'SEGMENT_NOT_FOUND',
+  'SCREENSHOTS_DISABLED',
+  'SCREENSHOT_DELETED',
+  'SCREENSHOT_CONFLICT',
+  'CAPTURE_OUTSIDE_SEGMENT',
+  'CAPTURE_IN_FUTURE',
+  'INVALID_IMAGE',
+  'INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -1,0 +1,7 @@
+/** Request and response schemas of the work-diary server's HTTP API (/api/v1). */
+export * from './auth.js';
+export * from './contracts.js';
+export * from './diary.js';
+export * from './errors.js';
+export * from './screenshots.js';
+export * from './segments.js';

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { screenshotRemovedSchema } from './diary.js';
+
+export const SCREENSHOT_CONTENT_TYPES = ['image/jpeg', 'image/webp'] as const;
+export type ScreenshotContentType = (typeof SCREENSHOT_CONTENT_TYPES)[number];
+
+/** Headers that carry a screenshot upload's metadata (the body is the image itself). */
+export const SCREENSHOT_SEGMENT_HEADER = 'x-worktrace-segment-id';
+export const SCREENSHOT_CAPTURED_AT_HEADER = 'x-worktrace-captured-at';
+
+/** The same metadata may come in the query string instead: ?segmentId=…&capturedAt=… */
+export const screenshotUploadQuerySchema = z
+  .object({
+    segmentId: z.string().optional(),
+    capturedAt: z.string().optional(),
+  })
+  .strict();
+
+export const screenshotUploadResponseSchema = z
+  .object({
+    id: z.string(),
+    segmentId: z.string(),
+    takenAt: z.iso.datetime(),
+    bytes: z.number().int(),
+    contentType: z.enum(SCREENSHOT_CONTENT_TYPES),
+    expiresAt: z.iso.datetime(),
+  })
+  .strict();
+export type ScreenshotUploadResponse = z.infer<typeof screenshotUploadResponseSchema>;
+
+export const screenshotDeleteResponseSchema = z
+  .object({
+    id: z.string(),
+    segmentId: z.string(),
+    removed: screenshotRemovedSchema,
+    /** Whether the segment's time is still billed after this deletion. */
+    segmentBillable: z.boolean(),
+  })
+  .strict();
+export type ScreenshotDeleteResponse = z.infer<typeof screenshotDeleteResponseSchema>;

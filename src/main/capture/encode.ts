@@ -26,22 +26,33 @@ export const BLUR_SIGMA = 12;
 
 /**
  * Screenshot -> JPEG for storage: downscale to at most maxWidth, blur when asked, strip metadata.
- * Raw pixels are handed to sharp as they are (no copy); their channels are R,G,B(,A) in that
- * order. Screens are opaque, so an alpha channel is dropped rather than composited (X servers
- * often leave it 0, which compositing would turn black).
+ * Raw pixels are R,G,B(,A) in that order. Screens are opaque, so an alpha channel is dropped
+ * rather than composited (X servers often leave it 0, which compositing would turn black).
  */
 export async function encodeScreenshot(image: CapturedImage, opts: EncodeOptions): Promise<EncodedScreenshot> {
   const maxWidth = opts.maxWidth ?? DEFAULT_MAX_WIDTH;
   const quality = opts.quality ?? DEFAULT_QUALITY;
-  const input =
-    image.kind === 'raw'
-      ? sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-      : sharp(image.data);
+  const input = image.kind === 'raw' ? await rawInput(image) : sharp(image.data).removeAlpha();
 
   // sharp resizes before it blurs, so the sigma applies at the output size.
-  let pipeline = input.removeAlpha().resize({ width: maxWidth, withoutEnlargement: true, fit: 'inside' });
+  let pipeline = input.resize({ width: maxWidth, withoutEnlargement: true, fit: 'inside' });
   if (opts.blur) pipeline = pipeline.blur(BLUR_SIGMA);
   // sharp writes no metadata unless asked (no withMetadata/keepExif): EXIF, ICC and XMP are stripped.
-  const { data, info } = await pipeline.jpeg({ quality, mozjpeg: false }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.jpeg({ quality }).toBuffer({ resolveWithObject: true });
   return { jpeg: data, width: info.width, height: info.height };
+}
+
+type RawImage = Extract<CapturedImage, { kind: 'raw' }>;
+
+/**
+ * Raw pixels go to sharp as they are (no copy in JS). Four channels need one more step: sharp
+ * premultiplies by alpha before it resizes and drops the alpha band only at the end, so a screen
+ * whose alpha bytes are 0 (usual for X's 32-bit pixels) would come out black. The alpha band is
+ * removed first, in a pass without resizing (which does not premultiply).
+ */
+async function rawInput(image: RawImage): Promise<sharp.Sharp> {
+  const raw = { width: image.width, height: image.height, channels: image.channels };
+  if (image.channels === 3) return sharp(image.data, { raw });
+  const rgb = await sharp(image.data, { raw }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return sharp(rgb.data, { raw: { width: rgb.info.width, height: rgb.info.height, channels: 3 } });
 }

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { BACKEND_SWITCH, createSensors, currentReport, type NativeBackends } from '../../../../src/main/sensors/create-sensors.js';
+import type { SensorEnvironment } from '../../../../src/main/sensors/environment.js';
+import type { ActiveWindowSensor, InputSensor, SensorState } from '../../../../src/main/sensors/types.js';
+
+/** A described machine: the chooser must decide from this alone (nothing here is started). */
+function environment(platform: NodeJS.Platform, vars: Record<string, string>, commands: readonly string[]): SensorEnvironment {
+  return { platform, vars, hasCommand: (name) => commands.includes(name) };
+}
+
+const X_TOOLS = ['xprop', 'xwininfo', 'xrandr', 'import'];
+
+/** Stand-ins for the native backends (another engineer's code): only their state() matters to the chooser. */
+function nativeInput(state: SensorState): InputSensor {
+  return {
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+    drain: () => ({ keyboard: 0, clicks: 0, wheel: 0, moves: 0 }),
+    state: () => state,
+  };
+}
+function nativeWindow(state: SensorState): ActiveWindowSensor {
+  return { sample: () => Promise.resolve(null), state: () => state };
+}
+
+describe('createSensors on Linux', () => {
+  it('uses the npm backends when DISPLAY is set and the X tools are installed', () => {
+    const sensors = createSensors(environment('linux', { DISPLAY: ':0' }, X_TOOLS));
+    expect(sensors.report.map((r) => [r.sensor, r.backend, r.status])).toEqual([
+      ['input', 'uiohook-napi', 'ok'],
+      ['window', 'active-win', 'ok'],
+      ['screenshots', 'screenshot-desktop', 'ok'],
+    ]);
+    expect(sensors.input.state().status).toBe('ok');
+  });
+
+  it('reports every sensor unavailable, in words, without DISPLAY', () => {
+    const sensors = createSensors(environment('linux', {}, X_TOOLS));
+    for (const row of sensors.report) {
+      expect(row.status).toBe('unavailable');
+      expect(row.reason).toBe('no X display (DISPLAY is not set)');
+    }
+  });
+
+  it('names a Wayland session without XWayland', () => {
+    const sensors = createSensors(environment('linux', { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland' }, X_TOOLS));
+    expect(sensors.report[0]).toMatchObject({ sensor: 'input', status: 'unavailable' });
+    expect(sensors.report[0]?.reason).toMatch(/Wayland session without X/);
+  });
+
+  it('works under XWayland but says that only X11 applications are seen', () => {
+    const sensors = createSensors(environment('linux', { DISPLAY: ':0', WAYLAND_DISPLAY: 'wayland-0' }, X_TOOLS));
+    expect(sensors.report.every((r) => r.status === 'ok')).toBe(true);
+    expect(sensors.report[1]?.reason).toMatch(/only X11 \(XWayland\) applications/);
+  });
+
+  it('names the missing tool and its package', () => {
+    const sensors = createSensors(environment('linux', { DISPLAY: ':0' }, ['xrandr']));
+    expect(sensors.report[0]?.status).toBe('ok'); // uiohook needs no helper program
+    expect(sensors.report[1]).toMatchObject({ status: 'unavailable', reason: 'xprop is not installed (Debian/Ubuntu package x11-utils)' });
+    expect(sensors.report[2]).toMatchObject({ status: 'unavailable', reason: 'import is not installed (Debian/Ubuntu package imagemagick)' });
+  });
+});
+
+describe('createSensors elsewhere', () => {
+  it('does not apply the X checks on macOS or Windows', () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const sensors = createSensors(environment(platform, {}, []));
+      expect(sensors.report.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    }
+  });
+});
+
+describe('native first, npm as fallback', () => {
+  const env = environment('linux', { DISPLAY: ':0' }, X_TOOLS);
+
+  it('prefers a native backend that works', () => {
+    const native: NativeBackends = { input: () => nativeInput({ status: 'ok', backend: 'native-x11', detail: 'XRecord thread' }) };
+    const sensors = createSensors(env, { native });
+    expect(sensors.report[0]).toEqual({ sensor: 'input', backend: 'native-x11', status: 'ok', reason: 'XRecord thread' });
+    expect(sensors.report[1]?.backend).toBe('active-win');
+  });
+
+  it('falls back to the library when the addon is not built, and says why', () => {
+    const native: NativeBackends = {
+      input: () => {
+        throw new Error('the native addon is not built for this platform');
+      },
+      window: () => nativeWindow({ status: 'unavailable', backend: 'native-x11', reason: 'XOpenDisplay failed' }),
+    };
+    const sensors = createSensors(env, { native });
+    expect(sensors.report[0]).toMatchObject({ backend: 'uiohook-napi', status: 'ok' });
+    expect(sensors.report[0]?.reason).toContain('native: the native addon is not built for this platform');
+    expect(sensors.report[1]).toMatchObject({ backend: 'active-win', status: 'ok' });
+    expect(sensors.report[1]?.reason).toContain('native: XOpenDisplay failed');
+  });
+
+  it(`skips native backends when ${BACKEND_SWITCH}=npm`, () => {
+    const native: NativeBackends = { input: () => nativeInput({ status: 'ok', backend: 'native-x11' }) };
+    const sensors = createSensors({ ...env, vars: { ...env.vars, [BACKEND_SWITCH]: 'npm' } }, { native });
+    expect(sensors.report[0]?.backend).toBe('uiohook-napi');
+    expect(sensors.report[0]?.reason).toContain(`${BACKEND_SWITCH}=npm`);
+  });
+
+  it('keeps the library backend, unavailable, when nothing works, with every reason', () => {
+    const native: NativeBackends = { window: () => nativeWindow({ status: 'unavailable', backend: 'native-x11', reason: 'no RandR' }) };
+    const sensors = createSensors(environment('linux', { DISPLAY: ':0' }, []), { native });
+    expect(sensors.report[1]).toMatchObject({ sensor: 'window', backend: 'active-win', status: 'unavailable' });
+    expect(sensors.report[1]?.reason).toContain('xprop is not installed');
+    expect(sensors.report[1]?.reason).toContain('native: no RandR');
+    expect(sensors.window.state().status).toBe('unavailable');
+  });
+
+  it('currentReport reflects live states', () => {
+    const sensors = createSensors(environment('linux', {}, X_TOOLS));
+    expect(currentReport(sensors)).toEqual(sensors.report);
+  });
+});

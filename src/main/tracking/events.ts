@@ -17,6 +17,7 @@ export interface TrackerEvents {
 export type TrackerErrorCode =
   | 'TRACKER_ALREADY_RUNNING'
   | 'TICK_FAILED'
+  | 'FLUSH_FAILED'
   | 'IDLE_DECISION_FAILED'
   | 'LISTENER_FAILED';
 

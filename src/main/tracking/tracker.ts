@@ -19,6 +19,9 @@ import {
 } from './tracker-types.js';
 import { WindowSampler } from './window-sampler.js';
 
+/** A store that keeps failing must not make the tracker hold an unbounded backlog (two hours of minutes). */
+const MAX_UNWRITTEN_MINUTES = 120;
+
 /**
  * The tracking core: every tick it credits worked time to the effective timeline (timeline.ts), cuts it
  * into minutes of wall-clock-aligned segments, counts input, follows the active window, marks idle
@@ -38,6 +41,8 @@ export class Tracker {
   readonly #background = new Set<Promise<void>>();
   /** Worked ms per minute key since the last input, so a discarded idle stretch can be taken back. */
   readonly #recentMinuteMs = new Map<number, number>();
+  /** Minutes whose write failed, retried with the next flush. */
+  readonly #unwritten = new Set<{ seg: SegmentState; minuteSec: number }>();
 
   #memo: string | null;
   #status: TrackerStatus = 'stopped';
@@ -182,17 +187,17 @@ export class Tracker {
     }
     // Input drained now happened during the tick: it belongs to the minute of its last credited moment.
     const anchorMs = slice.creditedMs > 0 ? slice.endMs - 1 : slice.endMs;
-    const seg = this.#enter(anchorMs);
     const minuteSec = minuteStartOfMs(anchorMs) / 1000;
     const counts = input.drain();
     this.#inputAvailable = input.state().status === 'ok';
     // Pointer movement is coalesced: at most one per tick (a second), however many events it made.
     const mouse = counts.clicks + counts.wheel + (counts.moves > 0 ? 1 : 0);
-    if (counts.keyboard + mouse > 0) seg.count(minuteSec, counts.keyboard, mouse);
-    this.#onIdle(
-      this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput: counts.keyboard + mouse > 0, inputKnown: this.#inputAvailable }),
-    );
-    this.#maybeShoot(seg, anchorMs);
+    const hadInput = counts.keyboard + mouse > 0;
+    // A tick that credited nothing (after a sleep, on stop) opens no minute or segment unless input needs one.
+    const seg = slice.creditedMs > 0 || hadInput || !this.#segment ? this.#enter(anchorMs) : this.#segment;
+    if (hadInput) seg.count(minuteSec, counts.keyboard, mouse);
+    this.#onIdle(this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput, inputKnown: this.#inputAvailable }));
+    if (seg.containsMs(anchorMs)) this.#maybeShoot(seg, anchorMs);
     this.#sampler.maybeSample(mono);
   }
 
@@ -249,17 +254,36 @@ export class Tracker {
   }
 
   #flushMinute(): void {
+    for (const failed of [...this.#unwritten]) {
+      this.#unwritten.delete(failed);
+      this.#write(failed.seg, failed.minuteSec);
+    }
     const seg = this.#segment;
     const minuteSec = this.#minuteSec;
-    if (!seg || minuteSec === null || !seg.hasMinute(minuteSec)) return;
-    const minute = seg.bucket(minuteSec);
-    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return;
-    this.#deps.sink.flushMinute(seg.id, minute, seg.appTotals());
-    this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
+    if (!seg || minuteSec === null) return;
+    this.#write(seg, minuteSec);
     if (this.#idle.idleFromSec === null) {
       // Only minutes after the last input can ever become idle: older ones need no undo record.
       for (const key of this.#recentMinuteMs.keys()) if (key < this.#idle.lastInputMinuteSec) this.#recentMinuteMs.delete(key);
     }
+  }
+
+  /**
+   * Writes one minute with the segment's app totals. A failed write is reported and retried with the
+   * next flush (values are absolute, so a late write is still right); the tick itself never fails on it.
+   */
+  #write(seg: SegmentState, minuteSec: number): void {
+    if (!seg.hasMinute(minuteSec)) return;
+    const minute = seg.bucket(minuteSec);
+    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return;
+    try {
+      this.#deps.sink.flushMinute(seg.id, minute, seg.appTotals());
+    } catch (cause) {
+      if (this.#unwritten.size < MAX_UNWRITTEN_MINUTES) this.#unwritten.add({ seg, minuteSec });
+      this.#report(new TrackerError('FLUSH_FAILED', 'writing a minute failed; it is retried with the next one', { cause }));
+      return;
+    }
+    this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
   }
 
   #maybeShoot(seg: SegmentState, reachedMs: number): void {

@@ -41,6 +41,8 @@ export class Tracker {
   readonly #background = new Set<Promise<void>>();
   /** Worked ms per minute key since the last input, so a discarded idle stretch can be taken back. */
   readonly #recentMinuteMs = new Map<number, number>();
+  /** Segments closed since the last input: an idle discard may still have to take time out of them. */
+  readonly #recentSegments = new Set<SegmentState>();
   /** Minutes whose write failed, retried with the next flush. */
   readonly #unwritten = new Set<{ seg: SegmentState; minuteSec: number }>();
 
@@ -85,6 +87,8 @@ export class Tracker {
     this.#sessionMs = 0;
     this.#today = { dayStartMs: this.#dayStartOf(startMs), ms: 0 };
     this.#recentMinuteMs.clear();
+    this.#recentSegments.clear();
+    this.#unwritten.clear();
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
     this.#inputAvailable = this.#deps.input.state().status === 'ok';
@@ -226,6 +230,7 @@ export class Tracker {
       sink.openSegment(header);
       seg = SegmentState.opened(header);
     }
+    if (this.#segment) this.#recentSegments.add(this.#segment);
     this.#segment = seg;
     this.#minuteSec = null;
     this.#shot = seg.hasScreenshot ? 'taken' : 'none';
@@ -264,7 +269,9 @@ export class Tracker {
     this.#write(seg, minuteSec);
     if (this.#idle.idleFromSec === null) {
       // Only minutes after the last input can ever become idle: older ones need no undo record.
-      for (const key of this.#recentMinuteMs.keys()) if (key < this.#idle.lastInputMinuteSec) this.#recentMinuteMs.delete(key);
+      const horizon = this.#idle.lastInputMinuteSec;
+      for (const key of this.#recentMinuteMs.keys()) if (key < horizon) this.#recentMinuteMs.delete(key);
+      for (const old of this.#recentSegments) if (old.endMs / 1000 <= horizon) this.#recentSegments.delete(old);
     }
   }
 
@@ -372,12 +379,14 @@ export class Tracker {
       if (this.#dayStartOf(minuteSec * 1000) === this.#today.dayStartMs) this.#today.ms -= ms;
       this.#recentMinuteMs.delete(minuteSec);
     }
-    const seg = this.#segment;
-    if (!seg) return;
-    seg.forget(fromSec, toSec);
-    // Rewrite the segment's app totals without the discarded time, through its latest written minute.
-    const latest = seg.latestMinuteBefore(this.#status === 'stopped' ? Number.POSITIVE_INFINITY : (this.#minuteSec ?? 0));
-    if (latest !== null) this.#deps.sink.flushMinute(seg.id, seg.bucket(latest), seg.appTotals());
+    for (const seg of [...this.#recentSegments, ...(this.#segment ? [this.#segment] : [])]) {
+      if (seg.endMs <= fromSec * 1000 || seg.startMs >= toSec * 1000) continue;
+      seg.forget(fromSec, toSec);
+      // Rewrite the segment's app totals without the discarded time, through its latest written minute.
+      const open = seg === this.#segment && this.#status !== 'stopped';
+      const latest = seg.latestMinuteBefore(open ? (this.#minuteSec ?? 0) : Number.POSITIVE_INFINITY);
+      if (latest !== null) this.#deps.sink.flushMinute(seg.id, seg.bucket(latest), seg.appTotals());
+    }
   }
 
   #inBackground(work: Promise<void>): void {

@@ -183,10 +183,12 @@ export function policy(screenshots: TrackingPolicy['screenshots'], segmentSecond
 /** Records each stretch and answers with a fixed decision. */
 export class RecordingDecider {
   readonly stretches: IdleStretch[] = [];
+  /** Reject instead of answering (the prompt was closed, the app crashed). */
+  fail = false;
   constructor(public decision: IdleDecision) {}
   readonly decide = (stretch: IdleStretch): Promise<IdleDecision> => {
     this.stretches.push(stretch);
-    return Promise.resolve(this.decision);
+    return this.fail ? Promise.reject(new Error('no answer')) : Promise.resolve(this.decision);
   };
 }
 

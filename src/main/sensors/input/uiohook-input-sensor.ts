@@ -71,7 +71,6 @@ export class UiohookInputSensor implements InputSensor {
       serialization: 'json',
     });
     this.child = child;
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
 
     await new Promise<void>((resolve) => {
       let settled = false;
@@ -88,6 +87,18 @@ export class UiohookInputSensor implements InputSensor {
         settle();
       }, this.startTimeoutMs);
       timer.unref();
+
+      // libuiohook usually aborts after it prints why it cannot hook, but sometimes it hangs
+      // instead: a known fatal message ends the worker at once rather than after the timeout.
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr.push(chunk);
+        const cause = causeFromStderr(stderr.toString(), this.options.env.vars.DISPLAY);
+        if (cause && !this.stopping && this.current.status === 'ok') {
+          this.markUnavailable(cause);
+          child.kill('SIGKILL');
+          settle();
+        }
+      });
 
       child.on('message', (raw) => {
         const message = parseWorkerMessage(raw);

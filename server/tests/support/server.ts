@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { ulid } from 'ulid';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
+import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
+import { serverConfig, type ServerConfig } from '../../src/config.js';
+import { createContract, ensureUser } from '../../src/domain/demo.js';
+import { buildServer } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { openRepositories, type ContractRow, type Repositories, type UserRow } from '../../src/repository/index.js';
+import { DiskScreenshotStorage } from '../../src/storage/disk.js';
+import type { Backend } from './backends.js';
+
+/** A real server on loopback (port 0) over a real database, with a fake clock and captured logs. */
+export interface TestServer {
+  readonly baseUrl: string;
+  readonly clock: FakeClock;
+  readonly repos: Repositories;
+  readonly dataDir: string;
+  readonly storageDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly app: FastifyInstance;
+  /** Every log line written so far (JSON text). */
+  logs(): string;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  readonly token?: string;
+  readonly json?: unknown;
+  readonly body?: Buffer | string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly bytes: Buffer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly json: any;
+}
+
+export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), `wt-server-${backend.name}-`));
+  const clock = new FakeClock();
+  const databaseUrl = await backend.databaseUrl();
+  const repos = await openRepositories({ databaseUrl, dataDir, now: clock.now() });
+  const storageDir = join(dataDir, 'screenshots');
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const config = serverConfig({
+    dataDir,
+    port: 0,
+    databaseUrl,
+    // High enough for a whole file's logins; the rate-limit test sets its own.
+    loginRateLimit: { max: 10_000, windowMs: 60_000 },
+    ...overrides,
+  });
+  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: Buffer | string | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${address}${path}`, { method, headers, body });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
+    let json: unknown = undefined;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) json = JSON.parse(text);
+    return { status: response.status, headers: response.headers, text, bytes, json };
+  };
+
+  return {
+    baseUrl: address,
+    clock,
+    repos,
+    dataDir,
+    storageDir,
+    databaseUrl,
+    app,
+    logs: () => lines.join(''),
+    request,
+    async close() {
+      await app.close();
+      await repos.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The five kinds of caller every route is tried with, and two contracts between them. */
+export interface World {
+  readonly client: UserRow & { token: string; password: string };
+  readonly freelancer: UserRow & { token: string; password: string };
+  readonly otherClient: UserRow & { token: string; password: string };
+  readonly otherFreelancer: UserRow & { token: string; password: string };
+  /** Between client and freelancer. */
+  readonly contract: ContractRow;
+  /** Between otherClient and otherFreelancer. */
+  readonly otherContract: ContractRow;
+}
+
+export async function createWorld(
+  server: TestServer,
+  options: { segmentSeconds?: number; screenshots?: ScreenshotMode; retentionDays?: number } = {},
+): Promise<World> {
+  const tag = randomBytes(4).toString('hex');
+  const user = async (name: string, role: 'client' | 'freelancer') => {
+    const email = `${name}-${tag}@test.example`;
+    const password = `pw-${name}-${randomBytes(6).toString('hex')}`;
+    const row = await ensureUser(server.repos, server.clock, email, password, role);
+    const login = await server.request('POST', '/api/v1/auth/token', { json: { email, password } });
+    if (login.status !== 200) throw new Error(`login of ${email} failed: ${login.status} ${login.text}`);
+    return { ...row, token: login.json.token as string, password };
+  };
+  const client = await user('client', 'client');
+  const freelancer = await user('freelancer', 'freelancer');
+  const otherClient = await user('other-client', 'client');
+  const otherFreelancer = await user('other-freelancer', 'freelancer');
+  const terms = {
+    segmentSeconds: options.segmentSeconds ?? 600,
+    screenshots: options.screenshots ?? ('on' as ScreenshotMode),
+    retentionDays: options.retentionDays ?? 30,
+  };
+  const contract = await createContract(server.repos, server.clock, { name: 'Main', clientId: client.id, freelancerId: freelancer.id, ...terms });
+  const otherContract = await createContract(server.repos, server.clock, {
+    name: 'Other',
+    clientId: otherClient.id,
+    freelancerId: otherFreelancer.id,
+    ...terms,
+  });
+  return { client, freelancer, otherClient, otherFreelancer, contract, otherContract };
+}
+
+/** A JPEG-signed body with a unique random payload, so its bytes can be searched for afterwards. */
+export function fakeJpeg(payloadBytes = 256): Buffer {
+  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(payloadBytes), Buffer.from([0xff, 0xd9])]);
+}
+
+export function fakeWebp(payloadBytes = 256): Buffer {
+  const payload = randomBytes(payloadBytes);
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(payload.length + 4);
+  return Buffer.concat([Buffer.from('RIFF'), size, Buffer.from('WEBPVP8 '), payload]);
+}
+
+export interface SegmentOptions {
+  readonly id?: string;
+  readonly contractId: string;
+  /** Epoch ms; must be aligned to the contract's segment length. */
+  readonly startedAt: number;
+  readonly lengthSeconds?: number;
+  /** Fully tracked minutes from the start (each 60 s, active). */
+  readonly minutes?: number;
+  readonly memo?: string | null;
+  readonly screenshot?: { id: string; takenAt: number } | null;
+  readonly policyVersion?: number | null;
+}
+
+/** A segment body as the agent uploads it: `minutes` full minutes from the start. */
+export function segmentBody(o: SegmentOptions) {
+  const minutes = o.minutes ?? 3;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: o.id ?? ulid(),
+    contractId: o.contractId,
+    startedAt: iso(o.startedAt),
+    lengthSeconds: o.lengthSeconds ?? 600,
+    trackedSeconds: minutes * 60,
+    idleSeconds: 0,
+    memo: o.memo ?? null,
+    minutes: Array.from({ length: minutes }, (_, i) => ({
+      startedAt: iso(o.startedAt + i * 60_000),
+      trackedSeconds: 60,
+      keyboard: 10 + i,
+      mouse: 5 + i,
+      active: true,
+      idle: false,
+    })),
+    apps: [{ app: 'code', title: 'main.ts', seconds: minutes * 60 }],
+    screenshot: o.screenshot ? { id: o.screenshot.id, takenAt: iso(o.screenshot.takenAt), width: 1280, height: 720, bytes: 300 } : null,
+    policyVersion: o.policyVersion === undefined ? 1 : o.policyVersion,
+  };
+}
+
+/** Floors epoch ms to a segment start. */
+export const segmentStart = (ms: number, lengthSeconds = 600): number => Math.floor(ms / (lengthSeconds * 1000)) * lengthSeconds * 1000;
+
+export async function uploadScreenshot(
+  server: TestServer,
+  token: string,
+  o: { id?: string; segmentId: string; capturedAt: number; bytes?: Buffer; contentType?: string },
+): Promise<TestResponse & { id: string; bytes_sent: Buffer }> {
+  const id = o.id ?? ulid();
+  const bytes = o.bytes ?? fakeJpeg();
+  const response = await server.request('PUT', `/api/v1/screenshots/${id}`, {
+    token,
+    body: bytes,
+    headers: {
+      'content-type': o.contentType ?? 'image/jpeg',
+      'x-worktrace-segment-id': o.segmentId,
+      'x-worktrace-captured-at': new Date(o.capturedAt).toISOString(),
+    },
+  });
+  return { ...response, id, bytes_sent: bytes };
+}

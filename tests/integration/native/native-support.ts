@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import type { X11Addon } from '../../../src/main/native/binding.js';
+import { loadX11Addon } from '../../../src/main/native/load.js';
+import type { TestDisplay } from '../../support/display.js';
+
+/**
+ * The addon under test. It is built by `npm install` (scripts.install) or `npm run build:native`;
+ * when it is missing these tests fail, in CI and out of it, because nothing else tests native/.
+ */
+export function requireAddon(): X11Addon {
+  const load = loadX11Addon();
+  if (load.status === 'unavailable') {
+    throw new Error(`native X11 addon unavailable (${load.reason}): run npm run build:native with the X11 -dev packages`);
+  }
+  return load.addon;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` holds; returns false at the deadline (the caller asserts, so failures show values). */
+export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await sleep(50);
+  }
+  return check();
+}
+
+/** The window id of the first window of `className` once it is mapped. */
+export function waitForWindow(display: TestDisplay, className: string): number {
+  const out = display.run('xdotool', ['search', '--sync', '--onlyvisible', '--class', className]);
+  const id = Number(out.trim().split('\n')[0]);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`no window of class ${className}`);
+  return id;
+}
+
+/** The root window as ImageMagick's `import` sees it: RGBA bytes, row after row. */
+export function importRoot(display: TestDisplay): Buffer {
+  const result = spawnSync('import', ['-window', 'root', '-depth', '8', 'rgba:-'], {
+    env: display.env,
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`import failed: ${result.stderr.toString()}`);
+  return result.stdout;
+}
+
+/** Copies a rectangle out of a packed RGBA image `fullWidth` pixels wide. */
+export function crop(rgba: Buffer, fullWidth: number, x: number, y: number, width: number, height: number): Buffer {
+  const out = Buffer.alloc(width * height * 4);
+  for (let row = 0; row < height; row += 1) {
+    rgba.copy(out, row * width * 4, ((y + row) * fullWidth + x) * 4, ((y + row) * fullWidth + x + width) * 4);
+  }
+  return out;
+}
+
+/** Share of pixels whose R, G or B differ by more than `tolerance` (alpha ignored: X leaves it undefined). */
+export function differingShare(a: Buffer, b: Buffer, tolerance = 2): number {
+  if (a.length !== b.length) throw new Error(`sizes differ: ${a.length} vs ${b.length}`);
+  let differing = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    if (
+      Math.abs(a[i]! - b[i]!) > tolerance ||
+      Math.abs(a[i + 1]! - b[i + 1]!) > tolerance ||
+      Math.abs(a[i + 2]! - b[i + 2]!) > tolerance
+    ) {
+      differing += 1;
+    }
+  }
+  return differing / (a.length / 4);
+}
+
+/** The RGB of one pixel of a packed image. */
+export function pixelAt(data: Buffer, width: number, channels: number, x: number, y: number): [number, number, number] {
+  const i = (y * width + x) * channels;
+  return [data[i]!, data[i + 1]!, data[i + 2]!];
+}
+
+/** How many distinct RGB colours a packed RGBA image holds (capped), to show a capture is not blank. */
+export function colourCount(rgba: Buffer, cap = 64): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < rgba.length && seen.size < cap; i += 4 * 97) seen.add((rgba[i]! << 16) | (rgba[i + 1]! << 8) | rgba[i + 2]!);
+  return seen.size;
+}
+
+/** Where a window's inside sits on the root window, as xwininfo reports it. */
+export function windowGeometry(display: TestDisplay, id: number): { x: number; y: number; width: number; height: number } {
+  const out = display.run('xwininfo', ['-id', String(id)]);
+  const field = (label: string): number => {
+    const match = new RegExp(`${label}:\\s+(-?\\d+)`).exec(out);
+    if (!match) throw new Error(`xwininfo gave no ${label}`);
+    return Number(match[1]);
+  };
+  return { x: field('Absolute upper-left X'), y: field('Absolute upper-left Y'), width: field('Width'), height: field('Height') };
+}

@@ -112,7 +112,7 @@ export class Tracker {
     this.#unsubscribePolicy = null;
     this.#scheduler.cancel();
     if (this.#shot === 'pending') this.#shot = 'none';
-    await this.#sampler.settle();
+    // A window sample in flight is not waited for: a hung sensor call must not hang stop(); its result is ignored.
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 

@@ -44,11 +44,6 @@ export class WindowSampler {
       });
   }
 
-  /** Waits for a sample in flight (on stop), so nothing runs after the tracker has stopped. */
-  async settle(): Promise<void> {
-    await this.#inFlight;
-  }
-
   reset(): void {
     this.#latest = null;
     this.#lastStartMono = Number.NEGATIVE_INFINITY;

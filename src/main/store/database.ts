@@ -92,8 +92,11 @@ function inspectExisting(file: string, verify: boolean): void {
     }
     if (verify) {
       const problems = quickCheck(reader);
-      if (problems.length > 0) {
-        throw new StoreError('DB_CORRUPT', corruptMessage(file, `failed its integrity check (${problems[0]})`));
+      const first = problems[0];
+      if (first !== undefined) {
+        // SQLite's report can span lines and pages; the message keeps its first line only.
+        const summary = first.split('\n')[0]?.slice(0, 120);
+        throw new StoreError('DB_CORRUPT', corruptMessage(file, `failed its integrity check (${summary})`));
       }
     }
   } catch (error) {

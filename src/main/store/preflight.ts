@@ -37,11 +37,16 @@ export function checkDataDirectory(file: string): void {
 
 /** Size of an existing database file, or null when there is none yet. */
 export function existingFileSize(file: string): number | null {
+  let stats;
   try {
-    return statSync(file).size;
+    stats = statSync(file);
   } catch {
     return null;
   }
+  if (!stats.isFile()) {
+    throw new StoreError('DB_OPEN_FAILED', `${file} is not a file: move it aside or pass another --data-dir.`);
+  }
+  return stats.size;
 }
 
 export function checkFileWritable(file: string): void {

@@ -67,6 +67,8 @@ export class SegmentsRepository implements TrackingSink {
   private readonly segmentsInRange: Statement<[RangeParams], { segment_id: string }>;
   private readonly flagIdle: Statement<[RangeParams]>;
   private readonly deleteMinutes: Statement<[RangeParams]>;
+  private readonly deleteAllMinutes: Statement<[string]>;
+  private readonly deleteAllApps: Statement<[string]>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
 
@@ -109,6 +111,8 @@ export class SegmentsRepository implements TrackingSink {
     this.segmentsInRange = db.prepare(`SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE}`);
     this.flagIdle = db.prepare(`UPDATE minutes SET idle = 1 WHERE ${MINUTES_IN_RANGE}`);
     this.deleteMinutes = db.prepare(`DELETE FROM minutes WHERE ${MINUTES_IN_RANGE}`);
+    this.deleteAllMinutes = db.prepare('DELETE FROM minutes WHERE segment_id = ?');
+    this.deleteAllApps = db.prepare('DELETE FROM app_usage WHERE segment_id = ?');
 
     // A property rather than a method so the transaction wrapper is built once.
     this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
@@ -182,6 +186,20 @@ export class SegmentsRepository implements TrackingSink {
   /** Removes the minutes of an idle stretch the freelancer discarded. Returns how many were removed. */
   discardMinutes(contractId: string, fromSec: number, toSec: number): number {
     return this.changeRange({ contractId, from: fromSec, to: toSec }, this.deleteMinutes);
+  }
+
+  /**
+   * Removes all time of a segment (its minutes and app totals) but keeps the segment row, so the diary
+   * still shows the slot and a later upload tells the server it is now empty. Used when the freelancer
+   * deletes the segment's screenshot: evidence cannot be hidden while its time stays billed.
+   */
+  clearTime(segmentId: string): void {
+    this.db.transaction(() => {
+      this.requireSegment(segmentId);
+      this.deleteAllMinutes.run(segmentId);
+      this.deleteAllApps.run(segmentId);
+      this.uploads?.enqueue('segment', segmentId);
+    })();
   }
 
   /** Segments in start order, in the shared SegmentRecord shape (what `worktrace segments --json` prints). */

@@ -28,6 +28,11 @@ export interface Store {
   readonly policies: PolicyCacheRepository;
   readonly settings: SettingsRepository;
   readonly status: StatusQueries;
+  /**
+   * The freelancer deletes a screenshot: the image and the segment's time go together, in one
+   * transaction (DESIGN: deleting evidence removes that segment's time). Returns false if no such screenshot.
+   */
+  deleteScreenshotWithTime(screenshotId: string): boolean;
   checkIntegrity(): IntegrityReport;
   /** Checkpoints the WAL into the main file and closes; the store must not be used afterwards. */
   close(): void;
@@ -42,14 +47,24 @@ export function openStore(options: StoreOptions): Store {
   const db = openDatabase(options.file, options);
   const outbox = new OutboxRepository(db, options.clock);
   const uploads = options.mode === 'server' ? outbox : null;
+  const segments = new SegmentsRepository(db, { uploads });
+  const screenshots = new ScreenshotsRepository(db, { uploads });
   return {
     db,
-    segments: new SegmentsRepository(db, { uploads }),
-    screenshots: new ScreenshotsRepository(db, { uploads }),
+    segments,
+    screenshots,
     outbox,
     policies: new PolicyCacheRepository(db, options.clock),
     settings: new SettingsRepository(db),
     status: new StatusQueries(db, outbox),
+    deleteScreenshotWithTime: (screenshotId) =>
+      db.transaction(() => {
+        const shot = screenshots.meta(screenshotId);
+        if (!shot) return false;
+        screenshots.delete(screenshotId);
+        segments.clearTime(shot.segmentId);
+        return true;
+      })(),
     checkIntegrity: () => checkIntegrity(db),
     close: () => db.close(),
   };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,11 @@ describe('openDatabase', () => {
   it('refuses a data directory that is a file', () => {
     writeFileSync(join(dir.path, 'plain'), 'x');
     expectRefused(join(dir.path, 'plain', 'worktrace.db'), 'DATA_DIR_MISSING');
+  });
+
+  it('refuses a directory where the database file should be', () => {
+    mkdirSync(file);
+    expectRefused(file, 'DB_OPEN_FAILED');
   });
 
   it('refuses a text file and leaves it byte-for-byte unchanged', () => {

@@ -63,6 +63,16 @@ describe('ScreenshotsRepository', () => {
     expect(store.segments.get(shot.segmentId)).toMatchObject({ trackedSeconds: 60, screenshot: null });
   });
 
+  it("deleting a screenshot as the freelancer removes the segment's time with it, in one step", () => {
+    const kept = shotIn(0, 500);
+    const deleted = shotIn(1, 500);
+    expect(store.deleteScreenshotWithTime(deleted.id)).toBe(true);
+    expect(store.deleteScreenshotWithTime(deleted.id)).toBe(false);
+    expect(store.segments.get(deleted.segmentId)).toMatchObject({ trackedSeconds: 0, minutes: [], apps: [], screenshot: null });
+    expect(store.segments.get(kept.segmentId)).toMatchObject({ trackedSeconds: 60, screenshot: { id: kept.id } });
+    expect(queue().filter((i) => i.itemId === deleted.id)).toEqual([]);
+  });
+
   it('allows one screenshot per segment, and only for a segment that exists', () => {
     const shot = shotIn(0, 100);
     expect(() => store.screenshots.insert({ ...shot, id: newId() })).toThrow(expect.objectContaining({ code: 'SCREENSHOT_CONFLICT' }));

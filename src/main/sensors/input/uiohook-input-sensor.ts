@@ -37,7 +37,7 @@ export class UiohookInputSensor implements InputSensor {
     const problem = x11Problem(options.env);
     this.current = problem
       ? { status: 'unavailable', backend: UIOHOOK_BACKEND, reason: problem }
-      : { status: 'ok', backend: UIOHOOK_BACKEND, detail: 'not started' };
+      : { status: 'ok', backend: UIOHOOK_BACKEND, detail: 'starts uiohook-napi in a worker process' };
   }
 
   state(): SensorState {

@@ -62,6 +62,11 @@ function configure(db: SqliteDatabase): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // A deleted screenshot (the freelancer's choice, a refused upload, the quota) is zeroed on disk rather
+  // than left in free pages: it is ciphertext, but the key sits next to it, so deleting must mean gone.
+  db.pragma('secure_delete = ON');
+  // After a checkpoint the WAL shrinks back to this size instead of keeping old page images around.
+  db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`);
 }
 
 /** Reads identity, version and health of an existing file through a connection that cannot write. */

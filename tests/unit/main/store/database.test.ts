@@ -50,6 +50,7 @@ describe('openDatabase', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
     expect(db.pragma('application_id', { simple: true })).toBe(WORKTRACE_APPLICATION_ID);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(checkIntegrity(db).ok).toBe(true);
@@ -152,8 +153,8 @@ describe('openDatabase', () => {
     chmodSync(file, 0o644);
     chmodSync(dir.path, 0o555);
     // Root writes anywhere, so the check runs as an unprivileged user when the tests run as root.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const probe = spawnSync(process.execPath, ['--import', 'tsx', PROBE, file], { cwd: REPO_ROOT, encoding: 'utf8', ...asNobody });
+    const asNobody = process.getuid?.() === 0 ? ['65534'] : [];
+    const probe = spawnSync(process.execPath, ['--import', 'tsx', PROBE, file, ...asNobody], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(probe.stderr).toBe('');
     expect(JSON.parse(probe.stdout.trim())).toMatchObject({ code: 'DATA_DIR_READONLY' });
     expect(sha256(file)).toBe(before);

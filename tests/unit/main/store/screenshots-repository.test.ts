@@ -24,6 +24,9 @@ describe('ScreenshotsRepository', () => {
   const queue = () =>
     store.db.prepare('SELECT kind, item_id AS itemId FROM outbox ORDER BY seq').all() as { kind: string; itemId: string }[];
 
+  /** The database, its WAL and its shared-memory file: everything SQLite writes for us. */
+  const storeFiles = () => readdirSync(dir.path).map((name) => readFileSync(join(dir.path, name)));
+
   /** A segment starting `index` segments after T0, with one minute of time, and its screenshot of `size` bytes. */
   function shotIn(index: number, size: number): StoredScreenshot {
     const h = header({ startedAt: T0 + index * 600 });
@@ -71,6 +74,21 @@ describe('ScreenshotsRepository', () => {
     expect(store.segments.get(deleted.segmentId)).toMatchObject({ trackedSeconds: 0, minutes: [], apps: [], screenshot: null });
     expect(store.segments.get(kept.segmentId)).toMatchObject({ trackedSeconds: 60, screenshot: { id: kept.id } });
     expect(queue().filter((i) => i.itemId === deleted.id)).toEqual([]);
+  });
+
+  it('zeroes a deleted screenshot on disk instead of leaving its bytes in free pages', () => {
+    const shot = shotIn(0, 20_000);
+    const marker = Buffer.from('a-recognisable-blob-marker-0123456789');
+    const data = Buffer.concat([marker, Buffer.alloc(20_000, 0x5a), marker]);
+    const other = header({ startedAt: T0 + 600 });
+    store.segments.openSegment(other);
+    store.screenshots.insert({ ...shot, id: newId(), segmentId: other.id, data });
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const dbFile = join(dir.path, 'worktrace.db');
+    expect(readFileSync(dbFile).indexOf(marker)).toBeGreaterThan(0);
+    store.screenshots.deleteOldestUnsent(0);
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (const bytes of storeFiles()) expect(bytes.indexOf(marker)).toBe(-1);
   });
 
   it('allows one screenshot per segment, and only for a segment that exists', () => {
@@ -125,9 +143,6 @@ describe('ScreenshotsRepository', () => {
     });
     return id;
   }
-
-  /** The database, its WAL and its shared-memory file: everything SQLite writes for us. */
-  const storeFiles = () => readdirSync(dir.path).map((name) => readFileSync(join(dir.path, name)));
 
   it('keeps no plaintext image on disk: no JPEG or PNG signature after storing an encrypted real JPEG', async () => {
     // Small on purpose: a 3-byte signature turns up by chance in random bytes about once per 16 MB, so

@@ -41,6 +41,8 @@ export class Tracker {
   readonly #background = new Set<Promise<void>>();
   /** Worked ms per minute key since the last input, so a discarded idle stretch can be taken back. */
   readonly #recentMinuteMs = new Map<number, number>();
+  /** First minutes of idle stretches whose decision is still awaited: their undo records must stay. */
+  readonly #undecidedFrom = new Set<number>();
   /** Segments closed since the last input: an idle discard may still have to take time out of them. */
   readonly #recentSegments = new Set<SegmentState>();
   /** Minutes whose write failed, retried with the next flush. */
@@ -79,7 +81,8 @@ export class Tracker {
     if (this.#status !== 'stopped') throw new TrackerError('TRACKER_ALREADY_RUNNING', 'the tracker is already running');
     const { clock } = this.#deps;
     const mono = clock.monotonic();
-    this.#timeline = new EffectiveTimeline(clock.now(), mono);
+    const wallMs = clock.now();
+    this.#timeline = new EffectiveTimeline(Math.max(wallMs, this.#recordedUntil(wallMs)), mono);
     const startMs = this.#timeline.highWaterMs;
     this.#startedAtMs = startMs;
     this.#segment = null;
@@ -217,6 +220,20 @@ export class Tracker {
     return seg;
   }
 
+  /**
+   * Where an earlier run of the agent left the segment covering `wallMs`, when that lies ahead of the
+   * wall (the clock was set back between runs): the new run starts there, so it never writes over
+   * recorded time. A minute's end is estimated as its start plus its tracked ms: a lower bound.
+   */
+  #recordedUntil(wallMs: number): number {
+    const policy = this.#deps.policy.current();
+    const placement = placeSegment(this.#deps.sink, this.#contractId, Math.floor(wallMs / 1000), policy?.segmentSeconds ?? null, null);
+    if (placement.kind !== 'continue') return wallMs;
+    let until = wallMs;
+    for (const m of placement.stored.minutes) until = Math.max(until, m.startedAt * 1000 + m.trackedMs);
+    return until;
+  }
+
   #openSegment(ms: number): SegmentState {
     const { sink, policy: policySource, newId } = this.#deps;
     const policy = policySource.current();
@@ -269,7 +286,7 @@ export class Tracker {
     this.#write(seg, minuteSec);
     if (this.#idle.idleFromSec === null) {
       // Only minutes after the last input can ever become idle: older ones need no undo record.
-      const horizon = this.#idle.lastInputMinuteSec;
+      const horizon = Math.min(this.#idle.lastInputMinuteSec, ...this.#undecidedFrom);
       for (const key of this.#recentMinuteMs.keys()) if (key < horizon) this.#recentMinuteMs.delete(key);
       for (const old of this.#recentSegments) if (old.endMs / 1000 <= horizon) this.#recentSegments.delete(old);
     }
@@ -355,9 +372,10 @@ export class Tracker {
       this.#events.emit('idleEnded', { fromSec, toSec, decision: 'empty' });
       return;
     }
+    this.#undecidedFrom.add(fromSec);
     const decided = Promise.resolve().then(() => this.#deps.decideIdle({ contractId: this.#contractId, fromSec, toSec }));
     this.#inBackground(
-      decided.then(
+      decided.finally(() => this.#undecidedFrom.delete(fromSec)).then(
         (decision) => {
           if (decision === 'discard') this.#guard(() => this.#discard(fromSec, toSec));
           this.#events.emit('idleEnded', { fromSec, toSec, decision });

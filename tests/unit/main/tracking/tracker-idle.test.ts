@@ -120,4 +120,28 @@ describe('Tracker: idle', () => {
     expect(rig.sink.allMinutes().filter((m) => m.idle).map((m) => m.startedAt)).toEqual([1, 2, 3, 4, 5, 6, 7].map((m) => sec(9, m)));
     expect(rig.sink.totalTrackedMs()).toBe(8 * MIN + 1000);
   });
+
+  it('applies a discard that comes much later (a prompt left open), segments already closed included', async () => {
+    const rig = makeRig();
+    let answer: (d: 'discard') => void = () => {};
+    rig.decider.decide = () => new Promise((resolve) => (answer = resolve));
+    rig.tracker.start();
+    rig.clock.advance(8 * MIN); // idle from 09:01
+    rig.input.add({ keyboard: 1 });
+    await rig.clock.advanceAsync(1000); // input in 09:08: the stretch [09:01, 09:08) waits for its answer
+    for (let i = 0; i < 25; i += 1) {
+      rig.input.add({ keyboard: 1 });
+      rig.clock.advance(MIN);
+    }
+    answer('discard');
+    await rig.tracker.stop();
+    expect(rig.sink.allMinutes().map((m) => m.startedAt)).not.toContain(sec(9, 1));
+    const kept = rig.sink.totalTrackedMs();
+    expect(kept).toBe(8 * MIN + 1000 + 25 * MIN - 7 * MIN);
+    expect(rig.tracker.snapshot().sessionMs).toBe(kept);
+    for (const seg of rig.sink.orderedSegments()) {
+      const minuteMs = [...seg.minutes.values()].reduce((sum, m) => sum + m.trackedMs, 0);
+      expect(seg.apps.reduce((sum, a) => sum + a.ms, 0)).toBe(minuteMs);
+    }
+  });
 });

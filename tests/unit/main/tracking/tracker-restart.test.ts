@@ -62,18 +62,36 @@ describe('Tracker: restart continuity', () => {
     expectConsistent(restarted.sink);
   });
 
+  it('a restart after the clock was set back starts where the earlier run left off, writing over nothing', async () => {
+    const rig = makeRig();
+    rig.tracker.start();
+    rig.clock.advance(8 * MIN + 15_000);
+    await rig.tracker.stop(); // 09:08:15
+    rig.clock.jumpWall(-5 * MIN); // 09:03:15: the wall clock was ahead and got corrected
+    const second = rig.restart();
+    second.start();
+    rig.clock.advance(5 * MIN);
+    await second.stop();
+    expect(rig.sink.totalTrackedMs()).toBe(13 * MIN + 15_000);
+    const minutes = rig.sink.allMinutes();
+    minutes.forEach((m, i) => expect(m.startedAt).toBe(sec(9, i)));
+    expect(minutes.slice(0, -1).every((m) => m.trackedMs === MIN)).toBe(true);
+    expectConsistent(rig.sink);
+  });
+
   it('takes no second screenshot in a continued segment that already has one', async () => {
     const rig = makeRig({ policy: policy('on'), seed: 3 });
     rig.tracker.start();
-    rig.clock.advance(10 * MIN - 1);
+    const due = rig.tracker.snapshot().segment!.screenshotDueAtMs!;
+    rig.clock.advance(due - rig.clock.now() + 1000);
     await rig.tracker.stop();
     expect(rig.screenshots.requests).toHaveLength(1);
 
-    rig.clock.jumpWall(-9 * MIN); // back inside the same segment, as a restart after a clock fix would be
+    rig.clock.advance(10_000);
     const second = rig.restart();
     second.start();
     expect(second.snapshot().segment).toMatchObject({ continued: true, screenshot: 'taken', screenshotDueAtMs: null });
-    rig.clock.advance(5 * MIN);
+    rig.clock.advance(at(9, 10) - rig.clock.now() - 1);
     await second.stop();
     expect(rig.screenshots.requests).toHaveLength(1);
   });

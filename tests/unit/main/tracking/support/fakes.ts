@@ -186,7 +186,8 @@ export class RecordingDecider {
   /** Reject instead of answering (the prompt was closed, the app crashed). */
   fail = false;
   constructor(public decision: IdleDecision) {}
-  readonly decide = (stretch: IdleStretch): Promise<IdleDecision> => {
+  /** Replaceable, for tests that answer later or not at all. */
+  decide = (stretch: IdleStretch): Promise<IdleDecision> => {
     this.stretches.push(stretch);
     return this.fail ? Promise.reject(new Error('no answer')) : Promise.resolve(this.decision);
   };

@@ -41,7 +41,7 @@ export function makeRig(options: RigOptions = {}): Rig {
   const random = seededRandom(options.seed ?? 42);
   const build = (extra: Partial<TrackerOptions> = {}): Tracker =>
     new Tracker(
-      { clock, input, window, sink, screenshots, policy, decideIdle: decider.decide, random, newId: () => `seg-${++idCounter}` },
+      { clock, input, window, sink, screenshots, policy, decideIdle: (stretch) => decider.decide(stretch), random, newId: () => `seg-${++idCounter}` },
       { contractId: 'c1', memo: 'writing tests', dayStartOf: utcDayStart, ...options.tracker, ...extra },
     );
   const tracker = build();

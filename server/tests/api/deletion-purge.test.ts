@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testBackends, type Backend } from '../support/backends.js';
+import { filesContaining, listFiles } from '../support/files.js';
+import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
+
+const DAY = 86_400_000;
+
+describe.each(testBackends())('deletion and retention on $name', (backend: Backend) => {
+  let server: TestServer;
+  let world: World;
+
+  beforeEach(async () => {
+    // Tokens outlive the months these tests move the clock through (expiry has its own test).
+    server = await startTestServer(backend, { tokenTtlMs: 400 * DAY });
+    world = await createWorld(server, { retentionDays: 30 });
+    server.clock.advance(25 * 60_000);
+  });
+  afterEach(async () => server.close());
+
+  /** Two segments of 5 tracked minutes, each with a screenshot. */
+  async function twoSegmentsWithScreenshots() {
+    const start = segmentStart(server.clock.now()) - 1_200_000;
+    const shots = [];
+    for (const at of [start, start + 600_000]) {
+      const segment = segmentBody({ contractId: world.contract.id, startedAt: at, minutes: 5 });
+      expect((await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment })).status).toBe(200);
+      const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: at + 90_000 });
+      expect(shot.status).toBe(200);
+      shots.push({ segmentId: segment.id, id: shot.id, bytes: shot.bytes_sent });
+    }
+    return { start, shots };
+  }
+
+  async function diary(token = world.client.token) {
+    const from = new Date(server.clock.now() - 40 * DAY).toISOString();
+    const to = new Date(server.clock.now() + DAY).toISOString();
+    const response = await server.request('GET', `/api/v1/contracts/${world.contract.id}/diary?from=${from}&to=${to}`, { token });
+    expect(response.status).toBe(200);
+    return response.json;
+  }
+
+  /** Where the database keeps its bytes: the SQLite file (and WAL) in the data directory, or the cluster's files. */
+  async function databaseFilesContaining(needle: Buffer): Promise<string[]> {
+    const cluster = backend.postgres();
+    if (backend.name === 'postgres') {
+      if (!cluster?.dataDir) return []; // an external server (WORKTRACE_TEST_PG_URL): its files are not ours to read
+      await cluster.checkpoint();
+      return filesContaining(cluster.dataDir, needle);
+    }
+    return filesContaining(server.dataDir, needle).filter((f) => !f.startsWith(server.storageDir));
+  }
+
+  /** A slice of the random payload: unique to this image. */
+  const marker = (bytes: Buffer) => bytes.subarray(16, 80);
+
+  it('client deletion: the bytes leave storage and database, the time stays billed, a placeholder remains', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    const [target, kept] = shots as [(typeof shots)[0], (typeof shots)[0]];
+    expect(filesContaining(server.storageDir, marker(target.bytes))).toHaveLength(1);
+    const before = await diary();
+    expect(before.totals).toEqual({ trackedSeconds: 600, billableSeconds: 600 });
+
+    server.clock.advance(7 * DAY); // "any age": a screenshot from last week
+    const deleted = await server.request('DELETE', `/api/v1/screenshots/${target.id}`, { token: world.client.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toMatchObject({ id: target.id, removed: { by: 'client' }, segmentBillable: true });
+
+    expect(filesContaining(server.storageDir, marker(target.bytes))).toEqual([]);
+    expect(await databaseFilesContaining(marker(target.bytes))).toEqual([]);
+    expect(filesContaining(server.storageDir, marker(kept.bytes))).toHaveLength(1); // only that one went
+    // Control: the search does reach what the database stores (a memo written through the API).
+    const memo = `memo-needle-${target.id}`;
+    const withMemo = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()), minutes: 1, memo });
+    await server.request('PUT', `/api/v1/segments/${withMemo.id}`, { token: world.freelancer.token, json: withMemo });
+    if (backend.name === 'sqlite' || backend.postgres()?.dataDir) {
+      expect((await databaseFilesContaining(Buffer.from(memo))).length).toBeGreaterThan(0);
+    }
+
+    const after = await diary();
+    expect(after.totals).toEqual({ trackedSeconds: before.totals.trackedSeconds + 60, billableSeconds: before.totals.billableSeconds + 60 });
+    const entry = after.segments.find((s: { id: string }) => s.id === target.segmentId);
+    expect(entry.screenshot).toBeNull();
+    expect(entry.screenshotRemoved).toEqual({ by: 'client', at: new Date(server.clock.now()).toISOString() });
+    expect(entry.billable).toBe(true);
+
+    const fetched = await server.request('GET', `/api/v1/screenshots/${target.id}`, { token: world.client.token });
+    expect(fetched.status).toBe(410);
+    expect(fetched.json.error.code).toBe('SCREENSHOT_DELETED');
+    // The agent retrying the upload gets a final 410; the image does not come back.
+    const reupload = await uploadScreenshot(server, world.freelancer.token, { id: target.id, segmentId: target.segmentId, capturedAt: Date.now(), bytes: target.bytes });
+    expect(reupload.status).toBe(410);
+    expect(filesContaining(server.storageDir, marker(target.bytes))).toEqual([]);
+    // Deleting again is a final 410 too, and changes nothing.
+    expect((await server.request('DELETE', `/api/v1/screenshots/${target.id}`, { token: world.freelancer.token })).status).toBe(410);
+    expect((await diary()).totals).toEqual(after.totals);
+  });
+
+  it('freelancer deletion: the bytes are gone and the segment is no longer billed', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    const target = shots[0]!;
+    const deleted = await server.request('DELETE', `/api/v1/screenshots/${target.id}`, { token: world.freelancer.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toMatchObject({ removed: { by: 'freelancer' }, segmentBillable: false });
+    expect(filesContaining(server.storageDir, marker(target.bytes))).toEqual([]);
+    expect(await databaseFilesContaining(marker(target.bytes))).toEqual([]);
+    const after = await diary(world.freelancer.token);
+    expect(after.totals).toEqual({ trackedSeconds: 600, billableSeconds: 300 });
+    const entry = after.segments.find((s: { id: string }) => s.id === target.segmentId);
+    expect(entry).toMatchObject({ billable: false, screenshot: null, screenshotRemoved: { by: 'freelancer' } });
+    // A later re-upload of the segment (the agent extending it) does not make it billable again.
+    const again = segmentBody({ id: target.segmentId, contractId: world.contract.id, startedAt: Date.parse(entry.startedAt), minutes: 6 });
+    expect((await server.request('PUT', `/api/v1/segments/${target.segmentId}`, { token: world.freelancer.token, json: again })).json.billable).toBe(false);
+    expect((await diary()).totals).toEqual({ trackedSeconds: 660, billableSeconds: 300 });
+  });
+
+  it('strangers cannot delete (404), and the image stays', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    for (const token of [world.otherClient.token, world.otherFreelancer.token]) {
+      expect((await server.request('DELETE', `/api/v1/screenshots/${shots[0]!.id}`, { token })).status).toBe(404);
+    }
+    expect((await server.request('DELETE', `/api/v1/screenshots/${shots[0]!.id}`)).status).toBe(401);
+    expect(filesContaining(server.storageDir, marker(shots[0]!.bytes))).toHaveLength(1);
+  });
+
+  it('shows each screenshot expiresAt, and the scheduled purge deletes it then, keeping the time', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    const before = await diary();
+    for (const s of before.segments) {
+      expect(Date.parse(s.screenshot.expiresAt) - Date.parse(s.screenshot.takenAt)).toBe(30 * DAY);
+    }
+    server.clock.advance(29 * DAY); // the hourly schedule runs all along: nothing is due yet
+    await waitForPurge(server);
+    expect(listFiles(server.storageDir)).toHaveLength(2);
+
+    server.clock.advance(DAY + 3_600_000);
+    await waitFor(async () => listFiles(server.storageDir).length === 0);
+    for (const s of shots) {
+      expect(filesContaining(server.storageDir, marker(s.bytes))).toEqual([]);
+      expect(await databaseFilesContaining(marker(s.bytes))).toEqual([]);
+    }
+    await waitFor(async () => (await diary()).segments.every((s: { screenshotRemoved: unknown }) => s.screenshotRemoved !== null));
+    const after = await diary();
+    expect(after.totals).toEqual(before.totals);
+    for (const s of after.segments) expect(s.screenshotRemoved.by).toBe('retention');
+  });
+
+  it('lowering the retention brings expiry forward; the CLI purge applies it', async () => {
+    // The CLI runs with the real clock, so these screenshots are taken ten real days ago.
+    server.clock.setWall(Date.now() - 10 * DAY);
+    const { shots } = await twoSegmentsWithScreenshots();
+    const lowered = await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: world.client.token, json: { retentionDays: 5 } });
+    expect(lowered.json).toMatchObject({ retentionDays: 5, version: 2 });
+    const withNewExpiry = await diary();
+    for (const s of withNewExpiry.segments) expect(Date.parse(s.screenshot.expiresAt) - Date.parse(s.screenshot.takenAt)).toBe(5 * DAY);
+    expect(listFiles(server.storageDir)).toHaveLength(2); // the server's (fake) clock has not reached it
+
+    const args = ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), 'purge', '--data-dir', server.dataDir];
+    if (server.databaseUrl) args.push('--database', server.databaseUrl);
+    const cli = spawnSync(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, WORKTRACE_LOG_LEVEL: 'warn' } });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain('purged 2 screenshot(s)');
+    expect(listFiles(server.storageDir)).toEqual([]);
+    for (const s of shots) expect(await databaseFilesContaining(marker(s.bytes))).toEqual([]);
+    const after = await diary();
+    expect(after.totals.billableSeconds).toBe(600);
+    expect(after.segments.map((s: { screenshotRemoved: { by: string } }) => s.screenshotRemoved.by)).toEqual(['retention', 'retention']);
+  });
+});
+
+/** The purge runs on the server's schedule, asynchronously: wait (boundedly) for a condition. */
+async function waitFor(check: () => Promise<boolean>, tries = 200): Promise<void> {
+  for (let i = 0; i < tries; i += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition not reached');
+}
+
+/** Lets a purge started by the fake clock finish: one more request round-trip after a short pause. */
+async function waitForPurge(server: TestServer): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await server.request('GET', '/api/v1/openapi.json');
+}

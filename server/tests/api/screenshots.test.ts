@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { testBackends } from '../support/backends.js';
+import { listFiles } from '../support/files.js';
+import {
+  createWorld,
+  fakeJpeg,
+  fakeWebp,
+  segmentBody,
+  segmentStart,
+  startTestServer,
+  uploadScreenshot,
+  type TestServer,
+  type World,
+} from '../support/server.js';
+
+describe.each(testBackends())('screenshot uploads on $name', (backend) => {
+  let server: TestServer;
+  let world: World;
+  let segment: ReturnType<typeof segmentBody>;
+  let start: number;
+
+  beforeEach(async () => {
+    server = await startTestServer(backend);
+    world = await createWorld(server);
+    // Work starts after the contract does: captures before its first policy are refused (fail closed).
+    server.clock.advance(25 * 60_000);
+    start = segmentStart(server.clock.now()) - 600_000;
+    segment = segmentBody({ contractId: world.contract.id, startedAt: start });
+    expect((await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment })).status).toBe(200);
+  });
+  afterEach(async () => server.close());
+
+  const setPolicy = (screenshots: 'on' | 'off' | 'blurred') =>
+    server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: world.client.token, json: { screenshots } });
+
+  it('stores a JPEG and a WebP, serves them to both parties, and answers a retry like the first upload', async () => {
+    const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 120_000 });
+    expect(shot.status).toBe(200);
+    expect(shot.json).toMatchObject({ id: shot.id, segmentId: segment.id, bytes: shot.bytes_sent.length, contentType: 'image/jpeg' });
+    expect(Date.parse(shot.json.expiresAt) - (start + 120_000)).toBe(30 * 86_400_000);
+    const retry = await uploadScreenshot(server, world.freelancer.token, { id: shot.id, segmentId: segment.id, capturedAt: start + 120_000, bytes: shot.bytes_sent });
+    expect(retry.status).toBe(200);
+    expect(retry.json).toEqual(shot.json);
+    for (const token of [world.client.token, world.freelancer.token]) {
+      const image = await server.request('GET', `/api/v1/screenshots/${shot.id}`, { token });
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+      expect(image.headers.get('cache-control')).toContain('no-store');
+      expect(image.bytes.equals(shot.bytes_sent)).toBe(true);
+    }
+    expect(listFiles(server.storageDir)).toHaveLength(1);
+
+    const second = segmentBody({ contractId: world.contract.id, startedAt: start - 600_000 });
+    await server.request('PUT', `/api/v1/segments/${second.id}`, { token: world.freelancer.token, json: second });
+    const webp = await uploadScreenshot(server, world.freelancer.token, { segmentId: second.id, capturedAt: start - 300_000, bytes: fakeWebp(), contentType: 'image/webp' });
+    expect(webp.status).toBe(200);
+    expect((await server.request('GET', `/api/v1/screenshots/${webp.id}`, { token: world.client.token })).headers.get('content-type')).toBe('image/webp');
+  });
+
+  it('accepts the metadata in the query string too', async () => {
+    const id = ulid();
+    const response = await server.request('PUT', `/api/v1/screenshots/${id}?segmentId=${segment.id}&capturedAt=${new Date(start + 1000).toISOString()}`, {
+      token: world.freelancer.token,
+      body: fakeJpeg(),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses another image under a used id, and a second screenshot for one segment (409)', async () => {
+    const first = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 60_000 });
+    const otherBytes = await uploadScreenshot(server, world.freelancer.token, { id: first.id, segmentId: segment.id, capturedAt: start + 60_000 });
+    expect(otherBytes.status).toBe(409);
+    expect(otherBytes.json.error.code).toBe('SCREENSHOT_CONFLICT');
+    const secondShot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 180_000 });
+    expect(secondShot.status).toBe(409);
+    expect(listFiles(server.storageDir)).toHaveLength(1);
+  });
+
+  it('refuses a capture time outside the segment (422) or in the future (422)', async () => {
+    for (const capturedAt of [start - 1, start + 600_000]) {
+      const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt });
+      expect(response.status).toBe(422);
+      expect(response.json.error.code).toBe('CAPTURE_OUTSIDE_SEGMENT');
+    }
+    const future = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) });
+    await server.request('PUT', `/api/v1/segments/${future.id}`, { token: world.freelancer.token, json: future });
+    server.clock.setWall(server.clock.now() - 3_600_000); // the server's clock now lags the segment by an hour
+    const ahead = await uploadScreenshot(server, world.freelancer.token, { segmentId: future.id, capturedAt: Date.parse(future.startedAt) + 1000 });
+    expect(ahead.status).toBe(422);
+    expect(ahead.json.error.code).toBe('CAPTURE_IN_FUTURE');
+    expect(listFiles(server.storageDir)).toEqual([]);
+  });
+
+  it('refuses a screenshot while the policy is off (409 SCREENSHOTS_DISABLED)', async () => {
+    expect((await setPolicy('off')).status).toBe(200);
+    const late = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) });
+    await server.request('PUT', `/api/v1/segments/${late.id}`, { token: world.freelancer.token, json: late });
+    server.clock.advance(60_000);
+    const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: late.id, capturedAt: server.clock.now() - 1000 });
+    expect(response.status).toBe(409);
+    expect(response.json.error.code).toBe('SCREENSHOTS_DISABLED');
+    expect(listFiles(server.storageDir)).toEqual([]);
+  });
+
+  it('judges by the policy at the capture time: a capture from an "off" period is refused after it went back "on"', async () => {
+    // on (v1) ──── off (v2, at T1) ──── on (v3, at T2) ──── upload (now)
+    //                  ▲ capture here: refused          ▲ capture here: accepted
+    server.clock.advance(10 * 60_000);
+    const t1 = server.clock.now();
+    expect((await setPolicy('off')).json.version).toBe(2);
+    const offSegment = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(t1) });
+    await server.request('PUT', `/api/v1/segments/${offSegment.id}`, { token: world.freelancer.token, json: offSegment });
+    const capturedWhileOff = t1 + 30_000;
+    server.clock.advance(20 * 60_000);
+    expect((await setPolicy('on')).json.version).toBe(3);
+    const onSegment = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) });
+    await server.request('PUT', `/api/v1/segments/${onSegment.id}`, { token: world.freelancer.token, json: onSegment });
+    server.clock.advance(60_000);
+
+    const refused = await uploadScreenshot(server, world.freelancer.token, { segmentId: offSegment.id, capturedAt: capturedWhileOff });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('SCREENSHOTS_DISABLED');
+    const accepted = await uploadScreenshot(server, world.freelancer.token, { segmentId: onSegment.id, capturedAt: server.clock.now() - 1000 });
+    expect(accepted.status).toBe(200);
+    // And a capture from before the "off" period, uploaded now, is judged by v1: accepted.
+    const before = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 5000 });
+    expect(before.status).toBe(200);
+  });
+
+  it('accepts screenshots under a "blurred" policy', async () => {
+    await setPolicy('blurred');
+    const now = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) });
+    await server.request('PUT', `/api/v1/segments/${now.id}`, { token: world.freelancer.token, json: now });
+    server.clock.advance(1000);
+    expect((await uploadScreenshot(server, world.freelancer.token, { segmentId: now.id, capturedAt: server.clock.now() })).status).toBe(200);
+  });
+
+  it.each([
+    ['text that claims to be a JPEG', Buffer.from('hello, not an image at all'), 'image/jpeg', 422, 'INVALID_IMAGE'],
+    ['a PNG', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'image/jpeg', 422, 'INVALID_IMAGE'],
+    ['a JPEG declared as WebP', fakeJpeg(), 'image/webp', 422, 'INVALID_IMAGE'],
+    ['an empty body', Buffer.alloc(0), 'image/jpeg', 422, 'INVALID_IMAGE'],
+    ['a text/plain body', Buffer.from('plain'), 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a JSON body', Buffer.from('{"image":"x"}'), 'application/json', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['an unknown media type', fakeJpeg(), 'image/png', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('refuses %s and stores nothing', async (_name, bytes, contentType, status, code) => {
+    const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000, bytes, contentType });
+    expect(response.status).toBe(status);
+    expect(response.json.error.code).toBe(code);
+    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.repos.screenshots.find(response.id)).toBeUndefined();
+  });
+
+  it('refuses an image over the size cap with 413', async () => {
+    const capped = await startTestServer(backend, { maxScreenshotBytes: 4096 });
+    try {
+      const w = await createWorld(capped);
+      capped.clock.advance(25 * 60_000);
+      const s = segmentBody({ contractId: w.contract.id, startedAt: start });
+      await capped.request('PUT', `/api/v1/segments/${s.id}`, { token: w.freelancer.token, json: s });
+      expect((await uploadScreenshot(capped, w.freelancer.token, { segmentId: s.id, capturedAt: start + 1, bytes: fakeJpeg(3000) })).status).toBe(200);
+      const big = await uploadScreenshot(capped, w.freelancer.token, { segmentId: s.id, capturedAt: start + 1, bytes: fakeJpeg(5000) });
+      expect(big.status).toBe(413);
+      expect(big.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('needs the segment id and capture time, and a known segment', async () => {
+    const bare = await server.request('PUT', `/api/v1/screenshots/${ulid()}`, { token: world.freelancer.token, body: fakeJpeg(), headers: { 'content-type': 'image/jpeg' } });
+    expect(bare.status).toBe(400);
+    const badTime = await server.request('PUT', `/api/v1/screenshots/${ulid()}`, {
+      token: world.freelancer.token,
+      body: fakeJpeg(),
+      headers: { 'content-type': 'image/jpeg', 'x-worktrace-segment-id': segment.id, 'x-worktrace-captured-at': 'yesterday' },
+    });
+    expect(badTime.status).toBe(400);
+    const unknown = await uploadScreenshot(server, world.freelancer.token, { segmentId: ulid(), capturedAt: start });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe('SEGMENT_NOT_FOUND');
+  });
+
+  it('lets only the freelancer of the segment upload, and only the parties read', async () => {
+    expect((await uploadScreenshot(server, world.client.token, { segmentId: segment.id, capturedAt: start + 1 })).status).toBe(403);
+    expect((await uploadScreenshot(server, world.otherFreelancer.token, { segmentId: segment.id, capturedAt: start + 1 })).status).toBe(404);
+    expect(listFiles(server.storageDir)).toEqual([]);
+    const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1 });
+    for (const token of [world.otherClient.token, world.otherFreelancer.token]) {
+      const response = await server.request('GET', `/api/v1/screenshots/${shot.id}`, { token });
+      expect(response.status).toBe(404);
+      expect(response.bytes.includes(shot.bytes_sent.subarray(10, 40))).toBe(false);
+    }
+    expect((await server.request('GET', `/api/v1/screenshots/${shot.id}`)).status).toBe(401);
+  });
+});

@@ -1,3 +1,12 @@
+/**
+ * The agent's local store. The composition root calls, once:
+ *
+ *   const store = openStore({ file: databasePath(dataDir), clock, mode: serverMode ? 'server' : 'local' });
+ *
+ * and hands `store.segments` to the tracker (it is the TrackingSink), `store.screenshots` to the capture
+ * pipeline (encrypted bytes only), `store.outbox` and `store.policies` to sync, `store.status` to status.
+ * openStore throws a StoreError whose code the CLI maps to its one-line message and exit code.
+ */
 export { DATABASE_FILE_NAME, databasePath, openStore, type Store, type StoreOptions } from './store.js';
 export {
   WORKTRACE_APPLICATION_ID,

@@ -2,8 +2,9 @@ import type { TimerHandle } from '../../shared/clock.js';
 import { localDayStartOf, minuteStartOfMs, MINUTE_SECONDS, splitIntoMinutes } from '../../shared/time/index.js';
 import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
 import { IdleTracker, type IdleTransition } from './idle-tracker.js';
+import { IdleUndoLedger } from './idle-undo.js';
 import type { TrackingPolicy } from './ports.js';
-import { allowsScreenshots, ScreenshotScheduler } from './screenshot-scheduler.js';
+import { SegmentScreenshots } from './segment-screenshots.js';
 import { SegmentState } from './segment-state.js';
 import { headerFor, placeSegment } from './segment-placement.js';
 import { EffectiveTimeline, type TimelineSlice } from './timeline.js';
@@ -11,13 +12,13 @@ import {
   DEFAULT_IDLE_THRESHOLD_MS,
   DEFAULT_TICK_MS,
   DEFAULT_WINDOW_SAMPLE_MS,
-  type ScreenshotStatus,
   type TrackerDeps,
   type TrackerOptions,
   type TrackerSnapshot,
   type TrackerStatus,
 } from './tracker-types.js';
 import { WindowSampler } from './window-sampler.js';
+import { WorkedTime } from './worked-time.js';
 
 /** A store that keeps failing must not make the tracker hold an unbounded backlog (two hours of minutes). */
 const MAX_UNWRITTEN_MINUTES = 120;
@@ -32,19 +33,14 @@ export class Tracker {
   readonly #deps: TrackerDeps;
   readonly #contractId: string;
   readonly #tickMs: number;
-  readonly #dayStartOf: (epochMs: number) => number;
   readonly #events = new TrackerEmitter();
   readonly #idle: IdleTracker;
-  readonly #scheduler: ScreenshotScheduler;
+  readonly #screenshots: SegmentScreenshots;
   readonly #sampler: WindowSampler;
   /** Work still running in the background (captures, idle decisions); stop() waits for it. */
   readonly #background = new Set<Promise<void>>();
-  /** Worked ms per minute key since the last input, so a discarded idle stretch can be taken back. */
-  readonly #recentMinuteMs = new Map<number, number>();
-  /** First minutes of idle stretches whose decision is still awaited: their undo records must stay. */
-  readonly #undecidedFrom = new Set<number>();
-  /** Segments closed since the last input: an idle discard may still have to take time out of them. */
-  readonly #recentSegments = new Set<SegmentState>();
+  readonly #idleUndo = new IdleUndoLedger();
+  readonly #worked: WorkedTime;
   /** Minutes whose write failed, retried with the next flush. */
   readonly #unwritten = new Set<{ seg: SegmentState; minuteSec: number }>();
 
@@ -56,9 +52,6 @@ export class Tracker {
   #startedAtMs: number | null = null;
   #segment: SegmentState | null = null;
   #minuteSec: number | null = null;
-  #shot: ScreenshotStatus = 'none';
-  #sessionMs = 0;
-  #today = { dayStartMs: Number.NaN, ms: 0 };
   #inputAvailable = true;
 
   constructor(deps: TrackerDeps, options: TrackerOptions) {
@@ -66,9 +59,16 @@ export class Tracker {
     this.#contractId = options.contractId;
     this.#memo = options.memo ?? null;
     this.#tickMs = options.tickMs ?? DEFAULT_TICK_MS;
-    this.#dayStartOf = options.dayStartOf ?? localDayStartOf;
+    this.#worked = new WorkedTime(options.dayStartOf ?? localDayStartOf);
     this.#idle = new IdleTracker(options.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS);
-    this.#scheduler = new ScreenshotScheduler(deps.random);
+    this.#screenshots = new SegmentScreenshots({
+      contractId: options.contractId,
+      screenshots: deps.screenshots,
+      policy: deps.policy,
+      random: deps.random,
+      events: this.#events,
+      inBackground: (work) => this.#inBackground(work),
+    });
     this.#sampler = new WindowSampler(deps.window, options.windowSampleMs ?? DEFAULT_WINDOW_SAMPLE_MS);
   }
 
@@ -87,10 +87,8 @@ export class Tracker {
     this.#startedAtMs = startMs;
     this.#segment = null;
     this.#minuteSec = null;
-    this.#sessionMs = 0;
-    this.#today = { dayStartMs: this.#dayStartOf(startMs), ms: 0 };
-    this.#recentMinuteMs.clear();
-    this.#recentSegments.clear();
+    this.#worked.reset(startMs);
+    this.#idleUndo.clear();
     this.#unwritten.clear();
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
@@ -113,8 +111,7 @@ export class Tracker {
     if (this.#minuteSec !== null) this.#onIdle(this.#idle.end(this.#minuteSec + MINUTE_SECONDS));
     this.#unsubscribePolicy?.();
     this.#unsubscribePolicy = null;
-    this.#scheduler.cancel();
-    if (this.#shot === 'pending') this.#shot = 'none';
+    this.#screenshots.cancel();
     // A window sample in flight is not waited for: a hung sensor call must not hang stop(); its result is ignored.
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
@@ -149,15 +146,14 @@ export class Tracker {
   snapshot(): TrackerSnapshot {
     const seg = this.#segment;
     const effectiveNowMs = this.#timeline?.highWaterMs ?? null;
-    const sameDay = effectiveNowMs !== null && this.#dayStartOf(effectiveNowMs) === this.#today.dayStartMs;
     return {
       status: this.#status,
       contractId: this.#contractId,
       memo: this.#memo,
       startedAtMs: this.#startedAtMs,
       effectiveNowMs,
-      sessionMs: this.#sessionMs,
-      todayMs: sameDay ? this.#today.ms : 0,
+      sessionMs: this.#worked.sessionMs,
+      todayMs: effectiveNowMs === null ? 0 : this.#worked.todayMs(effectiveNowMs),
       segment: seg
         ? {
             id: seg.id,
@@ -166,8 +162,8 @@ export class Tracker {
             continued: seg.continued,
             trackedMs: seg.trackedMs(),
             activeMinutes: seg.activeMinutes(),
-            screenshot: this.#shot,
-            screenshotDueAtMs: this.#scheduler.planned?.segmentId === seg.id ? this.#scheduler.planned.dueAtMs : null,
+            screenshot: this.#screenshots.status,
+            screenshotDueAtMs: this.#screenshots.dueAtMs,
           }
         : null,
       idle: { state: this.#idle.state, sinceSec: this.#idle.idleFromSec },
@@ -190,7 +186,7 @@ export class Tracker {
     for (const piece of splitIntoMinutes(slice.startMs, slice.endMs)) {
       const seg = this.#enter(piece.startMs);
       this.#credit(piece.startMs, piece.endMs - piece.startMs);
-      this.#maybeShoot(seg, Math.min(piece.endMs, seg.endMs - 1));
+      this.#screenshots.reached(seg, Math.min(piece.endMs, seg.endMs - 1));
     }
     // Input drained now happened during the tick: it belongs to the minute of its last credited moment.
     const anchorMs = slice.creditedMs > 0 ? slice.endMs - 1 : slice.endMs;
@@ -204,7 +200,7 @@ export class Tracker {
     const seg = slice.creditedMs > 0 || hadInput || !this.#segment ? this.#enter(anchorMs) : this.#segment;
     if (hadInput) seg.count(minuteSec, counts.keyboard, mouse);
     this.#onIdle(this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput, inputKnown: this.#inputAvailable }));
-    if (seg.containsMs(anchorMs)) this.#maybeShoot(seg, anchorMs);
+    if (seg.containsMs(anchorMs)) this.#screenshots.reached(seg, anchorMs);
     this.#sampler.maybeSample(mono);
   }
 
@@ -247,20 +243,12 @@ export class Tracker {
       sink.openSegment(header);
       seg = SegmentState.opened(header);
     }
-    if (this.#segment) this.#recentSegments.add(this.#segment);
+    if (this.#segment) this.#idleUndo.segmentClosed(this.#segment);
     this.#segment = seg;
     this.#minuteSec = null;
-    this.#shot = seg.hasScreenshot ? 'taken' : 'none';
     this.#events.emit('segmentOpened', { header: seg.header, continued: seg.continued });
-    this.#plan(seg, Math.max(this.#startedAtMs ?? ms, seg.startMs, ms), policy);
+    this.#screenshots.segmentOpened(seg, Math.max(this.#startedAtMs ?? ms, seg.startMs, ms), policy);
     return seg;
-  }
-
-  #plan(seg: SegmentState, fromMs: number, policy: TrackingPolicy | null): void {
-    const plan = this.#scheduler.plan(seg, fromMs, policy);
-    if (!plan) return;
-    this.#shot = 'pending';
-    this.#events.emit('screenshotScheduled', { segmentId: plan.segmentId, dueAtMs: plan.dueAtMs });
   }
 
   #credit(startMs: number, ms: number): void {
@@ -268,11 +256,8 @@ export class Tracker {
     const minuteSec = this.#minuteSec;
     if (!seg || minuteSec === null || ms <= 0) return;
     const added = seg.credit(minuteSec, ms, this.#sampler.latest);
-    this.#sessionMs += added;
-    const dayStartMs = this.#dayStartOf(startMs);
-    if (dayStartMs !== this.#today.dayStartMs) this.#today = { dayStartMs, ms: 0 };
-    this.#today.ms += added;
-    this.#recentMinuteMs.set(minuteSec, (this.#recentMinuteMs.get(minuteSec) ?? 0) + added);
+    this.#worked.add(startMs, added);
+    this.#idleUndo.credit(minuteSec, added);
   }
 
   #flushMinute(): void {
@@ -284,12 +269,8 @@ export class Tracker {
     const minuteSec = this.#minuteSec;
     if (!seg || minuteSec === null) return;
     this.#write(seg, minuteSec);
-    if (this.#idle.idleFromSec === null) {
-      // Only minutes after the last input can ever become idle: older ones need no undo record.
-      const horizon = Math.min(this.#idle.lastInputMinuteSec, ...this.#undecidedFrom);
-      for (const key of this.#recentMinuteMs.keys()) if (key < horizon) this.#recentMinuteMs.delete(key);
-      for (const old of this.#recentSegments) if (old.endMs / 1000 <= horizon) this.#recentSegments.delete(old);
-    }
+    // Only minutes after the last input can ever become idle: older ones need no undo record.
+    if (this.#idle.idleFromSec === null) this.#idleUndo.prune(this.#idle.lastInputMinuteSec);
   }
 
   /**
@@ -310,50 +291,9 @@ export class Tracker {
     this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
   }
 
-  #maybeShoot(seg: SegmentState, reachedMs: number): void {
-    const plan = this.#scheduler.due(seg.id, reachedMs);
-    if (!plan) return;
-    const policy = this.#deps.policy.current();
-    if (!allowsScreenshots(policy)) {
-      this.#shot = 'none';
-      return;
-    }
-    seg.hasScreenshot = true; // at most one per segment, whatever the capture's outcome
-    this.#shot = 'capturing';
-    const request = { segmentId: seg.id, contractId: this.#contractId, takenAt: reachedMs, mode: policy.screenshots, policyVersion: policy.version };
-    let capture: Promise<string | null>;
-    try {
-      capture = this.#deps.screenshots.take(request);
-    } catch (error) {
-      capture = Promise.reject(error);
-    }
-    this.#inBackground(
-      capture.then(
-        (screenshotId) => {
-          if (this.#segment === seg) this.#shot = screenshotId === null ? 'failed' : 'taken';
-          if (screenshotId === null) this.#events.emit('screenshotFailed', { segmentId: seg.id, takenAt: reachedMs, error: null });
-          else this.#events.emit('screenshotTaken', { segmentId: seg.id, screenshotId, takenAt: reachedMs });
-        },
-        (error: unknown) => {
-          if (this.#segment === seg) this.#shot = 'failed';
-          this.#events.emit('screenshotFailed', { segmentId: seg.id, takenAt: reachedMs, error });
-        },
-      ),
-    );
-  }
-
   #onPolicy(policy: TrackingPolicy | null): void {
-    if (this.#status === 'stopped') return;
-    const seg = this.#segment;
-    if (!allowsScreenshots(policy)) {
-      // A client's "off" holds at once: the planned moment is dropped.
-      this.#scheduler.cancel();
-      if (this.#shot === 'pending') this.#shot = 'none';
-      return;
-    }
-    if (!seg || !this.#timeline || seg.hasScreenshot || this.#scheduler.planned?.segmentId === seg.id) return;
-    const nowMs = this.#timeline.peek(this.#deps.clock.now());
-    if (nowMs < seg.endMs) this.#plan(seg, Math.max(nowMs, seg.startMs), policy);
+    if (this.#status === 'stopped' || !this.#timeline) return;
+    this.#screenshots.policyChanged(policy, this.#timeline.peek(this.#deps.clock.now()));
   }
 
   #onIdle(transition: IdleTransition | null): void {
@@ -372,10 +312,10 @@ export class Tracker {
       this.#events.emit('idleEnded', { fromSec, toSec, decision: 'empty' });
       return;
     }
-    this.#undecidedFrom.add(fromSec);
+    this.#idleUndo.awaitingDecision(fromSec);
     const decided = Promise.resolve().then(() => this.#deps.decideIdle({ contractId: this.#contractId, fromSec, toSec }));
     this.#inBackground(
-      decided.finally(() => this.#undecidedFrom.delete(fromSec)).then(
+      decided.finally(() => this.#idleUndo.decided(fromSec)).then(
         (decision) => {
           if (decision === 'discard') this.#guard(() => this.#discard(fromSec, toSec));
           this.#events.emit('idleEnded', { fromSec, toSec, decision });
@@ -391,13 +331,9 @@ export class Tracker {
 
   #discard(fromSec: number, toSec: number): void {
     this.#deps.sink.discardMinutes(this.#contractId, fromSec, toSec);
-    for (const [minuteSec, ms] of [...this.#recentMinuteMs]) {
-      if (minuteSec < fromSec || minuteSec >= toSec) continue;
-      this.#sessionMs -= ms;
-      if (this.#dayStartOf(minuteSec * 1000) === this.#today.dayStartMs) this.#today.ms -= ms;
-      this.#recentMinuteMs.delete(minuteSec);
-    }
-    for (const seg of [...this.#recentSegments, ...(this.#segment ? [this.#segment] : [])]) {
+    const { minutes, closedSegments } = this.#idleUndo.takeBack(fromSec, toSec);
+    for (const [minuteSec, ms] of minutes) this.#worked.takeBack(minuteSec * 1000, ms);
+    for (const seg of [...closedSegments, ...(this.#segment ? [this.#segment] : [])]) {
       if (seg.endMs <= fromSec * 1000 || seg.startMs >= toSec * 1000) continue;
       seg.forget(fromSec, toSec);
       // Rewrite the segment's app totals without the discarded time, through its latest written minute.

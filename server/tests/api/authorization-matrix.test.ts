@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { testBackends } from '../support/backends.js';
+import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestResponse, type TestServer, type World } from '../support/server.js';
+
+/**
+ * Every route × every kind of caller. Strangers to a contract get 404 (ids of other people's things
+ * reveal nothing), a party on the wrong side gets 403, no token gets 401; and a refused call changes
+ * nothing, which each route's `unchanged` check looks at.
+ */
+type CallerKind = 'anonymous' | 'client' | 'freelancer' | 'otherClient' | 'otherFreelancer';
+const CALLERS: CallerKind[] = ['anonymous', 'client', 'freelancer', 'otherClient', 'otherFreelancer'];
+
+interface RouteCase {
+  readonly route: string;
+  readonly expected: Record<CallerKind, number>;
+  /** Makes what the call needs (fresh each time) and performs it. */
+  call(server: TestServer, world: World, token: string | undefined): Promise<{ response: TestResponse; unchanged: () => Promise<boolean> }>;
+}
+
+const partiesRead = { anonymous: 401, client: 200, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
+const freelancerWrites = { anonymous: 401, client: 403, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
+const clientWrites = { anonymous: 401, client: 200, freelancer: 403, otherClient: 404, otherFreelancer: 404 };
+const partiesWrite = { anonymous: 401, client: 200, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
+
+let nextSegment = 0;
+async function segmentWithScreenshot(server: TestServer, world: World) {
+  const start = segmentStart(server.clock.now()) - (++nextSegment + 1) * 600_000;
+  const segment = segmentBody({ contractId: world.contract.id, startedAt: start });
+  expect((await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment })).status).toBe(200);
+  const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000 });
+  expect(shot.status).toBe(200);
+  return { segment, shot };
+}
+
+const ROUTES: RouteCase[] = [
+  {
+    route: 'GET /contracts',
+    expected: { anonymous: 401, client: 200, freelancer: 200, otherClient: 200, otherFreelancer: 200 },
+    async call(server, world, token) {
+      const response = await server.request('GET', '/api/v1/contracts', { token });
+      // Strangers get a list, but never this contract in it.
+      const leaked = response.status === 200 && token !== world.client.token && token !== world.freelancer.token && response.text.includes(world.contract.id);
+      return { response, unchanged: async () => !leaked };
+    },
+  },
+  {
+    route: 'GET /contracts/{id}/policy',
+    expected: partiesRead,
+    async call(server, world, token) {
+      return { response: await server.request('GET', `/api/v1/contracts/${world.contract.id}/policy`, { token }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'PUT /contracts/{id}/policy',
+    expected: clientWrites,
+    async call(server, world, token) {
+      const before = (await server.repos.contracts.currentPolicy(world.contract.id))!;
+      const next = before.retentionDays === 30 ? 31 : 30;
+      const response = await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token, json: { retentionDays: next } });
+      return { response, unchanged: async () => (await server.repos.contracts.currentPolicy(world.contract.id))!.version === before.version };
+    },
+  },
+  {
+    route: 'GET /contracts/{id}/policy/stream',
+    expected: partiesRead,
+    async call(server, world, token) {
+      const abort = new AbortController();
+      const res = await fetch(`${server.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: abort.signal,
+      });
+      const status = res.status;
+      const text = status === 200 ? '' : await res.text();
+      abort.abort();
+      const response: TestResponse = { status, headers: res.headers, text, bytes: Buffer.from(text), json: text ? JSON.parse(text) : undefined };
+      return { response, unchanged: async () => true };
+    },
+  },
+  {
+    route: 'GET /contracts/{id}/diary',
+    expected: partiesRead,
+    async call(server, world, token) {
+      return { response: await server.request('GET', `/api/v1/contracts/${world.contract.id}/diary`, { token }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'PUT /segments/{id}',
+    expected: freelancerWrites,
+    async call(server, world, token) {
+      const segment = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) - (++nextSegment + 1) * 600_000 });
+      const response = await server.request('PUT', `/api/v1/segments/${segment.id}`, { token, json: segment });
+      return { response, unchanged: async () => (await server.repos.segments.find(segment.id)) === undefined };
+    },
+  },
+  {
+    route: 'PUT /screenshots/{id}',
+    expected: freelancerWrites,
+    async call(server, world, token) {
+      const start = segmentStart(server.clock.now()) - (++nextSegment + 1) * 600_000;
+      const segment = segmentBody({ contractId: world.contract.id, startedAt: start });
+      await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+      const id = ulid();
+      const response = await server.request('PUT', `/api/v1/screenshots/${id}`, {
+        token,
+        body: fakeJpeg(),
+        headers: { 'content-type': 'image/jpeg', 'x-worktrace-segment-id': segment.id, 'x-worktrace-captured-at': new Date(start + 1000).toISOString() },
+      });
+      return { response, unchanged: async () => (await server.repos.screenshots.find(id)) === undefined };
+    },
+  },
+  {
+    route: 'GET /screenshots/{id}',
+    expected: partiesRead,
+    async call(server, world, token) {
+      const { shot } = await segmentWithScreenshot(server, world);
+      const response = await server.request('GET', `/api/v1/screenshots/${shot.id}`, { token });
+      const leaked = response.status !== 200 && response.bytes.includes(shot.bytes_sent.subarray(12, 60));
+      return { response, unchanged: async () => !leaked };
+    },
+  },
+  {
+    route: 'DELETE /screenshots/{id}',
+    expected: partiesWrite,
+    async call(server, world, token) {
+      const { shot } = await segmentWithScreenshot(server, world);
+      const response = await server.request('DELETE', `/api/v1/screenshots/${shot.id}`, { token });
+      return { response, unchanged: async () => (await server.repos.screenshots.find(shot.id))?.removedAt === null };
+    },
+  },
+];
+
+describe.each(testBackends())('authorization matrix on $name', (backend) => {
+  let server: TestServer;
+  let world: World;
+  beforeAll(async () => {
+    server = await startTestServer(backend, { tokenTtlMs: 400 * 86_400_000 });
+    world = await createWorld(server);
+    server.clock.advance(30 * 86_400_000); // all the segments made below lie after the contract started
+  });
+  afterAll(async () => server?.close());
+
+  const tokenOf = (kind: CallerKind): string | undefined => (kind === 'anonymous' ? undefined : world[kind].token);
+
+  const cases = ROUTES.flatMap((r) => CALLERS.map((caller) => ({ route: r.route, caller, expected: r.expected[caller], r })));
+  it.each(cases)('$route as $caller → $expected', async ({ r, caller, expected }) => {
+    const { response, unchanged } = await r.call(server, world, tokenOf(caller));
+    expect(response.status).toBe(expected);
+    if (expected >= 400) {
+      expect(response.json.error.code).toBe({ 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[expected as 401 | 403 | 404]);
+      expect(await unchanged()).toBe(true);
+    } else if (r.route === 'GET /contracts') {
+      expect(await unchanged()).toBe(true); // no leak of the contract to strangers
+    }
+  });
+
+  it('POST /auth/token needs no token, and the OpenAPI document is public', async () => {
+    const signIn = await server.request('POST', '/api/v1/auth/token', { json: { email: world.otherFreelancer.email, password: world.otherFreelancer.password } });
+    expect(signIn.status).toBe(200);
+    expect((await server.request('GET', '/api/v1/openapi.json')).status).toBe(200);
+  });
+});

@@ -41,6 +41,11 @@ export class IdleUndoLedger {
     for (const seg of this.#closedSegments) if (seg.endMs / 1000 <= horizon) this.#closedSegments.delete(seg);
   }
 
+  /** Closed segments that overlap [fromSec, toSec). */
+  closedSegmentsIn(fromSec: number, toSec: number): SegmentState[] {
+    return [...this.#closedSegments].filter((s) => s.endMs > fromSec * 1000 && s.startMs < toSec * 1000);
+  }
+
   /** Removes and returns the worked ms of the minutes in [fromSec, toSec), and the closed segments they touch. */
   takeBack(fromSec: number, toSec: number): { minutes: [minuteSec: number, ms: number][]; closedSegments: SegmentState[] } {
     const minutes: [number, number][] = [];
@@ -49,7 +54,6 @@ export class IdleUndoLedger {
       minutes.push([minuteSec, ms]);
       this.#minuteMs.delete(minuteSec);
     }
-    const closedSegments = [...this.#closedSegments].filter((s) => s.endMs > fromSec * 1000 && s.startMs < toSec * 1000);
-    return { minutes, closedSegments };
+    return { minutes, closedSegments: this.closedSegmentsIn(fromSec, toSec) };
   }
 }

@@ -302,7 +302,10 @@ export class Tracker {
       const current = this.#minuteSec ?? transition.fromSec;
       // Minutes already written are flagged in the store; the ones in memory (this one too) here.
       this.#guard(() => this.#deps.sink.markIdle(this.#contractId, transition.fromSec, current));
-      this.#segment?.setIdle(transition.fromSec, Number.POSITIVE_INFINITY, true);
+      // Closed segments too: a minute whose write is retried later must carry the flag.
+      for (const seg of [...this.#idleUndo.closedSegmentsIn(transition.fromSec, Number.POSITIVE_INFINITY), this.#segment]) {
+        seg?.setIdle(transition.fromSec, Number.POSITIVE_INFINITY, true);
+      }
       this.#events.emit('idleStarted', { fromSec: transition.fromSec });
       return;
     }

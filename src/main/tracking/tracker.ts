@@ -166,7 +166,7 @@ export class Tracker {
             screenshotDueAtMs: this.#screenshots.dueAtMs,
           }
         : null,
-      idle: { state: this.#idle.state, sinceSec: this.#idle.idleFromSec },
+      idle: { state: this.#inputAvailable ? this.#idle.state : 'unknown', sinceSec: this.#idle.idleFromSec },
       inputAvailable: this.#inputAvailable,
       windowSampleErrors: this.#sampler.errors,
     };

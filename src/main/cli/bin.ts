@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { systemClock } from '../clock/system-clock.js';
+import { createLogger } from '../log.js';
+import { buildProgram } from './program.js';
+
+/**
+ * Entry point of `worktrace`. Every failure ends as one line on stderr and a non-zero exit code:
+ * 2 for usage errors, 1 for errors with a code the user can act on, 70 for bugs.
+ */
+const logger = createLogger();
+let requestStop: (signal: string) => void = () => undefined;
+const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => requestStop(signal));
+
+const program = buildProgram({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  clock: systemClock,
+  logger,
+  stopRequested,
+});
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = process.exitCode ?? 0;
+} catch (error) {
+  process.exitCode = reportError(error);
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its one-line message; --help and --version land here too with code 0.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  const coded = error as { code?: unknown; message?: unknown };
+  if (error instanceof Error && typeof coded.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(coded.code)) {
+    process.stderr.write(`worktrace: ${error.message}\n`);
+    logger.debug({ err: error }, 'command failed');
+    return 1;
+  }
+  process.stderr.write(`worktrace: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  logger.error({ err: error }, 'unexpected error');
+  return 70;
+}

@@ -7,7 +7,7 @@ import { PolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
 import { policyStreamRoutes } from './routes/policy-stream.js';
@@ -28,6 +28,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     // Ids never need more; longer path parameters are an attack or a bug.
     routerOptions: { maxParamLength: 128 },
     trustProxy: false,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

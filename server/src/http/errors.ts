@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiErrorBody, ApiErrorCode } from '../../../src/shared/protocol/api/index.js';
 import { ApiError } from '../errors.js';
@@ -24,6 +24,15 @@ function codeForStatus(status: number, fastifyCode: string | undefined): ApiErro
     default:
       return 'VALIDATION_FAILED';
   }
+}
+
+/**
+ * Errors the router raises before any route runs (a path parameter over the length cap, a bad
+ * content-type header): the same JSON shape, never fastify's default body.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.code(status).send(body(codeForStatus(status, error.code), 'the request cannot be routed: check the path and headers'));
 }
 
 /**

@@ -79,7 +79,8 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${address}${path}`, { method, headers, body });
+    const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
+    const response = await fetch(`${address}${path}`, { method, headers, body: payload });
     const bytes = Buffer.from(await response.arrayBuffer());
     const text = bytes.toString('utf8');
     let json: unknown = undefined;

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { testBackends } from '../support/backends.js';
+import { listFiles } from '../support/files.js';
+import { createWorld, segmentBody, segmentStart, startTestServer, type TestServer, type World } from '../support/server.js';
+
+describe.each(testBackends())('OpenAPI document and bad input on $name', (backend) => {
+  let server: TestServer;
+  let world: World;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    world = await createWorld(server);
+  });
+  afterAll(async () => server?.close());
+
+  it('describes every route at /api/v1/openapi.json', async () => {
+    const doc = await server.request('GET', '/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.json.openapi).toMatch(/^3\./);
+    const routes = Object.entries(doc.json.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'POST /api/v1/auth/token',
+        'GET /api/v1/contracts',
+        'GET /api/v1/contracts/{id}/policy',
+        'PUT /api/v1/contracts/{id}/policy',
+        'GET /api/v1/contracts/{id}/policy/stream',
+        'GET /api/v1/contracts/{id}/diary',
+        'PUT /api/v1/segments/{id}',
+        'PUT /api/v1/screenshots/{id}',
+        'GET /api/v1/screenshots/{id}',
+        'DELETE /api/v1/screenshots/{id}',
+      ].sort(),
+    );
+    const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
+    expect(Object.keys(segmentPut.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['id', 'contractId', 'startedAt', 'minutes', 'apps', 'policyVersion']),
+    );
+  });
+
+  it('answers unknown routes and methods with a JSON 404', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nothing'],
+      ['POST', '/api/v1/contracts'],
+      ['GET', '/'],
+    ] as const) {
+      const response = await server.request(method, path, { token: world.client.token });
+      expect(response.status).toBe(404);
+      expect(response.json.error.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('never answers bad input with a 500, and stores nothing from it', async () => {
+    const start = segmentStart(server.clock.now());
+    const good = segmentBody({ contractId: world.contract.id, startedAt: start });
+    const junk: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { ...good, id: 'x'.repeat(10_000) },
+      { ...good, contractId: '' },
+      { ...good, contractId: ulid() },
+      { ...good, startedAt: '2026-13-45T99:99:99Z' },
+      { ...good, startedAt: '1970-01-01T00:00:00+02:00' },
+      { ...good, minutes: [{}] },
+      { ...good, minutes: 'many' },
+      { ...good, apps: [{ app: 'a'.repeat(10_000), title: 't', seconds: 1 }] },
+      { ...good, trackedSeconds: 1e300 },
+      { ...good, trackedSeconds: 'NaN' },
+      { ...good, memo: { nested: true } },
+      { ...good, policyVersion: -3 },
+      JSON.parse('{"__proto__": {"admin": true}}'),
+    ];
+    for (const body of junk) {
+      const response = await server.request('PUT', `/api/v1/segments/${good.id}`, { token: world.freelancer.token, json: body });
+      expect(response.status, JSON.stringify(body)?.slice(0, 80)).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.json.error.code).toEqual(expect.any(String));
+    }
+    const raw = ['{"a":', '\u0000\u0001', '{"id": "\\ud800"}', '{"constructor": {"prototype": {"x": 1}}}'];
+    for (const body of raw) {
+      const response = await server.request('PUT', `/api/v1/segments/${good.id}`, { token: world.freelancer.token, body, headers: { 'content-type': 'application/json' } });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+    }
+    for (const path of [
+      '/api/v1/contracts/%00/policy',
+      `/api/v1/contracts/${'A'.repeat(500)}/policy`,
+      '/api/v1/contracts/../../etc/passwd/policy',
+      `/api/v1/contracts/${world.contract.id}/diary?from=yesterday`,
+      `/api/v1/contracts/${world.contract.id}/diary?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      `/api/v1/contracts/${world.contract.id}/diary?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+      `/api/v1/contracts/${world.contract.id}/diary?extra=1`,
+      '/api/v1/screenshots/..%2F..%2Fetc%2Fpasswd',
+    ]) {
+      const response = await server.request('GET', path, { token: world.client.token });
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
+      expect(response.json?.error?.code, `${path}: ${response.status} ${response.text}`).toEqual(expect.any(String));
+    }
+    expect(await server.repos.segments.find(good.id)).toBeUndefined();
+    expect(listFiles(server.storageDir)).toEqual([]);
+  });
+});

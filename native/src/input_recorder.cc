@@ -49,7 +49,7 @@ void InputRecorder::Run() {
   // Blocks until XRecordDisableContext on the control connection (or the server goes away).
   const Status ok = XRecordEnableContext(data_, context_, &InputRecorder::OnRecord, reinterpret_cast<XPointer>(this));
   if (!stopping_.load()) {
-    Fail(!ok ? "XRecordEnableContext failed" : dataDead_.load() ? "the X server connection was lost" : "recording ended");
+    Fail(dataDead_.load() ? "the connection to the X server was lost" : !ok ? "XRecordEnableContext failed" : "recording ended");
   }
   running_ = false;
 }

@@ -1,6 +1,7 @@
 #include "x_errors.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <unordered_map>
@@ -81,7 +82,14 @@ Display* OpenOwnedDisplay(const char* name, std::atomic<bool>* dead) {
 
 void CloseOwnedDisplay(Display* display) {
   if (display == nullptr) return;
-  XCloseDisplay(display);
+  std::atomic<bool>* dead = OwnedFlag(display);
+  if (dead != nullptr && dead->load()) {
+    // After an I/O error Xlib's locks may be left mid-read, and XCloseDisplay can wait forever on
+    // them. Close the socket and leave the Display struct (a few KiB, once per lost server).
+    close(ConnectionNumber(display));
+  } else {
+    XCloseDisplay(display);
+  }
   std::lock_guard<std::mutex> lock(ownedMutex);
   owned.erase(display);
 }

@@ -96,6 +96,7 @@ Napi::Value X11Session::Monitors(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Display* d = Live(env);
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
+  Live(env);
   Napi::Array list = Napi::Array::New(env, monitors.size());
   for (size_t i = 0; i < monitors.size(); ++i) list.Set(static_cast<uint32_t>(i), MonitorObject(env, monitors[i]));
   return list;
@@ -104,10 +105,15 @@ Napi::Value X11Session::Monitors(const Napi::CallbackInfo& info) {
 Napi::Object X11Session::Frame(Napi::Env env, const MonitorInfo& where, int channels) {
   const size_t size = static_cast<size_t>(where.rect.width) * where.rect.height * channels;
   Napi::Buffer<uint8_t> pixels = Napi::Buffer<uint8_t>::New(env, size);
-  Guard(env, [&] {
-    grabber_->Grab(where.rect, pixels.Data(), channels);
-    return 0;
-  });
+  try {
+    Guard(env, [&] {
+      grabber_->Grab(where.rect, pixels.Data(), channels);
+      return 0;
+    });
+  } catch (const Napi::Error&) {
+    Live(env);  // a capture that failed because the server went away says so
+    throw;
+  }
   Napi::Object frame = MonitorObject(env, where);
   frame.Set("data", pixels);
   frame.Set("channels", channels);
@@ -120,8 +126,10 @@ Napi::Value X11Session::CaptureMonitors(const Napi::CallbackInfo& info) {
   const int channels = ChannelsArg(info, 0);
   Display* d = Live(env);
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
+  Live(env);
   Napi::Array frames = Napi::Array::New(env, monitors.size());
   for (size_t i = 0; i < monitors.size(); ++i) frames.Set(static_cast<uint32_t>(i), Frame(env, monitors[i], channels));
+  Live(env);
   return frames;
 }
 
@@ -130,14 +138,18 @@ Napi::Value X11Session::CaptureComposite(const Napi::CallbackInfo& info) {
   const int channels = ChannelsArg(info, 0);
   Display* d = Live(env);
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
+  Live(env);
   MonitorInfo all{"composite", BoundingBox(monitors), true};
-  return Frame(env, all, channels);
+  Napi::Object frame = Frame(env, all, channels);
+  Live(env);
+  return frame;
 }
 
 Napi::Value X11Session::ActiveWindow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Display* d = Live(env);
   auto window = ReadActiveWindow(d, *atoms_);
+  Live(env);  // the server may have gone during the read: then the answer is an error, not null
   if (!window) return env.Null();
   Napi::Object o = Napi::Object::New(env);
   o.Set("id", static_cast<double>(window->id));
@@ -157,9 +169,9 @@ Napi::Value X11Session::IdleMs(const Napi::CallbackInfo& info) {
   }
   if (idleInfo_ == nullptr) idleInfo_ = XScreenSaverAllocInfo();
   auto* saver = static_cast<XScreenSaverInfo*>(idleInfo_);
-  if (!XScreenSaverQueryInfo(d, RootWindow(d, screen_), saver)) {
-    throw JsError(env, "ERR_IDLE", "XScreenSaverQueryInfo failed");
-  }
+  const Status ok = XScreenSaverQueryInfo(d, RootWindow(d, screen_), saver);
+  Live(env);
+  if (!ok) throw JsError(env, "ERR_IDLE", "XScreenSaverQueryInfo failed");
   return Napi::Number::New(env, static_cast<double>(saver->idle));
 }
 

@@ -22,9 +22,13 @@ export function buildProgram(context: CommandContext): Command {
   const program = new Command('worktrace')
     .description('Worktrace agent: tracks time for hourly contracts into a local queue')
     .option('--data-dir <dir>', 'where the database and key live (default: WORKTRACE_DATA_DIR or the OS user data directory)')
-    .showHelpAfterError('(run worktrace --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => context.stdout.write(s),
+      writeErr: (s) => context.stderr.write(s),
+      // One line that says what was wrong and where to look.
+      outputError: (s, write) => write(`worktrace: ${s.replace(/^error: /, '').trimEnd()} (see worktrace --help)\n`),
+    });
 
   const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
 

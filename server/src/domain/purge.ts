@@ -7,7 +7,8 @@ const BATCH = 200;
 
 /**
  * Deletes every stored screenshot older than its contract's current retention: bytes from storage,
- * then the row down to its placeholder (removed by "retention"). Returns how many went. Safe to run
+ * then the row down to its placeholder (removed by "retention"), and drops expired tokens. Returns how
+ * many screenshots went. Safe to run
  * concurrently with itself and with uploads: a screenshot already removed is skipped.
  */
 export async function purgeExpiredScreenshots(deps: {
@@ -26,7 +27,9 @@ export async function purgeExpiredScreenshots(deps: {
       if (await deps.repos.screenshots.markRemoved(shot.id, 'retention', now)) purged += 1;
     }
   }
-  if (purged > 0) deps.logger.info({ purged }, 'retention purge removed screenshots');
+  // Expired sign-ins are useless rows; they go on the same schedule.
+  const tokens = await deps.repos.tokens.deleteExpired(now);
+  if (purged > 0 || tokens > 0) deps.logger.info({ purged, expiredTokens: tokens }, 'retention purge done');
   return purged;
 }
 

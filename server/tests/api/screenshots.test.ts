@@ -129,6 +129,14 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     expect(before.status).toBe(200);
   });
 
+  it('fails closed: a capture from before the contract had any policy is refused', async () => {
+    const early = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(world.contract.createdAt) - 600_000 });
+    expect((await server.request('PUT', `/api/v1/segments/${early.id}`, { token: world.freelancer.token, json: early })).status).toBe(200);
+    const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: early.id, capturedAt: Date.parse(early.startedAt) + 1000 });
+    expect(response.status).toBe(409);
+    expect(response.json.error.code).toBe('SCREENSHOTS_DISABLED');
+  });
+
   it('accepts screenshots under a "blurred" policy', async () => {
     await setPolicy('blurred');
     const now = segmentBody({ contractId: world.contract.id, startedAt: segmentStart(server.clock.now()) });

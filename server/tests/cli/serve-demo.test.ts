@@ -76,7 +76,9 @@ describe.each(testBackends())('worktrace-server --demo on $name', (backend) => {
       expect(server.output()).not.toContain(token);
     }
   });
+});
 
+describe('worktrace-server flags', () => {
   it('refuses bad flags with a one-line error and exit code 2', async () => {
     for (const args of [['--port', 'eighty'], ['--demo-segment-seconds', '45'], ['--database', 'mysql://x'], ['--nope']]) {
       const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -136,16 +136,22 @@ export async function readScreenshot(
  * DELETE /screenshots/{id}. The bytes go first (the caller's intent is that they are gone; a failure
  * here leaves everything as it was, to retry), then the row keeps only the placeholder. A client's
  * deletion keeps the segment's time billed; a freelancer's makes it unbillable, so that evidence
- * cannot be hidden while the time is billed.
+ * cannot be hidden while the time is billed. A freelancer may also delete a screenshot the server
+ * has not received yet by naming its segment: a placeholder is recorded, so its upload is refused.
  */
 export async function deleteScreenshot(
   s: Pick<ScreenshotServices, 'repos' | 'storage' | 'clock'>,
   caller: Caller,
   id: string,
+  hint: { segmentId?: string } = {},
 ): Promise<ScreenshotDeleteResponse> {
   const row = await s.repos.screenshots.find(id);
-  if (!row) throw notFound('screenshot');
+  if (!row) {
+    if (hint.segmentId) return deleteBeforeUpload(s, caller, id, hint.segmentId);
+    throw notFound('screenshot');
+  }
   const { contract, side } = await contractForParty(s.repos, caller, row.contractId);
+  if (hint.segmentId && hint.segmentId !== row.segmentId) throw notFound('screenshot');
   if (row.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(row));
   const by: RemovalActor = side;
   if (row.storageKey) await s.storage.delete(row.storageKey);
@@ -157,4 +163,36 @@ export async function deleteScreenshot(
     return (await tx.segments.find(row.segmentId))?.billable ?? false;
   });
   return { id, segmentId: row.segmentId, removed: { by, at: toIso(at) }, segmentBillable: billable };
+}
+
+async function deleteBeforeUpload(
+  s: Pick<ScreenshotServices, 'repos' | 'clock'>,
+  caller: Caller,
+  id: string,
+  segmentId: string,
+): Promise<ScreenshotDeleteResponse> {
+  const segment = await s.repos.segments.find(segmentId);
+  if (!segment) throw new ApiError(404, 'SEGMENT_NOT_FOUND', 'upload the segment first, then delete its screenshot');
+  const { contract } = await contractForParty(s.repos, caller, segment.contractId, 'freelancer');
+  const at = s.clock.now();
+  await s.repos.transaction(async (tx) => {
+    await tx.contracts.lock(contract.id);
+    const existing = (await tx.screenshots.find(id)) ?? (await tx.screenshots.findBySegment(segment.id));
+    if (existing) throw conflict('SCREENSHOT_CONFLICT', 'the server already has a screenshot for this segment: delete it by its own id');
+    await tx.screenshots.insert({
+      id,
+      segmentId: segment.id,
+      contractId: contract.id,
+      takenAt: segment.startedAt,
+      contentType: null,
+      byteSize: null,
+      sha256: null,
+      storageKey: null,
+      uploadedAt: at,
+      removedBy: 'freelancer',
+      removedAt: at,
+    });
+    await tx.segments.setBillable(segment.id, false, at);
+  });
+  return { id, segmentId: segment.id, removed: { by: 'freelancer', at: toIso(at) }, segmentBillable: false };
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
 import { testBackends, type Backend } from '../support/backends.js';
 import { filesContaining, listFiles } from '../support/files.js';
 import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
@@ -113,6 +114,30 @@ describe.each(testBackends())('deletion and retention on $name', (backend: Backe
     const again = segmentBody({ id: target.segmentId, contractId: world.contract.id, startedAt: Date.parse(entry.startedAt), minutes: 6 });
     expect((await server.request('PUT', `/api/v1/segments/${target.segmentId}`, { token: world.freelancer.token, json: again })).json.billable).toBe(false);
     expect((await diary()).totals).toEqual({ trackedSeconds: 660, billableSeconds: 300 });
+  });
+
+  it('freelancer deletion before the upload: a placeholder stops the billing and refuses the upload later (410)', async () => {
+    const start = segmentStart(server.clock.now()) - 600_000;
+    const segment = segmentBody({ contractId: world.contract.id, startedAt: start, minutes: 5 });
+    await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+    const id = ulid();
+    const path = `/api/v1/screenshots/${id}?segmentId=${segment.id}`;
+    expect((await server.request('DELETE', path, { token: world.client.token })).status).toBe(403);
+    expect((await server.request('DELETE', path, { token: world.otherFreelancer.token })).status).toBe(404);
+    expect((await server.request('DELETE', `/api/v1/screenshots/${id}`, { token: world.freelancer.token })).status).toBe(404);
+    const deleted = await server.request('DELETE', path, { token: world.freelancer.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toMatchObject({ id, segmentId: segment.id, removed: { by: 'freelancer' }, segmentBillable: false });
+    const upload = await uploadScreenshot(server, world.freelancer.token, { id, segmentId: segment.id, capturedAt: start + 1000 });
+    expect(upload.status).toBe(410);
+    expect(listFiles(server.storageDir)).toEqual([]);
+    const entry = (await diary()).segments.find((s: { id: string }) => s.id === segment.id);
+    expect(entry).toMatchObject({ billable: false, screenshot: null, screenshotRemoved: { by: 'freelancer' } });
+    // A screenshot the server already has must be deleted by its own id.
+    const other = segmentBody({ contractId: world.contract.id, startedAt: start - 600_000 });
+    await server.request('PUT', `/api/v1/segments/${other.id}`, { token: world.freelancer.token, json: other });
+    await uploadScreenshot(server, world.freelancer.token, { segmentId: other.id, capturedAt: start - 500_000 });
+    expect((await server.request('DELETE', `/api/v1/screenshots/${ulid()}?segmentId=${other.id}`, { token: world.freelancer.token })).status).toBe(409);
   });
 
   it('strangers cannot delete (404), and the image stays', async () => {

@@ -6,6 +6,7 @@ import {
   SCREENSHOT_CAPTURED_AT_HEADER,
   SCREENSHOT_CONTENT_TYPES,
   SCREENSHOT_SEGMENT_HEADER,
+  screenshotDeleteQuerySchema,
   screenshotDeleteResponseSchema,
   screenshotUploadQuerySchema,
   screenshotUploadResponseSchema,
@@ -91,11 +92,13 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
     {
       schema: {
         tags: ['screenshots'],
-        summary: "Delete for good. By the client: time stays billed. By the freelancer: the segment's time is no longer billed",
+        summary:
+          "Delete for good. By the client: time stays billed. By the freelancer: the segment's time is no longer billed (with ?segmentId=, also before the upload)",
         params: ulidParamSchema,
-        response: { 200: screenshotDeleteResponseSchema, ...errors },
+        querystring: screenshotDeleteQuerySchema,
+        response: { 200: screenshotDeleteResponseSchema, ...errors, 409: apiErrorSchema },
       },
     },
-    async (request) => deleteScreenshot(ctx, callerOf(request), request.params.id),
+    async (request) => deleteScreenshot(ctx, callerOf(request), request.params.id, request.query),
   );
 };

@@ -28,6 +28,15 @@ export const screenshotUploadResponseSchema = z
   .strict();
 export type ScreenshotUploadResponse = z.infer<typeof screenshotUploadResponseSchema>;
 
+/**
+ * DELETE /screenshots/{id}?segmentId=…: the freelancer deleting on the device a screenshot the server
+ * has not received yet names its segment, so the server can stop billing that segment and refuse the
+ * upload later (410).
+ */
+export const screenshotDeleteQuerySchema = z
+  .object({ segmentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID').optional() })
+  .strict();
+
 export const screenshotDeleteResponseSchema = z
   .object({
     id: z.string(),

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../../src/shared/clock.js';
-import type { Policy } from '../../../src/shared/protocol/index.js';
+import { policySchema, type Policy } from '../../../src/shared/protocol/index.js';
 import type { PolicyUpdate, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
 import type { ContractRow, PolicyVersionRow, Repositories } from '../repository/index.js';
+import type { SqlNotifications } from '../repository/sql.js';
 import { toIso } from '../support/time.js';
 
 export function toPolicy(contract: Pick<ContractRow, 'id' | 'segmentSeconds'>, version: PolicyVersionRow): Policy {
@@ -30,8 +31,8 @@ export function toPolicyVersion(contract: Pick<ContractRow, 'segmentSeconds'>, v
 export const policyEtag = (policy: Policy): string => `"policy-${policy.contractId}-v${policy.version}"`;
 
 /**
- * Policy changes as they are committed, for the SSE stream. In-process only: with several server
- * processes on one PostgreSQL, each process hears only its own changes (LISTEN/NOTIFY would close that).
+ * Policy changes as they are committed, for the SSE stream. In-process; with PostgreSQL,
+ * relayPolicyEvents carries them between the server processes sharing the database.
  */
 export class PolicyEvents {
   private readonly emitter = new EventEmitter();
@@ -80,5 +81,29 @@ export async function updatePolicy(
     };
     await tx.contracts.addPolicyVersion(next);
     return { policy: toPolicy(contract, next), changed: true };
+  });
+}
+
+export const POLICY_CHANNEL = 'worktrace_policy';
+
+/**
+ * Tells every server process sharing the database about a new policy version (this one included:
+ * streams drop versions they already sent, so hearing it twice is harmless).
+ */
+export async function announcePolicy(events: PolicyEvents, notifications: SqlNotifications | undefined, policy: Policy): Promise<void> {
+  events.publish(policy);
+  await notifications?.publish(POLICY_CHANNEL, JSON.stringify(policy));
+}
+
+/** Feeds policy changes announced by other processes into this process's events. Returns the stop function. */
+export function relayPolicyEvents(events: PolicyEvents, notifications: SqlNotifications): Promise<() => Promise<void>> {
+  return notifications.subscribe(POLICY_CHANNEL, (payload) => {
+    let parsed: ReturnType<typeof policySchema.safeParse>;
+    try {
+      parsed = policySchema.safeParse(JSON.parse(payload));
+    } catch {
+      return; // not ours, or garbled: nothing to relay
+    }
+    if (parsed.success) events.publish(parsed.data);
   });
 }

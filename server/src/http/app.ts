@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config.js';
-import { PolicyEvents } from '../domain/policies.js';
+import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
@@ -70,12 +70,16 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
 
   const purgeLogger = deps.logger.child({ subsystem: 'purge' });
   let purge: ReturnType<typeof schedulePurge> | undefined;
+  let stopRelay: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
+    const notifications = deps.repos.notifications;
+    if (notifications) stopRelay = await relayPolicyEvents(ctx.policyEvents, notifications);
     purge = schedulePurge({ repos: deps.repos, storage: deps.storage, clock: deps.clock, logger: purgeLogger }, config.purgeIntervalMs);
   });
   app.addHook('onClose', async () => {
     purge?.stop();
     await purge?.idle();
+    await stopRelay?.();
   });
   return app;
 }

@@ -21,6 +21,8 @@ export interface RepositorySet {
 
 export interface Repositories extends RepositorySet {
   readonly dialect: SqlDatabase['dialect'];
+  /** Cross-process messages, where the database offers them (PostgreSQL). */
+  readonly notifications?: SqlDatabase['notifications'];
   /** One logical write: every repository used inside `work` shares the transaction. */
   transaction<T>(work: (tx: RepositorySet) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export function repositoriesOver(db: SqlDatabase): Repositories {
   return {
     ...repositorySet(db, db.dialect),
     dialect: db.dialect,
+    notifications: db.notifications,
     transaction: (work) => db.transaction((tx) => work(repositorySet(tx, db.dialect))),
     close: () => db.close(),
   };

@@ -14,8 +14,19 @@ export interface SqlExecutor {
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+/**
+ * Messages between server processes sharing one database (PostgreSQL LISTEN/NOTIFY). SQLite has no
+ * such thing: it is one process by design.
+ */
+export interface SqlNotifications {
+  publish(channel: string, payload: string): Promise<void>;
+  /** Resolves once listening; the returned function stops it. */
+  subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: SqlDialect;
+  readonly notifications?: SqlNotifications;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

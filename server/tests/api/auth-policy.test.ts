@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { filesContaining } from '../support/files.js';
+import { openPolicyStream } from '../support/sse.js';
 import { createWorld, startTestServer, type TestServer, type World } from '../support/server.js';
 
 const DAY = 86_400_000;
@@ -163,48 +163,44 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
   });
 
   it('streams the policy now and each change as server-sent events', async () => {
-    const url = new URL(`${server.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`);
-    const events: { version: number; screenshots: string }[] = [];
-    let status = 0;
-    let contentType = '';
-    const done = new Promise<void>((resolve, reject) => {
-      const req = httpRequest(url, { headers: { authorization: `Bearer ${world.freelancer.token}` } }, (res) => {
-        status = res.statusCode ?? 0;
-        contentType = String(res.headers['content-type']);
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let cut;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (block.includes('event: policy') && data) events.push(JSON.parse(data.slice(6)));
-            if (events.length === 3) {
-              req.destroy();
-              resolve();
-            }
-          }
-        });
-      });
-      req.on('error', (error) => (events.length === 3 ? resolve() : reject(error)));
-      req.end();
-    });
-    // Wait for the first event (the policy now) before changing anything.
-    for (let i = 0; i < 200 && events.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
-    const path = `/api/v1/contracts/${world.contract.id}/policy`;
-    await server.request('PUT', path, { token: world.client.token, json: { screenshots: 'off' } });
-    await server.request('PUT', path, { token: world.client.token, json: { screenshots: 'blurred' } });
-    await done;
-    expect(status).toBe(200);
-    expect(contentType).toContain('text/event-stream');
-    expect(events.map((e) => [e.version, e.screenshots])).toEqual([
-      [1, 'on'],
-      [2, 'off'],
-      [3, 'blurred'],
-    ]);
+    const stream = await openPolicyStream(`${server.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`, world.freelancer.token);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toContain('text/event-stream');
+      await stream.received(1); // the policy now, before anything changes
+      const path = `/api/v1/contracts/${world.contract.id}/policy`;
+      await server.request('PUT', path, { token: world.client.token, json: { screenshots: 'off' } });
+      await server.request('PUT', path, { token: world.client.token, json: { screenshots: 'blurred' } });
+      await stream.received(3);
+      expect(stream.events.map((e) => [e.version, e.screenshots])).toEqual([
+        [1, 'on'],
+        [2, 'off'],
+        [3, 'blurred'],
+      ]);
+    } finally {
+      stream.close();
+    }
   });
+
+  // Only PostgreSQL is shared between server processes (SQLite is one process by design).
+  if (backend.name === 'postgres') {
+    it('pushes a change made through another server process sharing the database', async () => {
+      const second = await startTestServer({ ...backend, databaseUrl: async () => server.databaseUrl });
+      const stream = await openPolicyStream(`${second.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`, world.freelancer.token);
+      try {
+        await stream.received(1);
+        await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: world.client.token, json: { screenshots: 'off' } });
+        await stream.received(2);
+        expect(stream.events.map((e) => [e.version, e.screenshots])).toEqual([
+          [1, 'on'],
+          [2, 'off'],
+        ]);
+      } finally {
+        stream.close();
+        await second.close();
+      }
+    });
+  }
 
   it('refuses the policy stream to strangers and anonymous callers', async () => {
     const path = `/api/v1/contracts/${world.contract.id}/policy/stream`;

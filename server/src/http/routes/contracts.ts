@@ -12,7 +12,7 @@ import {
 } from '../../../../src/shared/protocol/api/index.js';
 import { contractForParty, sideOf } from '../../domain/access.js';
 import { buildDiary } from '../../domain/diary.js';
-import { policyEtag, toPolicy, updatePolicy } from '../../domain/policies.js';
+import { announcePolicy, policyEtag, toPolicy, updatePolicy } from '../../domain/policies.js';
 import type { ContractRow } from '../../repository/index.js';
 import { callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
@@ -86,7 +86,7 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, c
       const { contract } = await contractForParty(ctx.repos, caller, request.params.id, 'client');
       const { policy, changed } = await updatePolicy(ctx.repos, ctx.clock, contract, request.body);
       if (changed) {
-        ctx.policyEvents.publish(policy);
+        await announcePolicy(ctx.policyEvents, ctx.repos.notifications, policy);
         request.log.info({ contractId: contract.id, version: policy.version, screenshots: policy.screenshots }, 'policy changed');
       }
       reply.header('etag', policyEtag(policy));

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlDatabase, SqlExecutor, SqlValue } from '../sql.js';
+import type { SqlDatabase, SqlExecutor, SqlNotifications, SqlValue } from '../sql.js';
 
 const INT8_OID = 20;
 
@@ -16,6 +16,7 @@ export function numberPlaceholders(sql: string): string {
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
+  readonly notifications: SqlNotifications;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
     this.pool = new pg.Pool({
@@ -28,6 +29,25 @@ export class PostgresDatabase implements SqlDatabase {
     });
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.notifications = {
+      publish: async (channel, payload) => {
+        await this.pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      },
+      subscribe: async (channel, handler) => {
+        // LISTEN needs a connection of its own for as long as it listens.
+        const client = await this.pool.connect();
+        const onNotification = (message: pg.Notification) => {
+          if (message.channel === channel && message.payload !== undefined) handler(message.payload);
+        };
+        client.on('notification', onNotification);
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        return async () => {
+          client.off('notification', onNotification);
+          await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+          client.release();
+        };
+      },
+    };
   }
 
   private static executor(client: pg.Pool | pg.PoolClient): SqlExecutor {

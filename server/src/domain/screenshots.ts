@@ -38,7 +38,8 @@ async function expiresAt(repos: Repositories, contractId: string, takenAt: numbe
  * PUT /screenshots/{id}. The checks, in order: the caller is the segment's freelancer; the id was
  * never deleted (410) and is not another image (409); the capture time lies inside the segment (422)
  * and not in the future; the policy in force AT THE CAPTURE TIME allowed screenshots (409
- * SCREENSHOTS_DISABLED, whatever the policy is now); the bytes are the image they claim to be (422).
+ * SCREENSHOTS_DISABLED, whatever the policy is now); it is not already past retention (410); the
+ * bytes are the image they claim to be (422).
  * A retry of the same image answers as the first upload did.
  */
 export async function uploadScreenshot(
@@ -68,6 +69,12 @@ export async function uploadScreenshot(
   if (!policy || policy.screenshots === 'off') {
     // Fail closed: no policy known for that moment means time only.
     throw conflict('SCREENSHOTS_DISABLED', 'screenshots were off for this contract at the capture time');
+  }
+  // A capture already past the contract's retention would only be stored to be purged: it is, in
+  // effect, already deleted, and the agent may drop its copy.
+  const current = await s.repos.contracts.currentPolicy(contract.id);
+  if (current && upload.capturedAt + current.retentionDays * DAY_MS <= s.clock.now()) {
+    throw gone('SCREENSHOT_DELETED', `the capture is older than the contract's retention (${current.retentionDays} days)`);
   }
   const actual = sniffImageType(upload.bytes);
   if (actual !== upload.contentType) {

@@ -28,6 +28,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     // Ids never need more; longer path parameters are an attack or a bug.
     routerOptions: { maxParamLength: 128 },
     trustProxy: false,
+    // No implicit HEAD twins: every route is one the authorization matrix test knows about.
+    exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

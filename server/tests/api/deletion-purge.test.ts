@@ -140,6 +140,17 @@ describe.each(testBackends())('deletion and retention on $name', (backend: Backe
     expect((await server.request('DELETE', `/api/v1/screenshots/${ulid()}?segmentId=${other.id}`, { token: world.freelancer.token })).status).toBe(409);
   });
 
+  it('refuses (410) a screenshot uploaded after its retention already ran out, storing nothing', async () => {
+    const start = segmentStart(server.clock.now()) - 600_000;
+    const segment = segmentBody({ contractId: world.contract.id, startedAt: start });
+    await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+    server.clock.advance(31 * DAY); // the agent was offline for a month
+    const late = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000 });
+    expect(late.status).toBe(410);
+    expect(late.json.error.code).toBe('SCREENSHOT_DELETED');
+    expect(listFiles(server.storageDir)).toEqual([]);
+  });
+
   it('strangers cannot delete (404), and the image stays', async () => {
     const { shots } = await twoSegmentsWithScreenshots();
     for (const token of [world.otherClient.token, world.otherFreelancer.token]) {

@@ -4,6 +4,8 @@ import type { SqlDatabase, SqlExecutor, SqlValue } from '../sql.js';
 /**
  * SQLite through better-sqlite3 (synchronous). One connection serves the whole process, so async
  * callers must not interleave inside a transaction: every call waits its turn on a promise chain.
+ * Inside a transaction use only the executor it hands you: the database's own methods would wait for
+ * that same transaction to end.
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;

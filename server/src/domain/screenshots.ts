@@ -54,6 +54,8 @@ export async function uploadScreenshot(
   const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
 
   const previous = await s.repos.screenshots.find(id);
+  // An id from another contract is simply taken: say nothing more about someone else's screenshot.
+  if (previous && previous.contractId !== contract.id) throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id is taken');
   if (previous?.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(previous));
   if (previous) {
     if (previous.segmentId === segment.id && previous.sha256 === sha256) return describe(s.repos, previous);

@@ -75,6 +75,12 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     expect(otherBytes.json.error.code).toBe('SCREENSHOT_CONFLICT');
     const secondShot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 180_000 });
     expect(secondShot.status).toBe(409);
+    // Another contract's freelancer reusing the id learns nothing about it, and stores nothing.
+    const foreign = segmentBody({ contractId: world.otherContract.id, startedAt: start });
+    await server.request('PUT', `/api/v1/segments/${foreign.id}`, { token: world.otherFreelancer.token, json: foreign });
+    const reuse = await uploadScreenshot(server, world.otherFreelancer.token, { id: first.id, segmentId: foreign.id, capturedAt: start + 60_000, bytes: first.bytes_sent });
+    expect(reuse.status).toBe(409);
+    expect(reuse.json.error.message).toBe('this screenshot id is taken');
     expect(listFiles(server.storageDir)).toHaveLength(1);
   });
 

@@ -86,10 +86,15 @@ export async function startDisplay(options: DisplayOptions = {}): Promise<TestDi
   const height = options.height ?? 1080;
   const number = freeDisplayNumber();
   const display = `:${number}`;
-  const env = { ...process.env, DISPLAY: display };
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display };
   delete env.WAYLAND_DISPLAY;
 
   const children: ChildProcess[] = [];
+  // If the test runner ends the process before afterAll runs, take the display down with it.
+  const killAll = (): void => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const xvfb = spawn('Xvfb', [display, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(options.xvfbArgs ?? [])], {
     stdio: 'ignore',
   });
@@ -125,6 +130,7 @@ export async function startDisplay(options: DisplayOptions = {}): Promise<TestDi
     async stop() {
       // Reverse order of start: clients, window manager, then the server itself.
       for (const child of [...children].reverse()) await stopChild(child);
+      process.removeListener('exit', killAll);
     },
   };
 }

@@ -49,7 +49,7 @@ export interface TrackingAgent {
 }
 
 /** Crypto-quality randomness for the screenshot moment: the freelancer must not be able to predict it. */
-const secureRandom = (): number => randomInt(0, 2 ** 48) / 2 ** 48;
+const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47; // randomInt allows ranges below 2^48
 
 export function createTrackingAgent(base: AgentBase, options: TrackingAgentOptions): TrackingAgent {
   const native = nativeBackends(options.logger);

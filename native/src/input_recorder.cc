@@ -49,7 +49,10 @@ void InputRecorder::Run() {
   // Blocks until XRecordDisableContext on the control connection (or the server goes away).
   const Status ok = XRecordEnableContext(data_, context_, &InputRecorder::OnRecord, reinterpret_cast<XPointer>(this));
   if (!stopping_.load()) {
-    Fail(dataDead_.load() ? "the connection to the X server was lost" : !ok ? "XRecordEnableContext failed" : "recording ended");
+    // A server that shuts down or resets ends the context cleanly (EndOfData) before its socket closes.
+    Fail(dataDead_.load() ? "the connection to the X server was lost"
+         : !ok           ? "XRecordEnableContext failed"
+                         : "the X server ended input recording (it shut down or reset)");
   }
   running_ = false;
 }

@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 
 # What the agent and its tests need from the OS: an X display and window manager for the tests, xdotool to send
 # real input, xprop/xwininfo (active-win), xrandr + ImageMagick (screenshot-desktop), xterm as a test window, the
-# X11 headers for the native addon, and PostgreSQL for the server's tests.
+# X11 headers for the native addon, PostgreSQL for the server's tests and Chromium for the end-to-end tests.
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
   libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev
-  postgresql
+  postgresql chromium
 )
 
 install_system_packages() {

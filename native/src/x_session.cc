@@ -35,6 +35,7 @@ Napi::Function X11Session::Define(Napi::Env env) {
                          InstanceMethod("monitors", &X11Session::Monitors),
                          InstanceMethod("captureMonitors", &X11Session::CaptureMonitors),
                          InstanceMethod("captureComposite", &X11Session::CaptureComposite),
+                         InstanceMethod("capturePrimary", &X11Session::CapturePrimary),
                          InstanceMethod("activeWindow", &X11Session::ActiveWindow),
                          InstanceMethod("idleMs", &X11Session::IdleMs),
                          InstanceMethod("close", &X11Session::Close),
@@ -141,6 +142,24 @@ Napi::Value X11Session::CaptureComposite(const Napi::CallbackInfo& info) {
   Live(env);
   MonitorInfo all{"composite", BoundingBox(monitors), true};
   Napi::Object frame = Frame(env, all, channels);
+  Live(env);
+  return frame;
+}
+
+Napi::Value X11Session::CapturePrimary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int channels = ChannelsArg(info, 0);
+  Display* d = Live(env);
+  auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
+  Live(env);
+  const MonitorInfo* primary = &monitors.front();
+  for (const auto& m : monitors) {
+    if (m.primary) {
+      primary = &m;
+      break;
+    }
+  }
+  Napi::Object frame = Frame(env, *primary, channels);
   Live(env);
   return frame;
 }

@@ -23,6 +23,7 @@ class X11Session : public Napi::ObjectWrap<X11Session> {
   Napi::Value Monitors(const Napi::CallbackInfo& info);
   Napi::Value CaptureMonitors(const Napi::CallbackInfo& info);
   Napi::Value CaptureComposite(const Napi::CallbackInfo& info);
+  Napi::Value CapturePrimary(const Napi::CallbackInfo& info);
   Napi::Value ActiveWindow(const Napi::CallbackInfo& info);
   Napi::Value IdleMs(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);

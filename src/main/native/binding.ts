@@ -56,6 +56,8 @@ export interface X11Session {
   captureMonitors(channels?: 3 | 4): RawFrame[];
   /** One image of the bounding box of all monitors (name "composite"): what `import -window root` shows. */
   captureComposite(channels?: 3 | 4): RawFrame;
+  /** The primary monitor only (the first one when none is marked primary). */
+  capturePrimary(channels?: 3 | 4): RawFrame;
   /** null when nothing is focused or the window closed while being read. */
   activeWindow(): NativeWindowInfo | null;
   /** Milliseconds since the last input (XScreenSaver). Throws ERR_NO_EXTENSION without MIT-SCREEN-SAVER. */

@@ -56,6 +56,16 @@ describe('native capture on two monitors', () => {
     expect(pixelAt(right!.data, 1920, 4, 300, 300)).toEqual([0x20, 0xa0, 0x40]);
   });
 
+  it('captures the primary monitor alone: the first when none is marked, else the marked one', () => {
+    expect(session.capturePrimary(3)).toMatchObject({ name: 'LEFT', width: 1920, height: 1080, channels: 3 });
+    // Re-created with a '*' that marks it primary (replacing a monitor in place is refused by Xvfb).
+    display.run('xrandr', ['--delmonitor', 'RIGHT']);
+    display.run('xrandr', ['--setmonitor', '*RIGHT', '1920/508x1080/286+1920+0', 'none']);
+    const frame = session.capturePrimary(3);
+    expect([frame.name, frame.x, frame.primary]).toEqual(['RIGHT', 1920, true]);
+    expect(pixelAt(frame.data, 1920, 3, 300, 300)).toEqual([0x20, 0xa0, 0x40]);
+  });
+
   it('captures both monitors in one composite image', () => {
     const all = session.captureComposite(4);
     expect([all.x, all.y, all.width, all.height]).toEqual([0, 0, 3840, 1080]);

@@ -8,28 +8,38 @@ const BACKEND = 'native-xshm';
 export interface NativeCaptureOptions {
   /** 4 gives R,G,B,A (alpha 255); 3 gives R,G,B and saves the encoder a channel. Default 4. */
   readonly channels?: 3 | 4;
+  /**
+   * 'all' (default): one image of every monitor (their bounding box). 'primary': only the primary
+   * monitor (the first when none is marked), like the screenshot-desktop backend.
+   */
+  readonly area?: 'all' | 'primary';
 }
 
 /**
- * Screenshots through MIT-SHM. capture() returns one composite image of all monitors (their
- * bounding box, which is what `import -window root` and screenshot-desktop give on X11), as raw
- * pixels for the encoder: no PNG round trip, one copy out of the shared segment.
+ * Screenshots through MIT-SHM. capture() returns by default one composite image of all monitors
+ * (their bounding box, what `import -window root` gives on X11), as raw pixels for the encoder:
+ * no PNG round trip, one copy out of the shared segment.
  * captureEach() gives one image per monitor for callers that want them apart.
  */
 export class NativeScreenCapturer implements ScreenCapturer {
   private current: SensorState;
   private readonly channels: 3 | 4;
+  private readonly area: 'all' | 'primary';
 
   constructor(
     private readonly x11: NativeX11,
     options: NativeCaptureOptions = {},
   ) {
     this.channels = options.channels ?? 4;
+    this.area = options.area ?? 'all';
     this.current = { status: 'ok', backend: BACKEND, detail: `MIT-SHM on ${x11.display}` };
   }
 
   async capture(): Promise<CapturedImage> {
-    return toCaptured(this.grab(() => this.x11.session.captureComposite(this.channels)));
+    const session = this.x11.session;
+    return toCaptured(
+      this.grab(() => (this.area === 'all' ? session.captureComposite(this.channels) : session.capturePrimary(this.channels))),
+    );
   }
 
   async captureEach(): Promise<RawFrame[]> {

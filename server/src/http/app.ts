@@ -3,6 +3,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config.js';
+import { defaultClientDir } from '../dashboard/assets.js';
+import { dashboardRoutes } from '../dashboard/routes.js';
 import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
@@ -69,6 +71,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     },
     { prefix: API_PREFIX },
   );
+  // The client dashboard at `/`: public static files that use the API above like any client.
+  await app.register(dashboardRoutes, { clientDir: defaultClientDir() });
 
   const purgeLogger = deps.logger.child({ subsystem: 'purge' });
   let purge: ReturnType<typeof schedulePurge> | undefined;

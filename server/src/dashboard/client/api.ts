@@ -1,0 +1,83 @@
+import type { ApiErrorBody, ContractList, Diary, LoginResponse, PolicyUpdate, ScreenshotDeleteResponse } from '../../../../src/shared/protocol/api/index.js';
+import type { Policy } from '../../../../src/shared/protocol/index.js';
+
+const API = '/api/v1';
+
+/** A refused or failed API call, with the server's error code when it sent one. */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function failure(response: Response): Promise<ApiRequestError> {
+  try {
+    const body = (await response.json()) as ApiErrorBody;
+    return new ApiRequestError(response.status, body.error.code, body.error.message);
+  } catch {
+    return new ApiRequestError(response.status, 'HTTP_' + response.status, `the server answered ${response.status}`);
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<LoginResponse> {
+  const response = await fetch(`${API}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw await failure(response);
+  return (await response.json()) as LoginResponse;
+}
+
+/**
+ * The signed-in session's view of the API. Every call carries the Bearer token; images too, which is
+ * why they are fetched here and shown through blob: URLs rather than linked.
+ */
+export class ApiClient {
+  constructor(
+    private readonly token: string,
+    /** Called when the server no longer accepts the token (expired, revoked). */
+    private readonly onUnauthenticated: () => void,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(path.startsWith('/') ? path : `${API}/${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    if (response.status === 401) this.onUnauthenticated();
+    if (!response.ok) throw await failure(response);
+    return response;
+  }
+
+  async contracts(): Promise<ContractList> {
+    return (await (await this.call('GET', 'contracts')).json()) as ContractList;
+  }
+
+  async diary(contractId: string, from: Date, to: Date): Promise<Diary> {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return (await (await this.call('GET', `contracts/${contractId}/diary?${query.toString()}`)).json()) as Diary;
+  }
+
+  async updatePolicy(contractId: string, update: PolicyUpdate): Promise<Policy> {
+    return (await (await this.call('PUT', `contracts/${contractId}/policy`, update)).json()) as Policy;
+  }
+
+  async deleteScreenshot(id: string): Promise<ScreenshotDeleteResponse> {
+    return (await (await this.call('DELETE', `screenshots/${id}`)).json()) as ScreenshotDeleteResponse;
+  }
+
+  /** The image behind a diary screenshot's `url` (an API path), as a Blob. */
+  async image(url: string): Promise<Blob> {
+    return (await this.call('GET', url)).blob();
+  }
+}

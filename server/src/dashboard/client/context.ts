@@ -1,0 +1,12 @@
+import type { ApiUser } from '../../../../src/shared/protocol/api/index.js';
+import type { ApiClient } from './api.js';
+
+/** What every view of a signed-in session is handed. */
+export interface ViewContext {
+  readonly api: ApiClient;
+  readonly user: ApiUser;
+  /** A short message for the status line (read out by screen readers). */
+  say(message: string): void;
+  /** Draws the current address again (after a change the view cannot patch in place). */
+  refresh(): void;
+}

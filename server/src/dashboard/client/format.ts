@@ -1,0 +1,105 @@
+import type { DiarySegment, PolicyVersion } from '../../../../src/shared/protocol/api/index.js';
+import type { ScreenshotMode } from '../../../../src/shared/protocol/index.js';
+
+const DAY_MS = 86_400_000;
+
+/** Seconds as hours and minutes: 3900 → "1:05 h". */
+export function hours(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')} h`;
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const dayTitle = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
+const clockTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** "3 Nov 14:05" in the viewer's time zone. */
+export const whenShort = (at: string | Date): string => dateTime.format(new Date(at)).replace(',', '');
+export const dateLong = (at: string | Date): string => dateOnly.format(new Date(at));
+export const dayHeading = (at: Date): string => dayTitle.format(at);
+export const timeOfDay = (at: string | Date): string => clockTime.format(new Date(at));
+
+export function modeLabel(mode: ScreenshotMode): string {
+  switch (mode) {
+    case 'on':
+      return 'Screenshots on';
+    case 'blurred':
+      return 'Blurred';
+    case 'off':
+      return 'Time only';
+  }
+}
+
+function modeWords(mode: ScreenshotMode): string {
+  switch (mode) {
+    case 'on':
+      return 'turned on';
+    case 'blurred':
+      return 'set to blurred';
+    case 'off':
+      return 'turned off (time only)';
+  }
+}
+
+/**
+ * The policy history in words, newest first. Only the client can change a policy, so every change
+ * after the first version is the client's: "Screenshots turned off (time only) by the client on 3 Nov 14:05".
+ */
+export function policyHistoryWords(history: readonly PolicyVersion[]): string[] {
+  const lines: string[] = [];
+  history.forEach((version, index) => {
+    const when = whenShort(version.effectiveFrom);
+    const previous = history[index - 1];
+    if (!previous) {
+      lines.push(`Contract started with ${modeLabel(version.screenshots).toLowerCase()}, screenshots kept ${version.retentionDays} days, on ${when}`);
+      return;
+    }
+    if (previous.screenshots !== version.screenshots) lines.push(`Screenshots ${modeWords(version.screenshots)} by the client on ${when}`);
+    if (previous.retentionDays !== version.retentionDays) {
+      lines.push(`Retention changed from ${previous.retentionDays} to ${version.retentionDays} days by the client on ${when}`);
+    }
+  });
+  return lines.reverse();
+}
+
+/** The policy version a segment was recorded under, else the one in force when it started. */
+export function policyOf(segment: DiarySegment, history: readonly PolicyVersion[]): PolicyVersion | undefined {
+  const byVersion = history.find((v) => v.version === segment.policyVersion);
+  if (byVersion) return byVersion;
+  const started = Date.parse(segment.startedAt);
+  return history.filter((v) => Date.parse(v.effectiveFrom) <= started).at(-1);
+}
+
+/** Why a segment shows no screenshot, in the words the diary cell shows. */
+export function missingScreenshotReason(segment: DiarySegment, history: readonly PolicyVersion[]): string {
+  const removed = segment.screenshotRemoved;
+  if (removed) {
+    switch (removed.by) {
+      case 'client':
+        return `Removed by client on ${whenShort(removed.at)}`;
+      case 'freelancer':
+        return 'Removed by freelancer';
+      case 'retention': {
+        const inForce = history.filter((v) => Date.parse(v.effectiveFrom) <= Date.parse(removed.at)).at(-1) ?? history.at(-1);
+        return inForce ? `Purged after ${inForce.retentionDays} days` : 'Purged by retention';
+      }
+    }
+  }
+  const policy = policyOf(segment, history);
+  if (!policy || policy.screenshots === 'off') return 'Time only';
+  return 'No screenshot in this segment';
+}
+
+/** The application with the most seconds in the segment. */
+export function mainApp(segment: DiarySegment): string | undefined {
+  let best: { app: string; seconds: number } | undefined;
+  for (const usage of segment.apps) if (!best || usage.seconds > best.seconds) best = usage;
+  return best?.app;
+}
+
+/** Days left before the retention purge, for "purged in 12 days (8 Dec 2026)". */
+export function purgeWords(expiresAt: string, now: number): string {
+  const days = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / DAY_MS));
+  return `Purged ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`} (${dateLong(expiresAt)})`;
+}

@@ -1,0 +1,89 @@
+import type { LoginResponse } from '../../../../src/shared/protocol/api/index.js';
+import { ApiClient } from './api.js';
+import type { ViewContext } from './context.js';
+import { h } from './dom.js';
+import { releaseImages } from './images.js';
+import { contractView } from './views/contract.js';
+import { contractsView } from './views/contracts.js';
+import { signInView } from './views/sign-in.js';
+import { parseDateKey } from './week.js';
+
+/**
+ * The dashboard's entry: keeps the session in sessionStorage (gone with the tab, never in a cookie
+ * the browser would send by itself), and draws the view the address names:
+ *   #/                          the contracts
+ *   #/contracts/ID?week=DATE    one contract's policy and diary for the week holding DATE
+ */
+const SESSION_KEY = 'worktrace.session';
+
+const app = document.getElementById('app') as HTMLElement;
+const who = document.getElementById('who') as HTMLElement;
+const signOut = document.getElementById('sign-out') as HTMLButtonElement;
+const status = document.getElementById('status') as HTMLElement;
+
+function loadSession(): LoginResponse | undefined {
+  try {
+    const session = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as LoginResponse | null;
+    return session && Date.parse(session.expiresAt) > Date.now() ? session : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function endSession(message?: string): void {
+  sessionStorage.removeItem(SESSION_KEY);
+  if (message) say(message);
+  void render();
+}
+
+function say(message: string): void {
+  status.textContent = message;
+}
+
+let drawing = 0;
+
+async function render(): Promise<void> {
+  const ticket = ++drawing;
+  const session = loadSession();
+  who.textContent = session ? `${session.user.email} (${session.user.role})` : '';
+  signOut.hidden = !session;
+  if (!session) {
+    releaseImages();
+    app.replaceChildren(
+      signInView((next) => {
+        sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
+        say(`Signed in as ${next.user.email}.`);
+        void render();
+      }),
+    );
+    return;
+  }
+  const ctx: ViewContext = {
+    api: new ApiClient(session.token, () => endSession('Your session has ended: sign in again.')),
+    user: session.user,
+    say,
+    refresh: () => void render(),
+  };
+  const [path, query] = location.hash.replace(/^#/, '').split('?');
+  const contractMatch = /^\/contracts\/([0-9A-Z]{26})$/.exec(path ?? '');
+  app.setAttribute('aria-busy', 'true');
+  // The previous drawing's images are already decoded on screen: releasing their blob: URLs now
+  // frees the bytes without blanking them, and the new drawing's URLs stay valid until the next one.
+  releaseImages();
+  try {
+    const view = contractMatch?.[1]
+      ? await contractView(ctx, contractMatch[1], parseDateKey(new URLSearchParams(query).get('week')))
+      : await contractsView(ctx);
+    if (ticket !== drawing) return; // a newer drawing started meanwhile
+    app.replaceChildren(view);
+  } catch (e) {
+    if (ticket !== drawing) return;
+    app.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The diary could not be loaded: ${(e as Error).message}`));
+  } finally {
+    if (ticket === drawing) app.removeAttribute('aria-busy');
+  }
+}
+
+signOut.addEventListener('click', () => endSession('Signed out.'));
+window.addEventListener('hashchange', () => void render());
+void render();

@@ -1,0 +1,46 @@
+import type { ViewContext } from '../context.js';
+import { h } from '../dom.js';
+import { dateLong } from '../format.js';
+import { addDays, dateKey, startOfWeek } from '../week.js';
+import { diaryDays, totalsLine } from './diary.js';
+import { policyPanel } from './policy.js';
+
+/** One contract: its policy (control and history) and the work diary of one week. */
+export async function contractView(ctx: ViewContext, contractId: string, week: Date | undefined): Promise<HTMLElement> {
+  const { contracts } = await ctx.api.contracts();
+  const contract = contracts.find((c) => c.id === contractId);
+  if (!contract) {
+    return h('section', {}, h('h1', {}, 'Contract not found'), h('p', {}, h('a', { href: '#/' }, 'Back to your contracts')));
+  }
+  const weekStart = startOfWeek(week ?? new Date());
+  const weekEnd = addDays(weekStart, 7);
+  const diary = await ctx.api.diary(contract.id, weekStart, weekEnd);
+  const weekLink = (start: Date, label: string) => h('a', { href: `#/contracts/${contract.id}?week=${dateKey(start)}`, class: 'button-link' }, label);
+  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer.email}` : `Client: ${contract.client.email}`;
+
+  return h(
+    'div',
+    { class: 'contract-page' },
+    h('p', {}, h('a', { href: '#/' }, '← All contracts')),
+    h('h1', {}, contract.name),
+    h('p', { class: 'muted' }, `${otherParty} · segments of ${Math.round(contract.policy.segmentSeconds / 60)} minutes`),
+    policyPanel(ctx, contract, diary.policyHistory),
+    h(
+      'section',
+      { class: 'panel diary', id: 'diary', 'aria-labelledby': 'diary-title' },
+      h('h2', { id: 'diary-title' }, `Work diary, week of ${dateLong(weekStart)}`),
+      h(
+        'nav',
+        { class: 'week-nav', 'aria-label': 'Weeks' },
+        weekLink(addDays(weekStart, -7), '← Previous week'),
+        weekLink(startOfWeek(new Date()), 'This week'),
+        weekLink(weekEnd, 'Next week →'),
+      ),
+      totalsLine(diary.totals, 'week-totals'),
+      contract.role === 'freelancer'
+        ? h('p', { class: 'muted' }, 'Deleting one of your screenshots also removes that segment’s time from the billable hours.')
+        : null,
+      diaryDays(ctx, diary, weekStart, contract.role),
+    ),
+  );
+}

@@ -1,0 +1,90 @@
+import type { Diary, DiarySegment } from '../../../../../src/shared/protocol/api/index.js';
+import type { ViewContext } from '../context.js';
+import { h } from '../dom.js';
+import { dayHeading, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay } from '../format.js';
+import { loadImage } from '../images.js';
+import { addDays, isSameDay } from '../week.js';
+import { openScreenshot } from './viewer.js';
+
+interface Totals {
+  trackedSeconds: number;
+  billableSeconds: number;
+}
+
+const sum = (segments: readonly DiarySegment[]): Totals => ({
+  trackedSeconds: segments.reduce((t, s) => t + s.trackedSeconds, 0),
+  billableSeconds: segments.reduce((t, s) => t + (s.billable ? s.trackedSeconds : 0), 0),
+});
+
+export function totalsLine(totals: Totals, className: string): HTMLElement {
+  return h(
+    'p',
+    { class: `totals ${className}` },
+    h('span', { class: 'tracked' }, `Tracked ${hours(totals.trackedSeconds)}`),
+    ' · ',
+    h('span', { class: 'billable' }, `Billable ${hours(totals.billableSeconds)}`),
+  );
+}
+
+/** The week's diary: one section per day that has time, each a grid of segment cells with its totals. */
+export function diaryDays(ctx: ViewContext, diary: Diary, weekStart: Date, role: 'client' | 'freelancer'): HTMLElement {
+  const container = h('div', { class: 'days' });
+  for (let i = 0; i < 7; i++) {
+    const day = addDays(weekStart, i);
+    const segments = diary.segments.filter((s) => isSameDay(new Date(s.startedAt), day));
+    if (segments.length === 0) continue;
+    const headingId = `day-${i}`;
+    container.append(
+      h(
+        'section',
+        { class: 'day', 'aria-labelledby': headingId },
+        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day)), totalsLine(sum(segments), 'day-totals')),
+        h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role))),
+      ),
+    );
+  }
+  if (container.childElementCount === 0) container.append(h('p', { class: 'muted' }, 'No time tracked this week.'));
+  return container;
+}
+
+function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role: 'client' | 'freelancer'): HTMLElement {
+  const start = new Date(segment.startedAt);
+  const end = new Date(start.getTime() + segment.lengthSeconds * 1000);
+  const range = `${timeOfDay(start)}–${timeOfDay(end)}`;
+  const minutesInSegment = Math.max(1, Math.round(segment.lengthSeconds / 60));
+  const fill = h('span', { class: 'activity-fill' });
+  // CSSOM, not a style attribute: the CSP allows no inline styles.
+  fill.style.width = `${Math.round((100 * segment.activeMinutes) / minutesInSegment)}%`;
+  const app = mainApp(segment);
+  return h(
+    'li',
+    { class: `cell${segment.billable ? '' : ' unbillable'}`, 'data-segment-id': segment.id },
+    h('div', { class: 'cell-time' }, h('strong', {}, range), h('span', { class: 'muted' }, ` ${hours(segment.trackedSeconds)}`)),
+    screenshotArea(ctx, diary, segment, range, role),
+    h(
+      'div',
+      { class: 'activity', role: 'img', 'aria-label': `${segment.activeMinutes} of ${minutesInSegment} minutes active` },
+      h('span', { class: 'activity-track' }, fill),
+      h('span', { class: 'activity-text' }, `${segment.activeMinutes}/${minutesInSegment} min active`),
+    ),
+    h('p', { class: 'memo' }, segment.memo ?? h('span', { class: 'muted' }, 'No memo')),
+    app ? h('p', { class: 'app' }, app) : null,
+    segment.billable ? null : h('p', { class: 'flag' }, 'Not billable'),
+  );
+}
+
+function screenshotArea(ctx: ViewContext, diary: Diary, segment: DiarySegment, range: string, role: 'client' | 'freelancer'): HTMLElement {
+  const shot = segment.screenshot;
+  if (!shot) return h('div', { class: 'shot placeholder' }, h('span', {}, missingScreenshotReason(segment, diary.policyHistory)));
+  const img = h('img', { class: 'thumb', alt: `Screenshot ${range}` });
+  const open = h('button', { type: 'button', class: 'thumb-button', 'aria-label': `Open screenshot ${range}`, disabled: true }, img);
+  loadImage(ctx.api, shot.url, img)
+    .then((objectUrl) => {
+      open.disabled = false;
+      open.addEventListener('click', () => openScreenshot(ctx, segment, objectUrl, role));
+    })
+    .catch((e: unknown) => {
+      open.replaceWith(h('span', { class: 'placeholder' }, `Image unavailable: ${(e as Error).message}`));
+    });
+  return h('div', { class: 'shot' }, open, h('p', { class: 'purge' }, purgeWords(shot.expiresAt, Date.now())));
+}

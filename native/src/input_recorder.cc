@@ -1,8 +1,19 @@
 #include "input_recorder.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include "x_errors.h"
 
 namespace worktrace {
+namespace {
+
+// How long the thread lets events pile up in the socket before reading them. Counts are drained about
+// once a second, so a tenth of a second of latency costs nothing.
+constexpr int kBatchMs = 100;
+
+}  // namespace
 
 InputRecorder::InputRecorder(std::string displayName) : displayName_(std::move(displayName)) {}
 
@@ -40,25 +51,48 @@ void InputRecorder::Start() {
     std::lock_guard<std::mutex> lock(failureMutex_);
     failure_.clear();
   }
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    CloseConnections();
+    throw NativeError("ERR_RECORD", "cannot create the recorder's wake-up pipe");
+  }
+  wakeRead_ = fds[0];
+  wakeWrite_ = fds[1];
+  if (!XRecordEnableContextAsync(data_, context_, &InputRecorder::OnRecord, reinterpret_cast<XPointer>(this))) {
+    ClosePipe();
+    CloseConnections();
+    throw NativeError("ERR_RECORD", "XRecordEnableContextAsync failed");
+  }
+  XFlush(data_);
   stopping_ = false;
+  endedByServer_ = false;
   running_ = true;
   thread_ = std::thread(&InputRecorder::Run, this);
 }
 
 void InputRecorder::Run() {
-  // Blocks until XRecordDisableContext on the control connection (or the server goes away).
-  const Status ok = XRecordEnableContext(data_, context_, &InputRecorder::OnRecord, reinterpret_cast<XPointer>(this));
+  pollfd fds[2] = {{ConnectionNumber(data_), POLLIN, 0}, {wakeRead_, POLLIN, 0}};
+  while (!stopping_.load()) {
+    fds[0].revents = fds[1].revents = 0;
+    if (poll(fds, 2, -1) < 0) continue;  // EINTR
+    if (fds[1].revents != 0) break;      // Stop()
+    XRecordProcessReplies(data_);        // reads what is there, calls OnRecord per event
+    if (dataDead_.load() || endedByServer_.load()) break;
+    // Nap so that the next read takes a batch; a Stop() during the nap ends it at once.
+    poll(&fds[1], 1, kBatchMs);
+    if (fds[1].revents != 0) break;
+  }
   if (!stopping_.load()) {
     // A server that shuts down or resets ends the context cleanly (EndOfData) before its socket closes.
     Fail(dataDead_.load() ? "the connection to the X server was lost"
-         : !ok           ? "XRecordEnableContext failed"
-                         : "the X server ended input recording (it shut down or reset)");
+                          : "the X server ended input recording (it shut down or reset)");
   }
   running_ = false;
 }
 
 void InputRecorder::OnRecord(XPointer self, XRecordInterceptData* data) {
   auto* recorder = reinterpret_cast<InputRecorder*>(self);
+  if (data->category == XRecordEndOfData) recorder->endedByServer_.store(true);
   if (data->category == XRecordFromServer && data->data != nullptr && data->data_len > 0) {
     const unsigned char type = data->data[0] & 0x7F;
     const unsigned char detail = data->data[1];
@@ -108,13 +142,22 @@ void InputRecorder::Stop() {
     return;
   }
   stopping_ = true;
-  if (!controlDead_.load()) {
+  const char wake = 1;
+  (void)!write(wakeWrite_, &wake, 1);
+  thread_.join();
+  running_ = false;
+  ClosePipe();
+  if (!controlDead_.load() && !endedByServer_.load() && !dataDead_.load()) {
     XRecordDisableContext(control_, context_);
     XSync(control_, False);
   }
-  thread_.join();
-  running_ = false;
   CloseConnections();
+}
+
+void InputRecorder::ClosePipe() {
+  if (wakeRead_ >= 0) close(wakeRead_);
+  if (wakeWrite_ >= 0) close(wakeWrite_);
+  wakeRead_ = wakeWrite_ = -1;
 }
 
 void InputRecorder::CloseConnections() {

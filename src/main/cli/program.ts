@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   parseContractName,
   parseIdleDecision,
@@ -11,7 +11,11 @@ import {
 import type { CommandContext } from './context.js';
 import { runScreenshot } from './commands/screenshot.js';
 import { runSegments } from './commands/segments.js';
+import { runContracts } from './commands/contracts.js';
+import { runLogin } from './commands/login.js';
+import { runLogout } from './commands/logout.js';
 import { runStatus } from './commands/status.js';
+import { runSync } from './commands/sync.js';
 import { runTrack } from './commands/track.js';
 
 /**
@@ -36,12 +40,13 @@ export function buildProgram(context: CommandContext): Command {
     .command('track')
     .description('track time in the foreground; Ctrl-C or SIGTERM saves the current minute and exits')
     .option('--local', 'personal tracking: nothing is uploaded')
-    .option('--contract <name>', 'what this time is for (local mode)', parseContractName, 'personal')
-    .addOption(new Option('--screenshots <mode>', 'on, blurred or off (time only)').argParser(parseScreenshotMode).default('off'))
-    .option('--segment-seconds <n>', 'segment length in seconds (60, 120, ... 600)', parseSegmentSeconds, 600)
+    .option('--contract <id|name>', 'server mode: the contract id (see `worktrace contracts`); local mode: a name (default personal)', parseContractName)
+    .addOption(new Option('--screenshots <mode>', 'local mode: on, blurred or off (time only) (default: off)').argParser(parseScreenshotMode))
+    .option('--segment-seconds <n>', 'local mode: segment length in seconds (60, 120, ... 600) (default: 600)', parseSegmentSeconds)
     .option('--memo <text>', 'what you are working on', parseMemo)
     .addOption(new Option('--idle <decision>', 'what to do with idle time: keep (flagged idle) or discard').argParser(parseIdleDecision).default('keep'))
     .option('--idle-after <seconds>', 'no input for this long counts as idle', parseIdleSeconds, 300)
+    .option('--quota-mb <n>', 'server mode: local screenshot storage quota in MB (default 500)', parseQuotaMb)
     .action(async (options) => {
       await runTrack(context, { ...options, dataDir: dataDir() });
     });
@@ -66,6 +71,39 @@ export function buildProgram(context: CommandContext): Command {
     });
 
   program
+    .command('login')
+    .description('sign in to a work-diary server; the password comes from stdin or WORKTRACE_PASSWORD')
+    .requiredOption('--server <url>', 'the server, e.g. https://diary.example.com (plain http only to this machine)')
+    .requiredOption('--email <email>', 'your account')
+    .action(async (options: { server: string; email: string }) => {
+      await runLogin(context, { ...options, dataDir: dataDir() });
+    });
+
+  program
+    .command('logout')
+    .description('forget the sign-in (recorded time stays queued)')
+    .action(async () => {
+      await runLogout(context, { dataDir: dataDir() });
+    });
+
+  program
+    .command('contracts')
+    .description("the signed-in account's contracts and their screenshot policy")
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      await runContracts(context, { ...options, dataDir: dataDir() });
+    });
+
+  program
+    .command('sync')
+    .description('send everything queued to the server now and report what was sent')
+    .option('--json', 'machine-readable output')
+    .option('--quota-mb <n>', 'local screenshot storage quota in MB (default 500)', parseQuotaMb)
+    .action(async (options: { json?: boolean; quotaMb?: number }) => {
+      await runSync(context, { ...options, dataDir: dataDir() });
+    });
+
+  program
     .command('status')
     .description('sensor backends, queue counts and the data directory')
     .option('--json', 'machine-readable output')
@@ -74,4 +112,11 @@ export function buildProgram(context: CommandContext): Command {
     });
 
   return program;
+}
+
+/** Local screenshot storage quota: whole megabytes, at least 10 (a few screenshots), at most 100 GB. */
+function parseQuotaMb(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 10 || n > 100_000) throw new InvalidArgumentError('expected whole megabytes between 10 and 100000.');
+  return n;
 }

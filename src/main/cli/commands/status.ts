@@ -5,8 +5,9 @@ import { nativeBackends } from '../../agent/native-backends.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
+import { readSyncStatus, type SyncStatusReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
-import { megabytes } from '../format.js';
+import { clockTime, megabytes } from '../format.js';
 
 export interface StatusOptions {
   readonly dataDir: string | undefined;
@@ -19,6 +20,8 @@ export interface StatusReport {
   readonly sensors: readonly SensorReportRow[];
   readonly counts: StoreCounts | null;
   readonly contracts: readonly ContractQueue[];
+  /** Server mode: sign-in, and per contract the policy in force, queue, parked items, last sync and last error. */
+  readonly sync: SyncStatusReport | null;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
       lines.push(`  ${contractLabel(q.contractId)}: ${q.pendingSegments} segments and ${q.pendingScreenshots} screenshots waiting to upload, ${q.parked} parked`);
     }
   }
+  if (report.sync) lines.push(...syncLines(report.sync));
   context.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -67,12 +71,32 @@ async function probeSensors(context: CommandContext): Promise<SensorReportRow[]>
   }
 }
 
-function readQueue(dataDir: string, database: string, context: CommandContext): Pick<StatusReport, 'counts' | 'contracts'> {
-  if (!existsSync(database)) return { counts: null, contracts: [] };
+function readQueue(dataDir: string, database: string, context: CommandContext): Pick<StatusReport, 'counts' | 'contracts' | 'sync'> {
+  if (!existsSync(database)) return { counts: null, contracts: [], sync: null };
   const base = openAgentBase({ dataDir, clock: context.clock, mode: 'local' });
   try {
-    return { counts: base.store.status.counts(), contracts: base.store.status.queueByContractId() };
+    const sync = readSyncStatus(base.store, dataDir);
+    return {
+      counts: base.store.status.counts(),
+      contracts: base.store.status.queueByContractId(),
+      sync: sync.signedIn || sync.contracts.length > 0 ? sync : null,
+    };
   } finally {
     base.close();
   }
+}
+
+function syncLines(sync: SyncStatusReport): string[] {
+  const when = (ms: number) => `${new Date(ms).toLocaleDateString('en-CA')} ${clockTime(ms)}`;
+  const lines = [sync.signedIn ? `Signed in to ${sync.signedIn.server} as ${sync.signedIn.email}` : 'Not signed in (`worktrace login`)'];
+  if (sync.lastError) lines.push(`  last error ${when(sync.lastError.at)}: ${sync.lastError.message}`);
+  for (const c of sync.contracts) {
+    const policy = c.policy ? `screenshots ${c.policy.screenshots === 'off' ? 'off (time only)' : c.policy.screenshots}, policy v${c.policy.version}` : 'no policy known (time only)';
+    lines.push(`Contract ${c.contractId}: ${policy}`);
+    lines.push(`  ${c.pendingSegments} segments and ${c.pendingScreenshots} screenshots pending, ${c.parked.length} parked`);
+    for (const p of c.parked) lines.push(`  parked ${p.kind} ${p.itemId}: ${p.error ?? 'no error recorded'}`);
+    lines.push(`  last sync: ${c.lastSuccessAt ? when(c.lastSuccessAt) : 'never'}`);
+    if (c.lastError) lines.push(`  last error ${when(c.lastError.at)}: ${c.lastError.message}`);
+  }
+  return lines;
 }

@@ -1,10 +1,12 @@
 import { AgentError } from '../../errors.js';
 import { contractLabel, localContractId } from '../../agent/local-contract.js';
-import { createTrackingAgent, openAgentBase } from '../../agent/create-agent.js';
+import { createTrackingAgent, openAgentBase, type TrackingAgent } from '../../agent/create-agent.js';
+import { createPolicySource, createSyncServices } from '../../agent/server-sync.js';
+import { toUserError } from '../../sync/index.js';
 import { FixedPolicySource } from '../../agent/fixed-policy.js';
 import { currentReport } from '../../sensors/index.js';
 import type { IdleDecision, TrackerSnapshot } from '../../tracking/index.js';
-import type { ScreenshotMode } from '../../../shared/protocol/index.js';
+import { DEFAULT_SEGMENT_SECONDS, recordIdSchema, type ScreenshotMode } from '../../../shared/protocol/index.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, duration } from '../format.js';
@@ -12,34 +14,126 @@ import { clockTime, duration } from '../format.js';
 export interface TrackOptions {
   readonly dataDir: string | undefined;
   readonly local?: boolean;
-  readonly contract: string;
-  readonly screenshots: ScreenshotMode;
-  readonly segmentSeconds: number;
+  /** Local mode: a name (default "personal"). Server mode: the contract's id. */
+  readonly contract?: string;
+  /** Local mode only: in server mode the contract's policy decides. */
+  readonly screenshots?: ScreenshotMode;
+  readonly segmentSeconds?: number;
   readonly memo?: string;
   readonly idle: IdleDecision;
   readonly idleAfter: number;
+  /** Server mode: local screenshot storage quota in MB. */
+  readonly quotaMb?: number;
 }
 
 /**
- * `worktrace track --local`: tracks in the foreground until SIGINT/SIGTERM, printing one status line per minute.
- * Stopping writes the current minute and exits 0.
+ * `worktrace track`: tracks in the foreground until SIGINT/SIGTERM, printing one status line per minute.
+ * Stopping writes the current minute and exits 0. `--local` records personal time that is never uploaded;
+ * without it the time belongs to a server contract whose policy decides screenshots and segment length.
  */
 export async function runTrack(context: CommandContext, options: TrackOptions): Promise<void> {
-  if (!options.local) {
-    throw new AgentError('SERVER_MODE_UNAVAILABLE', 'Tracking against a server is not available yet: use --local for personal tracking.');
-  }
+  if (options.local) return runLocalTrack(context, options);
+  return runServerTrack(context, options);
+}
+
+async function runLocalTrack(context: CommandContext, options: TrackOptions): Promise<void> {
   const dataDir = resolveDataDir(options.dataDir, context.env);
   const base = openAgentBase({ dataDir, clock: context.clock, mode: 'local' });
-  const contractId = localContractId(options.contract);
-  const agent = createTrackingAgent(base, {
-    clock: context.clock,
-    logger: context.logger,
-    contractId,
-    memo: options.memo ?? null,
-    policy: new FixedPolicySource({ screenshots: options.screenshots, segmentSeconds: options.segmentSeconds, version: null }),
-    decideIdle: () => options.idle,
-    idleThresholdMs: options.idleAfter * 1000,
-  });
+  const contractId = localContractId(options.contract ?? 'personal');
+  const screenshots = options.screenshots ?? 'off';
+  const segmentSeconds = options.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+  try {
+    const agent = createTrackingAgent(base, {
+      clock: context.clock,
+      logger: context.logger,
+      contractId,
+      memo: options.memo ?? null,
+      policy: new FixedPolicySource({ screenshots, segmentSeconds, version: null }),
+      decideIdle: () => options.idle,
+      idleThresholdMs: options.idleAfter * 1000,
+    });
+    await trackUntilStopped(context, agent, () =>
+      `Tracking "${contractLabel(contractId)}" locally in ${segmentSeconds / 60}-minute segments, ` +
+        `screenshots ${screenshots === 'off' ? 'off (time only)' : screenshots}. ` +
+        `Data in ${dataDir}. Ctrl-C stops and saves.`,
+    );
+  } finally {
+    base.close();
+  }
+}
+
+async function runServerTrack(context: CommandContext, options: TrackOptions): Promise<void> {
+  if (options.screenshots !== undefined || options.segmentSeconds !== undefined) {
+    throw new AgentError(
+      'POLICY_FROM_SERVER',
+      "--screenshots and --segment-seconds come from the contract's policy in server mode: drop them, or add --local for personal tracking.",
+    );
+  }
+  if (options.contract === undefined) {
+    throw new AgentError('CONTRACT_REQUIRED', 'Which contract? Run `worktrace track --contract ID` (list them with `worktrace contracts`), or add --local.');
+  }
+  const contractId = options.contract;
+  if (!recordIdSchema.safeParse(contractId).success) {
+    throw new AgentError('CONTRACT_REQUIRED', `"${contractId}" is not a contract id: list yours with \`worktrace contracts\`, or add --local for a named personal contract.`);
+  }
+  const dataDir = resolveDataDir(options.dataDir, context.env);
+  const base = openAgentBase({ dataDir, clock: context.clock, mode: 'server' });
+  const out = (line: string) => context.stdout.write(`${line}\n`);
+  try {
+    const services = createSyncServices(base, {
+      clock: context.clock,
+      logger: context.logger,
+      ...(options.quotaMb === undefined ? {} : { quotaBytes: options.quotaMb * 1024 * 1024 }),
+    });
+    const server = services.credentials.server;
+    const policy = createPolicySource(base, services, { clock: context.clock, logger: context.logger, contractId });
+    let refusal: unknown = null;
+    policy.onRefused((error) => (refusal ??= error));
+    const outcome = await policy.start();
+    try {
+      if (outcome === 'refused') throw toUserError(refusal, server);
+      if (outcome === 'unreachable') {
+        context.stderr.write(`worktrace: ${server} is not reachable: tracking with ${policy.current() ? 'the cached policy' : 'time only (no policy known yet)'}.\n`);
+      }
+      policy.onPolicyChange(({ policy: p }) => out(`${clockTime(context.clock.now())}  policy v${p.version}: screenshots ${modeWords(p.screenshots)}`));
+      services.uploader.onUnauthorized(() =>
+        context.stderr.write(`worktrace: ${server} no longer accepts your sign-in: run \`worktrace login\` again. Tracking goes on; uploads wait.\n`),
+      );
+      const agent = createTrackingAgent(base, {
+        clock: context.clock,
+        logger: context.logger,
+        contractId,
+        memo: options.memo ?? null,
+        policy,
+        decideIdle: () => options.idle,
+        idleThresholdMs: options.idleAfter * 1000,
+      });
+      services.uploader.start();
+      try {
+        await trackUntilStopped(context, agent, () => {
+          const p = policy.current();
+          const terms = p
+            ? `screenshots ${modeWords(p.screenshots)} (policy v${p.version}), ${p.segmentSeconds / 60}-minute segments`
+            : 'time only until the policy is known';
+          return `Tracking contract ${contractId} for ${server}: ${terms}. Data in ${dataDir}. Ctrl-C stops and saves.`;
+        });
+      } finally {
+        await services.uploader.stop();
+      }
+      const waiting = base.store.outbox.counts().pending;
+      if (waiting.segment + waiting.screenshot > 0) {
+        out(`${waiting.segment} segment(s) and ${waiting.screenshot} screenshot(s) wait to upload: \`worktrace sync\` sends them.`);
+      }
+    } finally {
+      policy.stop();
+    }
+  } finally {
+    base.close();
+  }
+}
+
+/** Starts the sensors and the tracker, prints status lines until a stop is requested, then stops and reports. */
+async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, banner: () => string): Promise<void> {
   // The tracker's timers do not keep the process alive on purpose; this does, until a stop is requested.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const out = (line: string) => context.stdout.write(`${line}\n`);
@@ -61,11 +155,7 @@ export async function runTrack(context: CommandContext, options: TrackOptions): 
       context.stderr.write(`worktrace: warning: ${error.message} (tracking goes on)\n`);
     });
     tracker.start();
-    out(
-      `Tracking "${contractLabel(contractId)}" locally in ${options.segmentSeconds / 60}-minute segments, ` +
-        `screenshots ${options.screenshots === 'off' ? 'off (time only)' : options.screenshots}. ` +
-        `Data in ${dataDir}. Ctrl-C stops and saves.`,
-    );
+    out(banner());
     const signal = await context.stopRequested;
     await agent.stop();
     const snapshot = tracker.snapshot();
@@ -73,8 +163,11 @@ export async function runTrack(context: CommandContext, options: TrackOptions): 
   } finally {
     clearInterval(keepAlive);
     await agent.stop().catch(() => undefined);
-    base.close();
   }
+}
+
+function modeWords(mode: ScreenshotMode): string {
+  return mode === 'off' ? 'off (time only)' : mode;
 }
 
 export function statusLine(snapshot: TrackerSnapshot, nowMs: number): string {

@@ -1,0 +1,54 @@
+import { openAgentBase } from '../../agent/create-agent.js';
+import { createSyncServices } from '../../agent/server-sync.js';
+import { resolveDataDir } from '../../config/data-dir.js';
+import { SyncError, type PassReport } from '../../sync/index.js';
+import type { CommandContext } from '../context.js';
+
+export interface SyncOptions {
+  readonly dataDir: string | undefined;
+  readonly json?: boolean;
+  readonly quotaMb?: number;
+}
+
+/**
+ * `worktrace sync`: one upload pass of everything due, then a report of what was sent. Exits non-zero when the
+ * pass could not finish (signed out, server unreachable), after saying what is still waiting.
+ */
+export async function runSync(context: CommandContext, options: SyncOptions): Promise<void> {
+  const base = openAgentBase({ dataDir: resolveDataDir(options.dataDir, context.env), clock: context.clock, mode: 'server' });
+  try {
+    const services = createSyncServices(base, {
+      clock: context.clock,
+      logger: context.logger,
+      ...(options.quotaMb === undefined ? {} : { quotaBytes: options.quotaMb * 1024 * 1024 }),
+    });
+    const report = await services.uploader.runPass({ everything: true });
+    const waiting = base.store.outbox.counts();
+    if (options.json) {
+      context.stdout.write(`${JSON.stringify({ ...report, waiting }, null, 2)}\n`);
+    } else {
+      context.stdout.write(`${describePass(report)}\n`);
+      const pending = waiting.pending.segment + waiting.pending.screenshot;
+      const parked = waiting.parked.segment + waiting.parked.screenshot;
+      if (pending + parked > 0) context.stdout.write(`Waiting: ${pending} item(s) to send, ${parked} parked (see \`worktrace status\`).\n`);
+    }
+    const stop = report.stoppedBy;
+    if (stop?.reason === 'unauthorized') {
+      throw new SyncError('SIGN_IN_AGAIN', `${services.credentials.server} no longer accepts your sign-in: run \`worktrace login\` again (nothing was lost).`);
+    }
+    if (stop?.reason === 'transient') {
+      throw new SyncError('SERVER_UNREACHABLE', `Sync stopped: ${stop.detail}. Nothing was lost; the rest is sent on the next sync.`);
+    }
+  } finally {
+    base.close();
+  }
+}
+
+export function describePass(report: PassReport): string {
+  const parts = [`Sent ${report.sent.segments} segment(s) and ${report.sent.screenshots} screenshot(s).`];
+  const refused = report.refused.segments + report.refused.screenshots;
+  if (refused > 0) parts.push(`${refused} refused by the server for good (refused screenshots deleted here).`);
+  if (report.parked > 0) parts.push(`${report.parked} parked with an error.`);
+  if (report.droppedForQuota > 0) parts.push(`${report.droppedForQuota} old screenshot(s) dropped: local screenshot storage was full.`);
+  return parts.join(' ');
+}

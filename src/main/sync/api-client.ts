@@ -1,0 +1,210 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import { policySchema, type Policy, type SegmentUpload } from '../../shared/protocol/index.js';
+import {
+  SCREENSHOT_CAPTURED_AT_HEADER,
+  SCREENSHOT_SEGMENT_HEADER,
+  apiErrorSchema,
+  contractListSchema,
+  loginResponseSchema,
+  screenshotUploadResponseSchema,
+  segmentUploadResponseSchema,
+  type ContractSummary,
+  type LoginResponse,
+  type ScreenshotUploadResponse,
+  type SegmentUploadResponse,
+} from '../../shared/protocol/api/index.js';
+import { ApiRequestError, type RequestFailure } from './errors.js';
+
+export interface ApiClientOptions {
+  /** Checked with checkServerUrl(): https, or http to loopback. */
+  readonly serverUrl: string;
+  readonly token?: string | null;
+  /** Whole-request timeout for ordinary calls. */
+  readonly timeoutMs?: number;
+  /** Larger answers are refused: no answer of this API is anywhere near it. */
+  readonly maxAnswerBytes?: number;
+}
+
+export type PolicyAnswer =
+  | { readonly status: 'unchanged' }
+  | { readonly status: 'changed'; readonly policy: Policy; readonly etag: string | null };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The agent's one HTTP client (axios, one instance): timeouts, a cap on answer size, and every answer validated
+ * against the shared zod schemas before anything uses it. Bodies are read as text and parsed here, so HTML error
+ * pages, truncated or malformed JSON end as a RequestFailure of kind 'invalid' instead of a crash.
+ */
+export class ApiClient {
+  readonly serverUrl: string;
+  private readonly http: AxiosInstance;
+
+  constructor(options: ApiClientOptions) {
+    this.serverUrl = options.serverUrl;
+    const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.http = axios.create({
+      baseURL: `${options.serverUrl}/api/v1`,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxContentLength: maxAnswerBytes,
+      maxBodyLength: 64 * 1024 * 1024,
+      maxRedirects: 0, // a redirect could take the token to another host
+      proxy: false, // the environment's proxy settings must not silently reroute the diary
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    });
+  }
+
+  async login(email: string, password: string): Promise<LoginResponse> {
+    const answer = await this.send('sign in', () => this.http.post('/auth/token', { email, password }));
+    return this.expect('sign in', answer, 200, loginResponseSchema);
+  }
+
+  async contracts(): Promise<ContractSummary[]> {
+    const answer = await this.send('list contracts', () => this.http.get('/contracts'));
+    return this.expect('list contracts', answer, 200, contractListSchema).contracts;
+  }
+
+  /** The contract's policy, or 'unchanged' when the ETag still matches (304). */
+  async policy(contractId: string, etag: string | null): Promise<PolicyAnswer> {
+    const what = `policy of ${contractId}`;
+    const answer = await this.send(what, () =>
+      this.http.get(`/contracts/${encodeURIComponent(contractId)}/policy`, { headers: etag ? { 'if-none-match': etag } : {} }),
+    );
+    if (answer.status === 304) return { status: 'unchanged' };
+    const policy = this.expect(what, answer, 200, policySchema);
+    const header = answer.headers['etag'];
+    return { status: 'changed', policy, etag: typeof header === 'string' ? header : null };
+  }
+
+  async putSegment(segment: SegmentUpload): Promise<SegmentUploadResponse> {
+    const what = `upload of segment ${segment.id}`;
+    const answer = await this.send(what, () => this.http.put(`/segments/${segment.id}`, segment));
+    return this.expect(what, answer, 200, segmentUploadResponseSchema);
+  }
+
+  async putScreenshot(upload: { id: string; segmentId: string; capturedAt: number; jpeg: Buffer }): Promise<ScreenshotUploadResponse> {
+    const what = `upload of screenshot ${upload.id}`;
+    const answer = await this.send(what, () =>
+      this.http.put(`/screenshots/${upload.id}`, upload.jpeg, {
+        headers: {
+          'content-type': 'image/jpeg',
+          [SCREENSHOT_SEGMENT_HEADER]: upload.segmentId,
+          [SCREENSHOT_CAPTURED_AT_HEADER]: new Date(upload.capturedAt).toISOString(),
+        },
+      }),
+    );
+    return this.expect(what, answer, 200, screenshotUploadResponseSchema);
+  }
+
+  /**
+   * Opens the contract's policy stream (server-sent events) and resolves with the body once the server accepted
+   * it. No timeout on the body: the caller watches the heartbeats and aborts through `signal`.
+   */
+  async openPolicyStream(contractId: string, signal: AbortSignal): Promise<Readable> {
+    const what = `policy stream of ${contractId}`;
+    let answer: AxiosResponse<Readable>;
+    try {
+      answer = await this.http.get<Readable>(`/contracts/${encodeURIComponent(contractId)}/policy/stream`, {
+        responseType: 'stream',
+        timeout: 0,
+        signal,
+        headers: { accept: 'text/event-stream' },
+      });
+    } catch (error) {
+      throw new ApiRequestError(networkFailure(error), what);
+    }
+    const type = String(answer.headers['content-type'] ?? '');
+    if (answer.status !== 200 || !type.startsWith('text/event-stream')) {
+      const text = await readSome(answer.data);
+      throw new ApiRequestError(httpFailure(answer.status, text, answer.headers['retry-after']), what);
+    }
+    return answer.data;
+  }
+
+  private async send(what: string, request: () => Promise<AxiosResponse<string>>): Promise<AxiosResponse<string>> {
+    try {
+      return await request();
+    } catch (error) {
+      throw new ApiRequestError(networkFailure(error), what);
+    }
+  }
+
+  private expect<T extends z.ZodType>(what: string, answer: AxiosResponse<string>, status: number, schema: T): z.infer<T> {
+    if (answer.status !== status) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), what);
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.data);
+    } catch {
+      throw new ApiRequestError({ kind: 'invalid', status: answer.status, detail: `not JSON (${preview(answer.data)})` }, what);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'body';
+      throw new ApiRequestError({ kind: 'invalid', status: answer.status, detail: `${where}: ${issue?.message ?? 'unexpected shape'}` }, what);
+    }
+    return parsed.data;
+  }
+}
+
+function networkFailure(error: unknown): RequestFailure {
+  if (axios.isAxiosError(error)) {
+    const detail = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : (error.code ?? error.message);
+    // maxContentLength exceeded: the server answered, but with far more than any answer of this API.
+    if (error.message.includes('maxContentLength')) return { kind: 'invalid', status: error.response?.status ?? 0, detail: 'answer too large' };
+    return { kind: 'network', detail };
+  }
+  return { kind: 'network', detail: error instanceof Error ? error.message : String(error) };
+}
+
+function httpFailure(status: number, body: string, retryAfter: unknown): RequestFailure {
+  let code: string | null = null;
+  let detail = preview(body);
+  try {
+    const parsed = apiErrorSchema.safeParse(JSON.parse(body));
+    if (parsed.success) {
+      code = parsed.data.error.code;
+      detail = parsed.data.error.message;
+    }
+  } catch {
+    // An error page that is not the API's JSON (a proxy's HTML): keep the preview.
+  }
+  return { kind: 'http', status, code, detail, retryAfterMs: parseRetryAfter(retryAfter) };
+}
+
+function parseRetryAfter(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 3600) * 1000;
+  return null;
+}
+
+/** The start of a body for a log line or a status message, on one line. */
+function preview(body: unknown): string {
+  const text = typeof body === 'string' ? body : '';
+  if (text.length === 0) return 'empty body';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
+}
+
+async function readSome(stream: Readable, maxBytes = 4096): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(Buffer.from(chunk as Buffer));
+      size += (chunk as Buffer).length;
+      if (size >= maxBytes) break;
+    }
+  } catch {
+    // A body cut short: what arrived is enough for the message.
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
+}

@@ -1,0 +1,23 @@
+/**
+ * Sync: the agent's side of the work-diary server. The composition root (src/main/agent/server-sync.ts) builds
+ * one ApiClient from the stored credentials, a ServerPolicySource for the contract being tracked (the tracker's
+ * PolicySource in server mode) and an Uploader that drains the store's outbox.
+ */
+export { ApiClient, type ApiClientOptions, type PolicyAnswer } from './api-client.js';
+export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
+export { CREDENTIALS_FILE_NAME, CredentialsStore, type Credentials } from './credentials.js';
+export { ApiRequestError, SyncError, describeFailure, isTransient, type RequestFailure, type SyncErrorCode } from './errors.js';
+export {
+  ServerPolicySource,
+  type PolicyChange,
+  type PolicyOrigin,
+  type PullOutcome,
+  type ServerPolicySourceDeps,
+  type ServerPolicySourceOptions,
+} from './policy-source.js';
+export { checkServerUrl, isLoopbackHost } from './server-url.js';
+export { SseParser, type SseEvent } from './sse-parser.js';
+export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
+export { DEFAULT_QUOTA_BYTES, Uploader, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
+export { toUserError } from './user-errors.js';
+export { readSyncStatus, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';

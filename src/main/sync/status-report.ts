@@ -1,0 +1,79 @@
+import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
+import type { Store } from '../store/index.js';
+import { CredentialsStore } from './credentials.js';
+import { SyncStateRepository, type SyncErrorRecord } from './sync-state.js';
+
+/** What `worktrace status` adds in server mode: the sign-in, and per contract its policy and upload queue. */
+export interface SyncStatusReport {
+  readonly signedIn: { readonly server: string; readonly email: string; readonly expiresAt: string } | null;
+  /** An error of the whole sync (e.g. the server refused the sign-in). */
+  readonly lastError: SyncErrorRecord | null;
+  readonly contracts: readonly ContractSyncStatus[];
+}
+
+export interface ContractSyncStatus {
+  readonly contractId: string;
+  /** The cached policy in force; null = none known yet (time only). */
+  readonly policy: { readonly screenshots: ScreenshotMode; readonly version: number; readonly segmentSeconds: number; readonly fetchedAt: number } | null;
+  readonly pendingSegments: number;
+  readonly pendingScreenshots: number;
+  readonly parked: readonly { readonly kind: 'segment' | 'screenshot'; readonly itemId: string; readonly error: string | null; readonly parkedAt: number }[];
+  readonly lastSuccessAt: number | null;
+  readonly lastError: SyncErrorRecord | null;
+}
+
+/** Reads only local state (no network): status must answer offline too. The credentials file may be absent. */
+export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport {
+  let signedIn: SyncStatusReport['signedIn'] = null;
+  try {
+    const credentials = new CredentialsStore(dataDir).read();
+    if (credentials) signedIn = { server: credentials.server, email: credentials.email, expiresAt: credentials.expiresAt };
+  } catch {
+    signedIn = null; // a damaged file reads as signed out; `login` fixes it
+  }
+  const state = new SyncStateRepository(store.settings);
+  const contractIds = new Set<string>(
+    store.db
+      .prepare<[], { contract_id: string }>(
+        `SELECT contract_id FROM policy_cache
+          UNION SELECT DISTINCT contract_id FROM segments WHERE contract_id NOT LIKE 'local:%'`,
+      )
+      .all()
+      .map((row) => row.contract_id),
+  );
+  const queues = new Map(store.status.queueByContractId().map((q) => [q.contractId, q]));
+  for (const id of queues.keys()) if (id !== '' && !id.startsWith('local:')) contractIds.add(id);
+  const parkedByContract = new Map<string, ContractSyncStatus['parked'][number][]>();
+  for (const item of store.outbox.parked()) {
+    const segmentId = item.kind === 'segment' ? item.itemId : store.screenshots.meta(item.itemId)?.segmentId;
+    const contractId = (segmentId ? store.segments.get(segmentId)?.contractId : undefined) ?? '';
+    const list = parkedByContract.get(contractId) ?? [];
+    list.push({ kind: item.kind, itemId: item.itemId, error: item.lastError, parkedAt: item.parkedAt });
+    parkedByContract.set(contractId, list);
+  }
+  const contracts = [...contractIds].sort().map((contractId): ContractSyncStatus => {
+    const queue = queues.get(contractId);
+    const synced = state.get(contractId);
+    return {
+      contractId,
+      policy: cachedPolicy(store, contractId),
+      pendingSegments: queue?.pendingSegments ?? 0,
+      pendingScreenshots: queue?.pendingScreenshots ?? 0,
+      parked: parkedByContract.get(contractId) ?? [],
+      lastSuccessAt: synced.lastSuccessAt,
+      lastError: synced.lastError,
+    };
+  });
+  return { signedIn, lastError: state.get(null).lastError, contracts };
+}
+
+function cachedPolicy(store: Store, contractId: string): ContractSyncStatus['policy'] {
+  const cached = store.policies.get(contractId);
+  if (!cached) return null;
+  try {
+    const p = policySchema.parse(JSON.parse(cached.policyJson));
+    return { screenshots: p.screenshots, version: p.version, segmentSeconds: p.segmentSeconds, fetchedAt: cached.fetchedAt };
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,5 @@
 import type { SensorEnvironment } from './environment.js';
+import { FallbackInputSensor } from './input/fallback-input-sensor.js';
 import { UiohookInputSensor } from './input/uiohook-input-sensor.js';
 import type { Logger } from './logger.js';
 import { ScreenshotDesktopCapturer } from './screen/screenshot-desktop-capturer.js';
@@ -56,10 +57,8 @@ export function createSensors(env: SensorEnvironment, options: CreateSensorsOpti
   const native = switchValue === 'npm' ? {} : (options.native ?? {});
   const skipped = switchValue === 'npm' ? `native skipped (${BACKEND_SWITCH}=npm)` : null;
 
-  const input = choose<InputSensor>('input', skipped, [
-    ...(native.input ? [{ name: 'native', build: native.input }] : []),
-    { name: 'uiohook-napi', build: () => new UiohookInputSensor({ env, ...(logger ? { logger } : {}) }) },
-  ]);
+  const uiohook = (): InputSensor => new UiohookInputSensor({ env, ...(logger ? { logger } : {}) });
+  const input = chooseInput(skipped, native.input, uiohook);
   const window = choose<ActiveWindowSensor>('window', skipped, [
     ...(native.window ? [{ name: 'native', build: native.window }] : []),
     { name: 'active-win', build: () => new ActiveWinSensor({ env, ...(logger ? { logger } : {}) }) },
@@ -72,7 +71,7 @@ export function createSensors(env: SensorEnvironment, options: CreateSensorsOpti
   return { input: input.sensor, window: window.sensor, capturer: capturer.sensor, report: [input.row, window.row, capturer.row] };
 }
 
-/** The report from the sensors' states now, keeping why a fallback was chosen. */
+/** The report from the sensors' states now (a worker may have died, input may have fallen back). */
 export function currentReport(sensors: Sensors): SensorReportRow[] {
   const live: [SensorName, SensorState][] = [
     ['input', sensors.input.state()],
@@ -80,10 +79,39 @@ export function currentReport(sensors: Sensors): SensorReportRow[] {
     ['screenshots', sensors.capturer.state()],
   ];
   return live.map(([sensor, state], i) => {
-    const chosen = sensors.report[i];
     if (state.status === 'unavailable') return { sensor, backend: state.backend, status: state.status, reason: state.reason };
-    return { sensor, backend: state.backend, status: state.status, reason: chosen?.status === 'ok' ? chosen.reason : (state.detail ?? 'ok') };
+    const chosen = sensors.report[i];
+    // Keep the reasons given at the choice (why native was passed over) while the same backend runs.
+    const reason = chosen?.status === 'ok' && chosen.backend === state.backend && sensor !== 'input' ? chosen.reason : (state.detail ?? 'ok');
+    return { sensor, backend: state.backend, status: state.status, reason };
   });
+}
+
+/**
+ * Input's fitness shows only at start(), so a native input backend that builds is wrapped: it is
+ * tried at start and uiohook-napi takes over if it cannot run.
+ */
+function chooseInput(
+  skipped: string | null,
+  nativeFactory: (() => InputSensor) | undefined,
+  uiohook: () => InputSensor,
+): { sensor: InputSensor; row: SensorReportRow } {
+  if (nativeFactory) {
+    let preferred: InputSensor | null = null;
+    let why = '';
+    try {
+      preferred = nativeFactory();
+    } catch (error) {
+      why = `native: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (preferred) {
+      const backend = preferred.state().backend;
+      const sensor = new FallbackInputSensor(preferred, uiohook);
+      return { sensor, row: { sensor: 'input', backend, status: 'ok', reason: `${backend} first at start, uiohook-napi if it cannot run` } };
+    }
+    return choose<InputSensor>('input', why, [{ name: 'uiohook-napi', build: uiohook }]);
+  }
+  return choose<InputSensor>('input', skipped, [{ name: 'uiohook-napi', build: uiohook }]);
 }
 
 function choose<T extends { state(): SensorState }>(

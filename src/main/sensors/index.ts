@@ -6,3 +6,4 @@ export { UiohookInputSensor, UIOHOOK_BACKEND } from './input/uiohook-input-senso
 export { ActiveWinSensor, ACTIVE_WIN_BACKEND } from './window/active-win-sensor.js';
 export { ScreenshotDesktopCapturer, SCREENSHOT_DESKTOP_BACKEND } from './screen/screenshot-desktop-capturer.js';
 export type * from './types.js';
+export { lazyNativeBackends, type LazyNativeBackends } from './native-backends.js';

@@ -64,12 +64,18 @@ export class UiohookInputSensor implements InputSensor {
     this.stopping = false;
     const stderr = new TailBuffer();
     const { modulePath, execArgv } = workerLaunch();
-    const child = fork(modulePath, [], {
-      execArgv,
-      env: { ...this.options.env.vars },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    let child: ChildProcess;
+    try {
+      child = fork(modulePath, [], {
+        execArgv,
+        env: { ...this.options.env.vars },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'json',
+      });
+    } catch (error) {
+      this.markUnavailable(`the input worker could not be started: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     this.child = child;
 
     await new Promise<void>((resolve) => {

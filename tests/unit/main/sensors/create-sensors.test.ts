@@ -77,7 +77,7 @@ describe('native first, npm as fallback', () => {
   it('prefers a native backend that works', () => {
     const native: NativeBackends = { input: () => nativeInput({ status: 'ok', backend: 'native-x11', detail: 'XRecord thread' }) };
     const sensors = createSensors(env, { native });
-    expect(sensors.report[0]).toEqual({ sensor: 'input', backend: 'native-x11', status: 'ok', reason: 'XRecord thread' });
+    expect(sensors.report[0]).toEqual({ sensor: 'input', backend: 'native-x11', status: 'ok', reason: 'native-x11 first at start, uiohook-napi if it cannot run' });
     expect(sensors.report[1]?.backend).toBe('active-win');
   });
 
@@ -109,6 +109,21 @@ describe('native first, npm as fallback', () => {
     expect(sensors.report[1]?.reason).toContain('xprop is not installed');
     expect(sensors.report[1]?.reason).toContain('native: no RandR');
     expect(sensors.window.state().status).toBe('unavailable');
+  });
+
+  it('falls back to uiohook-napi at start when the native input cannot run, and says why', async () => {
+    const native: NativeBackends = { input: () => nativeInput({ status: 'unavailable', backend: 'native-x11', reason: 'the X server has no RECORD extension' }) };
+    // No DISPLAY: the fallback itself is unavailable too, so nothing is forked by this unit test.
+    const sensors = createSensors(environment('linux', {}, X_TOOLS), { native });
+    expect(sensors.report[0]).toMatchObject({ backend: 'native-x11', status: 'ok' });
+    await sensors.input.start();
+    expect(sensors.input.state()).toEqual({
+      status: 'unavailable',
+      backend: 'uiohook-napi',
+      reason: 'no X display (DISPLAY is not set); native-x11: the X server has no RECORD extension',
+    });
+    expect(currentReport(sensors)[0]).toMatchObject({ backend: 'uiohook-napi', status: 'unavailable' });
+    await sensors.input.stop();
   });
 
   it('currentReport reflects live states', () => {

@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 /**
  * A real X display for integration tests: Xvfb plus openbox (which maintains _NET_ACTIVE_WINDOW).
@@ -45,11 +44,23 @@ export function requireTools(names: readonly string[]): string[] {
   return missing;
 }
 
-function freeDisplayNumber(): number {
-  for (let n = 90 + Math.floor(Math.random() * 200); n < 1000; n += 1) {
-    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
-  }
-  throw new Error('no free X display number');
+function readDisplayNumber(xvfb: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('Xvfb did not report its display number within 15 s')), 15_000);
+    xvfb.stdio[3]?.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const match = /^(\d+)\n/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    xvfb.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited before it was ready (${code ?? signal})`));
+    });
+  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -84,21 +95,24 @@ export async function startDisplay(options: DisplayOptions = {}): Promise<TestDi
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}`);
   const width = options.width ?? 1920;
   const height = options.height ?? 1080;
-  const number = freeDisplayNumber();
-  const display = `:${number}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display };
-  delete env.WAYLAND_DISPLAY;
-
   const children: ChildProcess[] = [];
   // If the test runner ends the process before afterAll runs, take the display down with it.
   const killAll = (): void => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   process.once('exit', killAll);
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(options.xvfbArgs ?? [])], {
-    stdio: 'ignore',
-  });
+  // -displayfd: Xvfb picks a free display number itself and writes it to fd 3, so parallel test processes never
+  // race for the same number. -noreset: the server must not reset when its last client (a probe) disconnects.
+  const xvfb = spawn(
+    'Xvfb',
+    ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-noreset', ...(options.xvfbArgs ?? [])],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] },
+  );
   children.push(xvfb);
+  const number = await readDisplayNumber(xvfb);
+  const display = `:${number}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display };
+  delete env.WAYLAND_DISPLAY;
   await waitFor(() => spawnSync('xdpyinfo', ['-display', display], { stdio: 'ignore' }).status === 0, 15_000, `Xvfb on ${display}`);
 
   if (options.windowManager !== false) {

@@ -22,7 +22,7 @@ describe('native capture (MIT-SHM) against import -window root', () => {
     const opened = openNativeX11({ display: display.display });
     if (!opened.ok) throw opened.error;
     session = opened.x11.session;
-    capturer = new NativeScreenCapturer(opened.x11);
+    capturer = new NativeScreenCapturer(opened.x11, { channels: 4 });
   });
 
   afterAll(async () => {
@@ -74,6 +74,14 @@ describe('native capture (MIT-SHM) against import -window root', () => {
     const first = session.captureComposite().data;
     for (let i = 0; i < 20; i += 1) session.captureComposite();
     expect(differingShare(session.captureComposite().data, first, 0)).toBe(0);
+  });
+
+  it('hands the encoder RGB by default, the primary monitor when asked', async () => {
+    const x11 = { addon: requireAddon(), session, display: display.display };
+    const image = await new NativeScreenCapturer(x11).capture();
+    expect(image).toMatchObject({ kind: 'raw', width: 1920, height: 1080, channels: 3 });
+    const primary = await new NativeScreenCapturer(x11, { area: 'primary' }).capture();
+    expect(primary).toMatchObject({ kind: 'raw', width: 1920, height: 1080, channels: 3 });
   });
 
   it('rejects a channel count the encoder cannot take, with a code', () => {

@@ -6,7 +6,10 @@ import type { CapturedImage, ScreenCapturer, SensorState } from '../types.js';
 const BACKEND = 'native-xshm';
 
 export interface NativeCaptureOptions {
-  /** 4 gives R,G,B,A (alpha 255); 3 gives R,G,B and saves the encoder a channel. Default 4. */
+  /**
+   * 3 (default) gives R,G,B: the encoder drops alpha anyway, and skipping it made capture + encode
+   * about 30% cheaper in the benchmark. 4 gives R,G,B,A (alpha 255).
+   */
   readonly channels?: 3 | 4;
   /**
    * 'all' (default): one image of every monitor (their bounding box). 'primary': only the primary
@@ -30,7 +33,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
     private readonly x11: NativeX11,
     options: NativeCaptureOptions = {},
   ) {
-    this.channels = options.channels ?? 4;
+    this.channels = options.channels ?? 3;
     this.area = options.area ?? 'all';
     this.current = { status: 'ok', backend: BACKEND, detail: `MIT-SHM on ${x11.display}` };
   }

@@ -111,6 +111,7 @@ export class UiohookInputSensor implements InputSensor {
         if (!message) return;
         switch (message.type) {
           case 'ready':
+            if (this.current.status === 'unavailable') return; // already judged dead (a fatal message came first)
             this.current = { status: 'ok', backend: UIOHOOK_BACKEND, detail: xwaylandNote(this.options.env) ?? 'hook running in a worker process' };
             this.log.info({ pid: child.pid }, 'input worker running');
             settle();

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
   libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev
-  postgresql chromium
+  postgresql chromium fonts-dejavu-core
 )
 
 install_system_packages() {

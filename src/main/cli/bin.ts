@@ -12,6 +12,11 @@ const logger = createLogger();
 let requestStop: (signal: string) => void = () => undefined;
 const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => requestStop(signal));
+// A library promise that rejects where nobody listens (screenshot-desktop can, when the display vanishes mid-call)
+// must not end a tracking session: log it and go on; the sensor's own state says what failed.
+process.on('unhandledRejection', (reason) => {
+  logger.warn({ err: reason }, 'unhandled rejection');
+});
 
 const program = buildProgram({
   stdout: process.stdout,

@@ -10,6 +10,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Worktrace work diary</title>
+<link rel="icon" href="/dashboard/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/dashboard/app.css">
 <script type="module" src="/dashboard/main.js"></script>
 </head>
@@ -41,3 +42,6 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/** A small clock-face icon, so the browser does not go looking for /favicon.ico. */
+export const DASHBOARD_ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#1f6feb"/><path d="M16 8v8l6 4" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round"/></svg>`;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { readClientModule } from './assets.js';
-import { DASHBOARD_CSP, DASHBOARD_HTML } from './page.js';
+import { DASHBOARD_CSP, DASHBOARD_HTML, DASHBOARD_ICON_SVG } from './page.js';
 import { DASHBOARD_CSS } from './styles.js';
 
 export interface DashboardOptions {
@@ -28,6 +28,8 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
   app.get('/', { schema: { hide: true } }, async (_request, reply) => secured(reply, 'text/html; charset=utf-8').send(DASHBOARD_HTML));
 
   app.get('/dashboard/app.css', { schema: { hide: true } }, async (_request, reply) => secured(reply, 'text/css; charset=utf-8').send(DASHBOARD_CSS));
+
+  app.get('/dashboard/icon.svg', { schema: { hide: true } }, async (_request, reply) => secured(reply, 'image/svg+xml').send(DASHBOARD_ICON_SVG));
 
   app.get('/dashboard/*', { schema: { hide: true } }, async (request, reply) => {
     const name = (request.params as { '*': string })['*'];

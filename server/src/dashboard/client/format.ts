@@ -3,6 +3,9 @@ import type { ScreenshotMode } from '../../../../src/shared/protocol/index.js';
 
 const DAY_MS = 86_400_000;
 
+/** "1 day", "30 days". */
+export const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+
 /** Seconds as hours and minutes: 3900 → "1:05 h". */
 export function hours(seconds: number): string {
   const minutes = Math.round(seconds / 60);
@@ -52,12 +55,12 @@ export function policyHistoryWords(history: readonly PolicyVersion[]): string[] 
     const when = whenShort(version.effectiveFrom);
     const previous = history[index - 1];
     if (!previous) {
-      lines.push(`Contract started with ${modeLabel(version.screenshots).toLowerCase()}, screenshots kept ${version.retentionDays} days, on ${when}`);
+      lines.push(`Contract started with ${modeLabel(version.screenshots).toLowerCase()}, screenshots kept ${days(version.retentionDays)}, on ${when}`);
       return;
     }
     if (previous.screenshots !== version.screenshots) lines.push(`Screenshots ${modeWords(version.screenshots)} by the client on ${when}`);
     if (previous.retentionDays !== version.retentionDays) {
-      lines.push(`Retention changed from ${previous.retentionDays} to ${version.retentionDays} days by the client on ${when}`);
+      lines.push(`Retention changed from ${days(previous.retentionDays)} to ${days(version.retentionDays)} by the client on ${when}`);
     }
   });
   return lines.reverse();
@@ -82,7 +85,7 @@ export function missingScreenshotReason(segment: DiarySegment, history: readonly
         return 'Removed by freelancer';
       case 'retention': {
         const inForce = history.filter((v) => Date.parse(v.effectiveFrom) <= Date.parse(removed.at)).at(-1) ?? history.at(-1);
-        return inForce ? `Purged after ${inForce.retentionDays} days` : 'Purged by retention';
+        return inForce ? `Purged after ${days(inForce.retentionDays)}` : 'Purged by retention';
       }
     }
   }
@@ -100,6 +103,6 @@ export function mainApp(segment: DiarySegment): string | undefined {
 
 /** Days left before the retention purge, for "purged in 12 days (8 Dec 2026)". */
 export function purgeWords(expiresAt: string, now: number): string {
-  const days = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / DAY_MS));
-  return `Purged ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`} (${dateLong(expiresAt)})`;
+  const left = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / DAY_MS));
+  return `Purged ${left === 0 ? 'today' : `in ${days(left)}`} (${dateLong(expiresAt)})`;
 }

@@ -36,8 +36,13 @@ function endSession(message?: string): void {
   void render();
 }
 
+let quiet: number | undefined;
+
+/** The status line, cleared after a while so it does not sit over the diary. */
 function say(message: string): void {
   status.textContent = message;
+  window.clearTimeout(quiet);
+  quiet = window.setTimeout(() => (status.textContent = ''), 6000);
 }
 
 let drawing = 0;

@@ -1,7 +1,7 @@
 import type { ContractSummary } from '../../../../../src/shared/protocol/api/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { hours, modeLabel } from '../format.js';
+import { days, hours, modeLabel } from '../format.js';
 import { addDays, startOfWeek } from '../week.js';
 
 /** The signed-in user's contracts, each with this week's tracked and billable hours and its policy. */
@@ -38,7 +38,7 @@ function contractCard(contract: ContractSummary, totals: { trackedSeconds: numbe
       h('dt', {}, 'Billable'),
       h('dd', { class: 'week-billable' }, hours(totals.billableSeconds)),
       h('dt', {}, 'Policy'),
-      h('dd', { class: 'policy-mode' }, `${modeLabel(contract.policy.screenshots)}, kept ${contract.policy.retentionDays} days`),
+      h('dd', { class: 'policy-mode' }, `${modeLabel(contract.policy.screenshots)}, kept ${days(contract.policy.retentionDays)}`),
     ),
   );
 }

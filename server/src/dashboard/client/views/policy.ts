@@ -2,7 +2,7 @@ import type { ContractSummary, PolicyVersion } from '../../../../../src/shared/p
 import type { ScreenshotMode } from '../../../../../src/shared/protocol/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { modeLabel, policyHistoryWords } from '../format.js';
+import { days, modeLabel, policyHistoryWords } from '../format.js';
 
 const MODES: readonly ScreenshotMode[] = ['on', 'blurred', 'off'];
 const MODE_HINTS: Record<ScreenshotMode, string> = {
@@ -21,13 +21,13 @@ export function policyPanel(ctx: ViewContext, contract: ContractSummary, history
   if (contract.role === 'client') panel.append(policyForm(ctx, contract));
   else {
     panel.append(
-      h('p', { class: 'policy-now' }, `${modeLabel(policy.screenshots)}: ${MODE_HINTS[policy.screenshots]}. Screenshots are kept ${policy.retentionDays} days.`),
+      h('p', { class: 'policy-now' }, `${modeLabel(policy.screenshots)}: ${MODE_HINTS[policy.screenshots]}. Screenshots are kept ${days(policy.retentionDays)}.`),
       h('p', { class: 'muted' }, 'The client of this contract sets this policy; your agent follows it within seconds.'),
     );
   }
   panel.append(
     h('h3', { id: 'history-title' }, 'Policy history'),
-    h('ol', { class: 'history', 'aria-labelledby': 'history-title' }, ...policyHistoryWords(history).map((line) => h('li', {}, line))),
+    h('ul', { class: 'history', 'aria-labelledby': 'history-title' }, ...policyHistoryWords(history).map((line) => h('li', {}, line))),
   );
   return panel;
 }
@@ -55,15 +55,15 @@ function policyForm(ctx: ViewContext, contract: ContractSummary): HTMLElement {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const chosen = (form.querySelector('input[name="screenshots"]:checked') as HTMLInputElement | null)?.value as ScreenshotMode | undefined;
-    const days = Number(retention.value);
-    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    const retentionDays = Number(retention.value);
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
       ctx.say('Retention must be a whole number of days from 1 to 3650.');
       retention.focus();
       return;
     }
     const update = {
       ...(chosen && chosen !== policy.screenshots ? { screenshots: chosen } : {}),
-      ...(days !== policy.retentionDays ? { retentionDays: days } : {}),
+      ...(retentionDays !== policy.retentionDays ? { retentionDays } : {}),
     };
     if (Object.keys(update).length === 0) {
       ctx.say('Nothing to change.');
@@ -73,7 +73,7 @@ function policyForm(ctx: ViewContext, contract: ContractSummary): HTMLElement {
     ctx.api
       .updatePolicy(contract.id, update)
       .then((next) => {
-        ctx.say(`Policy saved: ${modeLabel(next.screenshots)}, kept ${next.retentionDays} days (version ${next.version}).`);
+        ctx.say(`Policy saved: ${modeLabel(next.screenshots)}, kept ${days(next.retentionDays)} (version ${next.version}).`);
         ctx.refresh();
       })
       .catch((e: unknown) => {

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+
+const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/** Compiles the dashboard's client modules (incrementally: a no-op when they are current). */
+export function buildDashboardClient(): void {
+  execFileSync(join(REPOSITORY, 'node_modules/.bin/tsc'), ['-b', join(REPOSITORY, 'server/src/dashboard/client')], { stdio: 'pipe' });
+}
+
+/**
+ * Where the docs screenshots go: docs/ when WORKTRACE_UPDATE_DOCS=1 (how the README's images are
+ * made), else a scratch directory, so a test run does not rewrite tracked files.
+ */
+export function screenshotPath(name: string, scratch: string): string {
+  const dir = process.env.WORKTRACE_UPDATE_DOCS === '1' ? join(REPOSITORY, 'docs') : scratch;
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
+
+export interface WatchedPage {
+  readonly page: Page;
+  /** Console errors, uncaught exceptions and CSP violations seen so far. */
+  readonly problems: string[];
+  /** Screenshot requests made without a Bearer token (there must be none). */
+  readonly unauthorisedImageRequests: string[];
+}
+
+export async function openPage(context: BrowserContext): Promise<WatchedPage> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const unauthorisedImageRequests: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/screenshots/') && !/^Bearer /.test(request.headers()['authorization'] ?? '')) {
+      unauthorisedImageRequests.push(request.url());
+    }
+  });
+  return { page, problems, unauthorisedImageRequests };
+}
+
+/** Signs in through the form with the keyboard only: type, Tab, type, Enter. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Email').waitFor();
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Contracts' }).waitFor();
+}
+
+/** Opens a contract's diary at the week holding `at` (the browser runs in UTC). */
+export async function openDiary(page: Page, contractId: string, at: number): Promise<void> {
+  await page.evaluate(([id, week]) => (location.hash = `#/contracts/${id}?week=${week}`), [contractId, new Date(at).toISOString().slice(0, 10)]);
+  await page.locator('#diary').waitFor();
+}
+
+/** Waits until every thumbnail on the page shows its decoded image. */
+export async function thumbnailsLoaded(page: Page): Promise<number> {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.thumb')).every((img) => img.complete && img.naturalWidth > 0));
+  return page.locator('img.thumb').count();
+}
+
+/** Clears the status line ("Signed in as …") so it does not cover a picture taken for the docs. */
+export async function hideStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const status = document.getElementById('status');
+    if (status) status.textContent = '';
+  });
+}

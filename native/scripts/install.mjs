@@ -38,10 +38,9 @@ if (!force) {
 }
 
 const headers = ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h'];
+// Only a hint for the warning: headers may live elsewhere (CPATH, Nix, /usr/local), so build anyway.
 const missing = headers.filter((h) => !existsSync(join('/usr/include', h)));
-if (missing.length > 0 && !process.env.CPATH) {
-  warn(`missing X11 headers ${missing.join(', ')}: apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev`);
-}
+const headerHint = `X11 headers not found (${missing.join(', ')}): apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev`;
 
 // npm hands its own node-gyp to scripts; outside npm use the project's copy.
 let nodeGyp = process.env.npm_config_node_gyp;
@@ -63,6 +62,6 @@ const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: ['igno
 if (result.status !== 0) {
   const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').filter((l) => /error/i.test(l));
   if (force) console.error(lines.slice(0, 20).join('\n'));
-  warn(`node-gyp failed${lines[0] ? `: ${lines[0].trim()}` : ''}`);
+  warn(missing.length > 0 ? headerHint : `node-gyp failed${lines[0] ? `: ${lines[0].trim()}` : ''}`);
 }
 console.log('worktrace: native X11 addon built');

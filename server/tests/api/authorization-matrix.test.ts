@@ -154,6 +154,25 @@ describe.each(testBackends())('authorization matrix on $name', (backend) => {
     }
   });
 
+  it('the dashboard (/, /dashboard/*) is public, the same for every caller, and carries no data', async () => {
+    for (const path of ['/', '/dashboard/app.css', '/dashboard/icon.svg']) {
+      const answers = await Promise.all(CALLERS.map((caller) => server.request('GET', path, { token: tokenOf(caller) })));
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.text).toBe(answers[0]!.text);
+        expect(answer.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+        expect(answer.headers.get('content-security-policy')).not.toMatch(/unsafe-inline|unsafe-eval/);
+        for (const secret of [world.contract.id, world.client.email, world.freelancer.email]) expect(answer.text).not.toContain(secret);
+      }
+    }
+    // Module names are plain relative paths inside the client build: nothing else on disk is reachable.
+    for (const path of ['/dashboard/%2e%2e/%2e%2e/package.json', '/dashboard/..%2f..%2fpackage.json', '/dashboard/no-such-module.js', '/dashboard/main.ts']) {
+      const answer = await server.request('GET', path, { token: world.client.token });
+      expect(answer.status).toBe(404);
+      expect(answer.json.error.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('POST /auth/token needs no token, and the OpenAPI document is public', async () => {
     const signIn = await server.request('POST', '/api/v1/auth/token', { json: { email: world.otherFreelancer.email, password: world.otherFreelancer.password } });
     expect(signIn.status).toBe(200);

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { DiarySegment, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
+import { hours, mainApp, missingScreenshotReason, policyHistoryWords, purgeWords } from '../../src/dashboard/client/format.js';
+import { addDays, dateKey, parseDateKey, startOfWeek } from '../../src/dashboard/client/week.js';
+
+/** The dashboard's words and week arithmetic: pure functions, no browser needed. */
+const DAY = 86_400_000;
+const version = (v: number, screenshots: PolicyVersion['screenshots'], retentionDays: number, at: string): PolicyVersion => ({
+  version: v,
+  screenshots,
+  retentionDays,
+  segmentSeconds: 600,
+  effectiveFrom: at,
+});
+const HISTORY = [
+  version(1, 'on', 30, '2026-11-02T12:00:00.000Z'),
+  version(2, 'off', 30, '2026-11-03T12:05:00.000Z'),
+  version(3, 'off', 7, '2026-11-04T12:00:00.000Z'),
+  version(4, 'blurred', 7, '2026-11-05T12:00:00.000Z'),
+];
+const segment = (overrides: Partial<DiarySegment>): DiarySegment => ({
+  id: '01KAAAAAAAAAAAAAAAAAAAAAAA',
+  startedAt: '2026-11-02T10:00:00.000Z',
+  lengthSeconds: 600,
+  trackedSeconds: 600,
+  idleSeconds: 0,
+  activeMinutes: 10,
+  minutes: [],
+  apps: [],
+  memo: null,
+  policyVersion: 1,
+  billable: true,
+  screenshot: null,
+  screenshotRemoved: null,
+  ...overrides,
+});
+
+describe('dashboard words', () => {
+  it('tells the policy history newest first, one line per change, each the client’s', () => {
+    const lines = policyHistoryWords(HISTORY);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^Screenshots set to blurred by the client on 5 Nov \d\d:\d\d$/);
+    expect(lines[1]).toMatch(/^Retention changed from 30 days to 7 days by the client on 4 Nov \d\d:\d\d$/);
+    expect(lines[2]).toMatch(/^Screenshots turned off \(time only\) by the client on 3 Nov \d\d:\d\d$/);
+    expect(lines[3]).toMatch(/^Contract started with screenshots on, screenshots kept 30 days, on 2 Nov \d\d:\d\d$/);
+  });
+
+  it('says why a segment has no screenshot', () => {
+    expect(missingScreenshotReason(segment({ policyVersion: 2 }), HISTORY)).toBe('Time only');
+    expect(missingScreenshotReason(segment({ policyVersion: 1 }), HISTORY)).toBe('No screenshot in this segment');
+    // No version recorded: the policy in force when the segment started decides; none known is time only.
+    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-03T15:00:00.000Z' }), HISTORY)).toBe('Time only');
+    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-01T15:00:00.000Z' }), HISTORY)).toBe('Time only');
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'client', at: '2026-11-06T12:30:00.000Z' } }), HISTORY)).toMatch(
+      /^Removed by client on 6 Nov \d\d:\d\d$/,
+    );
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'freelancer', at: '2026-11-02T10:30:00.000Z' } }), HISTORY)).toBe('Removed by freelancer');
+    // The retention in force when the purge ran, not today's.
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-03T13:00:00.000Z' } }), HISTORY)).toBe('Purged after 30 days');
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-04T13:00:00.000Z' } }), HISTORY)).toBe('Purged after 7 days');
+  });
+
+  it('formats hours, the main application and the purge date', () => {
+    expect(hours(0)).toBe('0:00 h');
+    expect(hours(54 * 60)).toBe('0:54 h');
+    expect(hours(3900)).toBe('1:05 h');
+    expect(hours(40 * 3600 + 29)).toBe('40:00 h');
+    expect(mainApp(segment({ apps: [{ app: 'Slack', title: 'x', seconds: 100 }, { app: 'Code', title: 'y', seconds: 400 }] }))).toBe('Code');
+    expect(mainApp(segment({ apps: [] }))).toBeUndefined();
+    const now = Date.parse('2026-11-02T10:00:00.000Z');
+    expect(purgeWords(new Date(now + 30 * DAY - 60_000).toISOString(), now)).toMatch(/^Purged in 30 days \(\d{1,2} Dec 2026\)$/);
+    expect(purgeWords(new Date(now + DAY).toISOString(), now)).toMatch(/^Purged in 1 day \(/);
+    expect(purgeWords(new Date(now - 1000).toISOString(), now)).toMatch(/^Purged today \(/);
+  });
+});
+
+describe('dashboard weeks', () => {
+  it('starts every week on a local Monday at midnight, across DST changes too', () => {
+    // Fifty days around both European and American DST changes, whatever the test machine's zone.
+    for (const first of [new Date(2026, 2, 1), new Date(2026, 9, 15)]) {
+      for (let i = 0; i < 50; i++) {
+        const day = addDays(first, i);
+        const monday = startOfWeek(new Date(day.getFullYear(), day.getMonth(), day.getDate(), 13, 30));
+        expect(monday.getDay()).toBe(1);
+        expect([monday.getHours(), monday.getMinutes()]).toEqual([0, 0]);
+        expect(monday.getTime()).toBeLessThanOrEqual(day.getTime() + 13.5 * 3_600_000);
+        expect(addDays(monday, 7).getTime()).toBeGreaterThan(day.getTime());
+      }
+    }
+  });
+
+  it('keys weeks by local date and reads the key back', () => {
+    const day = new Date(2026, 10, 23);
+    expect(dateKey(day)).toBe('2026-11-23');
+    expect(parseDateKey('2026-11-23')?.getTime()).toBe(day.getTime());
+    expect(parseDateKey('23/11/2026')).toBeUndefined();
+    expect(parseDateKey(null)).toBeUndefined();
+  });
+});

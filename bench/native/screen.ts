@@ -18,8 +18,7 @@ function windowOf(display: TestDisplay, className: string): number {
 }
 
 export async function prepareScreen(): Promise<BenchScreen> {
-  // -noreset: Xvfb otherwise resets when its last client leaves, which can drop openbox at start.
-  const display = await startDisplay({ width: 1920, height: 1080, xvfbArgs: ['-noreset'] });
+  const display = await startDisplay({ width: 1920, height: 1080 });
   const text = ['-hold', '-e', 'sh', '-c', 'ls -la /usr/lib | head -60; seq 1 40 | paste -sd" "'];
   const xterm = display.spawnClient('xterm', ['-T', 'build log', '-geometry', '110x50+0+0', ...text]);
   display.spawnClient('xterm', ['-class', 'Notes', '-bg', '#fdf6e3', '-fg', '#333', '-geometry', '100x40+700+80', ...text]);

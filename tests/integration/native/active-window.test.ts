@@ -4,7 +4,7 @@ import type { X11Session } from '../../../src/main/native/binding.js';
 import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeActiveWindowSensor } from '../../../src/main/sensors/native/native-active-window-sensor.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { eventually, requireAddon, waitForWindow, NO_RESET } from './native-support.js';
+import { eventually, requireAddon, waitForWindow } from './native-support.js';
 
 describe('native active window', () => {
   let display: TestDisplay;
@@ -16,7 +16,7 @@ describe('native active window', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ xvfbArgs: NO_RESET });
+    display = await startDisplay();
     // xterm sets only WM_NAME (a Latin-1 STRING) and _NET_WM_PID; xmessage (Xt) sets WM_NAME and no _NET_WM_PID.
     xterm = display.spawnClient('xterm', ['-T', 'héllo — build log', '-geometry', '80x20+0+0']);
     display.spawnClient('xmessage', ['-name', 'no-pid-window', '-title', 'café, no pid', '-geometry', '+700+400', 'a window that does not name its process']);

@@ -3,7 +3,7 @@ import type { X11Session } from '../../../src/main/native/binding.js';
 import { openNativeX11 } from '../../../src/main/native/x11.js';
 import { NativeScreenCapturer } from '../../../src/main/sensors/native/native-screen-capturer.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { colourCount, differingShare, importRoot, requireAddon, sleep, waitForWindow, windowGeometry, NO_RESET } from './native-support.js';
+import { colourCount, differingShare, importRoot, requireAddon, sleep, waitForWindow, windowGeometry } from './native-support.js';
 
 describe('native capture (MIT-SHM) against import -window root', () => {
   let display: TestDisplay;
@@ -13,7 +13,7 @@ describe('native capture (MIT-SHM) against import -window root', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ width: 1920, height: 1080, xvfbArgs: NO_RESET });
+    display = await startDisplay({ width: 1920, height: 1080 });
     display.spawnClient('xterm', ['-bg', '#203a70', '-fg', '#f0e0a0', '-geometry', '90x30+40+40', '-hold', '-e', 'seq', '1', '60']);
     display.spawnClient('display', ['-geometry', '+900+300', '-size', '480x320', 'gradient:#e02020-#2020e0']);
     waitForWindow(display, 'xterm');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { requireAddon, NO_RESET } from './native-support.js';
+import { requireAddon } from './native-support.js';
 
 const probe = fileURLToPath(new URL('./fixtures/probe.ts', import.meta.url));
 
@@ -66,7 +66,7 @@ describe('native failures become JS errors, never an abort (each in a child proc
   });
 
   it('a server without RECORD leaves input unavailable and everything else working', async () => {
-    const display = await startDisplay({ xvfbArgs: [...NO_RESET, '-extension', 'RECORD'] });
+    const display = await startDisplay({ xvfbArgs: ['-extension', 'RECORD'] });
     displays.push(display);
     const run = runProbe('no-record', display.env, display.display);
     expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
@@ -78,7 +78,7 @@ describe('native failures become JS errors, never an abort (each in a child proc
   });
 
   it('a server without MIT-SCREEN-SAVER gives unknown idle time, not a crash', async () => {
-    const display = await startDisplay({ windowManager: false, xvfbArgs: [...NO_RESET, '-extension', 'MIT-SCREEN-SAVER'] });
+    const display = await startDisplay({ windowManager: false, xvfbArgs: ['-extension', 'MIT-SCREEN-SAVER'] });
     displays.push(display);
     const run = runProbe('no-screensaver', display.env, display.display);
     expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
@@ -86,7 +86,7 @@ describe('native failures become JS errors, never an abort (each in a child proc
   });
 
   it('a server without MIT-SHM still captures, through XGetImage', async () => {
-    const display = await startDisplay({ windowManager: false, width: 800, height: 600, xvfbArgs: [...NO_RESET, '-extension', 'MIT-SHM'] });
+    const display = await startDisplay({ windowManager: false, width: 800, height: 600, xvfbArgs: ['-extension', 'MIT-SHM'] });
     displays.push(display);
     const run = runProbe('no-shm', display.env, display.display);
     expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
@@ -99,7 +99,7 @@ describe('native failures become JS errors, never an abort (each in a child proc
   });
 
   it('an X server that dies under a running agent gives ERR_CONNECTION_LOST, not an exit', async () => {
-    const display = await startDisplay({ windowManager: false, xvfbArgs: NO_RESET });
+    const display = await startDisplay({ windowManager: false });
     displays.push(display);
     const child = spawn(process.execPath, ['--import', 'tsx', probe, 'server-gone', display.display], {
       env: display.env,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeIdleReader } from '../../../src/main/sensors/native/native-idle-reader.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { requireAddon, sleep, NO_RESET } from './native-support.js';
+import { requireAddon, sleep } from './native-support.js';
 
 describe('native idle time (XScreenSaver)', () => {
   let display: TestDisplay;
@@ -10,7 +10,7 @@ describe('native idle time (XScreenSaver)', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ windowManager: false, xvfbArgs: NO_RESET });
+    display = await startDisplay({ windowManager: false });
     const opened = openNativeX11({ display: display.display });
     if (!opened.ok) throw opened.error;
     x11 = opened.x11;

@@ -4,7 +4,7 @@ import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeInputSensor } from '../../../src/main/sensors/native/native-input-sensor.js';
 import type { InputCounts } from '../../../src/main/sensors/types.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { eventually, requireAddon, sleep, waitForWindow, NO_RESET } from './native-support.js';
+import { eventually, requireAddon, sleep, waitForWindow } from './native-support.js';
 
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
@@ -14,7 +14,7 @@ describe('native input accounting (XRecord)', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ xvfbArgs: NO_RESET });
+    display = await startDisplay();
     display.spawnClient('xterm', ['-geometry', '80x24+0+0']);
     display.run('xdotool', ['windowactivate', '--sync', String(waitForWindow(display, 'xterm'))]);
     const opened = openNativeX11({ display: display.display });

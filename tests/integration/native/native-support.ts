@@ -96,9 +96,3 @@ export function windowGeometry(display: TestDisplay, id: number): { x: number; y
   };
   return { x: field('Absolute upper-left X'), y: field('Absolute upper-left Y'), width: field('Width'), height: field('Height') };
 }
-
-/**
- * Xvfb resets itself whenever its last client disconnects; a client connecting during that reset
- * (openbox right after the harness's xdpyinfo probe) is dropped, which made display start-up flaky.
- */
-export const NO_RESET: readonly string[] = ['-noreset'];

@@ -45,5 +45,8 @@ if [ ! -f node_modules/.worktrace-lock ] || [ "$(cat node_modules/.worktrace-loc
   echo "$lock_hash" > node_modules/.worktrace-lock
 fi
 
+# The native X11 addon: instant when already built; a checkout whose lock did not change still gets it.
+node native/scripts/install.mjs
+
 echo "setup: build"
 npm run --silent build

@@ -62,6 +62,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const app = await buildServer(config, { clock: systemClock, repos, storage, logger });
   const address = await app.listen({ host: config.host, port: config.port });
   console.log(`worktrace-server listening on ${address}/api/v1 (${repos.dialect}, data in ${dataDir})`);
+  console.log(`dashboard: ${address}/`);
   if (demo) {
     console.log(`demo contract "${demo.name}" (${demo.id}), segments of ${demo.segmentSeconds} s; accounts:`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email} / ${a.password}`);

@@ -44,7 +44,9 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     for (const [method, path] of [
       ['GET', '/api/v1/nothing'],
       ['POST', '/api/v1/contracts'],
-      ['GET', '/'],
+      // `/` is the dashboard now; any other path outside the API and the dashboard is unknown.
+      ['GET', '/nothing-here'],
+      ['DELETE', '/'],
     ] as const) {
       const response = await server.request(method, path, { token: world.client.token });
       expect(response.status).toBe(404);

@@ -1,0 +1,136 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ulid } from 'ulid';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../../src/main/clock/system-clock.js';
+import { createLogger } from '../../../../src/main/log.js';
+import { openStore, type Store } from '../../../../src/main/store/index.js';
+import { ApiClient, ServerPolicySource } from '../../../../src/main/sync/index.js';
+import type { TrackingPolicy } from '../../../../src/main/tracking/ports.js';
+
+/**
+ * The policy source against a scripted server on loopback that answers what a broken server or a meddling
+ * proxy might: HTML, truncated JSON, wrong types, huge bodies, another contract's policy, older versions.
+ * None of it may turn screenshots on; only a well-formed newer policy for this contract changes anything.
+ */
+const CONTRACT = ulid();
+const policy = (screenshots: string, version: number, contractId = CONTRACT) => ({
+  contractId,
+  screenshots,
+  segmentSeconds: 600,
+  retentionDays: 30,
+  version,
+  updatedAt: '2026-11-26T05:00:00.000Z',
+});
+
+describe('ServerPolicySource with malformed and unexpected answers', () => {
+  let server: Server;
+  let url: string;
+  let answer: (res: ServerResponse) => void = (res) => res.writeHead(500).end();
+  let stream: ServerResponse | null = null;
+  let store: Store;
+  const logger = createLogger({ level: 'silent' });
+  const sources: ServerPolicySource[] = [];
+  const json = (status: number, body: string, type = 'application/json') => (res: ServerResponse) =>
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.endsWith('/policy/stream')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('retry: 3000\n\n');
+        stream = res;
+        return;
+      }
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(() => {
+    for (const source of sources.splice(0)) source.stop();
+    store?.close();
+    stream = null;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const source = (serverUrl = url) => {
+    const s = new ServerPolicySource(
+      { client: new ApiClient({ serverUrl, token: 't', maxAnswerBytes: 64 * 1024, timeoutMs: 5_000 }), cache: store.policies, clock: systemClock, logger, contractId: CONTRACT },
+      { pollMs: 60_000, reconnectMs: 60_000 },
+    );
+    sources.push(s);
+    return s;
+  };
+
+  const spoiled: [string, (res: ServerResponse) => void][] = [
+    ['an HTML page', json(200, '<html><body>Welcome</body></html>', 'text/html')],
+    ['truncated JSON', json(200, JSON.stringify(policy('on', 5)).slice(0, 40))],
+    ['wrong types', json(200, JSON.stringify({ ...policy('on', 5), version: 'five' }))],
+    ['a missing field', json(200, JSON.stringify({ contractId: CONTRACT, screenshots: 'on', version: 5 }))],
+    ['an unknown mode', json(200, JSON.stringify(policy('always', 5)))],
+    ['an extra field', json(200, JSON.stringify({ ...policy('on', 5), note: 'x' }))],
+    ['another contract', json(200, JSON.stringify(policy('on', 5, ulid())))],
+    ['a huge body', json(200, JSON.stringify({ ...policy('on', 5), pad: 'x'.repeat(200_000) }))],
+    ['an error page', json(502, '<h1>Bad gateway</h1>', 'text/html')],
+    ['a dropped connection', (res) => res.socket?.destroy()],
+  ];
+
+  it('stays time-only when no good policy was ever seen', async () => {
+    store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
+    const s = source();
+    const seen: (TrackingPolicy | null)[] = [];
+    s.onChange((p) => seen.push(p));
+    for (const [what, reply] of spoiled) {
+      answer = reply;
+      expect(['unchanged', 'unreachable'], what).toContain(await s.pull());
+      expect(s.current(), what).toBeNull();
+    }
+    expect(seen).toEqual([]);
+    expect(store.policies.get(CONTRACT)).toBeNull();
+  });
+
+  it('keeps the last good policy through spoiled answers, older versions and bad stream events', async () => {
+    store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
+    const s = source();
+    answer = json(200, JSON.stringify(policy('off', 2)), 'application/json');
+    expect(await s.start()).toBe('changed');
+    expect(s.current()).toEqual({ screenshots: 'off', segmentSeconds: 600, version: 2 });
+    for (const [what, reply] of spoiled) {
+      answer = reply;
+      await s.pull();
+      expect(s.current()?.screenshots, what).toBe('off');
+    }
+    answer = json(200, JSON.stringify(policy('on', 1)));
+    await s.pull();
+    expect(s.current()?.screenshots).toBe('off');
+
+    // The stream: junk, another contract's "on", then a real change to blurred.
+    const changed = new Promise<TrackingPolicy | null>((resolve) => s.onChange(resolve));
+    while (!stream) await new Promise((resolve) => setTimeout(resolve, 20));
+    stream.write('event: policy\ndata: {"contractId": tru\n\n');
+    stream.write(`event: policy\ndata: ${JSON.stringify(policy('on', 7, ulid()))}\n\n`);
+    stream.write(`event: policy\ndata: ${JSON.stringify({ ...policy('on', 8), screenshots: 1 })}\n\n`);
+    stream.write(`: keepalive\n\nevent: policy\nid: 3\ndata: ${JSON.stringify(policy('blurred', 3))}\n\n`);
+    expect(await changed).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3 });
+
+    // Offline restart: the cached policy is in force before any answer (the server here is unreachable).
+    const offline = source('http://127.0.0.1:9');
+    expect(offline.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3 });
+    expect(await offline.pull()).toBe('unreachable');
+    expect(offline.current()?.screenshots).toBe('blurred');
+  });
+
+  it('treats an unreadable cache as no policy', () => {
+    store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
+    store.policies.put(CONTRACT, JSON.stringify({ ...policy('on', 4), screenshots: 'sometimes' }), null);
+    expect(source('http://127.0.0.1:9').current()).toBeNull();
+    store.policies.put(CONTRACT, JSON.stringify(policy('on', 4, ulid())), null);
+    expect(source('http://127.0.0.1:9').current()).toBeNull();
+  });
+});

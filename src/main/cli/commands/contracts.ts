@@ -1,3 +1,4 @@
+import { policySchema } from '../../../shared/protocol/index.js';
 import { openAgentBase } from '../../agent/create-agent.js';
 import { createSyncServices } from '../../agent/server-sync.js';
 import { resolveDataDir } from '../../config/data-dir.js';
@@ -14,6 +15,12 @@ export async function runContracts(context: CommandContext, options: { dataDir: 
       contracts = await services.client.contracts();
     } catch (error) {
       throw toUserError(error, services.credentials.server);
+    }
+    // Cached for offline use: a later `track` that cannot reach the server starts from these terms.
+    for (const c of contracts) {
+      const cached = base.store.policies.get(c.id);
+      const cachedVersion = cached ? policyVersionOf(cached.policyJson) : 0;
+      if (c.policy.version > cachedVersion) base.store.policies.put(c.id, JSON.stringify(c.policy), null);
     }
     if (options.json) {
       context.stdout.write(`${JSON.stringify(contracts, null, 2)}\n`);
@@ -34,4 +41,9 @@ export async function runContracts(context: CommandContext, options: { dataDir: 
   } finally {
     base.close();
   }
+}
+
+function policyVersionOf(json: string): number {
+  const parsed = policySchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data.version : 0;
 }

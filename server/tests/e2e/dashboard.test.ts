@@ -246,6 +246,22 @@ describe('client dashboard in Chromium', () => {
     await page.locator('#diary').screenshot({ path: screenshotPath('dashboard-diary.png', scratch) });
   });
 
+  it('an open diary follows a policy change made elsewhere, without a reload (the policy stream, read through fetch)', async () => {
+    const { page } = watched;
+    await signIn(page, server.baseUrl, FREELANCER.email, FREELANCER.password);
+    // The stream is open (its headers arrived) before the change is made.
+    const streamOpen = page.waitForResponse((r) => r.url().endsWith(`/contracts/${server.contract.id}/policy/stream`) && r.status() === 200);
+    await openDiary(page, server.contract.id, start);
+    await streamOpen;
+    expect(await page.locator('.policy-now').textContent()).toMatch(/^Screenshots on: /);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    expect((await server.api('PUT', `contracts/${server.contract.id}/policy`, server.clientToken, { screenshots: 'blurred' })).status).toBe(200);
+    await expect.poll(() => page.locator('.policy-now').textContent()).toMatch(/^Blurred: blurred on the freelancer’s device/);
+    expect(await page.locator('ul.history li').first().textContent()).toMatch(/^Screenshots set to blurred by the client on /);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
   it('works in a narrow window from the keyboard: no sideways scrolling, a screenshot opens with Enter and closes with Escape', async () => {
     const { page } = watched;
     await page.setViewportSize({ width: 390, height: 800 });

@@ -1,5 +1,6 @@
 import type { ApiErrorBody, ContractList, Diary, LoginResponse, PolicyUpdate, ScreenshotDeleteResponse } from '../../../../src/shared/protocol/api/index.js';
 import type { Policy } from '../../../../src/shared/protocol/index.js';
+import { watchPolicy } from './policy-stream.js';
 
 const API = '/api/v1';
 
@@ -74,6 +75,11 @@ export class ApiClient {
 
   async deleteScreenshot(id: string): Promise<ScreenshotDeleteResponse> {
     return (await (await this.call('DELETE', `screenshots/${id}`)).json()) as ScreenshotDeleteResponse;
+  }
+
+  /** Follows the contract's policy as it changes; returns the function that stops following. */
+  watchPolicy(contractId: string, onPolicy: (policy: Policy) => void): () => void {
+    return watchPolicy(this.token, contractId, { onPolicy, onUnauthenticated: this.onUnauthenticated });
   }
 
   /** The image behind a diary screenshot's `url` (an API path), as a Blob. */

@@ -9,4 +9,6 @@ export interface ViewContext {
   say(message: string): void;
   /** Draws the current address again (after a change the view cannot patch in place). */
   refresh(): void;
+  /** Runs `dispose` when this drawing is replaced (closes streams, timers). */
+  onLeave(dispose: () => void): void;
 }

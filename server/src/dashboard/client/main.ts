@@ -46,9 +46,16 @@ function say(message: string): void {
 }
 
 let drawing = 0;
+/** What the current drawing asked to be run when it is replaced. */
+const leaving: (() => void)[] = [];
+
+function leave(): void {
+  for (const dispose of leaving.splice(0)) dispose();
+}
 
 async function render(): Promise<void> {
   const ticket = ++drawing;
+  leave();
   const session = loadSession();
   who.textContent = session ? `${session.user.email} (${session.user.role})` : '';
   signOut.hidden = !session;
@@ -68,6 +75,11 @@ async function render(): Promise<void> {
     user: session.user,
     say,
     refresh: () => void render(),
+    onLeave: (dispose) => {
+      // A drawing that lost the race to a newer one is never shown: close what it opened at once.
+      if (ticket === drawing) leaving.push(dispose);
+      else dispose();
+    },
   };
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const contractMatch = /^\/contracts\/([0-9A-Z]{26})$/.exec(path ?? '');

@@ -1,6 +1,6 @@
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { dateLong } from '../format.js';
+import { dateLong, modeLabel } from '../format.js';
 import { addDays, dateKey, startOfWeek } from '../week.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { policyPanel } from './policy.js';
@@ -16,6 +16,15 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
   const weekEnd = addDays(weekStart, 7);
   const diary = await ctx.api.diary(contract.id, weekStart, weekEnd);
   const weekLink = (start: Date, label: string) => h('a', { href: `#/contracts/${contract.id}?week=${dateKey(start)}`, class: 'button-link' }, label);
+  // A policy change made elsewhere (the client in another window, or the freelancer watching) shows
+  // at once: the page is drawn again, unless a screenshot is open, which the redraw would close.
+  ctx.onLeave(
+    ctx.api.watchPolicy(contract.id, (policy) => {
+      if (policy.version <= contract.policy.version) return;
+      if (document.querySelector('dialog[open]')) ctx.say(`The policy changed to ${modeLabel(policy.screenshots)}; close the screenshot to see it.`);
+      else ctx.refresh();
+    }),
+  );
   const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer.email}` : `Client: ${contract.client.email}`;
 
   return h(

@@ -168,6 +168,9 @@ describe('client dashboard in Chromium', () => {
     expect(await diaryTotals(server.clientToken)).toEqual(before);
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:54 h');
     expect(await cell(target).locator('.flag').count()).toBe(0);
+    // The redraw after the deletion reused the images it had: each was downloaded once, the large view included.
+    expect(watched.imageRequests.filter((url) => url.endsWith(`/screenshots/${target.screenshotId}`))).toHaveLength(1);
+    expect(watched.imageRequests).toHaveLength(5);
   });
 
   it('the freelancer deletes their own screenshot after a clear warning, and the segment’s time stops being billable', async () => {

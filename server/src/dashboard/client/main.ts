@@ -2,7 +2,7 @@ import type { LoginResponse } from '../../../../src/shared/protocol/api/index.js
 import { ApiClient } from './api.js';
 import type { ViewContext } from './context.js';
 import { h } from './dom.js';
-import { releaseImages } from './images.js';
+import { beginDrawing, endDrawing, releaseImages } from './images.js';
 import { contractView } from './views/contract.js';
 import { contractsView } from './views/contracts.js';
 import { signInView } from './views/sign-in.js';
@@ -84,15 +84,14 @@ async function render(): Promise<void> {
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const contractMatch = /^\/contracts\/([0-9A-Z]{26})$/.exec(path ?? '');
   app.setAttribute('aria-busy', 'true');
-  // The previous drawing's images are already decoded on screen: releasing their blob: URLs now
-  // frees the bytes without blanking them, and the new drawing's URLs stay valid until the next one.
-  releaseImages();
+  beginDrawing();
   try {
     const view = contractMatch?.[1]
       ? await contractView(ctx, contractMatch[1], parseDateKey(new URLSearchParams(query).get('week')))
       : await contractsView(ctx);
     if (ticket !== drawing) return; // a newer drawing started meanwhile
     app.replaceChildren(view);
+    endDrawing();
   } catch (e) {
     if (ticket !== drawing) return;
     app.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The diary could not be loaded: ${(e as Error).message}`));

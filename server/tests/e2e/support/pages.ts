@@ -27,22 +27,25 @@ export interface WatchedPage {
   readonly problems: string[];
   /** Screenshot requests made without a Bearer token (there must be none). */
   readonly unauthorisedImageRequests: string[];
+  /** Every screenshot download (GET) the page made. */
+  readonly imageRequests: string[];
 }
 
 export async function openPage(context: BrowserContext): Promise<WatchedPage> {
   const page = await context.newPage();
   const problems: string[] = [];
   const unauthorisedImageRequests: string[] = [];
+  const imageRequests: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('request', (request) => {
-    if (request.url().includes('/api/v1/screenshots/') && !/^Bearer /.test(request.headers()['authorization'] ?? '')) {
-      unauthorisedImageRequests.push(request.url());
-    }
+    if (!request.url().includes('/api/v1/screenshots/')) return;
+    if (request.method() === 'GET') imageRequests.push(request.url());
+    if (!/^Bearer /.test(request.headers()['authorization'] ?? '')) unauthorisedImageRequests.push(request.url());
   });
-  return { page, problems, unauthorisedImageRequests };
+  return { page, problems, unauthorisedImageRequests, imageRequests };
 }
 
 /** Signs in through the form with the keyboard only: type, Tab, type, Enter. */

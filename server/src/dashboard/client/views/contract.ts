@@ -5,6 +5,8 @@ import { addDays, dateKey, startOfWeek } from '../week.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { policyPanel } from './policy.js';
 
+const DIARY_REFRESH_MS = 60_000;
+
 /** One contract: its policy (control and history) and the work diary of one week. */
 export async function contractView(ctx: ViewContext, contractId: string, week: Date | undefined): Promise<HTMLElement> {
   const { contracts } = await ctx.api.contracts();
@@ -25,6 +27,15 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
       else ctx.refresh();
     }),
   );
+  // The current week grows while the freelancer works: draw it again now and then, unless the
+  // client is looking at a screenshot or editing the policy (a redraw would throw that away).
+  if (weekStart.getTime() === startOfWeek(new Date()).getTime()) {
+    const timer = window.setInterval(() => {
+      if (document.querySelector('dialog[open]') || document.activeElement?.closest('form')) return;
+      ctx.refresh();
+    }, DIARY_REFRESH_MS);
+    ctx.onLeave(() => window.clearInterval(timer));
+  }
   const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer.email}` : `Client: ${contract.client.email}`;
 
   return h(

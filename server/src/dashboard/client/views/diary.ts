@@ -78,8 +78,9 @@ function screenshotArea(ctx: ViewContext, diary: Diary, segment: DiarySegment, r
   if (!shot) return h('div', { class: 'shot placeholder' }, h('span', {}, missingScreenshotReason(segment, diary.policyHistory)));
   const img = h('img', { class: 'thumb', alt: `Screenshot ${range}` });
   const open = h('button', { type: 'button', class: 'thumb-button', 'aria-label': `Open screenshot ${range}`, disabled: true }, img);
-  loadImage(ctx.api, shot.url, img)
+  loadImage(ctx.api, shot.url)
     .then((objectUrl) => {
+      img.src = objectUrl;
       open.disabled = false;
       open.addEventListener('click', () => openScreenshot(ctx, segment, objectUrl, role));
     })

@@ -128,6 +128,11 @@ describe('worktrace against the work-diary server', () => {
       expect(theirs.memo).toBe('sync test');
       expect(theirs.screenshot?.id ?? null).toBe(mine.screenshot?.id ?? null);
     }
+    // Each segment carries the policy version in force when it was opened.
+    for (const s of diary.segments) {
+      if (Date.parse(s.startedAt) >= heardAt) expect(s.policyVersion).toBe(2);
+      if (Date.parse(s.startedAt) + 60_000 <= flipSentAt) expect(s.policyVersion).toBe(1);
+    }
     expect(diary.totals.trackedSeconds).toBe(local.reduce((sum, s) => sum + s.trackedSeconds, 0));
     const minute = (sec: number) => local.flatMap((s) => s.minutes).find((m) => Date.parse(m.startedAt) === sec * 1000);
     expect(minute(m1)).toMatchObject({ active: true, keyboard: 10 });

@@ -33,12 +33,17 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .facts dd { margin: 0; }
 .policy-form fieldset { border: 0; padding: 0; margin: 0 0 .8rem; display: flex; flex-wrap: wrap; gap: .6rem; }
 .policy-form legend { font-weight: 600; margin-bottom: .4rem; }
-.choice { display: grid; grid-template-columns: auto 1fr; gap: 0 .5rem; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem; min-width: 14rem; flex: 1; cursor: pointer; }
+.choice { display: grid; grid-template-columns: auto 1fr; gap: 0 .5rem; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem; min-width: 11rem; flex: 1; cursor: pointer; }
 .choice:has(input:checked) { border-color: var(--accent); background: #eef4ff; }
 .choice-label { font-weight: 600; }
 .choice-hint { grid-column: 2; color: var(--muted); font-size: .85rem; }
-.field { display: grid; gap: .3rem; margin-bottom: .8rem; }
+.field { display: grid; gap: .3rem; }
+.policy-actions { display: flex; flex-wrap: wrap; align-items: end; gap: .8rem; margin-bottom: .8rem; }
+.policy-actions input { width: 8rem; }
 .history { margin: 0; padding-left: 1.2rem; }
+.policy-body { display: grid; gap: 0 2rem; }
+.policy-body h3 { margin-top: 0; }
+@media (min-width: 1000px) { .policy-body { grid-template-columns: 3fr 2fr; } }
 .week-nav { display: flex; flex-wrap: wrap; gap: .5rem; margin-bottom: .6rem; }
 .totals { font-weight: 600; margin: .3rem 0; }
 .day-head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: .5rem; border-bottom: 1px solid var(--line); }

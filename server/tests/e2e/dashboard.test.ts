@@ -247,6 +247,8 @@ describe('client dashboard in Chromium', () => {
     expect(await weekTotals()).toBe('Tracked 1:04 h · Billable 0:54 h');
     await hideStatus(page);
     await page.locator('#diary').screenshot({ path: screenshotPath('dashboard-diary.png', scratch) });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('dashboard-1280x800.png', scratch) });
   });
 
   it('an open diary follows a policy change made elsewhere, without a reload (the policy stream, read through fetch)', async () => {

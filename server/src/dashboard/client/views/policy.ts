@@ -18,17 +18,22 @@ const MODE_HINTS: Record<ScreenshotMode, string> = {
 export function policyPanel(ctx: ViewContext, contract: ContractSummary, history: readonly PolicyVersion[]): HTMLElement {
   const panel = h('section', { class: 'panel policy', id: 'policy', 'aria-labelledby': 'policy-title' }, h('h2', { id: 'policy-title' }, 'Screenshot policy'));
   const policy = contract.policy;
-  if (contract.role === 'client') panel.append(policyForm(ctx, contract));
-  else {
-    panel.append(
-      h('p', { class: 'policy-now' }, `${modeLabel(policy.screenshots)}: ${MODE_HINTS[policy.screenshots]}. Screenshots are kept ${days(policy.retentionDays)}.`),
-      h('p', { class: 'muted' }, 'The client of this contract sets this policy; your agent follows it within seconds.'),
-    );
-  }
-  panel.append(
+  const controls =
+    contract.role === 'client'
+      ? h('div', {}, policyForm(ctx, contract))
+      : h(
+          'div',
+          {},
+          h('p', { class: 'policy-now' }, `${modeLabel(policy.screenshots)}: ${MODE_HINTS[policy.screenshots]}. Screenshots are kept ${days(policy.retentionDays)}.`),
+          h('p', { class: 'muted' }, 'The client of this contract sets this policy; your agent follows it within seconds.'),
+        );
+  const historyPart = h(
+    'div',
+    {},
     h('h3', { id: 'history-title' }, 'Policy history'),
     h('ul', { class: 'history', 'aria-labelledby': 'history-title' }, ...policyHistoryWords(history).map((line) => h('li', {}, line))),
   );
+  panel.append(h('div', { class: 'policy-body' }, controls, historyPart));
   return panel;
 }
 
@@ -49,8 +54,7 @@ function policyForm(ctx: ViewContext, contract: ContractSummary): HTMLElement {
     'form',
     { class: 'policy-form' },
     h('fieldset', {}, h('legend', {}, 'Screenshots'), ...radios),
-    h('div', { class: 'field' }, h('label', { for: 'retention' }, 'Keep screenshots for (days)'), retention),
-    save,
+    h('div', { class: 'policy-actions' }, h('div', { class: 'field' }, h('label', { for: 'retention' }, 'Keep screenshots for (days)'), retention), save),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -42,11 +42,14 @@ describe('client dashboard in Chromium', () => {
     watched = await openPage(chromium.context);
   });
   afterEach(async () => {
-    // Nothing the page did may have broken the CSP, thrown, or fetched an image without the token.
-    expect(watched.problems).toEqual([]);
-    expect(watched.unauthorisedImageRequests).toEqual([]);
-    await watched.page.close();
-    await server.close();
+    try {
+      // Nothing the page did may have broken the CSP, thrown, or fetched an image without the token.
+      expect(watched.problems).toEqual([]);
+      expect(watched.unauthorisedImageRequests).toEqual([]);
+    } finally {
+      await watched?.page.close();
+      await server?.close();
+    }
   });
 
   const cell = (segment: UploadedSegment) => watched.page.locator(`li.cell[data-segment-id="${segment.id}"]`);

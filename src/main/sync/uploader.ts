@@ -121,6 +121,8 @@ export class Uploader {
       droppedForQuota: this.enforceQuota(),
     };
     const sends = new Map<number, number>();
+    // Written once per contract at the end of the pass: a settings write per item would cost a disk sync each.
+    const succeeded = new Set<string>();
     this.#unauthorized = false;
     const dueBy = () => (everything ? Number.MAX_SAFE_INTEGER : clock.now());
     for (let item = store.outbox.next(dueBy()); item; item = store.outbox.next(dueBy())) {
@@ -146,10 +148,11 @@ export class Uploader {
       if (sent) {
         if (item.kind === 'segment') report.sent.segments += 1;
         else report.sent.screenshots += 1;
-        if (contractId) this.#state.recordSuccess(contractId, clock.now());
+        if (contractId) succeeded.add(contractId);
       }
       store.outbox.markSent(item);
     }
+    for (const contractId of succeeded) this.#state.recordSuccess(contractId, clock.now());
     return report;
   }
 

@@ -1,22 +1,27 @@
 // Counts keyboard and mouse events with the RECORD extension on a thread of its own.
 //
-// The thread enables the record context asynchronously on a private "data" connection and, per
-// event, only increments an atomic counter: nothing crosses into JavaScript until JS drains the
-// counters (about once a second). It wakes when the X socket has data and then naps kBatchMs before
-// reading again, so a fast mouse (400-1000 events/s) costs ~10 wake-ups a second instead of one per
-// event; the context switches, not the counting, were the cost. With no input it does not wake at all.
-// Stop() wakes the thread through a pipe, joins it, then disables the context from the "control"
-// connection.
+// Every X call of a recording session runs on that thread: opening the two connections, creating and
+// enabling the context, reading the recorded events, disabling the context, draining its EndOfData
+// and closing. The JS thread only starts the thread, reads the atomic counters and signals stop
+// through a pipe; it never waits on X. That is the point: a RECORD client is tied to the server's
+// state (the data connection is ignored by the server while its context is enabled, and its pending
+// replies must be consumed before XCloseDisplay's XSync can return), so any Xlib call on the JS thread
+// that touched these connections could hold the agent's event loop hostage to the X server.
+//
+// Each Start() makes a fresh Session shared (shared_ptr) between the recorder and its detached thread,
+// so a session that is still shutting down never blocks or confuses the next one, and destroying the
+// JS object never joins anything.
+//
+// Per event the thread only increments an atomic counter: nothing crosses into JavaScript until JS
+// drains the counters (about once a second). It wakes when the X socket has data and then naps
+// kBatchMs before reading again, so a fast mouse costs ~10 wake-ups a second instead of one per event.
 #pragma once
-
-#include <X11/Xlib.h>
-#include <X11/extensions/record.h>
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 namespace worktrace {
 
@@ -27,6 +32,19 @@ struct InputCounts {
   uint64_t moves = 0;   // MotionNotify events
 };
 
+// Where a session is. starting -> recording -> stopping -> stopped, or -> failed from any of them.
+enum class RecorderPhase { kIdle, kStarting, kRecording, kStopping, kStopped, kFailed };
+
+const char* PhaseName(RecorderPhase phase);
+
+struct RecorderStatus {
+  RecorderPhase phase = RecorderPhase::kIdle;
+  std::string code;     // "ERR_NO_DISPLAY", ... when failed
+  std::string message;  // why, when failed
+};
+
+struct RecordSession;  // input_recorder.cc
+
 class InputRecorder {
  public:
   explicit InputRecorder(std::string displayName);
@@ -34,36 +52,19 @@ class InputRecorder {
   InputRecorder(const InputRecorder&) = delete;
   InputRecorder& operator=(const InputRecorder&) = delete;
 
-  // Throws NativeError ERR_NO_DISPLAY, ERR_NO_EXTENSION (no RECORD) or ERR_RECORD.
+  // Launches a recording thread and returns at once; status() tells when it records or why it failed.
+  // Throws NativeError ERR_ALREADY_STARTED while a session is starting or recording, ERR_RECORD when
+  // the thread or its wake-up pipe cannot be created.
   void Start();
+  // Asks the thread to disable the context and close; returns at once. Idempotent.
   void Stop();
   InputCounts Drain();
-  bool running() const { return running_.load(); }
-  // Why the recording thread ended on its own ("" while it runs or after a clean Stop()).
-  std::string failure();
+  RecorderStatus status() const;
+  bool running() const;
 
  private:
-  static void OnRecord(XPointer self, XRecordInterceptData* data);
-  void Run();
-  void Fail(const std::string& why);
-  void CloseConnections();
-  void ClosePipe();
-
   std::string displayName_;
-  Display* control_ = nullptr;
-  Display* data_ = nullptr;
-  std::atomic<bool> controlDead_{false};
-  std::atomic<bool> dataDead_{false};
-  XRecordContext context_ = 0;
-  std::thread thread_;
-  std::atomic<bool> running_{false};
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> endedByServer_{false};
-  int wakeRead_ = -1;
-  int wakeWrite_ = -1;
-  std::mutex failureMutex_;
-  std::string failure_;
-  std::atomic<uint64_t> keys_{0}, clicks_{0}, wheel_{0}, moves_{0};
+  std::shared_ptr<RecordSession> session_;
 };
 
 }  // namespace worktrace

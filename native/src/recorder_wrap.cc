@@ -10,6 +10,7 @@ Napi::Function RecorderWrap::Define(Napi::Env env) {
                          InstanceMethod("start", &RecorderWrap::Start),
                          InstanceMethod("drain", &RecorderWrap::Drain),
                          InstanceMethod("stop", &RecorderWrap::Stop),
+                         InstanceMethod("state", &RecorderWrap::State),
                          InstanceMethod("running", &RecorderWrap::Running),
                          InstanceMethod("failure", &RecorderWrap::Failure),
                      });
@@ -45,14 +46,26 @@ Napi::Value RecorderWrap::Stop(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value RecorderWrap::State(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const RecorderStatus status = recorder_->status();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("phase", PhaseName(status.phase));
+  if (status.phase == RecorderPhase::kFailed) {
+    o.Set("code", status.code);
+    o.Set("message", status.message);
+  }
+  return o;
+}
+
 Napi::Value RecorderWrap::Running(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), recorder_->running());
 }
 
 Napi::Value RecorderWrap::Failure(const Napi::CallbackInfo& info) {
-  const std::string why = recorder_->failure();
-  if (why.empty()) return info.Env().Null();
-  return Napi::String::New(info.Env(), why);
+  const RecorderStatus status = recorder_->status();
+  if (status.phase != RecorderPhase::kFailed) return info.Env().Null();
+  return Napi::String::New(info.Env(), status.message);
 }
 
 }  // namespace worktrace

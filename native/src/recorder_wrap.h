@@ -1,4 +1,4 @@
-// JS class InputRecorder: start(), drain(), stop(), running(), failure().
+// JS class InputRecorder: start(), drain(), stop(), state(), running(), failure(). None of them waits on X.
 #pragma once
 
 #include <napi.h>
@@ -18,10 +18,12 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
   Napi::Value Stop(const Napi::CallbackInfo& info);
+  Napi::Value State(const Napi::CallbackInfo& info);
   Napi::Value Running(const Napi::CallbackInfo& info);
   Napi::Value Failure(const Napi::CallbackInfo& info);
 
-  // Destroyed with the wrapper: its destructor stops and joins the thread, so none outlives JS.
+  // Destroyed with the wrapper: its destructor asks the session's thread to stop; the thread holds
+  // its own reference to what it uses and closes it, so nothing here waits for it.
   std::unique_ptr<InputRecorder> recorder_;
 };
 

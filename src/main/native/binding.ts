@@ -74,16 +74,32 @@ export interface NativeInputCounts {
   readonly moves: number;
 }
 
-/** XRecord on its own connection and thread; counts only, never calls into JS. */
+export type RecorderPhase = 'idle' | 'starting' | 'recording' | 'stopping' | 'stopped' | 'failed';
+
+export interface RecorderState {
+  readonly phase: RecorderPhase;
+  /** When failed: ERR_NO_DISPLAY, ERR_NO_EXTENSION (no RECORD), ERR_RECORD, ERR_CONNECTION_LOST. */
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/**
+ * XRecord on its own connections and thread; counts only, never calls into JS. No method waits on the
+ * X server: every X call of a session (open, enable, read, disable, close) runs on the recording thread,
+ * so a stuck server can never block the JS thread. start() returns at once; state() says when the
+ * session records, or why it failed.
+ */
 export interface InputRecorder {
-  /** Throws ERR_NO_DISPLAY, ERR_NO_EXTENSION (no RECORD), ERR_RECORD or ERR_ALREADY_STARTED. */
+  /** Launches a session. Throws ERR_ALREADY_STARTED while one is starting or recording, ERR_RECORD if no thread. */
   start(): void;
   /** Counts since the previous drain, then zero. */
   drain(): NativeInputCounts;
-  /** Disables the record context and joins the thread. Idempotent. */
+  /** Asks the thread to disable the context and close its connections; returns at once. Idempotent. */
   stop(): void;
+  state(): RecorderState;
+  /** starting or recording. */
   running(): boolean;
-  /** Why recording ended on its own (server gone), or null. */
+  /** Why the session failed (no display, no RECORD, server gone), or null. */
   failure(): string | null;
 }
 

@@ -1,5 +1,7 @@
 export type {
   InputRecorder,
+  RecorderPhase,
+  RecorderState,
   MonitorGeometry,
   NativeInputCounts,
   NativeWindowInfo,

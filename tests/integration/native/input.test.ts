@@ -83,25 +83,29 @@ describe('native input accounting (XRecord)', () => {
     await sensor.stop();
   });
 
-  it('starts and stops cleanly: the recording thread is joined and a restart counts again', async () => {
+  it('starts and stops without waiting on X: the thread reports its phase, ends after stop(), and a restart counts again', async () => {
     const before = threadCount();
     const recorder = new x11.addon.InputRecorder(x11.display);
+    expect(recorder.state()).toEqual({ phase: 'idle' });
     recorder.start();
     expect(recorder.running()).toBe(true);
+    expect(await eventually(() => recorder.state().phase === 'recording')).toBe(true);
     expect(threadCount()).toBe(before + 1);
     expect(() => recorder.start()).toThrow(expect.objectContaining({ code: 'ERR_ALREADY_STARTED' }));
     recorder.stop();
     expect(recorder.running()).toBe(false);
-    expect(threadCount()).toBe(before);
+    expect(await eventually(() => recorder.state().phase === 'stopped')).toBe(true);
+    expect(await eventually(() => threadCount() === before)).toBe(true);
     expect(recorder.failure()).toBeNull();
     recorder.stop(); // idempotent
 
     recorder.start();
+    expect(await eventually(() => recorder.state().phase === 'recording')).toBe(true);
     display.run('xdotool', ['key', 'x', 'y']);
     let keys = 0;
     await eventually(() => (keys += recorder.drain().keys) >= 2);
     expect(keys).toBe(2);
     recorder.stop();
-    expect(threadCount()).toBe(before);
+    expect(await eventually(() => threadCount() === before)).toBe(true);
   });
 });

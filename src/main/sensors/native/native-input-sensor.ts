@@ -1,4 +1,4 @@
-import type { InputRecorder } from '../../native/binding.js';
+import type { InputRecorder, RecorderState } from '../../native/binding.js';
 import { toNativeX11Error } from '../../native/errors.js';
 import type { NativeX11 } from '../../native/x11.js';
 import { sensorLogger, type Logger } from '../logger.js';
@@ -6,10 +6,26 @@ import type { InputCounts, InputSensor, SensorState } from '../types.js';
 
 const BACKEND = 'native-xrecord';
 const ZERO: InputCounts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
+/** Polling the recorder's phase costs nothing (an atomic load); the X work happens on its thread. */
+const POLL_MS = 10;
+
+export interface NativeInputSensorOptions {
+  readonly logger?: Logger;
+  /** How long start() waits for the recording thread to say it records (default 10 s). */
+  readonly startTimeoutMs?: number;
+  /** How long stop() waits for the thread to close its connections (default 3 s). */
+  readonly stopTimeoutMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Input activity from the native XRecord thread. The thread only increments counters; drain()
  * reads and resets them, so the cost per event stays in C and JS runs once per drain.
+ *
+ * No call here waits on the X server: the recorder does every X call of a session on its own thread,
+ * and start()/stop() only await its phase with timers. A server that never answers therefore leaves
+ * the sensor unavailable after startTimeoutMs instead of blocking the agent's event loop.
  * Without RECORD (or when the X server goes away) the sensor reports unavailable and drains zeros.
  */
 export class NativeInputSensor implements InputSensor {
@@ -19,7 +35,7 @@ export class NativeInputSensor implements InputSensor {
 
   constructor(
     private readonly x11: NativeX11,
-    options: { readonly logger?: Logger } = {},
+    private readonly options: NativeInputSensorOptions = {},
   ) {
     this.log = sensorLogger(options.logger, 'input');
   }
@@ -28,7 +44,7 @@ export class NativeInputSensor implements InputSensor {
     if (this.recorder) return;
     const recorder = new this.x11.addon.InputRecorder(this.x11.display);
     try {
-      recorder.start();
+      recorder.start(); // returns at once: the thread opens, enables and reports through state()
     } catch (error) {
       const failure = toNativeX11Error(error);
       this.current = { status: 'unavailable', backend: BACKEND, reason: failure.message };
@@ -36,7 +52,16 @@ export class NativeInputSensor implements InputSensor {
       return;
     }
     this.recorder = recorder;
-    this.current = { status: 'ok', backend: BACKEND, detail: `XRecord on ${this.x11.display}` };
+    const state = await this.waitWhile(recorder, 'starting', this.options.startTimeoutMs ?? 10_000);
+    if (state.phase === 'recording') {
+      this.current = { status: 'ok', backend: BACKEND, detail: `XRecord on ${this.x11.display}` };
+      return;
+    }
+    const reason = state.phase === 'starting' ? 'the X server did not start input recording in time' : (state.message ?? state.phase);
+    this.current = { status: 'unavailable', backend: BACKEND, reason };
+    this.log.warn({ code: state.code ?? 'ERR_RECORD' }, 'input activity unavailable: %s', reason);
+    recorder.stop();
+    this.recorder = null;
   }
 
   drain(): InputCounts {
@@ -52,9 +77,25 @@ export class NativeInputSensor implements InputSensor {
   }
 
   async stop(): Promise<void> {
-    this.recorder?.stop();
+    const recorder = this.recorder;
     this.recorder = null;
     this.current = { status: 'unavailable', backend: BACKEND, reason: 'stopped' };
+    if (!recorder) return;
+    recorder.stop();
+    // Let the thread close its connections before the caller closes the display or exits; it needs
+    // no help from this thread, so a thread that takes longer is simply left to finish.
+    const state = await this.waitWhile(recorder, 'stopping', this.options.stopTimeoutMs ?? 3000);
+    if (state.phase === 'stopping') this.log.warn('input recording thread still closing its X connections');
+  }
+
+  private async waitWhile(recorder: InputRecorder, phase: 'starting' | 'stopping', timeoutMs: number): Promise<RecorderState> {
+    const deadline = Date.now() + timeoutMs;
+    let state = recorder.state();
+    while (state.phase === phase && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      state = recorder.state();
+    }
+    return state;
   }
 
   private noteStopped(recorder: InputRecorder): void {

@@ -87,6 +87,7 @@ describe('client dashboard in Chromium', () => {
     await openDiary(page, server.contract.id, start);
     expect(await page.locator('li.cell').count()).toBe(6);
     expect(await thumbnailsLoaded(page)).toBe(5);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true); // 1280x800: no sideways scrolling
     // Every image is a blob: URL made from an authorised fetch, never the API's URL itself.
     const sources = await page.locator('img.thumb').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).src));
     expect(sources.every((src) => src.startsWith('blob:'))).toBe(true);

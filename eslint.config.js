@@ -15,7 +15,7 @@ const onlyShared = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'server/dist/**', 'native/build/**', 'node_modules/**', 'coverage/**', 'docs/**'],
+    ignores: ['.tmp/**', 'bench-results/**', 'dist/**', 'server/dist/**', 'native/build/**', 'node_modules/**', 'coverage/**', 'docs/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -81,8 +81,25 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser code is a web page: no Node, nothing of the agent; the API schemas come from src/shared.
+    files: ['server/src/dashboard/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, 'electron'].map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
+          patterns: [
+            ...noNode,
+            { group: ['**/src/main/**', '**/src/renderer/**', '**/src/preload/**'], message: 'The dashboard uses only the public API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The server imports src/shared for the protocol and nothing of the agent.
     files: ['server/**/*.ts'],
+    ignores: ['server/src/dashboard/client/**'],
     rules: {
       'no-restricted-imports': [
         'error',

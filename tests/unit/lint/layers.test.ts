@@ -23,6 +23,7 @@ describe('layering lint rules', () => {
     ['src/renderer/x.ts', "import { Tracker } from '../main/tracking/tracker.js';\nexport const t = Tracker;\n"],
     ['src/renderer/x.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n"],
     ['server/src/x.ts', "import { Tracker } from '../../src/main/tracking/tracker.js';\nexport const t = Tracker;\n"],
+    ['server/src/dashboard/client/x.ts', "import { readFile } from 'node:fs/promises';\nexport const r = readFile;\n"],
   ])('refuses the import in %s: %s', async (file, source) => {
     expect(await importErrors(file, source)).not.toEqual([]);
   });

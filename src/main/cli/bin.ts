@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { systemClock } from '../clock/system-clock.js';
 import { createLogger } from '../log.js';
+import { isCodedError } from '../../shared/errors.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -39,8 +40,9 @@ function reportError(error: unknown): number {
     // commander already printed its one-line message; --help and --version land here too with code 0.
     return error.exitCode === 0 ? 0 : 2;
   }
-  const coded = error as { code?: unknown; message?: unknown };
-  if (error instanceof Error && typeof coded.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(coded.code)) {
+  // Our own errors (CodedError) and Node's system errors (ENOENT, EACCES...) are things a person can act on.
+  const code = (error as { code?: unknown }).code;
+  if (isCodedError(error) || (error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
     process.stderr.write(`worktrace: ${error.message}\n`);
     logger.debug({ err: error }, 'command failed');
     return 1;

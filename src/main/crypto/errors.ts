@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/errors.js';
+
 /** Errors of screenshot encryption and key storage, with stable codes and a one-line "what to do". */
 export type CryptoErrorCode =
   /** A key that is not 32 bytes (a programming error or a damaged key source). */
@@ -15,13 +17,4 @@ export type CryptoErrorCode =
   /** Authentication failed: wrong key, a tampered blob, or a blob stored under another screenshot's id. */
   | 'DECRYPT_FAILED';
 
-export class CryptoError extends Error {
-  constructor(
-    readonly code: CryptoErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'CryptoError';
-  }
-}
+export class CryptoError extends CodedError<CryptoErrorCode> {}

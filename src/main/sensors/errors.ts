@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/errors.js';
+
 /** Codes for the failures a sensor backend can report. */
 export type SensorErrorCode =
   | 'ERR_SENSOR_UNAVAILABLE'
@@ -6,13 +8,4 @@ export type SensorErrorCode =
   | 'ERR_INPUT_WORKER';
 
 /** A sensor failure with a stable code; the message is written for a person. */
-export class SensorError extends Error {
-  override readonly name = 'SensorError';
-  constructor(
-    readonly code: SensorErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class SensorError extends CodedError<SensorErrorCode> {}

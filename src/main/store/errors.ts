@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/errors.js';
+
 /**
  * Errors of the local store. Each has a stable code (the CLI and the app switch on it) and a one-line
  * message that says what happened and what the person can do. None of them is raised after the store
@@ -27,16 +29,7 @@ export type StoreErrorCode =
   /** A second screenshot for a segment that already has one (one per segment). */
   | 'SCREENSHOT_CONFLICT';
 
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
+export class StoreError extends CodedError<StoreErrorCode> {}
 
 export function isStoreError(error: unknown, code?: StoreErrorCode): error is StoreError {
   return error instanceof StoreError && (code === undefined || error.code === code);

@@ -1,3 +1,4 @@
+import { CodedError } from '../../shared/errors.js';
 import type { IdleDecision, MinuteBucket, SegmentHeader } from './ports.js';
 
 /** What the tracker tells its listeners (the CLI's status line, the app's tray, logs). */
@@ -21,16 +22,7 @@ export type TrackerErrorCode =
   | 'IDLE_DECISION_FAILED'
   | 'LISTENER_FAILED';
 
-export class TrackerError extends Error {
-  override readonly name = 'TrackerError';
-  constructor(
-    readonly code: TrackerErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class TrackerError extends CodedError<TrackerErrorCode> {}
 
 type Listener<T> = (payload: T) => void;
 

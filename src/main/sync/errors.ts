@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/errors.js';
+
 /**
  * Errors of the sync layer. Each has a stable code; the CLI prints the message as one line (bin.ts maps any
  * error with an upper-case string code), so every message says what happened and what to do.
@@ -15,16 +17,7 @@ export type SyncErrorCode =
   | 'SERVER_REFUSED'
   | 'BAD_ANSWER';
 
-export class SyncError extends Error {
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SyncError';
-  }
-}
+export class SyncError extends CodedError<SyncErrorCode> {}
 
 /**
  * Why one request failed, in the terms the uploader and the policy source branch on:
@@ -38,15 +31,13 @@ export type RequestFailure =
   | { readonly kind: 'http'; readonly status: number; readonly code: string | null; readonly detail: string; readonly retryAfterMs: number | null }
   | { readonly kind: 'invalid'; readonly status: number; readonly detail: string };
 
-export class ApiRequestError extends Error {
-  readonly code = 'API_REQUEST_FAILED';
-
+/** A failed request; commands turn it into a SyncError with toUserError() before a person sees it. */
+export class ApiRequestError extends CodedError<'API_REQUEST_FAILED'> {
   constructor(
     readonly failure: RequestFailure,
     readonly what: string,
   ) {
-    super(`${what}: ${describeFailure(failure)}`);
-    this.name = 'ApiRequestError';
+    super('API_REQUEST_FAILED', `${what}: ${describeFailure(failure)}`);
   }
 }
 

@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests simulate thousands of segments; on a loaded two-core CI machine 5 s is not enough.
+          testTimeout: 30_000,
         },
       },
       {

@@ -10,9 +10,11 @@ namespace worktrace {
 namespace {
 
 std::once_flag installOnce;
-std::mutex ownedMutex;
+// Never destroyed: a recording thread that is still closing its connections when the process exits
+// must not find these torn down by static destructors.
+std::mutex& ownedMutex = *new std::mutex;
 // Our connections and the flag each one raises when its server goes away.
-std::unordered_map<Display*, std::atomic<bool>*> owned;
+std::unordered_map<Display*, std::atomic<bool>*>& owned = *new std::unordered_map<Display*, std::atomic<bool>*>;
 
 XErrorHandler previousErrorHandler = nullptr;
 XIOErrorHandler previousIOErrorHandler = nullptr;

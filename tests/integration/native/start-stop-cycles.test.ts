@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,15 @@ describe('native input recorder start/stop never hangs, and never blocks the JS 
       thaw();
       child.kill('SIGKILL');
       frozen.xvfb.kill('SIGKILL');
+    }
+  });
+
+  it('lets the process exit while a session is starting, recording or stopping, without a crash', () => {
+    for (const when of ['starting', 'recording', 'stopping']) {
+      for (let i = 0; i < 10; i += 1) {
+        const run = spawnSync(process.execPath, [fixture('exit-mid-session.mjs'), when], { env: display.env, encoding: 'utf8', timeout: 60_000 });
+        expect({ when, status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({ when, status: 0, signal: null, stderr: '' });
+      }
     }
   });
 });

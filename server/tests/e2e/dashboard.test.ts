@@ -6,7 +6,7 @@ import { ulid } from 'ulid';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
 import { filesContaining } from '../support/files.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
-import { buildDashboardClient, hideStatus, openDiary, openPage, screenshotPath, signIn, thumbnailsLoaded, type WatchedPage } from './support/pages.js';
+import { buildDashboardClient, diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, thumbnailsLoaded, type WatchedPage } from './support/pages.js';
 import { planStart, SEGMENT_SECONDS, startE2eServer, uploadPlan, utcWeekStart, WORKING_HOUR, type E2eServer, type UploadedSegment } from './support/world.js';
 
 const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
@@ -52,7 +52,7 @@ describe('client dashboard in Chromium', () => {
     }
   });
 
-  const cell = (segment: UploadedSegment) => watched.page.locator(`li.cell[data-segment-id="${segment.id}"]`);
+  const cell = (segment: UploadedSegment) => diaryCell(watched.page, segment.id);
   const weekTotals = () => watched.page.locator('.week-totals').textContent();
   const diaryTotals = async (token: string) => {
     const from = new Date(utcWeekStart(start)).toISOString();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -64,6 +64,11 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 export async function openDiary(page: Page, contractId: string, at: number): Promise<void> {
   await page.evaluate(([id, week]) => (location.hash = `#/contracts/${id}?week=${week}`), [contractId, new Date(at).toISOString().slice(0, 10)]);
   await page.locator('#diary').waitFor();
+}
+
+/** One segment's cell in the open diary. */
+export function diaryCell(page: Page, segmentId: string): Locator {
+  return page.locator(`li.cell[data-segment-id="${segmentId}"]`);
 }
 
 /** Waits until every thumbnail on the page shows its decoded image. */

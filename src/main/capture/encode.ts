@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type sharpType from 'sharp';
 import type { CapturedImage } from '../sensors/types.js';
 
 export interface EncodeOptions {
@@ -29,10 +29,19 @@ export const BLUR_SIGMA = 12;
  * Raw pixels are R,G,B(,A) in that order. Screens are opaque, so an alpha channel is dropped
  * rather than composited (X servers often leave it 0, which compositing would turn black).
  */
+// sharp (libvips) costs about 10 MB of resident memory: load it at the first screenshot, so a time-only agent
+// never pays for it.
+let sharpLoading: Promise<typeof sharpType> | null = null;
+function loadSharp(): Promise<typeof sharpType> {
+  sharpLoading ??= import('sharp').then((module) => module.default);
+  return sharpLoading;
+}
+
 export async function encodeScreenshot(image: CapturedImage, opts: EncodeOptions): Promise<EncodedScreenshot> {
   const maxWidth = opts.maxWidth ?? DEFAULT_MAX_WIDTH;
   const quality = opts.quality ?? DEFAULT_QUALITY;
-  const input = image.kind === 'raw' ? await rawInput(image) : sharp(image.data).removeAlpha();
+  const sharp = await loadSharp();
+  const input = image.kind === 'raw' ? await rawInput(sharp, image) : sharp(image.data).removeAlpha();
 
   // sharp resizes before it blurs, so the sigma applies at the output size.
   let pipeline = input.resize({ width: maxWidth, withoutEnlargement: true, fit: 'inside' });
@@ -50,7 +59,7 @@ type RawImage = Extract<CapturedImage, { kind: 'raw' }>;
  * whose alpha bytes are 0 (usual for X's 32-bit pixels) would come out black. The alpha band is
  * removed first, in a pass without resizing (which does not premultiply).
  */
-async function rawInput(image: RawImage): Promise<sharp.Sharp> {
+async function rawInput(sharp: typeof sharpType, image: RawImage): Promise<sharpType.Sharp> {
   const raw = { width: image.width, height: image.height, channels: image.channels };
   if (image.channels === 3) return sharp(image.data, { raw });
   const rgb = await sharp(image.data, { raw }).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -9,14 +9,8 @@ import {
   parseSince,
 } from './parse.js';
 import type { CommandContext } from './context.js';
-import { runScreenshot } from './commands/screenshot.js';
-import { runSegments } from './commands/segments.js';
-import { runContracts } from './commands/contracts.js';
-import { runLogin } from './commands/login.js';
-import { runLogout } from './commands/logout.js';
-import { runStatus } from './commands/status.js';
-import { runSync } from './commands/sync.js';
-import { runTrack } from './commands/track.js';
+
+// Each command's module is loaded when it runs: `segments` need not load the sync layer, nor `track --local` axios.
 
 /**
  * The `worktrace` command line: flags are parsed and checked here, then each command gets plain values.
@@ -48,7 +42,7 @@ export function buildProgram(context: CommandContext): Command {
     .option('--idle-after <seconds>', 'no input for this long counts as idle', parseIdleSeconds, 300)
     .option('--quota-mb <n>', 'server mode: local screenshot storage quota in MB (default 500)', parseQuotaMb)
     .action(async (options) => {
-      await runTrack(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/track.js')).runTrack(context, { ...options, dataDir: dataDir() });
     });
 
   program
@@ -58,7 +52,7 @@ export function buildProgram(context: CommandContext): Command {
     .option('--since <iso>', 'only segments starting at or after this time', parseSince)
     .option('--contract <name>', 'only this contract', parseContractName)
     .action(async (options) => {
-      await runSegments(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/segments.js')).runSegments(context, { ...options, dataDir: dataDir() });
     });
 
   program
@@ -67,7 +61,7 @@ export function buildProgram(context: CommandContext): Command {
     .argument('<id>', 'the screenshot id (from `worktrace segments`)')
     .requiredOption('--out <file>', 'where to write the JPEG')
     .action(async (id: string, options: { out: string }) => {
-      await runScreenshot(context, { id, out: options.out, dataDir: dataDir() });
+      await (await import('./commands/screenshot.js')).runScreenshot(context, { id, out: options.out, dataDir: dataDir() });
     });
 
   program
@@ -76,14 +70,14 @@ export function buildProgram(context: CommandContext): Command {
     .requiredOption('--server <url>', 'the server, e.g. https://diary.example.com (plain http only to this machine)')
     .requiredOption('--email <email>', 'your account')
     .action(async (options: { server: string; email: string }) => {
-      await runLogin(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/login.js')).runLogin(context, { ...options, dataDir: dataDir() });
     });
 
   program
     .command('logout')
     .description('forget the sign-in (recorded time stays queued)')
     .action(async () => {
-      await runLogout(context, { dataDir: dataDir() });
+      await (await import('./commands/logout.js')).runLogout(context, { dataDir: dataDir() });
     });
 
   program
@@ -91,7 +85,7 @@ export function buildProgram(context: CommandContext): Command {
     .description("the signed-in account's contracts and their screenshot policy")
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      await runContracts(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/contracts.js')).runContracts(context, { ...options, dataDir: dataDir() });
     });
 
   program
@@ -100,7 +94,7 @@ export function buildProgram(context: CommandContext): Command {
     .option('--json', 'machine-readable output')
     .option('--quota-mb <n>', 'local screenshot storage quota in MB (default 500)', parseQuotaMb)
     .action(async (options: { json?: boolean; quotaMb?: number }) => {
-      await runSync(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/sync.js')).runSync(context, { ...options, dataDir: dataDir() });
     });
 
   program
@@ -108,7 +102,7 @@ export function buildProgram(context: CommandContext): Command {
     .description('sensor backends, queue counts and the data directory')
     .option('--json', 'machine-readable output')
     .action(async (options) => {
-      await runStatus(context, { ...options, dataDir: dataDir() });
+      await (await import('./commands/status.js')).runStatus(context, { ...options, dataDir: dataDir() });
     });
 
   return program;

@@ -5,6 +5,7 @@ import { FakeClock, DEFAULT_FAKE_WALL_MS } from '../../support/fake-clock.js';
 import { createAgentFixture, type AgentFixture, type RecordedSegment } from './support/agent-fixture.js';
 import { FAULTS, startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
 import { startLiveServer, type LiveServer } from './support/live-server.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 /**
  * The uploader against the real server on loopback, through a proxy that drops, resets, delays and spoils
@@ -15,17 +16,6 @@ const T0 = DEFAULT_FAKE_WALL_MS;
 const DAY = 86_400_000;
 const WORK_START = T0 - 6 * 3_600_000;
 
-/** A small seeded PRNG (mulberry32): the fault sequence is random but the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('uploads through a faulty network', () => {
   let server: LiveServer;
@@ -103,7 +93,7 @@ describe('uploads through a faulty network', () => {
   it('loses nothing and duplicates nothing under drops, resets, 5xx, 429, latency and spoiled answers', { timeout: 180_000 }, async () => {
     agent = createAgentFixture();
     const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START, count: 60, imageBytes: 20_000 });
-    const random = seeded(20261126);
+    const random = seededRandom(20261126);
     const faulty = FAULTS.filter((f) => f !== 'unauthorized' && f !== 'pass');
     let latencies = 0;
     proxy.setChooser(() => {

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { screenshotModeSchema } from '../protocol/policy.js';
+import { recordIdSchema } from '../protocol/segment.js';
+
+/**
+ * The one IPC contract between the desktop app's renderer and its main process (STYLE.md, rule 2).
+ * The preload exposes these as functions (never ipcRenderer); main validates every payload with these schemas and
+ * checks the sender; every answer is an envelope. Events flow main → renderer and each listener returns an
+ * unsubscribe.
+ */
+
+const text = (max: number) => z.string().max(max);
+
+// ---- requests (renderer → main), one schema per channel -------------------------------------------------------
+
+export const signInRequestSchema = z
+  .object({ serverUrl: text(2048).min(1), email: text(320).min(3), password: text(1024).min(1) })
+  .strict();
+export const startTrackingRequestSchema = z.object({ contractId: text(128).min(1), memo: text(2000).nullable() }).strict();
+export const setMemoRequestSchema = z.object({ memo: text(2000).nullable() }).strict();
+export const deleteScreenshotRequestSchema = z.object({ id: recordIdSchema }).strict();
+export const idleDecisionRequestSchema = z.object({ decision: z.enum(['keep', 'discard']) }).strict();
+export const launchAtLoginRequestSchema = z.object({ enabled: z.boolean() }).strict();
+const noPayload = z.object({}).strict();
+
+export const invokeChannels = {
+  'auth:sign-in': signInRequestSchema,
+  'auth:sign-out': noPayload,
+  'state:get': noPayload,
+  'contracts:refresh': noPayload,
+  'tracking:start': startTrackingRequestSchema,
+  'tracking:stop': noPayload,
+  'tracking:set-memo': setMemoRequestSchema,
+  'screenshots:delete': deleteScreenshotRequestSchema,
+  'idle:decide': idleDecisionRequestSchema,
+  'settings:launch-at-login': launchAtLoginRequestSchema,
+  'sync:now': noPayload,
+} as const;
+export type InvokeChannel = keyof typeof invokeChannels;
+export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]>;
+
+// ---- the state the UI shows ----------------------------------------------------------------------------------
+
+export const contractViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    clientEmail: z.string(),
+    screenshots: screenshotModeSchema,
+    segmentSeconds: z.number().int(),
+    policyVersion: z.number().int(),
+  })
+  .strict();
+export type ContractView = z.infer<typeof contractViewSchema>;
+
+export const screenshotViewSchema = z
+  .object({
+    id: recordIdSchema,
+    segmentId: recordIdSchema,
+    /** ISO 8601 UTC. */
+    takenAt: z.string(),
+    blurred: z.boolean(),
+    /** A small JPEG as a data: URL (the CSP allows img-src data:), decrypted in main for display only. */
+    thumbnail: z.string().max(200_000),
+  })
+  .strict();
+export type ScreenshotView = z.infer<typeof screenshotViewSchema>;
+
+export const appStateSchema = z
+  .object({
+    account: z.object({ email: z.string(), serverUrl: z.string() }).strict().nullable(),
+    contracts: z.array(contractViewSchema),
+    tracking: z
+      .object({
+        status: z.enum(['stopped', 'running', 'suspended']),
+        contractId: z.string().nullable(),
+        memo: z.string().nullable(),
+        todayMs: z.number(),
+        weekMs: z.number(),
+        segment: z.object({ startedAt: z.string(), activeMinutes: z.number().int(), trackedMinutes: z.number().int() }).strict().nullable(),
+      })
+      .strict(),
+    recentScreenshots: z.array(screenshotViewSchema).max(50),
+    sync: z
+      .object({
+        online: z.boolean(),
+        pendingSegments: z.number().int(),
+        pendingScreenshots: z.number().int(),
+        parked: z.array(z.object({ kind: z.string(), error: z.string() }).strict()),
+        lastSyncAt: z.string().nullable(),
+        lastError: z.string().nullable(),
+        /** The server refused the token: the UI asks the person to sign in again. */
+        signInAgain: z.boolean(),
+      })
+      .strict(),
+    launchAtLogin: z.boolean(),
+  })
+  .strict();
+export type AppState = z.infer<typeof appStateSchema>;
+
+// ---- events (main → renderer) ---------------------------------------------------------------------------------
+
+export const eventChannels = {
+  'state:changed': appStateSchema,
+  'screenshot:taken': screenshotViewSchema,
+  'policy:changed': z
+    .object({ contractId: z.string(), from: screenshotModeSchema.nullable(), to: screenshotModeSchema, at: z.string() })
+    .strict(),
+  'idle:prompt': z.object({ fromAt: z.string(), toAt: z.string(), minutes: z.number().int() }).strict(),
+} as const;
+export type EventChannel = keyof typeof eventChannels;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof eventChannels)[C]>;
+
+// ---- answers ---------------------------------------------------------------------------------------------------
+
+export type IpcError = { readonly code: string; readonly message: string };
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
+
+/** What the preload exposes on window.worktrace: typed functions, nothing else. */
+export interface WorktraceApi {
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Envelope<AppState>>;
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
+}

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # X11 headers for the native addon, PostgreSQL for the server's tests and Chromium for the end-to-end tests.
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
-  libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev
+  libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
   postgresql chromium fonts-dejavu-core
 )
 

@@ -48,6 +48,8 @@ export class Tracker {
   #status: TrackerStatus = 'stopped';
   #timeline: EffectiveTimeline | null = null;
   #timer: TimerHandle | null = null;
+  /** A one-shot tick at the planned screenshot moment, so the capture happens then, not up to a tick later. */
+  #wakeTimer: TimerHandle | null = null;
   #unsubscribePolicy: (() => void) | null = null;
   #startedAtMs: number | null = null;
   #segment: SegmentState | null = null;
@@ -70,6 +72,7 @@ export class Tracker {
       inBackground: (work) => this.#inBackground(work),
     });
     this.#sampler = new WindowSampler(deps.window, options.windowSampleMs ?? DEFAULT_WINDOW_SAMPLE_MS);
+    this.#events.on('screenshotScheduled', ({ dueAtMs }) => this.#wakeAt(dueAtMs));
   }
 
   on<K extends keyof TrackerEvents>(event: K, listener: (payload: TrackerEvents[K]) => void): () => void {
@@ -354,6 +357,23 @@ export class Tracker {
   #clearTimer(): void {
     if (this.#timer !== null) this.#deps.clock.clearTimer(this.#timer);
     this.#timer = null;
+    this.#clearWake();
+  }
+
+  #wakeAt(dueAtMs: number): void {
+    this.#clearWake();
+    const timeline = this.#timeline;
+    if (!timeline || this.#status !== 'running') return;
+    const delayMs = Math.max(0, dueAtMs - timeline.peek(this.#deps.clock.now()));
+    this.#wakeTimer = this.#deps.clock.setTimeout(() => {
+      this.#wakeTimer = null;
+      this.#tick();
+    }, delayMs);
+  }
+
+  #clearWake(): void {
+    if (this.#wakeTimer !== null) this.#deps.clock.clearTimer(this.#wakeTimer);
+    this.#wakeTimer = null;
   }
 
   /** Runs a step the tracker must survive (a failing store write): reports it and goes on. */

@@ -1,0 +1,158 @@
+import type { AppState, Envelope, EventPayload, InvokeChannel, InvokeRequest, ScreenshotView, WorktraceApi } from '../shared/ipc/contract.js';
+import { worktraceApi } from './api.js';
+import { button, byId, safeImageSource, setText, show } from './dom.js';
+import { renderState } from './views/render.js';
+import { clockTime, deleteWarning, idleWords, policyChangeWords } from './words.js';
+
+/**
+ * The agent's UI. All state lives in the main process; this page shows the last AppState it was given, sends the
+ * person's actions as invoke calls, and listens for events. Every answer is an envelope: errors become a message
+ * in the page, never an exception.
+ */
+
+let state: AppState | null = null;
+let pickedContractId: string | null = null;
+let pendingDelete: ScreenshotView | null = null;
+let noticed: ScreenshotView | null = null;
+
+const hooks = {
+  selectedContractId: () => pickedContractId,
+  onDeleteRequest: (shot: ScreenshotView) => askDelete(shot),
+};
+
+function apply(next: AppState): void {
+  state = next;
+  renderState(next, hooks);
+  // A noticed screenshot that is gone (deleted here or refused by the server) takes its notice with it.
+  if (noticed && !next.recentScreenshots.some((s) => s.id === noticed?.id)) hideNotice();
+}
+
+function showError(message: string | null): void {
+  const element = byId('error');
+  setText(element, message ?? '');
+  show(element, message !== null);
+}
+
+async function call<C extends InvokeChannel>(api: WorktraceApi, channel: C, request: InvokeRequest<C>, button?: HTMLButtonElement): Promise<boolean> {
+  if (button) button.disabled = true;
+  let answer: Envelope<AppState>;
+  try {
+    answer = await api.invoke(channel, request);
+  } catch {
+    answer = { ok: false, error: { code: 'IPC_FAILED', message: 'The app did not answer. Try again; if it keeps failing, restart Worktrace.' } };
+  } finally {
+    if (button) button.disabled = false;
+  }
+  if (!answer.ok) {
+    showError(answer.error.message);
+    return false;
+  }
+  showError(null);
+  apply(answer.value);
+  return true;
+}
+
+function showNotice(shot: ScreenshotView): void {
+  noticed = shot;
+  byId<HTMLImageElement>('shot-notice-image').src = safeImageSource(shot.thumbnail);
+  setText(byId('shot-notice-text'), `Taken at ${clockTime(shot.takenAt)}${shot.blurred ? ', blurred on this computer' : ''}. Delete it if it shows something private.`);
+  show(byId('shot-notice'), true);
+}
+
+function hideNotice(): void {
+  noticed = null;
+  show(byId('shot-notice'), false);
+}
+
+function askDelete(shot: ScreenshotView): void {
+  pendingDelete = shot;
+  const contract = state?.contracts.find((c) => c.id === (state?.tracking.contractId ?? pickedContractId));
+  setText(byId('delete-dialog-text'), deleteWarning(contract ? contract.segmentSeconds / 60 : null));
+  byId<HTMLDialogElement>('delete-dialog').showModal();
+  byId('delete-cancel').focus(); // the safe choice is the default one
+}
+
+function wire(api: WorktraceApi): void {
+  byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const read = (id: string) => byId<HTMLInputElement>(id).value.trim();
+    const password = byId<HTMLInputElement>('password');
+    void call(api, 'auth:sign-in', { serverUrl: read('server-url'), email: read('email'), password: password.value }, button('sign-in-button')).then((ok) => {
+      if (ok) password.value = ''; // the password never lingers in the page
+    });
+  });
+  byId('sign-out').addEventListener('click', () => void call(api, 'auth:sign-out', {}, button('sign-out')));
+  byId('sign-in-again-button').addEventListener('click', () => {
+    if (state?.account) byId<HTMLInputElement>('server-url').value = state.account.serverUrl;
+    if (state?.account) byId<HTMLInputElement>('email').value = state.account.email;
+    void call(api, 'auth:sign-out', {}).then(() => byId('password').focus());
+  });
+  byId<HTMLSelectElement>('contract').addEventListener('change', (event) => {
+    pickedContractId = (event.target as HTMLSelectElement).value;
+    if (state) apply(state);
+  });
+  byId('refresh-contracts').addEventListener('click', () => void call(api, 'contracts:refresh', {}, button('refresh-contracts')));
+  byId('start').addEventListener('click', () => {
+    const contractId = byId<HTMLSelectElement>('contract').value;
+    const memo = byId<HTMLInputElement>('memo').value.trim();
+    void call(api, 'tracking:start', { contractId, memo: memo === '' ? null : memo }, button('start'));
+  });
+  byId('stop').addEventListener('click', () => void call(api, 'tracking:stop', {}, button('stop')));
+  byId<HTMLInputElement>('memo').addEventListener('change', (event) => {
+    if (state?.tracking.status === 'stopped') return; // sent with Start
+    const memo = (event.target as HTMLInputElement).value.trim();
+    void call(api, 'tracking:set-memo', { memo: memo === '' ? null : memo });
+  });
+  byId('sync-now').addEventListener('click', () => void call(api, 'sync:now', {}, button('sync-now')));
+
+  byId('shot-notice-delete').addEventListener('click', () => {
+    if (noticed) askDelete(noticed);
+  });
+  byId('shot-notice-close').addEventListener('click', hideNotice);
+  byId('delete-cancel').addEventListener('click', () => byId<HTMLDialogElement>('delete-dialog').close());
+  byId('delete-confirm').addEventListener('click', () => {
+    const shot = pendingDelete;
+    byId<HTMLDialogElement>('delete-dialog').close();
+    if (!shot) return;
+    void call(api, 'screenshots:delete', { id: shot.id }).then((ok) => {
+      if (ok && noticed?.id === shot.id) hideNotice();
+    });
+  });
+  byId('policy-banner-close').addEventListener('click', () => show(byId('policy-banner'), false));
+
+  const idleDialog = byId<HTMLDialogElement>('idle-dialog');
+  const decide = (decision: 'keep' | 'discard') => {
+    idleDialog.close();
+    void call(api, 'idle:decide', { decision });
+  };
+  byId('idle-keep').addEventListener('click', () => decide('keep'));
+  byId('idle-discard').addEventListener('click', () => decide('discard'));
+
+  api.on('state:changed', apply);
+  api.on('screenshot:taken', showNotice);
+  api.on('policy:changed', (change: EventPayload<'policy:changed'>) => {
+    // Only the contract on screen: a change to another contract shows in its picker entry.
+    const current = state?.tracking.contractId ?? byId<HTMLSelectElement>('contract').value;
+    if (change.contractId !== current) return;
+    setText(byId('policy-banner-text'), policyChangeWords(change));
+    show(byId('policy-banner'), true);
+  });
+  api.on('idle:prompt', (prompt: EventPayload<'idle:prompt'>) => {
+    setText(byId('idle-dialog-text'), idleWords(prompt));
+    if (!idleDialog.open) idleDialog.showModal();
+    byId('idle-keep').focus();
+  });
+}
+
+async function boot(): Promise<void> {
+  const api = worktraceApi();
+  if (!api) {
+    showError('Worktrace could not reach its own core (no bridge). Restart the app.');
+    return;
+  }
+  wire(api);
+  await call(api, 'state:get', {});
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void boot());
+else void boot();

@@ -1,0 +1,98 @@
+import type { AppState, ScreenshotView } from '../../shared/ipc/contract.js';
+import { byId, safeImageSource, setText, show } from '../dom.js';
+import { clockTime, contractOption, elapsed, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
+
+/**
+ * Draws an AppState into the page. Only what changed is touched, and inputs the person is typing in are left
+ * alone, so a state push every few seconds never steals focus or a half-typed memo.
+ */
+export interface RenderHooks {
+  /** The contract picked in the select while stopped (the state only knows the one being tracked). */
+  selectedContractId(): string | null;
+  onDeleteRequest(shot: ScreenshotView): void;
+}
+
+export function renderState(state: AppState, hooks: RenderHooks): void {
+  const signedIn = state.account !== null;
+  show(byId('sign-in'), !signedIn);
+  show(byId('sign-out'), signedIn);
+  for (const id of ['work', 'recent', 'sync']) show(byId(id), signedIn);
+  setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
+  show(byId('sign-in-again'), state.sync.signInAgain);
+  if (!signedIn) return;
+  renderWork(state, hooks);
+  renderRecent(state.recentScreenshots, hooks);
+  renderSync(state);
+}
+
+function renderWork(state: AppState, hooks: RenderHooks): void {
+  const running = state.tracking.status !== 'stopped';
+  const select = byId<HTMLSelectElement>('contract');
+  const wanted = running ? state.tracking.contractId : (hooks.selectedContractId() ?? state.contracts[0]?.id ?? null);
+  const signature = state.contracts.map((c) => `${c.id}|${contractOption(c)}`).join('\n');
+  if (select.dataset.signature !== signature) {
+    select.replaceChildren(...state.contracts.map((c) => new Option(contractOption(c), c.id)));
+    select.dataset.signature = signature;
+  }
+  if (wanted !== null && select.value !== wanted) select.value = wanted;
+  select.disabled = running || state.contracts.length === 0;
+  const contract = state.contracts.find((c) => c.id === select.value) ?? null;
+  setText(
+    byId('contract-policy'),
+    contract ? `${policyWords(contract.screenshots)} · ${contract.segmentSeconds / 60}-minute segments · client ${contract.clientEmail}` : 'No contracts for this account yet.',
+  );
+
+  const memo = byId<HTMLInputElement>('memo');
+  if (document.activeElement !== memo && running) memo.value = state.tracking.memo ?? '';
+
+  show(byId('start'), !running);
+  show(byId('stop'), running);
+  byId<HTMLButtonElement>('start').disabled = contract === null;
+  const status = state.tracking.status === 'running' ? 'Tracking' : state.tracking.status === 'suspended' ? 'Paused (computer asleep or locked)' : 'Stopped';
+  setText(byId('tracking-status'), status);
+  setText(byId('today'), elapsed(state.tracking.todayMs));
+  setText(byId('week'), elapsed(state.tracking.weekMs));
+  setText(byId('segment'), segmentWords(state.tracking.segment));
+}
+
+function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): void {
+  const list = byId<HTMLUListElement>('recent-list');
+  const signature = shots.map((s) => s.id).join(',');
+  show(byId('recent-empty'), shots.length === 0);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(
+    ...shots.map((shot) => {
+      const item = document.createElement('li');
+      item.dataset.screenshotId = shot.id;
+      const image = document.createElement('img');
+      image.src = safeImageSource(shot.thumbnail);
+      image.alt = `Screenshot taken at ${clockTime(shot.takenAt)}${shot.blurred ? ', blurred' : ''}`;
+      const caption = document.createElement('span');
+      caption.textContent = `${clockTime(shot.takenAt)}${shot.blurred ? ' · blurred' : ''}`;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'danger';
+      remove.textContent = 'Delete';
+      remove.setAttribute('aria-label', `Delete the screenshot taken at ${clockTime(shot.takenAt)}`);
+      remove.addEventListener('click', () => hooks.onDeleteRequest(shot));
+      item.append(image, caption, remove);
+      return item;
+    }),
+  );
+}
+
+function renderSync(state: AppState): void {
+  setText(byId('sync-summary'), syncWords(state));
+  const parked = byId<HTMLUListElement>('sync-parked');
+  const signature = JSON.stringify(state.sync.parked);
+  if (parked.dataset.signature === signature) return;
+  parked.dataset.signature = signature;
+  parked.replaceChildren(
+    ...state.sync.parked.map((item) => {
+      const li = document.createElement('li');
+      li.textContent = parkedWords(item);
+      return li;
+    }),
+  );
+}

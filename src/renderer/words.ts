@@ -1,0 +1,86 @@
+import type { AppState, ContractView, EventPayload } from '../shared/ipc/contract.js';
+import type { ScreenshotMode } from '../shared/protocol/policy.js';
+
+/** What the UI says, as pure functions: the freelancer reads words, not enum values. */
+
+export function policyWords(mode: ScreenshotMode): string {
+  switch (mode) {
+    case 'on':
+      return 'Screenshots on';
+    case 'blurred':
+      return 'Screenshots blurred';
+    case 'off':
+      return 'Time only — no screenshots';
+  }
+}
+
+export function contractOption(contract: ContractView): string {
+  return `${contract.name} — ${policyWords(contract.screenshots)}`;
+}
+
+/** "HH:MM" in the person's own time zone. */
+export function clockTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** "0 min", "42 min", "3 h 05 min": whole minutes, rounded down (a minute is shown once it is worked). */
+export function elapsed(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+export function segmentWords(segment: AppState['tracking']['segment']): string {
+  if (!segment) return '—';
+  return `${segment.activeMinutes} of ${segment.trackedMinutes} min active (since ${clockTime(segment.startedAt)})`;
+}
+
+/** "The client turned screenshots off for this contract at 14:05". */
+export function policyChangeWords(change: EventPayload<'policy:changed'>): string {
+  const at = clockTime(change.at);
+  switch (change.to) {
+    case 'off':
+      return `The client turned screenshots off for this contract at ${at}. Only time is recorded now.`;
+    case 'on':
+      return `The client turned screenshots on for this contract at ${at}.`;
+    case 'blurred':
+      return `The client set screenshots to blurred for this contract at ${at}.`;
+  }
+}
+
+/** "You were idle for 12 minutes — keep or discard?" */
+export function idleWords(prompt: EventPayload<'idle:prompt'>): string {
+  const minutes = prompt.minutes === 1 ? '1 minute' : `${prompt.minutes} minutes`;
+  return `You were idle for ${minutes} (${clockTime(prompt.fromAt)}–${clockTime(prompt.toAt)}) — keep or discard?`;
+}
+
+export function syncWords(state: AppState): string {
+  const sync = state.sync;
+  const parts: string[] = [];
+  if (sync.signInAgain) parts.push('Stopped: sign in again to upload.');
+  else parts.push(sync.online ? 'Connected to the server.' : 'Offline: your work is kept here and sent later.');
+  const pending = sync.pendingSegments + sync.pendingScreenshots;
+  parts.push(
+    pending === 0
+      ? 'Everything is uploaded.'
+      : `${count(sync.pendingSegments, 'segment')} and ${count(sync.pendingScreenshots, 'screenshot')} wait to upload.`,
+  );
+  parts.push(sync.lastSyncAt ? `Last sync at ${clockTime(sync.lastSyncAt)}.` : 'Not synced yet.');
+  if (sync.lastError) parts.push(`Last problem: ${sync.lastError}`);
+  return parts.join(' ');
+}
+
+export function parkedWords(item: AppState['sync']['parked'][number]): string {
+  return `A ${item.kind} the server would not take: ${item.error}`;
+}
+
+export function deleteWarning(segmentMinutes: number | null): string {
+  const time = segmentMinutes === null ? "this segment's time" : `this segment's time (up to ${segmentMinutes} min)`;
+  return `Deleting this screenshot also removes ${time} from your diary: the client is not billed for it. This cannot be undone.`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

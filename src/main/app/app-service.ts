@@ -1,0 +1,456 @@
+import { randomInt } from 'node:crypto';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import {
+  contractViewSchema,
+  invokeChannels,
+  type AppState,
+  type ContractView,
+  type Envelope,
+  type EventChannel,
+  type EventPayload,
+  type InvokeChannel,
+  type InvokeRequest,
+} from '../../shared/ipc/index.js';
+import { isoFromMs, isoFromSec } from '../../shared/time/index.js';
+import type { Logger } from '../log.js';
+import { databasePath, openStore, type Store } from '../store/index.js';
+import { ApiClient, SyncError, Uploader, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
+import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '../tracking/index.js';
+import { AppError, toIpcError } from './errors.js';
+import { AppEvents } from './events.js';
+import { syncView } from './sync-view.js';
+import { Thumbnails } from './thumbnails.js';
+import { workedTotals, localWeekStartOf } from './totals.js';
+import { TrackingSession } from './tracking-session.js';
+import type { AppServiceDeps } from './types.js';
+
+const CONTRACTS_KEY = 'app.contracts';
+const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
+const RECENT_SCREENSHOTS = 12;
+const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47;
+
+interface SignedIn {
+  readonly credentials: Credentials;
+  readonly client: ApiClient;
+  readonly uploader: Uploader;
+}
+
+/**
+ * The desktop app's application service: the agent core behind the IPC contract. It answers every invoke with an
+ * Envelope<AppState> and never throws from invoke(); Electron is not imported here (see README.md).
+ */
+export class AppService {
+  readonly #deps: AppServiceDeps;
+  readonly #log: Logger;
+  readonly #events = new AppEvents();
+  #store: Store | null = null;
+  #thumbnails: Thumbnails | null = null;
+  #signedIn: SignedIn | null = null;
+  #session: TrackingSession | null = null;
+  #memo: string | null = null;
+  #online = true;
+  #signInAgain = false;
+  #lastError: string | null = null;
+  #idle: { stretch: IdleStretch; decide: (decision: IdleDecision) => void } | null = null;
+  #closing = false;
+  /** Invokes run one after another: two quick clicks on Start must not build two trackers. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: AppServiceDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ subsystem: 'app' });
+  }
+
+  /** Opens the store; when signed in, starts uploading and refreshes the contracts (offline: the cached list). */
+  async open(): Promise<void> {
+    const store = openStore({ file: databasePath(this.#deps.dataDir), clock: this.#deps.clock, mode: 'server' });
+    this.#store = store;
+    this.#thumbnails = new Thumbnails(store.screenshots, this.#deps.keys);
+    let credentials: Credentials | null = null;
+    try {
+      credentials = this.#deps.credentials.read();
+    } catch (error) {
+      this.#lastError = toIpcError(error).message;
+    }
+    if (credentials) {
+      this.#connect(credentials);
+      await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
+    }
+  }
+
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void {
+    return this.#events.on(channel, listener);
+  }
+
+  /** Validates the channel and the request, runs it, and answers with the state; never throws. */
+  invoke(channel: unknown, request: unknown): Promise<Envelope<AppState>> {
+    const run = this.#queue.then(() => this.#invoke(channel, request));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #invoke(channel: unknown, request: unknown): Promise<Envelope<AppState>> {
+    try {
+      if (typeof channel !== 'string' || !Object.hasOwn(invokeChannels, channel)) {
+        throw new AppError('UNKNOWN_CHANNEL', 'Worktrace does not know this action.');
+      }
+      const name = channel as InvokeChannel;
+      const parsed = invokeChannels[name].safeParse(request ?? {});
+      if (!parsed.success) throw new AppError('BAD_REQUEST', badRequestMessage(parsed.error));
+      await this.#handle(name, parsed.data as InvokeRequest<typeof name>);
+      const state = await this.state();
+      this.#events.emit('state:changed', state);
+      return { ok: true, value: state };
+    } catch (error) {
+      if (!(error instanceof AppError) && !(error instanceof SyncError)) this.#log.error({ err: error, channel: String(channel).slice(0, 64) }, 'invoke failed');
+      return { ok: false, error: toIpcError(error) };
+    }
+  }
+
+  async #handle<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<void> {
+    switch (channel) {
+      case 'auth:sign-in':
+        return this.#signIn(request as InvokeRequest<'auth:sign-in'>);
+      case 'auth:sign-out':
+        return this.#signOut();
+      case 'state:get':
+        return;
+      case 'contracts:refresh':
+        this.#requireSignedIn();
+        return this.#refreshContracts().catch((error: unknown) => {
+          this.#noteFailure(error);
+          throw error;
+        });
+      case 'tracking:start':
+        return this.#start(request as InvokeRequest<'tracking:start'>);
+      case 'tracking:stop':
+        return this.#stop();
+      case 'tracking:set-memo':
+        return this.#setMemo((request as InvokeRequest<'tracking:set-memo'>).memo);
+      case 'screenshots:delete':
+        return this.#deleteScreenshot((request as InvokeRequest<'screenshots:delete'>).id);
+      case 'idle:decide':
+        return this.#decideIdle((request as InvokeRequest<'idle:decide'>).decision);
+      case 'settings:launch-at-login':
+        return this.#setLaunchAtLogin((request as InvokeRequest<'settings:launch-at-login'>).enabled);
+      case 'sync:now':
+        return this.#syncNow();
+    }
+  }
+
+  // ---- actions ----------------------------------------------------------------------------------------------
+
+  async #signIn(request: InvokeRequest<'auth:sign-in'>): Promise<void> {
+    if (this.#session) throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in again.');
+    const server = checkServerUrl(request.serverUrl.trim());
+    if (!z.email().safeParse(request.email.trim()).success) {
+      throw new SyncError('INVALID_CREDENTIALS', 'That is not an email address: check it and try again.');
+    }
+    let answer;
+    try {
+      answer = await new ApiClient({ serverUrl: server, timeoutMs: 15_000 }).login(request.email.trim(), request.password);
+    } catch (error) {
+      throw toUserError(error, server);
+    }
+    const credentials: Credentials = {
+      server,
+      email: answer.user.email,
+      userId: answer.user.id,
+      role: answer.user.role,
+      token: answer.token,
+      expiresAt: answer.expiresAt,
+    };
+    await this.#disconnect();
+    this.#deps.credentials.write(credentials);
+    this.#signInAgain = false;
+    this.#lastError = null;
+    this.#online = true;
+    this.#log.info({ server, userId: answer.user.id }, 'signed in');
+    this.#connect(credentials);
+    await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
+  }
+
+  /** Signing out stops tracking (the minute is saved); recorded time stays queued for the next sign-in. */
+  async #signOut(): Promise<void> {
+    await this.#stop();
+    await this.#disconnect();
+    this.#deps.credentials.clear();
+    this.#store?.settings.delete(CONTRACTS_KEY);
+    this.#signInAgain = false;
+    this.#lastError = null;
+    this.#online = true;
+  }
+
+  async #start(request: InvokeRequest<'tracking:start'>): Promise<void> {
+    const signedIn = this.#requireSignedIn();
+    const store = this.#requireStore();
+    if (this.#session) {
+      if (this.#session.contractId === request.contractId) return this.#setMemo(request.memo);
+      throw new AppError('ALREADY_TRACKING', 'Stop tracking the current contract before you start another.');
+    }
+    if (!this.#contracts().some((c) => c.id === request.contractId)) {
+      throw new AppError('CONTRACT_NOT_FOUND', 'This contract is not in your list: refresh the contracts and pick one.');
+    }
+    this.#memo = request.memo;
+    const { clock, logger } = this.#deps;
+    const session = await TrackingSession.start(
+      {
+        clock,
+        logger,
+        store,
+        keys: this.#deps.keys,
+        client: signedIn.client,
+        sensors: this.#deps.sensors(),
+        decideIdle: (stretch) => this.#askIdle(stretch),
+        random: this.#deps.random ?? secureRandom,
+        newId: this.#deps.newId ?? ulid,
+      },
+      {
+        contractId: request.contractId,
+        memo: request.memo,
+        idleThresholdMs: this.#deps.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS,
+        onPolicyChange: ({ from, to, at }) => {
+          this.#events.emit('policy:changed', { contractId: request.contractId, from, to, at: isoFromMs(at) });
+          this.#updateContractPolicy(request.contractId);
+          this.#emitState();
+        },
+      },
+    );
+    this.#online = session.startOutcome !== 'unreachable';
+    this.#session = session;
+    const { tracker } = session;
+    for (const event of ['segmentOpened', 'minuteFlushed', 'idleEnded'] as const) tracker.on(event, () => this.#emitState());
+    tracker.on('screenshotTaken', ({ screenshotId }) => void this.#announceScreenshot(screenshotId));
+    tracker.on('error', ({ error }) => this.#log.warn({ err: error, code: error.code }, 'tracker survived an error'));
+  }
+
+  async #stop(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    this.#idle?.decide('keep'); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
+    this.#idle = null;
+    this.#session = null;
+    await session.stop();
+  }
+
+  #setMemo(memo: string | null): void {
+    this.#memo = memo;
+    const session = this.#session;
+    if (!session) return;
+    session.tracker.setMemo(memo);
+    const segment = session.tracker.snapshot().segment;
+    if (segment) this.#requireStore().segments.setMemo(segment.id, memo);
+  }
+
+  #deleteScreenshot(id: string): void {
+    if (!this.#requireStore().deleteScreenshotWithTime(id)) {
+      throw new AppError('SCREENSHOT_NOT_FOUND', 'This screenshot is already gone.');
+    }
+    this.#thumbnails?.forget(id);
+  }
+
+  #decideIdle(decision: IdleDecision): void {
+    if (!this.#idle) throw new AppError('NO_IDLE_PROMPT', 'There is no idle time waiting for a decision.');
+    this.#idle.decide(decision);
+    this.#idle = null;
+  }
+
+  #setLaunchAtLogin(enabled: boolean): void {
+    this.#deps.launchAtLogin?.set(enabled);
+    this.#requireStore().settings.set(LAUNCH_AT_LOGIN_KEY, enabled ? '1' : '0');
+  }
+
+  async #syncNow(): Promise<void> {
+    const signedIn = this.#requireSignedIn();
+    const report = await signedIn.uploader.runPass({ everything: true });
+    if (report.stoppedBy?.reason === 'unauthorized') this.#signInAgain = true;
+    this.#online = report.stoppedBy?.reason !== 'transient';
+    this.#lastError = report.stoppedBy?.reason === 'transient' ? `Cannot reach ${signedIn.credentials.server} right now: uploads will retry on their own.` : null;
+  }
+
+  // ---- power (the Electron shell's powerMonitor) -----------------------------------------------------------
+
+  /** The machine sleeps or the screen locks: credit up to now, then nothing until resume(). */
+  suspend(): void {
+    this.#session?.tracker.suspend();
+    this.#emitState();
+  }
+
+  resume(): void {
+    this.#session?.tracker.resume();
+    this.#emitState();
+  }
+
+  /** Stops tracking (the current minute is written), the uploads, then closes the store. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    await this.#queue;
+    await this.#stop();
+    await this.#disconnect();
+    this.#store?.close();
+    this.#store = null;
+  }
+
+  // ---- state ------------------------------------------------------------------------------------------------
+
+  async state(): Promise<AppState> {
+    const store = this.#store;
+    const credentials = this.#signedIn?.credentials ?? null;
+    const contracts = this.#contracts();
+    const now = this.#deps.clock.now();
+    const snapshot = this.#session?.tracker.snapshot() ?? null;
+    const totals = store ? workedTotals(store.segments.list({ since: Math.floor(localWeekStartOf(now) / 1000) }), now) : { todayMs: 0, weekMs: 0 };
+    return {
+      account: credentials ? { email: credentials.email, serverUrl: credentials.server } : null,
+      contracts,
+      tracking: {
+        status: snapshot?.status ?? 'stopped',
+        contractId: this.#session?.contractId ?? null,
+        memo: snapshot?.memo ?? this.#memo,
+        todayMs: totals.todayMs,
+        weekMs: totals.weekMs,
+        segment: snapshot?.segment
+          ? {
+              startedAt: isoFromSec(snapshot.segment.startedAt),
+              activeMinutes: snapshot.segment.activeMinutes,
+              trackedMinutes: Math.ceil(snapshot.segment.trackedMs / 60_000),
+            }
+          : null,
+      },
+      recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
+      sync: store
+        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError })
+        : { online: this.#online, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: this.#lastError, signInAgain: this.#signInAgain },
+      launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
+    };
+  }
+
+  #emitState(): void {
+    if (this.#closing || !this.#events.has('state:changed')) return;
+    void this.state()
+      .then((state) => this.#events.emit('state:changed', state))
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'state for the UI failed'));
+  }
+
+  async #announceScreenshot(id: string): Promise<void> {
+    try {
+      const view = await this.#thumbnails?.view(id);
+      if (view) this.#events.emit('screenshot:taken', view);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'screenshot thumbnail failed');
+    }
+    this.#emitState();
+  }
+
+  #askIdle(stretch: IdleStretch): Promise<IdleDecision> {
+    if (this.#closing || !this.#events.has('idle:prompt')) return Promise.resolve('keep');
+    this.#idle?.decide('keep');
+    return new Promise((resolve) => {
+      this.#idle = { stretch, decide: resolve };
+      const minutes = Math.round((stretch.toSec - stretch.fromSec) / 60);
+      this.#events.emit('idle:prompt', { fromAt: isoFromSec(stretch.fromSec), toAt: isoFromSec(stretch.toSec), minutes });
+    });
+  }
+
+  // ---- the signed-in services -------------------------------------------------------------------------------
+
+  #connect(credentials: Credentials): void {
+    const store = this.#requireStore();
+    const server = checkServerUrl(credentials.server);
+    const client = new ApiClient({ serverUrl: server, token: credentials.token });
+    const { clock, logger, keys } = this.#deps;
+    const uploader = new Uploader({ client, store, keys, clock, logger });
+    uploader.onUnauthorized(() => {
+      this.#signInAgain = true;
+      this.#emitState();
+    });
+    uploader.start(this.#deps.syncIntervalMs);
+    this.#signedIn = { credentials, client, uploader };
+    if (Date.parse(credentials.expiresAt) <= clock.now()) this.#signInAgain = true;
+  }
+
+  async #disconnect(): Promise<void> {
+    const signedIn = this.#signedIn;
+    this.#signedIn = null;
+    await signedIn?.uploader.stop();
+  }
+
+  async #refreshContracts(): Promise<void> {
+    const signedIn = this.#requireSignedIn();
+    const store = this.#requireStore();
+    let contracts;
+    try {
+      contracts = await signedIn.client.contracts();
+    } catch (error) {
+      throw toUserError(error, signedIn.credentials.server);
+    }
+    const views: ContractView[] = contracts
+      .filter((c) => c.role === 'freelancer')
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        clientEmail: c.client.email,
+        screenshots: c.policy.screenshots,
+        segmentSeconds: c.policy.segmentSeconds,
+        policyVersion: c.policy.version,
+      }));
+    for (const c of contracts) {
+      const cached = store.policies.get(c.id);
+      if (!cached || (JSON.parse(cached.policyJson) as { version?: number }).version! < c.policy.version) {
+        store.policies.put(c.id, JSON.stringify(c.policy), null);
+      }
+    }
+    store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+    this.#online = true;
+    this.#lastError = null;
+  }
+
+  /** The running session's policy is newer than the list: show the contract with what is in force. */
+  #updateContractPolicy(contractId: string): void {
+    const policy = this.#session?.policy.policy();
+    const store = this.#store;
+    if (!policy || !store) return;
+    const views = this.#contracts().map((c) =>
+      c.id === contractId ? { ...c, screenshots: policy.screenshots, policyVersion: policy.version, segmentSeconds: policy.segmentSeconds } : c,
+    );
+    store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+  }
+
+  #contracts(): ContractView[] {
+    if (!this.#signedIn) return [];
+    const text = this.#store?.settings.get(CONTRACTS_KEY);
+    if (!text) return [];
+    try {
+      return z.array(contractViewSchema).parse(JSON.parse(text));
+    } catch {
+      return []; // a damaged cache is refreshed from the server
+    }
+  }
+
+  #noteFailure(error: unknown): void {
+    const message = toIpcError(error).message;
+    const code = toIpcError(error).code;
+    if (code === 'SERVER_UNREACHABLE') this.#online = false;
+    if (code === 'SIGN_IN_AGAIN') this.#signInAgain = true;
+    this.#lastError = message;
+    this.#log.warn({ code }, 'server request failed');
+  }
+
+  #requireSignedIn(): SignedIn {
+    if (!this.#signedIn) throw new AppError('NOT_SIGNED_IN', 'You are not signed in: sign in first.');
+    return this.#signedIn;
+  }
+
+  #requireStore(): Store {
+    if (!this.#store) throw new AppError('INTERNAL', 'Worktrace is still starting or already closing: try again in a moment.');
+    return this.#store;
+  }
+}
+
+function badRequestMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'request';
+  return `Worktrace could not use this request (${field}: ${issue?.message ?? 'invalid'}).`;
+}

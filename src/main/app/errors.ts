@@ -1,0 +1,36 @@
+import { CodedError } from '../../shared/errors.js';
+import type { IpcError } from '../../shared/ipc/index.js';
+
+export type AppErrorCode =
+  | 'UNKNOWN_CHANNEL'
+  | 'BAD_REQUEST'
+  | 'NOT_SIGNED_IN'
+  | 'CONTRACT_NOT_FOUND'
+  | 'ALREADY_TRACKING'
+  | 'SCREENSHOT_NOT_FOUND'
+  | 'NO_IDLE_PROMPT'
+  | 'INTERNAL';
+
+/** Errors of the app service; their messages are shown in the UI as they are. */
+export class AppError extends CodedError<AppErrorCode> {}
+
+/** The CLI's messages name its commands; in the app the same situations name what to click instead. */
+const APP_WORDING: Readonly<Record<string, string>> = {
+  SIGN_IN_AGAIN: 'The server no longer accepts your sign-in: sign in again.',
+  NOT_SIGNED_IN: 'You are not signed in: sign in first.',
+  CREDENTIALS_UNREADABLE: 'Your stored sign-in cannot be read: sign out, then sign in again.',
+};
+
+/** Turns anything thrown into the error of an envelope: coded errors keep their code, the rest is INTERNAL. */
+export function toIpcError(error: unknown): IpcError {
+  if (error instanceof CodedError) {
+    const message = APP_WORDING[error.code] ?? error.message;
+    return { code: error.code, message: clip(message) };
+  }
+  return { code: 'INTERNAL', message: 'Something went wrong inside Worktrace; your recorded time is safe. Try again.' };
+}
+
+/** Messages may quote what the person typed (a URL); a huge input must not come back as a huge message. */
+function clip(message: string): string {
+  return message.length > 500 ? `${message.slice(0, 497)}...` : message;
+}

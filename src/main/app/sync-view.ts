@@ -1,0 +1,39 @@
+import type { AppState } from '../../shared/ipc/index.js';
+import { isoFromMs } from '../../shared/time/index.js';
+import type { Store } from '../store/index.js';
+import { SyncStateRepository } from '../sync/index.js';
+
+/** What the UI's sync panel shows, read from the store's queue and the uploader's records. */
+export function syncView(
+  store: Store,
+  contractIds: readonly string[],
+  live: { online: boolean; signInAgain: boolean; lastError: string | null },
+): AppState['sync'] {
+  const counts = store.outbox.counts();
+  const state = new SyncStateRepository(store.settings);
+  let lastSyncAt: number | null = null;
+  let lastError = live.lastError;
+  let lastErrorAt = -Infinity;
+  for (const id of [null, ...contractIds]) {
+    const record = state.get(id);
+    if (record.lastSuccessAt !== null && (lastSyncAt === null || record.lastSuccessAt > lastSyncAt)) lastSyncAt = record.lastSuccessAt;
+    if (live.lastError === null && record.lastError && record.lastError.at > lastErrorAt) {
+      lastErrorAt = record.lastError.at;
+      lastError = record.lastError.message;
+    }
+  }
+  // An error older than the last good pass is history, not status.
+  if (live.lastError === null && lastSyncAt !== null && lastErrorAt <= lastSyncAt) lastError = null;
+  return {
+    online: live.online,
+    pendingSegments: counts.pending.segment,
+    pendingScreenshots: counts.pending.screenshot,
+    parked: store.outbox.parked().map((item) => ({
+      kind: item.kind,
+      error: item.lastError ?? 'The server refused this item.',
+    })),
+    lastSyncAt: lastSyncAt === null ? null : isoFromMs(lastSyncAt),
+    lastError,
+    signInAgain: live.signInAgain,
+  };
+}

@@ -1,0 +1,110 @@
+import type { Clock } from '../../shared/clock.js';
+import type { ScreenshotMode } from '../../shared/protocol/index.js';
+import { CaptureScreenshotTaker } from '../capture/screenshot-taker.js';
+import type { KeyStore } from '../crypto/key-store.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
+import { Tracker, type IdleDecider } from '../tracking/index.js';
+import type { SensorSet } from './types.js';
+
+export interface TrackingSessionDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly keys: KeyStore;
+  readonly client: ApiClient;
+  readonly sensors: SensorSet;
+  readonly decideIdle: IdleDecider;
+  readonly random: () => number;
+  readonly newId: () => string;
+}
+
+export interface TrackingSessionOptions {
+  readonly contractId: string;
+  readonly memo: string | null;
+  readonly idleThresholdMs: number;
+  /** A policy the server sent while this session runs (not the one read from the cache at start). */
+  readonly onPolicyChange: (change: { from: ScreenshotMode | null; to: ScreenshotMode; at: number }) => void;
+}
+
+/**
+ * One run of tracking for one contract: the contract's live policy, the sensors, the capture pipeline and the
+ * tracker, built together and stopped together. The app service owns at most one.
+ */
+export class TrackingSession {
+  private constructor(
+    readonly contractId: string,
+    readonly tracker: Tracker,
+    readonly policy: ServerPolicySource,
+    readonly startOutcome: PullOutcome,
+    private readonly sensors: SensorSet,
+  ) {}
+
+  /** Pulls the policy (the cache serves when the server is unreachable), starts the sensors, then the tracker. */
+  static async start(deps: TrackingSessionDeps, options: TrackingSessionOptions): Promise<TrackingSession> {
+    const { clock, logger, store } = deps;
+    const policy = new ServerPolicySource({ client: deps.client, cache: store.policies, clock, logger, contractId: options.contractId });
+    let lastMode: ScreenshotMode | null = null;
+    policy.onPolicyChange(({ policy: p, origin }) => {
+      const from = lastMode;
+      lastMode = p.screenshots;
+      if (origin !== 'cache' && from !== null && from !== p.screenshots) {
+        options.onPolicyChange({ from, to: p.screenshots, at: Date.parse(p.updatedAt) });
+      }
+    });
+    lastMode = policy.policy()?.screenshots ?? null;
+    let refusal: unknown = null;
+    policy.onRefused((error) => (refusal ??= error));
+    const startOutcome = await policy.start();
+    if (startOutcome === 'refused') {
+      policy.stop();
+      throw toUserError(refusal, deps.client.serverUrl);
+    }
+    const screenshots = new CaptureScreenshotTaker({
+      capturer: deps.sensors.capturer,
+      keys: deps.keys,
+      screenshots: store.screenshots,
+      newId: deps.newId,
+      logger,
+    });
+    const tracker = new Tracker(
+      {
+        clock,
+        input: deps.sensors.input,
+        window: deps.sensors.window,
+        sink: store.segments,
+        screenshots,
+        policy,
+        decideIdle: deps.decideIdle,
+        random: deps.random,
+        newId: deps.newId,
+      },
+      { contractId: options.contractId, memo: options.memo, idleThresholdMs: options.idleThresholdMs },
+    );
+    try {
+      await deps.sensors.input.start();
+    } catch (error) {
+      // No input sensor means no idle detection, not no tracking: the tracker reports input as unavailable.
+      logger.warn({ err: error }, 'input sensor did not start');
+    }
+    tracker.start();
+    return new TrackingSession(options.contractId, tracker, policy, startOutcome, deps.sensors);
+  }
+
+  #stopping: Promise<void> | null = null;
+
+  /** Flushes the current minute, stops the sensors and the policy stream. Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      try {
+        await this.tracker.stop();
+      } finally {
+        this.policy.stop();
+        await this.sensors.input.stop().catch(() => undefined);
+        await this.sensors.close();
+      }
+    })();
+    return this.#stopping;
+  }
+}

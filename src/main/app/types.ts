@@ -1,0 +1,46 @@
+import type { Clock } from '../../shared/clock.js';
+import type { KeyStore } from '../crypto/key-store.js';
+import type { Logger } from '../log.js';
+import type { ActiveWindowSensor, InputSensor, ScreenCapturer } from '../sensors/types.js';
+import type { Credentials } from '../sync/credentials.js';
+
+/** Where the sign-in lives: a 0600 file headless (CredentialsStore), the OS keychain in Electron. */
+export interface CredentialsVault {
+  read(): Credentials | null;
+  write(credentials: Credentials): void;
+  /** Returns whether there was anything to remove. */
+  clear(): boolean;
+}
+
+/** The sensors of one tracking session; close() releases what they hold (the native X connection). */
+export interface SensorSet {
+  readonly input: InputSensor;
+  readonly window: ActiveWindowSensor;
+  readonly capturer: ScreenCapturer;
+  close(): void | Promise<void>;
+}
+
+/** Called at every start, so a session never reuses a stopped input worker. */
+export type SensorFactory = () => SensorSet;
+
+/** The OS's "open at login" switch (Electron's login item settings); the default is a stored setting only. */
+export interface LaunchAtLogin {
+  get(): boolean;
+  set(enabled: boolean): void;
+}
+
+export interface AppServiceDeps {
+  readonly clock: Clock;
+  readonly dataDir: string;
+  readonly keys: KeyStore;
+  readonly credentials: CredentialsVault;
+  readonly logger: Logger;
+  readonly sensors: SensorFactory;
+  readonly launchAtLogin?: LaunchAtLogin;
+  readonly idleThresholdMs?: number;
+  /** Values in [0, 1): the screenshot moment. Default: crypto randomness. */
+  readonly random?: () => number;
+  readonly newId?: () => string;
+  /** Uploader pass interval (default 5 s). */
+  readonly syncIntervalMs?: number;
+}

@@ -1,5 +1,6 @@
 {
-  # The X11 core of Worktrace: XShm capture, active window, XRecord input counting, XScreenSaver idle time.
+  # The X11 core of Worktrace: XShm capture, active window, XRecord input counting, XScreenSaver idle time,
+  # and the screenshot encoder (downscale, blur, libjpeg) so the agent never loads sharp for native captures.
   # Linux only; elsewhere the install script skips the build and the agent uses the npm backends.
   "targets": [
     {
@@ -13,9 +14,12 @@
             "src/shm_grabber.cc",
             "src/window_info.cc",
             "src/input_recorder.cc",
-            "src/recorder_wrap.cc"
+            "src/recorder_wrap.cc",
+            "src/image_ops.cc",
+            "src/jpeg_writer.cc",
+            "src/encode_worker.cc"
           ],
-          "libraries": ["-lX11", "-lXext", "-lXtst", "-lXrandr", "-lXss", "-lpthread"]
+          "libraries": ["-lX11", "-lXext", "-lXtst", "-lXrandr", "-lXss", "-ljpeg", "-lpthread"]
         }]
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -5,7 +5,7 @@
 //   node native/scripts/install.mjs           use a prebuild or an existing build, else compile (npm install)
 //   node native/scripts/install.mjs --force   always recompile (npm run build:native)
 //
-// When the addon cannot be built (not Linux, no X11 headers, no compiler) this prints one warning and
+// When the addon cannot be built (not Linux, no X11 or libjpeg headers, no compiler) this prints one warning and
 // exits 0: the agent then uses the npm backends (uiohook-napi, active-win, screenshot-desktop) and
 // `worktrace status` says so. WORKTRACE_SKIP_NATIVE=1 skips the build altogether.
 import { spawnSync } from 'node:child_process';
@@ -31,16 +31,17 @@ if (!force) {
   try {
     // Prebuilds first, then a previous local build: nothing to compile when either loads.
     const addon = require('node-gyp-build')(nativeDir);
-    if (typeof addon.X11Session === 'function') process.exit(0);
+    // abiVersion 2 added the JPEG encoder: an older build is rebuilt rather than used.
+    if (typeof addon.X11Session === 'function' && addon.abiVersion >= 2) process.exit(0);
   } catch {
     // nothing usable yet: build below
   }
 }
 
-const headers = ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h'];
+const headers = ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h', 'jpeglib.h'];
 // Only a hint for the warning: headers may live elsewhere (CPATH, Nix, /usr/local), so build anyway.
 const missing = headers.filter((h) => !existsSync(join('/usr/include', h)));
-const headerHint = `X11 headers not found (${missing.join(', ')}): apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev`;
+const headerHint = `headers not found (${missing.join(', ')}): apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev`;
 
 // npm hands its own node-gyp to scripts; outside npm use the project's copy.
 let nodeGyp = process.env.npm_config_node_gyp;

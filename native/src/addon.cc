@@ -1,6 +1,8 @@
-// Worktrace's X11 core: exports X11Session (capture, active window, idle) and InputRecorder (XRecord).
+// Worktrace's X11 core: exports X11Session (capture, active window, idle), InputRecorder (XRecord) and
+// encodeJpeg (the screenshot encoder, off the JS thread).
 #include <napi.h>
 
+#include "encode_worker.h"
 #include "recorder_wrap.h"
 #include "x_errors.h"
 #include "x_session.h"
@@ -11,7 +13,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   worktrace::InstallErrorHandlers();
   exports.Set("X11Session", worktrace::X11Session::Define(env));
   exports.Set("InputRecorder", worktrace::RecorderWrap::Define(env));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("encodeJpeg", Napi::Function::New(env, worktrace::EncodeJpegFunction, "encodeJpeg"));
+  // 2: encodeJpeg and X11Session.captureJpeg (libjpeg). The install script rebuilds anything older.
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

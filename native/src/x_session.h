@@ -24,12 +24,14 @@ class X11Session : public Napi::ObjectWrap<X11Session> {
   Napi::Value CaptureMonitors(const Napi::CallbackInfo& info);
   Napi::Value CaptureComposite(const Napi::CallbackInfo& info);
   Napi::Value CapturePrimary(const Napi::CallbackInfo& info);
+  Napi::Value CaptureJpeg(const Napi::CallbackInfo& info);
   Napi::Value ActiveWindow(const Napi::CallbackInfo& info);
   Napi::Value IdleMs(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   Display* Live(Napi::Env env);  // throws when closed or the server went away
   Napi::Object Frame(Napi::Env env, const MonitorInfo& where, int channels);
+  MonitorInfo Area(Napi::Env env, bool primaryOnly);
   void Release();
 
   std::string name_;

@@ -40,6 +40,12 @@ function loadSharp(): Promise<typeof sharpType> {
 export async function encodeScreenshot(image: CapturedImage, opts: EncodeOptions): Promise<EncodedScreenshot> {
   const maxWidth = opts.maxWidth ?? DEFAULT_MAX_WIDTH;
   const quality = opts.quality ?? DEFAULT_QUALITY;
+  // A screenshot the capturer finished itself (the native encoder) is stored as it is, without loading
+  // sharp, when it is what was asked for. One that is not blurred when blurring was asked goes through
+  // sharp below, so a capturer that ignored the request can never store readable text.
+  if (image.kind === 'jpeg' && image.width <= maxWidth && (image.blurred || !opts.blur)) {
+    return { jpeg: image.data, width: image.width, height: image.height };
+  }
   const sharp = await loadSharp();
   const input = image.kind === 'raw' ? await rawInput(sharp, image) : sharp(image.data).removeAlpha();
 

@@ -35,12 +35,13 @@ export class CaptureScreenshotTaker implements ScreenshotTaker {
 
   async take(request: ScreenshotRequest): Promise<string | null> {
     const blurred = request.mode === 'blurred';
-    const image = await this.deps.capturer.capture();
-    const encoded = await encodeScreenshot(image, {
-      blur: blurred,
+    const size = {
       ...(this.deps.maxWidth === undefined ? {} : { maxWidth: this.deps.maxWidth }),
       ...(this.deps.quality === undefined ? {} : { quality: this.deps.quality }),
-    });
+    };
+    // A capturer that encodes itself (native) gets the whole request, so sharp is never loaded for it.
+    const image = await this.deps.capturer.capture({ blur: blurred, ...size });
+    const encoded = await encodeScreenshot(image, { blur: blurred, ...size });
     const key = await this.deps.keys.loadOrCreate();
     const id = this.deps.newId();
     this.deps.screenshots.insert({

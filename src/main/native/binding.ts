@@ -1,6 +1,7 @@
 /**
  * The shapes of the native X11 addon (native/src), as JavaScript sees them. Everything here is
- * synchronous and cheap except the captures (a few milliseconds each, on the calling thread).
+ * synchronous and cheap except the captures (a few milliseconds each, on the calling thread) and the
+ * JPEG encoder, which returns a promise and works on libuv's thread pool.
  * Every method throws an Error with a `code` (see NativeX11ErrorCode) instead of aborting.
  */
 
@@ -23,6 +24,32 @@ export interface RawFrame extends MonitorGeometry {
   readonly data: Buffer;
   readonly channels: 3 | 4;
   /** Whether MIT-SHM was used (false: XGetImage fallback, e.g. a remote display). */
+  readonly shm: boolean;
+}
+
+/** How the native encoder turns pixels into a screenshot. */
+export interface JpegEncodeOptions {
+  /** Largest output width; narrower images are never enlarged. Default 1280. */
+  readonly maxWidth?: number;
+  /** JPEG quality 1..100. Default 70. */
+  readonly quality?: number;
+  /** Gaussian sigma at the output size (three box-blur passes); 0 or absent: no blur. */
+  readonly blurSigma?: number;
+}
+
+/** A JPEG made by the native encoder: area-average downscale, optional blur, libjpeg, no metadata. */
+export interface JpegImage {
+  /** JPEG bytes (starts FF D8 FF). */
+  readonly data: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A screen area captured and encoded: geometry of the area on the screen plus the JPEG of it. */
+export interface JpegFrame extends MonitorGeometry, JpegImage {
+  /** The captured area's size before downscaling (width and height are the JPEG's). */
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
   readonly shm: boolean;
 }
 
@@ -58,6 +85,12 @@ export interface X11Session {
   captureComposite(channels?: 3 | 4): RawFrame;
   /** The primary monitor only (the first one when none is marked primary). */
   capturePrimary(channels?: 3 | 4): RawFrame;
+  /**
+   * Grabs the area (composite of all monitors, or the primary one) on this thread, then downscales,
+   * blurs and encodes it on libuv's thread pool: the JS event loop keeps running meanwhile. Absent in
+   * builds older than abiVersion 2.
+   */
+  captureJpeg?(area: 'all' | 'primary', options?: JpegEncodeOptions): Promise<JpegFrame>;
   /** null when nothing is focused or the window closed while being read. */
   activeWindow(): NativeWindowInfo | null;
   /** Milliseconds since the last input (XScreenSaver). Throws ERR_NO_EXTENSION without MIT-SCREEN-SAVER. */
@@ -106,5 +139,11 @@ export interface InputRecorder {
 export interface X11Addon {
   readonly X11Session: new (display?: string) => X11Session;
   readonly InputRecorder: new (display?: string) => InputRecorder;
+  /**
+   * Encodes packed R,G,B(,A) pixels on libuv's thread pool. JS must not write to `pixels` until the
+   * promise settles. Absent in builds older than abiVersion 2.
+   */
+  readonly encodeJpeg?: (pixels: Buffer, width: number, height: number, channels: 3 | 4, options?: JpegEncodeOptions) => Promise<JpegImage>;
+  /** 2 since the JPEG encoder (encodeJpeg, captureJpeg). */
   readonly abiVersion: number;
 }

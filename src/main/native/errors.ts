@@ -12,6 +12,7 @@ export type NativeX11ErrorCode =
   | 'ERR_ALREADY_STARTED'
   | 'ERR_INVALID_ARG'
   | 'ERR_NO_MEMORY'
+  | 'ERR_ENCODE'
   | 'ERR_NATIVE_UNKNOWN';
 
 const KNOWN: ReadonlySet<string> = new Set<NativeX11ErrorCode>([
@@ -27,6 +28,7 @@ const KNOWN: ReadonlySet<string> = new Set<NativeX11ErrorCode>([
   'ERR_ALREADY_STARTED',
   'ERR_INVALID_ARG',
   'ERR_NO_MEMORY',
+  'ERR_ENCODE',
 ]);
 
 /** A native failure with a stable code; the message is written for a person. */

@@ -1,5 +1,8 @@
 export type {
   InputRecorder,
+  JpegEncodeOptions,
+  JpegFrame,
+  JpegImage,
   RecorderPhase,
   RecorderState,
   MonitorGeometry,

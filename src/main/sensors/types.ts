@@ -35,9 +35,20 @@ export interface ActiveWindowSensor {
   state(): SensorState;
 }
 
-/** A screen grab before encoding: either already-encoded bytes (PNG/JPEG) or raw pixels. */
+/**
+ * A screen grab: already-encoded bytes of any size (PNG/JPEG) for the encoder to decode, raw pixels, or a
+ * finished screenshot ('jpeg': downscaled, blurred when `blurred`, JPEG-encoded, no metadata) that the
+ * encoder stores as it is when it matches what was asked.
+ */
 export type CapturedImage =
   | { readonly kind: 'encoded'; readonly data: Buffer }
+  | {
+      readonly kind: 'jpeg';
+      readonly data: Buffer;
+      readonly width: number;
+      readonly height: number;
+      readonly blurred: boolean;
+    }
   | {
       readonly kind: 'raw';
       readonly data: Buffer;
@@ -46,7 +57,20 @@ export type CapturedImage =
       readonly channels: 3 | 4;
     };
 
+/**
+ * What the screenshot will become, for capturers that can encode it themselves (the native one). Others
+ * ignore it and return pixels or PNG bytes for the encoder.
+ */
+export interface CaptureOptions {
+  /** Blur so that text cannot be read (policy `blurred`). */
+  readonly blur?: boolean;
+  /** Largest output width in pixels (default 1280). */
+  readonly maxWidth?: number;
+  /** JPEG quality 1..100 (default 70). */
+  readonly quality?: number;
+}
+
 export interface ScreenCapturer {
-  capture(): Promise<CapturedImage>;
+  capture(options?: CaptureOptions): Promise<CapturedImage>;
   state(): SensorState;
 }

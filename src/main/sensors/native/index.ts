@@ -40,7 +40,7 @@ export function createNativeSensors(
     sensors: {
       input: new NativeInputSensor(x11, { logger }),
       activeWindow: new NativeActiveWindowSensor(x11, { logger }),
-      capturer: new NativeScreenCapturer(x11, { channels: options.channels, area: options.area }),
+      capturer: new NativeScreenCapturer(x11, { channels: options.channels, area: options.area, output: options.output }),
       idle: new NativeIdleReader(x11),
       close: () => x11.session.close(),
     },

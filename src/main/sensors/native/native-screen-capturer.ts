@@ -1,7 +1,8 @@
-import type { RawFrame } from '../../native/binding.js';
+import { BLUR_SIGMA, DEFAULT_MAX_WIDTH, DEFAULT_QUALITY } from '../../capture/encode.js';
+import type { JpegFrame, RawFrame } from '../../native/binding.js';
 import { NativeX11Error, toNativeX11Error } from '../../native/errors.js';
 import type { NativeX11 } from '../../native/x11.js';
-import type { CapturedImage, ScreenCapturer, SensorState } from '../types.js';
+import type { CaptureOptions, CapturedImage, ScreenCapturer, SensorState } from '../types.js';
 
 const BACKEND = 'native-xshm';
 
@@ -16,6 +17,13 @@ export interface NativeCaptureOptions {
    * monitor (the first when none is marked), like the screenshot-desktop backend.
    */
   readonly area?: 'all' | 'primary';
+  /**
+   * 'raw' (default): capture() returns pixels for the sharp encoder. 'jpeg': capture() returns the finished
+   * screenshot from the addon's own encoder (area-average downscale, blur when asked, libjpeg), encoded on
+   * libuv's thread pool, so the agent never loads sharp/libvips (about 35 MB resident). Falls back to
+   * 'raw' with an addon built before the encoder (abiVersion < 2).
+   */
+  readonly output?: 'raw' | 'jpeg';
 }
 
 /**
@@ -28,6 +36,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
   private current: SensorState;
   private readonly channels: 3 | 4;
   private readonly area: 'all' | 'primary';
+  private readonly jpeg: boolean;
 
   constructor(
     private readonly x11: NativeX11,
@@ -35,11 +44,24 @@ export class NativeScreenCapturer implements ScreenCapturer {
   ) {
     this.channels = options.channels ?? 3;
     this.area = options.area ?? 'all';
-    this.current = { status: 'ok', backend: BACKEND, detail: `MIT-SHM on ${x11.display}` };
+    this.jpeg = options.output === 'jpeg' && typeof x11.session.captureJpeg === 'function';
+    const encoder = this.jpeg ? ', native JPEG encoder' : '';
+    this.current = { status: 'ok', backend: BACKEND, detail: `MIT-SHM on ${x11.display}${encoder}` };
   }
 
-  async capture(): Promise<CapturedImage> {
+  async capture(options: CaptureOptions = {}): Promise<CapturedImage> {
     const session = this.x11.session;
+    if (this.jpeg && session.captureJpeg) {
+      const blurred = options.blur === true;
+      const request = {
+        maxWidth: options.maxWidth ?? DEFAULT_MAX_WIDTH,
+        quality: options.quality ?? DEFAULT_QUALITY,
+        blurSigma: blurred ? BLUR_SIGMA : 0,
+      };
+      const captureJpeg = session.captureJpeg.bind(session);
+      const frame = await this.grabAsync(() => captureJpeg(this.area, request));
+      return { kind: 'jpeg', data: frame.data, width: frame.width, height: frame.height, blurred };
+    }
     return toCaptured(
       this.grab(() => (this.area === 'all' ? session.captureComposite(this.channels) : session.capturePrimary(this.channels))),
     );
@@ -55,22 +77,38 @@ export class NativeScreenCapturer implements ScreenCapturer {
 
   private grab<T extends RawFrame | RawFrame[]>(body: () => T): T {
     try {
-      const result = body();
-      if (this.current.status === 'ok' && this.current.detail?.startsWith('MIT-SHM') && !usedShm(result)) {
-        this.current = { status: 'ok', backend: BACKEND, detail: `XGetImage on ${this.x11.display} (no MIT-SHM)` };
-      }
-      return result;
+      return this.noteShm(body());
     } catch (error) {
-      const failure = toNativeX11Error(error);
-      if (failure.code === 'ERR_CONNECTION_LOST' || failure.code === 'ERR_CLOSED') {
-        this.current = { status: 'unavailable', backend: BACKEND, reason: failure.message };
-      }
-      throw new NativeX11Error(failure.code, `screen capture failed: ${failure.message}`, { cause: error });
+      throw this.failed(error);
     }
+  }
+
+  /** The grab itself throws synchronously inside captureJpeg(); encoding failures reject later. */
+  private async grabAsync(body: () => Promise<JpegFrame>): Promise<JpegFrame> {
+    try {
+      return this.noteShm(await body());
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  private noteShm<T extends RawFrame | RawFrame[] | JpegFrame>(result: T): T {
+    if (this.current.status === 'ok' && this.current.detail?.startsWith('MIT-SHM') && !usedShm(result)) {
+      this.current = { status: 'ok', backend: BACKEND, detail: `XGetImage on ${this.x11.display} (no MIT-SHM)` };
+    }
+    return result;
+  }
+
+  private failed(error: unknown): NativeX11Error {
+    const failure = toNativeX11Error(error);
+    if (failure.code === 'ERR_CONNECTION_LOST' || failure.code === 'ERR_CLOSED') {
+      this.current = { status: 'unavailable', backend: BACKEND, reason: failure.message };
+    }
+    return new NativeX11Error(failure.code, `screen capture failed: ${failure.message}`, { cause: error });
   }
 }
 
-function usedShm(result: RawFrame | RawFrame[]): boolean {
+function usedShm(result: RawFrame | RawFrame[] | JpegFrame): boolean {
   return Array.isArray(result) ? result.every((f) => f.shm) : result.shm;
 }
 

@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, Tray, app, ipcMain, nativeImage, powerMonitor, safeStorage, session } from 'electron';
+import type { Clock } from '../../shared/clock.js';
+import type { AppState } from '../../shared/ipc/index.js';
+import { AppService, defaultSensorFactory, type SensorFactory } from '../app/index.js';
+import { systemClock } from '../clock/system-clock.js';
+import { createLogger, type Logger } from '../log.js';
+import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
+import { wirePowerEvents } from './power.js';
+import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
+import { hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
+import { trayIconBitmap, TRAY_ICON_SIZE, type TrayIconState } from './tray-icon.js';
+import { trayIconState, trayMenuTemplate, trayTooltip } from './tray.js';
+
+export interface ShellOptions {
+  /** The renderer's page (dist/renderer/index.html) and the preload (dist/preload/preload.cjs). */
+  readonly rendererIndex: string;
+  readonly preloadPath: string;
+  /** Default: Electron's userData directory. */
+  readonly dataDir?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly sensors?: SensorFactory;
+}
+
+export interface Shell {
+  readonly service: AppService;
+  readonly tray: Tray;
+  window(): BrowserWindow | null;
+  showWindow(): BrowserWindow;
+  quit(): Promise<void>;
+}
+
+/**
+ * The Electron shell: single instance, hardened window and session, IPC, tray and power events around the
+ * Electron-free AppService. Returns null when another instance already runs (that one is shown instead).
+ */
+export async function startShell(options: ShellOptions): Promise<Shell | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  const logger = (options.logger ?? createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'warn' })).child({ subsystem: 'electron' });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+
+  const dataDir = options.dataDir ?? app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const service = new AppService({
+    clock: options.clock ?? systemClock,
+    dataDir,
+    keys: new SafeStorageKeyStore(dataDir, safeStorage),
+    credentials: new SafeStorageCredentials(dataDir, safeStorage),
+    logger,
+    sensors: options.sensors ?? defaultSensorFactory(logger),
+    launchAtLogin: {
+      get: () => app.getLoginItemSettings().openAtLogin,
+      set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] }),
+    },
+  });
+  await service.open();
+
+  const pageUrl = pathToFileURL(options.rendererIndex).href;
+  let mainWindow: BrowserWindow | null = null;
+  const showWindow = (): BrowserWindow => {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      mainWindow.show();
+      mainWindow.focus();
+      return mainWindow;
+    }
+    const created = new BrowserWindow({
+      width: 960,
+      height: 720,
+      show: false,
+      title: 'Worktrace',
+      webPreferences: secureWebPreferences(options.preloadPath),
+    });
+    mainWindow = created;
+    created.once('ready-to-show', () => created.show());
+    created.on('closed', () => {
+      if (mainWindow === created) mainWindow = null;
+    });
+    void created.loadFile(options.rendererIndex).catch((error: unknown) => logger.error({ err: error }, 'the window did not load'));
+    return created;
+  };
+
+  registerIpcHandlers(ipcMain, service, senderCheck(() => mainWindow, pageUrl));
+  forwardEvents(service, () => mainWindow?.webContents ?? null);
+  wirePowerEvents(powerMonitor, service);
+
+  let quitting = false;
+  const quit = async (): Promise<void> => {
+    if (quitting) return;
+    quitting = true;
+    await service.close().catch((error: unknown) => logger.error({ err: error }, 'closing the agent failed'));
+    tray.destroy();
+    app.quit();
+  };
+
+  const icons = new Map<TrayIconState, Electron.NativeImage>();
+  const icon = (state: TrayIconState) => {
+    let image = icons.get(state);
+    if (!image) {
+      image = nativeImage.createFromBitmap(trayIconBitmap(state), { width: TRAY_ICON_SIZE, height: TRAY_ICON_SIZE });
+      icons.set(state, image);
+    }
+    return image;
+  };
+  const tray = new Tray(icon('paused'));
+  let lastContractId: string | null = null;
+  const act = (channel: Parameters<AppService['invoke']>[0], request: unknown) =>
+    void service.invoke(channel, request).then((answer) => {
+      if (!answer.ok) showWindow(); // the window shows the error in words
+    });
+  const updateTray = (state: AppState): void => {
+    if (tray.isDestroyed()) return;
+    if (state.tracking.contractId) lastContractId = state.tracking.contractId;
+    tray.setImage(icon(trayIconState(state)));
+    tray.setToolTip(trayTooltip(state));
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        trayMenuTemplate(state, lastContractId, {
+          start: (contractId) => act('tracking:start', { contractId, memo: state.tracking.memo }),
+          stop: () => act('tracking:stop', {}),
+          open: () => void showWindow(),
+          quit: () => void quit(),
+          setLaunchAtLogin: (enabled) => act('settings:launch-at-login', { enabled }),
+        }),
+      ),
+    );
+  };
+  tray.on('click', () => void showWindow());
+  service.on('state:changed', updateTray);
+  updateTray(await service.state());
+
+  app.on('second-instance', () => void showWindow());
+  // A tray app keeps running with its window closed; Quit in the tray (or the OS logging out) ends it.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    void quit();
+  });
+  if (!process.argv.includes('--hidden')) showWindow();
+  return { service, tray, window: () => mainWindow, showWindow, quit };
+}
+
+/** Where the built renderer and preload sit relative to this file (dist/main/electron). */
+export function builtPaths(here: string): { rendererIndex: string; preloadPath: string } {
+  return { rendererIndex: join(here, '../../renderer/index.html'), preloadPath: join(here, '../../preload/preload.cjs') };
+}

@@ -69,7 +69,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/preload/**/*.ts'],
+    files: ['src/preload/**/*.ts', 'src/preload/**/*.cts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -23,7 +23,7 @@ export function registerIpcHandlers(ipcMain: IpcMain, service: IpcService, isTru
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, ...args: unknown[]): Promise<Envelope<AppState>> => {
       try {
-        if (!isTrusted(event)) return { ok: false, error: UNTRUSTED_SENDER };
+        if (!trustedSafely(isTrusted, event)) return { ok: false, error: UNTRUSTED_SENDER };
         return await service.invoke(channel, args[0]);
       } catch {
         return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong inside Worktrace; your recorded time is safe. Try again.' } };
@@ -33,6 +33,15 @@ export function registerIpcHandlers(ipcMain: IpcMain, service: IpcService, isTru
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
   };
+}
+
+/** A check that throws (a sender without the expected shape) is a refusal, not a crash. */
+function trustedSafely(isTrusted: SenderCheck, event: IpcMainInvokeEvent): boolean {
+  try {
+    return isTrusted(event) === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Forwards the service's events to the page; a window being closed is skipped, never an error. */
@@ -50,7 +59,7 @@ export function forwardEvents(service: IpcService, target: () => WebContents | n
 export function senderCheck(window: () => { webContents: WebContents } | null, pageUrl: string): SenderCheck {
   return (event) => {
     const contents = window()?.webContents;
-    if (!contents || event.sender !== contents) return false;
+    if (!contents || event?.sender !== contents) return false;
     const frame = event.senderFrame;
     if (!frame || frame.parent !== null) return false;
     return frame.url.split('#')[0] === pageUrl;

@@ -1,0 +1,207 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * A stand-in for the `electron` module (its binary cannot be downloaded here), for vi.mock('electron'). It records
+ * what the main process asks of Electron (windows, IPC handlers, tray menus, login items) and lets a test play
+ * Electron's part: emit app and powerMonitor events, invoke an IPC handler as a given sender, click a menu item.
+ *
+ *   vi.mock('electron', async () => (await import('../../../support/fake-electron.js')).fakeElectron.module);
+ */
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+export class FakeWebContents extends EventEmitter {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  readonly sent: { channel: string; payload: unknown }[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  destroyed = false;
+  send(channel: string, payload: unknown): void {
+    this.sent.push({ channel, payload });
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static readonly all: FakeBrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  readonly loaded: string[] = [];
+  visible = false;
+  focused = false;
+  destroyed = false;
+  constructor(readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
+    super();
+    FakeBrowserWindow.all.push(this);
+    fakeElectron.app.emit('web-contents-created', {}, this.webContents);
+  }
+  async loadFile(file: string): Promise<void> {
+    this.loaded.push(file);
+    this.emit('ready-to-show');
+  }
+  show(): void {
+    this.visible = true;
+  }
+  focus(): void {
+    this.focused = true;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  /** The person closes the window. */
+  close(): void {
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+export interface FakeMenuItem {
+  id?: string;
+  label?: string;
+  type?: string;
+  checked?: boolean;
+  enabled?: boolean;
+  click?: (item: { checked: boolean }) => void;
+}
+
+export class FakeTray extends EventEmitter {
+  static readonly all: FakeTray[] = [];
+  image: unknown;
+  tooltip = '';
+  menu: FakeMenuItem[] = [];
+  destroyed = false;
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    FakeTray.all.push(this);
+  }
+  setImage(image: unknown): void {
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: { items: FakeMenuItem[] }): void {
+    this.menu = menu.items;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  item(id: string): FakeMenuItem {
+    const found = this.menu.find((i) => i.id === id);
+    if (!found) throw new Error(`no tray menu item "${id}" in ${this.menu.map((i) => i.id).join(', ')}`);
+    return found;
+  }
+}
+
+class FakeApp extends EventEmitter {
+  singleInstanceLock = true;
+  quitCalls = 0;
+  userData = '/nonexistent';
+  loginItem = { openAtLogin: false };
+  requestSingleInstanceLock(): boolean {
+    return this.singleInstanceLock;
+  }
+  quit(): void {
+    this.quitCalls += 1;
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  getPath(name: string): string {
+    if (name !== 'userData') throw new Error(`fake app: no path ${name}`);
+    return this.userData;
+  }
+  getLoginItemSettings(): { openAtLogin: boolean } {
+    return { ...this.loginItem };
+  }
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
+    this.loginItem = { openAtLogin: settings.openAtLogin };
+  }
+}
+
+class FakeIpcMain {
+  readonly handlers = new Map<string, Handler>();
+  handle(channel: string, handler: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  /** Plays Electron: calls the handler as `ipcRenderer.invoke(channel, request)` from `sender` would. */
+  async invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+class FakeSession {
+  headersListener: ((details: { responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
+  permissionHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
+  permissionCheck: ((...args: unknown[]) => boolean) | null = null;
+  readonly webRequest = {
+    onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>) => {
+      this.headersListener = listener;
+    },
+  };
+  setPermissionRequestHandler(handler: NonNullable<FakeSession['permissionHandler']>): void {
+    this.permissionHandler = handler;
+  }
+  setPermissionCheckHandler(handler: (...args: unknown[]) => boolean): void {
+    this.permissionCheck = handler;
+  }
+}
+
+/** Reversible "encryption" with a marker, so a test can tell sealed bytes from plain ones. */
+class FakeSafeStorage {
+  available = true;
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+  encryptString(text: string): Buffer {
+    const bytes = Buffer.from(text, 'utf8');
+    return Buffer.concat([Buffer.from('SEALED:'), bytes.map((b) => b ^ 0x5a)]);
+  }
+  decryptString(sealed: Buffer): string {
+    if (!sealed.subarray(0, 7).equals(Buffer.from('SEALED:'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(sealed.subarray(7).map((b) => b ^ 0x5a)).toString('utf8');
+  }
+}
+
+const app = new FakeApp();
+const ipcMain = new FakeIpcMain();
+const powerMonitor = new EventEmitter();
+const defaultSession = new FakeSession();
+const safeStorage = new FakeSafeStorage();
+
+export const fakeElectron = {
+  app,
+  ipcMain,
+  powerMonitor,
+  safeStorage,
+  session: { defaultSession },
+  windows: FakeBrowserWindow.all,
+  trays: FakeTray.all,
+  /** What vi.mock('electron') returns: the names the main process imports. */
+  module: {
+    app,
+    ipcMain,
+    powerMonitor,
+    safeStorage,
+    session: { defaultSession },
+    BrowserWindow: FakeBrowserWindow,
+    Tray: FakeTray,
+    Menu: { buildFromTemplate: (items: FakeMenuItem[]) => ({ items }) },
+    nativeImage: { createFromBitmap: (bitmap: Buffer, size: { width: number; height: number }) => ({ bitmap, ...size }) },
+  },
+};

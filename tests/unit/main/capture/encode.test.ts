@@ -117,6 +117,30 @@ describe('encodeScreenshot', () => {
     expect(meta.xmp).toBeUndefined();
   });
 
+  it('stores a finished JPEG from the capturer as it is, without re-encoding', async () => {
+    const jpeg = await sharp(await textScreen(1280, 720)).jpeg({ quality: 70 }).toBuffer();
+    const out = await encodeScreenshot({ kind: 'jpeg', data: jpeg, width: 1280, height: 720, blurred: false }, { blur: false });
+    expect(out.jpeg).toBe(jpeg); // the same bytes, not a copy or a re-encoding
+    expect({ width: out.width, height: out.height }).toEqual({ width: 1280, height: 720 });
+    const blurredJpeg = await sharp(jpeg).blur(BLUR_SIGMA).jpeg().toBuffer();
+    const kept = await encodeScreenshot({ kind: 'jpeg', data: blurredJpeg, width: 1280, height: 720, blurred: true }, { blur: true });
+    expect(kept.jpeg).toBe(blurredJpeg);
+  });
+
+  it('blurs a finished JPEG that was not blurred when blurring was asked (fails safe), and shrinks one too wide', async () => {
+    const jpeg = await sharp(await textScreen(1280, 720)).jpeg({ quality: 90 }).toBuffer();
+    const out = await encodeScreenshot({ kind: 'jpeg', data: jpeg, width: 1280, height: 720, blurred: false }, { blur: true });
+    expect(out.jpeg).not.toBe(jpeg);
+    const before = edges(await grey(jpeg));
+    const after = edges(await grey(out.jpeg));
+    expect(before.max).toBeGreaterThan(150);
+    expect(after.max).toBeLessThan(16);
+
+    const wide = await sharp(await textScreen(1600, 900)).jpeg().toBuffer();
+    const shrunk = await encodeScreenshot({ kind: 'jpeg', data: wide, width: 1600, height: 900, blurred: false }, { blur: false });
+    expect({ width: shrunk.width, height: shrunk.height }).toEqual({ width: 1280, height: 720 });
+  });
+
   it('rejects bytes that are not an image', async () => {
     await expect(encodeScreenshot({ kind: 'encoded', data: Buffer.from('not an image') }, { blur: false })).rejects.toThrow();
   });

@@ -26,8 +26,8 @@ export interface ServiceHarness {
 }
 
 /** The service with real store, key file, credentials file and capture pipeline; the screen and input are scripted. */
-export async function openService(options: { clock?: FakeClock; random?: () => number } = {}): Promise<ServiceHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wt-app-'));
+export async function openService(options: { clock?: FakeClock; random?: () => number; dataDir?: string } = {}): Promise<ServiceHarness> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wt-app-'));
   const clock = options.clock ?? new FakeClock({ wallMs: Date.now() });
   const input = new FakeInput();
   const sensors = (): SensorSet => ({ input, window: new FakeWindow(), capturer: greyCapturer, close: () => undefined });

@@ -84,6 +84,22 @@ describe('AppService: sign in, track, screenshot, policy change, sync', () => {
     expect(state.contracts.find((c) => c.id === server.contractId)?.screenshots).toBe('off');
   });
 
+  it('asks about idle time and discards it when told to', async () => {
+    const prompts: EventPayload<'idle:prompt'>[] = [];
+    const off = h.service.on('idle:prompt', (prompt) => prompts.push(prompt));
+    for (let second = 0; second < 8 * 60; second += 1) await clock.advanceAsync(1000); // no input for 8 minutes
+    const before = (await h.service.state()).tracking.weekMs;
+    h.input.add({ keyboard: 3 });
+    for (let second = 0; second < 3; second += 1) await clock.advanceAsync(1000);
+    await vi.waitFor(() => expect(prompts).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    off();
+    expect(prompts[0]!.minutes).toBeGreaterThanOrEqual(3);
+    const decided = expectOk(await h.service.invoke('idle:decide', { decision: 'discard' }));
+    await vi.waitFor(async () => expect((await h.service.state()).tracking.weekMs).toBeLessThan(before), { timeout: 10_000, interval: 20 });
+    expect(decided.tracking.status).toBe('running');
+    expect(expectError(await h.service.invoke('idle:decide', { decision: 'keep' })).code).toBe('NO_IDLE_PROMPT');
+  });
+
   it('sets the memo, stops, and a sync leaves nothing pending; the server has the time', async () => {
     expectOk(await h.service.invoke('tracking:set-memo', { memo: 'second task' }));
     const stopped = expectOk(await h.service.invoke('tracking:stop', {}));

@@ -76,7 +76,7 @@ void EncodeWorker::Execute() {
                           : DownscaleArea(pixels_, width_, height_, channels_, out);
     owned_ = PixelBuffer();  // the full-size capture is not needed any more
     if (options_.blurSigma > 0) GaussianBoxBlur(rgb, out.width, out.height, options_.blurSigma);
-    jpeg_ = EncodeJpeg(rgb.data(), out.width, out.height, options_.quality);
+    jpeg_ = EncodeJpeg(rgb.data(), out.width, out.height, options_.quality, &jpegSize_);
     outWidth_ = out.width;
     outHeight_ = out.height;
   } catch (const NativeError& e) {
@@ -86,18 +86,17 @@ void EncodeWorker::Execute() {
     code_ = "ERR_NO_MEMORY";
     SetError("out of memory while encoding a screenshot");
   }
-  // libjpeg's work areas were malloc'd in this pool thread's arena; hand them back to the system now
-  // rather than keep them resident for ten minutes until the next screenshot.
+  // libjpeg's small work areas were malloc'd in this pool thread's arena: give back what glibc can.
   malloc_trim(0);
 }
 
 void EncodeWorker::OnOK() {
   Napi::Env env = Env();
   Napi::Object result = result_.Value();
-  result.Set("data", Napi::Buffer<uint8_t>::Copy(env, jpeg_.data(), jpeg_.size()));
+  result.Set("data", Napi::Buffer<uint8_t>::Copy(env, jpeg_.data(), jpegSize_));
   result.Set("width", outWidth_);
   result.Set("height", outHeight_);
-  jpeg_ = std::vector<uint8_t>();
+  jpeg_ = PixelBuffer();
   deferred_.Resolve(result);
 }
 

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "pixel_buffer.h"
 
@@ -47,7 +46,8 @@ class EncodeWorker : public Napi::AsyncWorker {
   const uint8_t* pixels_ = nullptr;
   int width_, height_, channels_;
   EncodeOptions options_;
-  std::vector<uint8_t> jpeg_;
+  PixelBuffer jpeg_;
+  size_t jpegSize_ = 0;
   int outWidth_ = 0;
   int outHeight_ = 0;
   std::string code_ = "ERR_ENCODE";

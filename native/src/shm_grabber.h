@@ -43,10 +43,12 @@ class ShmGrabber {
   // which holds width * height * channels bytes. This conversion is the only copy of the pixels.
   void Grab(const Rect& rect, uint8_t* out, int channels);
   bool usingShm() const { return shmAttached_; }
+  // Detaches the shared segment (a screen's worth of resident memory, 8 MB at 1920x1080). The next Grab
+  // makes a new one: worth it for a screenshot every few minutes, not for a stream of captures.
+  void ReleaseSegment();
 
  private:
   bool EnsureSegment(size_t bytes);
-  void ReleaseSegment();
 
   Display* display_;
   Window root_;

@@ -199,10 +199,13 @@ Napi::Value X11Session::CaptureJpeg(const Napi::CallbackInfo& info) {
     Live(env);  // a capture that failed because the server went away says so
     throw;
   }
+  const bool shm = grabber_->usingShm();
+  // Screenshots come minutes apart: do not keep a screen-sized shared segment resident in between.
+  grabber_->ReleaseSegment();
   Napi::Object result = MonitorObject(env, where);
   result.Set("sourceWidth", where.rect.width);
   result.Set("sourceHeight", where.rect.height);
-  result.Set("shm", grabber_->usingShm());
+  result.Set("shm", shm);
   auto* worker = new EncodeWorker(env, std::move(pixels), where.rect.width, where.rect.height, channels, options, result);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // deletes itself once settled

@@ -165,8 +165,12 @@ class FakeSession {
 /** Reversible "encryption" with a marker, so a test can tell sealed bytes from plain ones. */
 class FakeSafeStorage {
   available = true;
+  backend = 'gnome_libsecret';
   isEncryptionAvailable(): boolean {
     return this.available;
+  }
+  getSelectedStorageBackend(): string {
+    return this.backend;
   }
   encryptString(text: string): Buffer {
     const bytes = Buffer.from(text, 'utf8');

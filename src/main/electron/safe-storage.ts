@@ -14,6 +14,15 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only: 'basic_text' means no keychain was found and Electron would seal with a fixed, public key. */
+  getSelectedStorageBackend?(): string;
+}
+
+/** A keychain that actually protects: on Linux, 'basic_text' is obfuscation with a key every copy of Chromium knows. */
+export function keychainAvailable(safeStorage: SafeStorageLike): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  const backend = safeStorage.getSelectedStorageBackend?.();
+  return backend !== 'basic_text' && backend !== 'unknown';
 }
 
 export const SEALED_KEY_FILE = 'screenshot.key.sealed';
@@ -62,7 +71,7 @@ export class SafeStorageKeyStore implements KeyStore {
   async loadOrCreate(): Promise<Buffer> {
     const sealed = readOptional(this.#file);
     if (sealed) return this.#unseal(sealed);
-    if (!this.safeStorage.isEncryptionAvailable() || existsSync(join(this.dataDir, KEY_FILE_NAME))) return this.#fallback.loadOrCreate();
+    if (!keychainAvailable(this.safeStorage) || existsSync(join(this.dataDir, KEY_FILE_NAME))) return this.#fallback.loadOrCreate();
     const key = randomBytes(KEY_BYTES);
     writeSealed(this.#file, this.safeStorage.encryptString(key.toString('base64')));
     return key;
@@ -112,7 +121,7 @@ export class SafeStorageCredentials implements CredentialsVault {
 
   write(credentials: Credentials): void {
     const checked = credentialsSchema.parse(credentials);
-    if (!this.safeStorage.isEncryptionAvailable()) {
+    if (!keychainAvailable(this.safeStorage)) {
       this.#memory = checked;
       return;
     }

@@ -21,6 +21,7 @@ describe('safeStorage-backed key and sign-in', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'wt-safe-'));
     safeStorage.available = true;
+    safeStorage.backend = 'gnome_libsecret';
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,6 +70,13 @@ describe('safeStorage-backed key and sign-in', () => {
     vault.write(credentials);
     expect(vault.read()).toEqual(credentials);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("treats Linux's basic_text backend (a key every Chromium knows) as no keychain", async () => {
+    safeStorage.backend = 'basic_text';
+    new SafeStorageCredentials(dir, safeStorage).write(credentials);
+    await new SafeStorageKeyStore(dir, safeStorage).loadOrCreate();
+    expect(readdirSync(dir)).toEqual(['screenshot.key']);
   });
 
   it('reports a damaged sealed sign-in as a coded error', () => {

@@ -1,8 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ulid } from 'ulid';
-import { z } from 'zod';
 import {
-  contractViewSchema,
   invokeChannels,
   type AppState,
   type ContractView,
@@ -17,7 +15,9 @@ import type { Logger } from '../log.js';
 import { databasePath, openStore, type Store } from '../store/index.js';
 import { ApiClient, SyncError, Uploader, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
 import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '../tracking/index.js';
-import { AppError, toIpcError } from './errors.js';
+import { ContractsCache } from './contracts.js';
+import { AppError, badRequestMessage, toIpcError } from './errors.js';
+import { signInToServer } from './sign-in.js';
 import { AppEvents } from './events.js';
 import { syncView } from './sync-view.js';
 import { Thumbnails } from './thumbnails.js';
@@ -25,7 +25,6 @@ import { workedTotals, localWeekStartOf } from './totals.js';
 import { TrackingSession } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
 
-const CONTRACTS_KEY = 'app.contracts';
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
 const RECENT_SCREENSHOTS = 12;
 const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47;
@@ -143,30 +142,13 @@ export class AppService {
 
   async #signIn(request: InvokeRequest<'auth:sign-in'>): Promise<void> {
     if (this.#session) throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in again.');
-    const server = checkServerUrl(request.serverUrl.trim());
-    if (!z.email().safeParse(request.email.trim()).success) {
-      throw new SyncError('INVALID_CREDENTIALS', 'That is not an email address: check it and try again.');
-    }
-    let answer;
-    try {
-      answer = await new ApiClient({ serverUrl: server, timeoutMs: 15_000 }).login(request.email.trim(), request.password);
-    } catch (error) {
-      throw toUserError(error, server);
-    }
-    const credentials: Credentials = {
-      server,
-      email: answer.user.email,
-      userId: answer.user.id,
-      role: answer.user.role,
-      token: answer.token,
-      expiresAt: answer.expiresAt,
-    };
+    const credentials = await signInToServer(request);
     await this.#disconnect();
     this.#deps.credentials.write(credentials);
     this.#signInAgain = false;
     this.#lastError = null;
     this.#online = true;
-    this.#log.info({ server, userId: answer.user.id }, 'signed in');
+    this.#log.info({ server: credentials.server, userId: credentials.userId }, 'signed in');
     this.#connect(credentials);
     await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
   }
@@ -176,7 +158,7 @@ export class AppService {
     await this.#stop();
     await this.#disconnect();
     this.#deps.credentials.clear();
-    this.#store?.settings.delete(CONTRACTS_KEY);
+    if (this.#store) new ContractsCache(this.#store).clear();
     this.#signInAgain = false;
     this.#lastError = null;
     this.#online = true;
@@ -386,47 +368,18 @@ export class AppService {
     } catch (error) {
       throw toUserError(error, signedIn.credentials.server);
     }
-    const views: ContractView[] = contracts
-      .filter((c) => c.role === 'freelancer')
-      .map((c) => ({
-        id: c.id,
-        name: c.name,
-        clientEmail: c.client.email,
-        screenshots: c.policy.screenshots,
-        segmentSeconds: c.policy.segmentSeconds,
-        policyVersion: c.policy.version,
-      }));
-    for (const c of contracts) {
-      const cached = store.policies.get(c.id);
-      if (!cached || (JSON.parse(cached.policyJson) as { version?: number }).version! < c.policy.version) {
-        store.policies.put(c.id, JSON.stringify(c.policy), null);
-      }
-    }
-    store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+    new ContractsCache(store).replace(contracts);
     this.#online = true;
     this.#lastError = null;
   }
 
-  /** The running session's policy is newer than the list: show the contract with what is in force. */
   #updateContractPolicy(contractId: string): void {
     const policy = this.#session?.policy.policy();
-    const store = this.#store;
-    if (!policy || !store) return;
-    const views = this.#contracts().map((c) =>
-      c.id === contractId ? { ...c, screenshots: policy.screenshots, policyVersion: policy.version, segmentSeconds: policy.segmentSeconds } : c,
-    );
-    store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+    if (policy && this.#store) new ContractsCache(this.#store).updatePolicy(contractId, policy);
   }
 
   #contracts(): ContractView[] {
-    if (!this.#signedIn) return [];
-    const text = this.#store?.settings.get(CONTRACTS_KEY);
-    if (!text) return [];
-    try {
-      return z.array(contractViewSchema).parse(JSON.parse(text));
-    } catch {
-      return []; // a damaged cache is refreshed from the server
-    }
+    return this.#signedIn && this.#store ? new ContractsCache(this.#store).list() : [];
   }
 
   #noteFailure(error: unknown): void {
@@ -447,10 +400,4 @@ export class AppService {
     if (!this.#store) throw new AppError('INTERNAL', 'Worktrace is still starting or already closing: try again in a moment.');
     return this.#store;
   }
-}
-
-function badRequestMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'request';
-  return `Worktrace could not use this request (${field}: ${issue?.message ?? 'invalid'}).`;
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { CodedError } from '../../shared/errors.js';
 import type { IpcError } from '../../shared/ipc/index.js';
 
@@ -33,4 +34,11 @@ export function toIpcError(error: unknown): IpcError {
 /** Messages may quote what the person typed (a URL); a huge input must not come back as a huge message. */
 function clip(message: string): string {
   return message.length > 500 ? `${message.slice(0, 497)}...` : message;
+}
+
+/** Names the first field that is wrong, without echoing the value (it may be huge, or a password). */
+export function badRequestMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'request';
+  return `Worktrace could not use this request (${field}: ${issue?.message ?? 'invalid'}).`;
 }

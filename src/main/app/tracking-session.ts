@@ -59,6 +59,7 @@ export class TrackingSession {
     const startOutcome = await policy.start();
     if (startOutcome === 'refused') {
       policy.stop();
+      await deps.sensors.close(); // the native X connection must not outlive a session that never started
       throw toUserError(refusal, deps.client.serverUrl);
     }
     const screenshots = new CaptureScreenshotTaker({

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { contractViewSchema, type ContractView } from '../../shared/ipc/index.js';
+import { policySchema, type Policy } from '../../shared/protocol/index.js';
+import type { ContractSummary } from '../../shared/protocol/api/index.js';
+import type { Store } from '../store/index.js';
+
+const CONTRACTS_KEY = 'app.contracts';
+
+/**
+ * The signed-in freelancer's contracts as the picker shows them, kept in the store's settings so the app starts
+ * offline with the last list; each contract's policy also goes to the policy cache the tracker falls back on.
+ */
+export class ContractsCache {
+  constructor(private readonly store: Store) {}
+
+  list(): ContractView[] {
+    const text = this.store.settings.get(CONTRACTS_KEY);
+    if (!text) return [];
+    try {
+      return z.array(contractViewSchema).parse(JSON.parse(text));
+    } catch {
+      return []; // a damaged list is refreshed from the server
+    }
+  }
+
+  /** The server's answer: the contracts this account works on (a client account tracks nothing). */
+  replace(contracts: readonly ContractSummary[]): void {
+    const views = contracts.filter((c) => c.role === 'freelancer').map((c) => toView(c.id, c.name, c.client.email, c.policy));
+    for (const c of contracts) {
+      if (this.#cachedVersion(c.id) < c.policy.version) this.store.policies.put(c.id, JSON.stringify(c.policy), null);
+    }
+    this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+  }
+
+  /** A running session received a newer policy: the picker shows what is in force. */
+  updatePolicy(contractId: string, policy: Policy): void {
+    const views = this.list().map((c) => (c.id === contractId ? toView(c.id, c.name, c.clientEmail, policy) : c));
+    this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
+  }
+
+  clear(): void {
+    this.store.settings.delete(CONTRACTS_KEY);
+  }
+
+  #cachedVersion(contractId: string): number {
+    const cached = this.store.policies.get(contractId);
+    if (!cached) return 0;
+    let json: unknown = null;
+    try {
+      json = JSON.parse(cached.policyJson);
+    } catch {
+      json = null;
+    }
+    const parsed = policySchema.safeParse(json);
+    return parsed.success ? parsed.data.version : 0; // a damaged entry is replaced by the server's
+  }
+}
+
+function toView(id: string, name: string, clientEmail: string, policy: Policy): ContractView {
+  return { id, name, clientEmail, screenshots: policy.screenshots, segmentSeconds: policy.segmentSeconds, policyVersion: policy.version };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { InvokeRequest } from '../../shared/ipc/index.js';
+import { ApiClient, SyncError, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
+
+/** A person waits on this: fail within seconds, not the sync layer's 30 s. */
+const SIGN_IN_TIMEOUT_MS = 15_000;
+
+/**
+ * Checks what the person typed, then asks the server for a token. Every failure is a SyncError with a message for
+ * the person: not a server address, plain HTTP to another machine, not an email, unreachable, wrong password.
+ */
+export async function signInToServer(request: InvokeRequest<'auth:sign-in'>): Promise<Credentials> {
+  const server = checkServerUrl(request.serverUrl.trim());
+  const email = request.email.trim();
+  if (!z.email().safeParse(email).success) {
+    throw new SyncError('INVALID_CREDENTIALS', 'That is not an email address: check it and try again.');
+  }
+  let answer;
+  try {
+    answer = await new ApiClient({ serverUrl: server, timeoutMs: SIGN_IN_TIMEOUT_MS }).login(email, request.password);
+  } catch (error) {
+    throw toUserError(error, server);
+  }
+  return { server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt };
+}

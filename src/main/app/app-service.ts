@@ -103,6 +103,7 @@ export class AppService {
       return { ok: true, value: state };
     } catch (error) {
       if (!(error instanceof AppError) && !(error instanceof SyncError)) this.#log.error({ err: error, channel: String(channel).slice(0, 64) }, 'invoke failed');
+      this.#emitState(); // a failure may change what the UI shows (offline, sign in again)
       return { ok: false, error: toIpcError(error) };
     }
   }
@@ -246,9 +247,14 @@ export class AppService {
   async #syncNow(): Promise<void> {
     const signedIn = this.#requireSignedIn();
     const report = await signedIn.uploader.runPass({ everything: true });
-    if (report.stoppedBy?.reason === 'unauthorized') this.#signInAgain = true;
+    this.#signInAgain ||= report.stoppedBy?.reason === 'unauthorized';
     this.#online = report.stoppedBy?.reason !== 'transient';
-    this.#lastError = report.stoppedBy?.reason === 'transient' ? `Cannot reach ${signedIn.credentials.server} right now: uploads will retry on their own.` : null;
+    this.#lastError = null;
+    if (report.stoppedBy?.reason === 'transient') {
+      this.#lastError = `Cannot reach ${signedIn.credentials.server} right now: uploads will retry on their own.`;
+      throw new SyncError('SERVER_UNREACHABLE', this.#lastError);
+    }
+    if (report.stoppedBy?.reason === 'unauthorized') throw new SyncError('SIGN_IN_AGAIN', 'The server no longer accepts your sign-in.');
   }
 
   // ---- power (the Electron shell's powerMonitor) -----------------------------------------------------------

@@ -9,7 +9,7 @@
  *    WORKTRACE_SENSORS=npm: CPU of its process tree (target <= 0.2% of one core) and its resident
  *    memory (target <= 80 MB).
  * 2. Resident memory over 1000 runs of the capture pipeline with the native capturer, in a child
- *    process (target: flat).
+ *    process (target: flat): once encoding with sharp, once with the addon's own JPEG encoder.
  * Prints a table with both paths and their ratio and writes the figures as JSON (default
  * bench-results/agent-<time>.json). Needs `npm run build` first (it runs dist/main/cli/bin.js).
  */
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     const npm = await benchIdleAgent('npm', display, { seconds, warmupSeconds });
     console.log(`bench:agent: capture pipeline memory over ${captures} native captures (child process)…`);
     const memory = await benchCaptureMemoryInChild(display, captures);
+    console.log(`bench:agent: the same with the native JPEG encoder (no sharp), ${captures} captures…`);
+    const memoryJpeg = await benchCaptureMemoryInChild(display, captures, 'jpeg');
 
     const rows = [
       { metric: 'backends', npm: backendsText(npm), native: backendsText(native), ratio: null, target: '-', met: '' },
@@ -62,6 +64,15 @@ async function main(): Promise<void> {
         met: yes(Math.abs(memory.slopeKbPerCapture) < 5),
       },
       { metric: 'capture pipeline RSS slope after warm-up (KB/capture)', npm: '-', native: memory.slopeKbPerCapture, ratio: null, target: '~0 (< 5)', met: '' },
+      {
+        metric: `native-JPEG pipeline RSS over ${memoryJpeg.captures} captures (MB)`,
+        npm: `sharp: max ${memory.rssMbMax}`,
+        native: `${memoryJpeg.rssMbAfterWarmup} -> ${memoryJpeg.rssMbAtEnd} (max ${memoryJpeg.rssMbMax})`,
+        ratio: ratio(memoryJpeg.rssMbMax, memory.rssMbMax),
+        target: 'flat',
+        met: yes(Math.abs(memoryJpeg.slopeKbPerCapture) < 5),
+      },
+      { metric: 'native-JPEG pipeline RSS slope after warm-up (KB/capture)', npm: '-', native: memoryJpeg.slopeKbPerCapture, ratio: null, target: '~0 (< 5)', met: '' },
     ];
     console.table(rows);
     const figures = {
@@ -70,6 +81,7 @@ async function main(): Promise<void> {
       screen: '1920x1080 Xvfb + openbox, two xterms with text, an ImageMagick plasma image',
       agent: { native, npm },
       memory,
+      memoryJpeg,
       rows,
     };
     mkdirSync(dirname(out), { recursive: true });

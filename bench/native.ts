@@ -53,9 +53,13 @@ async function main(): Promise<void> {
     const input = await benchInput(screen, quick ? 800 : 2000, quick ? 5 : 20);
     console.log('bench: memory over captures…');
     const memory = await benchCaptureMemory(x11, quick ? 100 : 1000);
+    const memoryJpeg = await benchCaptureMemory(x11, quick ? 100 : 1000, 'jpeg');
 
     const cap = ratio(capture.native.pipelineP50Ms, capture.library.pipelineP50Ms);
     const capCpu = ratio(capture.native.pipelineCpuMs, capture.library.pipelineCpuMs);
+    const jpeg = capture.nativeJpeg;
+    const jpegCap = ratio(jpeg.pipelineP50Ms, capture.library.pipelineP50Ms);
+    const jpegCpu = ratio(jpeg.pipelineCpuMs, capture.library.pipelineCpuMs);
     const win = ratio(window.native.sampleP50Ms, window.library.sampleP50Ms);
     const inp = ratio(input.native.cpuMsPer1000Moves, input.library.cpuMsPer1000Moves);
     const rows: Row[] = [
@@ -63,6 +67,11 @@ async function main(): Promise<void> {
       { metric: 'capture pipeline p50 (ms)', library: capture.library.pipelineP50Ms, native: capture.native.pipelineP50Ms, ratio: cap, target: '<= 0.15x', met: atMost(cap, 0.15) },
       { metric: 'capture pipeline CPU (ms/capture)', library: capture.library.pipelineCpuMs, native: capture.native.pipelineCpuMs, ratio: capCpu, target: '<= 0.15x', met: atMost(capCpu, 0.15) },
       { metric: 'JPEG bytes p50', library: capture.library.jpegBytesP50, native: capture.native.jpegBytesP50, ratio: ratio(capture.native.jpegBytesP50, capture.library.jpegBytesP50), target: '<= 150 KB', met: capture.native.jpegBytesP50 <= 150 * 1024 },
+      // The native encoder (no sharp in the process): against the library path, and against native capture + sharp.
+      { metric: 'native-JPEG pipeline p50 (ms)', library: capture.library.pipelineP50Ms, native: jpeg.pipelineP50Ms, ratio: jpegCap, target: '<= 0.15x', met: atMost(jpegCap, 0.15) },
+      { metric: 'native-JPEG pipeline CPU (ms/capture)', library: capture.library.pipelineCpuMs, native: jpeg.pipelineCpuMs, ratio: jpegCpu, target: '<= 0.15x', met: atMost(jpegCpu, 0.15) },
+      { metric: 'native-JPEG vs native+sharp CPU (ms/capture)', library: capture.native.pipelineCpuMs, native: jpeg.pipelineCpuMs, ratio: ratio(jpeg.pipelineCpuMs, capture.native.pipelineCpuMs), target: '-', met: null },
+      { metric: 'native-JPEG bytes p50', library: capture.library.jpegBytesP50, native: jpeg.jpegBytesP50, ratio: ratio(jpeg.jpegBytesP50, capture.library.jpegBytesP50), target: '<= 150 KB', met: jpeg.jpegBytesP50 <= 150 * 1024 },
       { metric: 'child processes per capture', library: capture.library.childProcessesPerCapture, native: capture.native.childProcessesPerCapture, ratio: null, target: '-', met: null },
       { metric: 'active-window sample p50 (ms)', library: window.library.sampleP50Ms, native: window.native.sampleP50Ms, ratio: win, target: '<= 0.05x', met: atMost(win, 0.05) },
       { metric: 'child processes per sample', library: window.library.childProcessesPerSample, native: window.native.childProcessesPerSample, ratio: null, target: 'native 0', met: window.native.childProcessesPerSample === 0 },
@@ -72,6 +81,7 @@ async function main(): Promise<void> {
       { metric: 'moves counted (sent ' + input.movesSent + ')', library: input.library.counted.moves, native: input.native.counted.moves, ratio: null, target: 'native = sent', met: input.native.counted.moves === input.movesSent },
       { metric: `input CPU with no input (% core, ${input.idleSeconds} s)`, library: input.library.idleCpuPercent, native: input.native.idleCpuPercent, ratio: ratio(input.native.idleCpuPercent, input.library.idleCpuPercent), target: '-', met: null },
       { metric: `RSS over ${memory.captures} native captures (MB)`, library: '-', native: `${memory.rssMbAfterWarmup} -> ${memory.rssMbAtEnd} (max ${memory.rssMbMax})`, ratio: null, target: 'flat', met: memory.rssMbAtEnd - memory.rssMbAfterWarmup < 30 },
+      { metric: `RSS over ${memoryJpeg.captures} native-JPEG captures (MB)`, library: '-', native: `${memoryJpeg.rssMbAfterWarmup} -> ${memoryJpeg.rssMbAtEnd} (max ${memoryJpeg.rssMbMax})`, ratio: null, target: 'flat', met: memoryJpeg.rssMbAtEnd - memoryJpeg.rssMbAfterWarmup < 30 },
     ];
     console.table(rows.map((r) => ({ ...r, met: r.met === null ? '' : r.met ? 'yes' : 'NO' })));
     const figures = {
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
       window,
       input,
       memory,
+      memoryJpeg,
       rows,
     };
     mkdirSync(dirname(out), { recursive: true });

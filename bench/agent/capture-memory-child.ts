@@ -3,7 +3,8 @@
  * RGB -> 1280 px JPEG -> AES-256-GCM -> SQLite, through CaptureScreenshotTaker) in a loop, with nothing
  * else loaded, sampling resident memory. A process of its own so that the figure is the pipeline's.
  *
- *   tsx bench/agent/capture-memory-child.ts <captures>      (DISPLAY set by the parent)
+ *   tsx bench/agent/capture-memory-child.ts <captures> [raw|jpeg]      (DISPLAY set by the parent)
+ * raw (default): native capture -> sharp; jpeg: native capture -> the addon's encoder (sharp never loaded).
  * Prints one JSON line: { captures, samples: [{ at, rssMb }], heapMbAtEnd }.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { NativeScreenCapturer } from '../../src/main/sensors/native/native-scree
 import { databasePath, openStore } from '../../src/main/store/index.js';
 
 const captures = Number(process.argv[2] ?? '1000');
+const output = process.argv[3] === 'jpeg' ? 'jpeg' : 'raw';
 const SAMPLE_EVERY = 25;
 const rssMb = (): number => Math.round((process.memoryUsage().rss / (1024 * 1024)) * 10) / 10;
 
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'worktrace-bench-capmem-'));
   const store = openStore({ file: databasePath(dataDir), clock: { now: () => Date.now() }, mode: 'local' });
   try {
-    const capturer = new NativeScreenCapturer(opened.x11, { channels: 3, area: 'all' });
+    const capturer = new NativeScreenCapturer(opened.x11, { channels: 3, area: 'all', output });
     const taker = new CaptureScreenshotTaker({ capturer, keys: new FileKeyStore(dataDir), screenshots: store.screenshots, newId: ulid });
     let minute = Math.floor(Date.now() / 60_000) * 60 - 3600 * 24 * 7;
     const samples: { at: number; rssMb: number }[] = [{ at: 0, rssMb: rssMb() }];

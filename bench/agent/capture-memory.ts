@@ -24,8 +24,8 @@ function slope(points: readonly { at: number; rssMb: number }[]): number {
 }
 
 /** Runs capture-memory-child.ts and reads its RSS samples. */
-export async function benchCaptureMemoryInChild(display: string, captures: number): Promise<CaptureMemoryFigures> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/agent/capture-memory-child.ts'), String(captures)], {
+export async function benchCaptureMemoryInChild(display: string, captures: number, output: 'raw' | 'jpeg' = 'raw'): Promise<CaptureMemoryFigures> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/agent/capture-memory-child.ts'), String(captures), output], {
     env: { ...process.env, DISPLAY: display },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -24,12 +24,21 @@ export interface PipelineFigures {
   readonly childProcessesPerCapture: number;
 }
 
+export interface PipelineComparison {
+  /** screenshot-desktop -> sharp. */
+  readonly library: PipelineFigures;
+  /** Native XShm capture -> raw pixels -> sharp. */
+  readonly native: PipelineFigures;
+  /** Native XShm capture -> the addon's own downscale + JPEG on the thread pool (sharp never loaded). */
+  readonly nativeJpeg: PipelineFigures;
+}
+
 /**
  * capture -> 1280 px JPEG q70 -> AES-256-GCM -> SQLite, through the agent's own CaptureScreenshotTaker,
- * once with screenshot-desktop and once with the native capturer, into one store on a temp dir.
- * Both capture the primary monitor (what the screenshot-desktop backend does).
+ * with screenshot-desktop, with the native capturer + sharp and with the native capturer + native encoder,
+ * into one store on a temp dir. All capture the primary monitor (what the screenshot-desktop backend does).
  */
-export async function benchCapturePipeline(x11: NativeX11, runs: number): Promise<{ library: PipelineFigures; native: PipelineFigures }> {
+export async function benchCapturePipeline(x11: NativeX11, runs: number): Promise<PipelineComparison> {
   const dataDir = mkdtempSync(join(tmpdir(), 'worktrace-bench-'));
   const store = openStore({ file: databasePath(dataDir), clock: { now: () => Date.now() }, mode: 'local' });
   const keys = new FileKeyStore(dataDir);
@@ -38,6 +47,7 @@ export async function benchCapturePipeline(x11: NativeX11, runs: number): Promis
     const measure = async (capturer: ScreenCapturer, n: number): Promise<PipelineFigures> => {
       const taker = new CaptureScreenshotTaker({ capturer, keys, screenshots: store.screenshots, newId: ulid });
       const children = countChildProcesses();
+      // The capture alone: for a capturer that encodes itself (output 'jpeg') this includes the encoding.
       const capture = await timeRuns(n, 1, () => capturer.capture());
       const childrenPerCapture = children.count() / (n + 1);
       children.restore();
@@ -65,7 +75,8 @@ export async function benchCapturePipeline(x11: NativeX11, runs: number): Promis
     };
     const library = await measure(new ScreenshotDesktopCapturer({ env: systemSensorEnvironment() }), runs);
     const native = await measure(new NativeScreenCapturer(x11, { area: 'primary' }), runs);
-    return { library, native };
+    const nativeJpeg = await measure(new NativeScreenCapturer(x11, { area: 'primary', output: 'jpeg' }), runs);
+    return { library, native, nativeJpeg };
   } finally {
     store.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -80,8 +91,8 @@ export interface MemoryFigures {
 }
 
 /** Resident memory over many native capture + encode rounds: it must stay flat (no leak per capture). */
-export async function benchCaptureMemory(x11: NativeX11, captures: number): Promise<MemoryFigures> {
-  const capturer = new NativeScreenCapturer(x11, { area: 'primary' });
+export async function benchCaptureMemory(x11: NativeX11, captures: number, output: 'raw' | 'jpeg' = 'raw'): Promise<MemoryFigures> {
+  const capturer = new NativeScreenCapturer(x11, { area: 'primary', output });
   const warmup = Math.min(50, Math.floor(captures / 10));
   let afterWarmup = 0;
   let max = 0;

@@ -122,6 +122,15 @@ describe('native capture straight to JPEG (output: jpeg)', () => {
     }
   });
 
+  it('rejects with a code, and reports unavailable, once its X connection is closed', async () => {
+    const other = new (requireAddon().X11Session)(display.display);
+    const closedCapturer = new NativeScreenCapturer({ addon: requireAddon(), session: other, display: display.display }, { output: 'jpeg' });
+    expect((await closedCapturer.capture()).kind).toBe('jpeg');
+    other.close();
+    await expect(closedCapturer.capture()).rejects.toMatchObject({ name: 'NativeX11Error', code: 'ERR_CLOSED' });
+    expect(closedCapturer.state()).toMatchObject({ status: 'unavailable', backend: 'native-xshm' });
+  });
+
   it('writes no file and never loads sharp/libvips (a child process that may not write a byte to any file)', () => {
     if (!existsSync(DIST_CAPTURER)) throw new Error(`${DIST_CAPTURER} is missing: run npm run build first`);
     const empty = mkdtempSync(join(tmpdir(), 'worktrace-no-files-'));

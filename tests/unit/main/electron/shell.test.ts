@@ -8,6 +8,8 @@ import { fakeElectron, type FakeBrowserWindow, type FakeTray } from '../../../su
 import { FakeClock } from '../../../support/fake-clock.js';
 import { greyCapturer } from '../app/support.js';
 import { FakeInput, FakeWindow } from '../tracking/support/fakes.js';
+import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../../../integration/sync/support/live-server.js';
+import { trayIconBitmap } from '../../../../src/main/electron/tray-icon.js';
 
 vi.mock('electron', async () => (await import('../../../support/fake-electron.js')).fakeElectron.module);
 
@@ -25,13 +27,17 @@ describe('Electron shell wiring (against a fake electron module)', () => {
   const trusted = () => ({ sender: window.webContents, senderFrame: { url: pageUrl, parent: null } });
   const invoke = (channel: string, event: unknown, request?: unknown) => fakeElectron.ipcMain.invoke(channel, event, request) as Promise<Envelope<AppState>>;
 
+  const clock = new FakeClock({ wallMs: Date.now() });
+  let server: LiveServer;
+
   beforeAll(async () => {
+    server = await startLiveServer({ clock });
     const input = new FakeInput();
     const started = await startShell({
       rendererIndex,
       preloadPath,
       dataDir,
-      clock: new FakeClock({ wallMs: Date.now() }),
+      clock,
       sensors: () => ({ input, window: new FakeWindow(), capturer: greyCapturer, close: () => undefined }),
     });
     if (!started) throw new Error('the shell did not start');
@@ -41,6 +47,7 @@ describe('Electron shell wiring (against a fake electron module)', () => {
   });
   afterAll(async () => {
     await shell?.quit();
+    await server?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -155,6 +162,25 @@ describe('Electron shell wiring (against a fake electron module)', () => {
     fakeElectron.app.emit('second-instance');
     expect(reopened.visible).toBe(true);
     window = reopened;
+  });
+
+  it('signs in through IPC; the tray starts and stops tracking and shows it in its icon', async () => {
+    const signedIn = await invoke('auth:sign-in', trusted(), {
+      serverUrl: server.url,
+      email: DEMO_PASSWORDS.freelancer.email,
+      password: DEMO_PASSWORDS.freelancer.password,
+    });
+    expect(signedIn.ok).toBe(true);
+    await vi.waitFor(() => expect(tray.item('start').enabled).toBe(true));
+    tray.item('start').click?.({ checked: false });
+    await vi.waitFor(() => expect(tray.menu.some((i) => i.id === 'stop')).toBe(true));
+    expect((tray.image as { bitmap: Buffer }).bitmap.equals(trayIconBitmap('tracking'))).toBe(true);
+    expect(tray.tooltip).toMatch(/^Worktrace — tracking/);
+    const state = await invoke('state:get', trusted(), {});
+    expect(state.ok && state.value.tracking.contractId).toBe(server.contractId);
+    tray.item('stop').click?.({ checked: false });
+    await vi.waitFor(() => expect(tray.menu.some((i) => i.id === 'start')).toBe(true));
+    expect((tray.image as { bitmap: Buffer }).bitmap.equals(trayIconBitmap('paused'))).toBe(true);
   });
 
   it('keeps running with every window closed; Quit closes the agent and quits', async () => {

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppService } from '../../../src/main/app/index.js';
+import { defaultSensorFactory } from '../../../src/main/app/index.js';
+import { systemClock } from '../../../src/main/clock/system-clock.js';
+import { FileKeyStore } from '../../../src/main/crypto/index.js';
+import { createLogger } from '../../../src/main/log.js';
+import { CredentialsStore } from '../../../src/main/sync/index.js';
+import { startBridge, type Bridge } from './bridge-server.js';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const RENDERER_DIR = join(ROOT, 'dist/renderer');
+
+/** Builds the renderer exactly as `npm run build` does, so the page under test is the page the app ships. */
+export function buildRenderer(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-renderer.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`renderer build failed: ${result.stderr}`);
+}
+
+/**
+ * The real, Electron-free app service (src/main/app) over a fresh data directory, with the real sensors on
+ * whatever DISPLAY this process has, the real clock, and the test bridge in front of it.
+ */
+export interface AppHarness {
+  readonly service: AppService;
+  readonly bridge: Bridge;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startApp(): Promise<AppHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-app-'));
+  const logger = createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'silent' });
+  const service = new AppService({
+    clock: systemClock,
+    dataDir,
+    keys: new FileKeyStore(dataDir),
+    credentials: new CredentialsStore(dataDir),
+    logger,
+    sensors: defaultSensorFactory(logger),
+  });
+  await service.open();
+  const bridge = await startBridge(service, RENDERER_DIR);
+  return {
+    service,
+    bridge,
+    dataDir,
+    async close() {
+      await bridge.close();
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -61,7 +61,11 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
 }
 const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (result.status !== 0) {
-  const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').filter((l) => /error/i.test(l));
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n');
+  // The compiler's own message ("fatal error: jpeglib.h: No such file or directory") first: a bare /error/
+  // also matches the object file x_errors.o in make's progress lines.
+  const compilerErrors = output.filter((l) => /error:/i.test(l));
+  const lines = compilerErrors.length > 0 ? compilerErrors : output.filter((l) => /error/i.test(l));
   if (force) console.error(lines.slice(0, 20).join('\n'));
   warn(missing.length > 0 ? headerHint : `node-gyp failed${lines[0] ? `: ${lines[0].trim()}` : ''}`);
 }

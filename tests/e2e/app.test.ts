@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, startDisplay, type TestDisplay } from '../support/display.js';
 import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../integration/sync/support/live-server.js';
-import { buildRenderer, ROOT, startApp, type AppHarness } from './support/app-harness.js';
+import { buildRenderer, screenshotsDir, startApp, type AppHarness } from './support/app-harness.js';
 import { chromiumMissing, openRenderer, type TestBrowser } from './support/chromium.js';
 
 /**
@@ -18,7 +16,7 @@ import { chromiumMissing, openRenderer, type TestBrowser } from './support/chrom
 
 const missing = chromiumMissing() ?? (hasTool('Xvfb') ? null : 'Xvfb is missing');
 if (missing !== null && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error(`CI needs it: ${missing}`);
-const shotsDir = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'wt-e2e-shots-'));
+const shotsDir = screenshotsDir();
 
 describe.skipIf(missing !== null)('desktop app renderer against the real core and server', () => {
   let display: TestDisplay;
@@ -29,7 +27,6 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
 
   beforeAll(async () => {
     buildRenderer();
-    mkdirSync(shotsDir, { recursive: true });
     display = await startDisplay({ width: 1280, height: 800 });
     // The sensors of the app service read DISPLAY from this process's environment, as the Electron main would.
     process.env.DISPLAY = display.display;

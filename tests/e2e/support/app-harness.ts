@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppService } from '../../../src/main/app/index.js';
-import { defaultSensorFactory } from '../../../src/main/app/index.js';
+import { AppService, defaultSensorFactory } from '../../../src/main/app/index.js';
 import { systemClock } from '../../../src/main/clock/system-clock.js';
 import { FileKeyStore } from '../../../src/main/crypto/index.js';
 import { createLogger } from '../../../src/main/log.js';
@@ -13,6 +12,17 @@ import { startBridge, type Bridge } from './bridge-server.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RENDERER_DIR = join(ROOT, 'dist/renderer');
+
+/**
+ * Where the e2e tests keep their screenshots of the UI: docs/ (for the README) with UPDATE_DOCS_SCREENSHOTS=1,
+ * otherwise a temporary directory, so an ordinary test run never dirties the tree.
+ */
+export function screenshotsDir(): string {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== '1') return mkdtempSync(join(tmpdir(), 'wt-e2e-shots-'));
+  const docs = join(ROOT, 'docs');
+  mkdirSync(docs, { recursive: true });
+  return docs;
+}
 
 /** Builds the renderer exactly as `npm run build` does, so the page under test is the page the app ships. */
 export function buildRenderer(): void {
@@ -31,7 +41,8 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export async function startApp(): Promise<AppHarness> {
+/** `idleThresholdMs` shortens the 5-minute default so an idle prompt arrives within a test. */
+export async function startApp(options: { idleThresholdMs?: number } = {}): Promise<AppHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-app-'));
   const logger = createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'silent' });
   const service = new AppService({
@@ -41,6 +52,7 @@ export async function startApp(): Promise<AppHarness> {
     credentials: new CredentialsStore(dataDir),
     logger,
     sensors: defaultSensorFactory(logger),
+    ...(options.idleThresholdMs === undefined ? {} : { idleThresholdMs: options.idleThresholdMs }),
   });
   await service.open();
   const bridge = await startBridge(service, RENDERER_DIR);

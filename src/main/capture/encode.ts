@@ -29,8 +29,9 @@ export const BLUR_SIGMA = 12;
  * Raw pixels are R,G,B(,A) in that order. Screens are opaque, so an alpha channel is dropped
  * rather than composited (X servers often leave it 0, which compositing would turn black).
  */
-// sharp (libvips) costs about 10 MB of resident memory: load it at the first screenshot, so a time-only agent
-// never pays for it.
+// sharp (libvips, its thread arenas and image buffers) costs the agent 25-50 MB of resident memory once it has
+// encoded (measured with the headless agent): load it at the first screenshot that needs it, so a time-only agent,
+// and one whose capturer encodes natively (kind 'jpeg'), never pays for it.
 let sharpLoading: Promise<typeof sharpType> | null = null;
 function loadSharp(): Promise<typeof sharpType> {
   sharpLoading ??= import('sharp').then((module) => module.default);

@@ -13,7 +13,7 @@ import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeScreenCapturer } from '../../../src/main/sensors/native/native-screen-capturer.js';
 import { databasePath, openStore } from '../../../src/main/store/index.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { decode, edges, JPEG_SIGNATURE, meanAbsDiffPerChannel, ticksWhile } from './image-measures.js';
+import { decode, edges, JPEG_SIGNATURE, meanAbsDiffPerChannel, ticksWhile } from '../../support/image-measures.js';
 import { requireAddon, sleep, waitForWindow } from './native-support.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/jpeg-child.mjs', import.meta.url));

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BLUR_SIGMA, encodeScreenshot } from '../../../src/main/capture/encode.js';
 import type { X11Addon } from '../../../src/main/native/binding.js';
-import { decode, edges, JPEG_SIGNATURE, meanAbsDiffPerChannel, textPage, ticksWhile, variance } from './image-measures.js';
+import { decode, edges, JPEG_SIGNATURE, meanAbsDiffPerChannel, textPage, ticksWhile, variance } from '../../support/image-measures.js';
 import { requireAddon } from './native-support.js';
 
 type Encode = NonNullable<X11Addon['encodeJpeg']>;

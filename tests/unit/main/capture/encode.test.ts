@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BLUR_SIGMA, encodeScreenshot } from '../../../../src/main/capture/encode.js';
+import { edges, JPEG_SIGNATURE, variance } from '../../../support/image-measures.js';
 
 /** A screen-like page of text, rendered by sharp's SVG renderer (librsvg + the system fonts). */
 async function textScreen(width: number, height: number): Promise<Buffer> {
@@ -14,32 +15,6 @@ async function grey(jpeg: Buffer): Promise<{ pixels: Buffer; width: number; heig
   return { pixels: data, width: info.width, height: info.height };
 }
 
-/** Mean and maximum absolute difference between horizontal neighbours: what makes glyphs legible. */
-function edges(image: { pixels: Buffer; width: number; height: number }): { mean: number; max: number } {
-  let sum = 0;
-  let max = 0;
-  let n = 0;
-  for (let y = 0; y < image.height; y += 1) {
-    for (let x = 1; x < image.width; x += 1) {
-      const d = Math.abs(image.pixels[y * image.width + x]! - image.pixels[y * image.width + x - 1]!);
-      sum += d;
-      if (d > max) max = d;
-      n += 1;
-    }
-  }
-  return { mean: sum / n, max };
-}
-
-function variance(pixels: Buffer): number {
-  let sum = 0;
-  for (const p of pixels) sum += p;
-  const mean = sum / pixels.length;
-  let acc = 0;
-  for (const p of pixels) acc += (p - mean) ** 2;
-  return acc / pixels.length;
-}
-
-const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 
 describe('encodeScreenshot', () => {
   it('downscales a wide screen to 1280 px wide, keeping the aspect ratio, as a JPEG', async () => {

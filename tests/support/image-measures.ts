@@ -25,7 +25,7 @@ export function meanAbsDiffPerChannel(a: Decoded, b: Decoded): number[] {
 }
 
 /** Mean and maximum absolute difference between horizontal neighbours of a greyscale image: what makes glyphs legible. */
-export function edges(image: Decoded): { mean: number; max: number } {
+export function edges(image: Pick<Decoded, 'pixels' | 'width' | 'height'>): { mean: number; max: number } {
   let sum = 0;
   let max = 0;
   let n = 0;

@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --system-packages
 echo "test: lint"
 npm run --silent lint
-echo "test: type-check tests"
+echo "test: type-check tests and benchmarks"
 npx tsc -p tests
+npx tsc -p server/tests
+npx tsc -p bench
 echo "test: vitest"
 mkdir -p .tmp
 status=0

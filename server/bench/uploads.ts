@@ -1,36 +1,31 @@
 /**
  * `npm run bench:server`: simulated agents against the server on loopback. Each agent uploads a
  * segment and then its screenshot per cycle, as the agent's outbox does; all agents run at once.
- * Prints uploads per second, p50/p99 latency and errors for SQLite and PostgreSQL, next to a bare
- * Fastify server that accepts the same requests and stores nothing (the HTTP ceiling on this
- * machine): on shared machines absolute numbers are noise, the ratios are the figure.
+ * Prints uploads per second, p50/p99 latency, errors and the server's resident memory for SQLite and
+ * PostgreSQL, next to a bare Fastify server that accepts the same requests and stores nothing (the
+ * HTTP ceiling on this machine): on shared machines absolute numbers are noise, the ratios are the
+ * figure. Each server runs in a process of its own (server-child.ts), so its memory is its own and
+ * the load generator does not steal its event loop.
  *
- *   npm run bench:server -- --agents 200 --cycles 5 --image-kb 60
+ *   npm run bench:server -- --agents 500 --cycles 5 --image-kb 60 [--out bench-results/server.json]
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
 import { ulid } from 'ulid';
-import type { Clock } from '../../src/shared/clock.js';
-import { hashPassword } from '../src/auth/passwords.js';
-import { hashToken, newToken } from '../src/auth/tokens.js';
-import { serverConfig } from '../src/config.js';
-import { createContract } from '../src/domain/demo.js';
-import { buildServer } from '../src/http/app.js';
-import { createLogger } from '../src/logger.js';
-import { openRepositories, type Repositories } from '../src/repository/index.js';
-import { DiskScreenshotStorage } from '../src/storage/disk.js';
-import { systemClock } from '../src/support/system-clock.js';
 import { postgresUnavailableReason, startPostgres } from '../tests/support/postgres.js';
+import type { Backend, BenchAgent, ReadyMessage, StartMessage } from './server-child.js';
 
 const { values: opts } = parseArgs({
   options: {
-    agents: { type: 'string', default: '200' },
+    agents: { type: 'string', default: '500' },
     cycles: { type: 'string', default: '5' },
     'image-kb': { type: 'string', default: '60' },
+    out: { type: 'string' },
   },
 });
 const AGENTS = Number(opts.agents);
@@ -38,12 +33,8 @@ const CYCLES = Number(opts.cycles);
 const IMAGE_BYTES = Number(opts['image-kb']) * 1024;
 const SEGMENT_MS = 600_000;
 
-interface Agent {
-  readonly token: string;
-  readonly contractId: string;
-}
-
-interface Result {
+/** What one backend did under the load. */
+interface Load {
   readonly name: string;
   readonly uploads: number;
   readonly seconds: number;
@@ -51,30 +42,18 @@ interface Result {
   readonly errors: Map<string, number>;
 }
 
-/** Users, contracts and tokens written straight to the repositories: the benchmark measures uploads, not sign-ins. */
-async function seedAgents(repos: Repositories): Promise<Agent[]> {
-  const passwordHash = await hashPassword('bench-password');
-  // Contracts began a month ago, so every capture in the benchmark falls under their first policy.
-  const past: Clock = { ...systemClock, now: () => systemClock.now() - 30 * 86_400_000 };
-  const agents: Agent[] = [];
-  for (let i = 0; i < AGENTS; i += 1) {
-    const client = { id: ulid(), email: `client-${i}@bench.test`, role: 'client' as const, passwordHash, createdAt: past.now() };
-    const freelancer = { id: ulid(), email: `freelancer-${i}@bench.test`, role: 'freelancer' as const, passwordHash, createdAt: past.now() };
-    await repos.users.create(client);
-    await repos.users.create(freelancer);
-    const contract = await createContract(repos, past, { name: `Bench ${i}`, clientId: client.id, freelancerId: freelancer.id, segmentSeconds: 600, screenshots: 'on', retentionDays: 90 });
-    const token = newToken();
-    await repos.tokens.create(hashToken(token), freelancer.id, systemClock.now(), systemClock.now() + 86_400_000);
-    agents.push({ token, contractId: contract.id });
-  }
-  return agents;
+interface Result extends Load {
+  /** The server process's RSS once seeded and listening, before the load. */
+  readonly idleRssMb: number;
+  /** The highest RSS sampled (every 50 ms) while the load ran. */
+  readonly peakRssMb: number;
 }
 
 function jpeg(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(IMAGE_BYTES - 6), Buffer.from([0xff, 0xd9])]));
 }
 
-function segment(agent: Agent, start: number) {
+function segment(agent: BenchAgent, start: number) {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     id: ulid(),
@@ -92,7 +71,7 @@ function segment(agent: Agent, start: number) {
 }
 
 /** Every agent runs its cycles one after the other; all agents run at once. */
-async function drive(name: string, base: string, agents: Agent[]): Promise<Result> {
+async function drive(name: string, base: string, agents: BenchAgent[]): Promise<Load> {
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   const timed = async (url: string, init: RequestInit) => {
@@ -128,67 +107,101 @@ async function drive(name: string, base: string, agents: Agent[]): Promise<Resul
   return { name, uploads: latencies.length + [...errors.values()].reduce((a, b) => a + b, 0), seconds: (performance.now() - started) / 1000, latencies, errors };
 }
 
-async function benchServer(name: string, databaseUrl: string | undefined): Promise<Result> {
-  const dataDir = mkdtempSync(join(tmpdir(), `wt-bench-${name}-`));
-  const repos = await openRepositories({ databaseUrl, dataDir, now: Date.now() });
-  const agents = await seedAgents(repos);
-  const config = serverConfig({ dataDir, port: 0, databaseUrl, purgeIntervalMs: 0 });
-  const app = await buildServer(config, { clock: systemClock, repos, storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')), logger: createLogger({ level: 'warn' }) });
-  const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
+/** Starts the server under test in its own process, drives it, and samples that process's resident memory. */
+async function benchInChild(name: string, backend: Backend, databaseUrl?: string): Promise<Result> {
+  const child = fork(fileURLToPath(new URL('./server-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit');
   try {
-    return await drive(name, base, agents);
+    const ready = once(child, 'message') as Promise<[ReadyMessage]>;
+    child.send({ backend, agents: AGENTS, databaseUrl } satisfies StartMessage);
+    const died = exited.then(() => Promise.reject(new Error(`${name}: the server process exited before it was ready`)));
+    const [{ base, agents }] = await Promise.race([ready, died]);
+    const pid = child.pid ?? 0;
+    const idleRssMb = residentMb(pid);
+    let peakRssMb = idleRssMb;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, residentMb(pid))), 50);
+    const load = await drive(name, base, agents).finally(() => clearInterval(sampler));
+    return { ...load, idleRssMb, peakRssMb: Math.max(peakRssMb, residentMb(pid)) };
   } finally {
-    await app.close();
-    await repos.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (child.connected) child.send('stop');
+    await exited;
   }
 }
 
-/** The ceiling: the same requests to a Fastify server that parses them and stores nothing. */
-async function benchBareFastify(): Promise<Result> {
-  const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
-  app.addContentTypeParser('image/jpeg', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.put('/api/v1/segments/:id', async () => ({ ok: true }));
-  app.put('/api/v1/screenshots/:id', async () => ({ ok: true }));
-  const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
-  const agents = Array.from({ length: AGENTS }, () => ({ token: newToken(), contractId: ulid() }));
+/** VmRSS of a live process in MiB (Linux /proc; 0 where there is none). */
+function residentMb(pid: number): number {
   try {
-    return await drive('bare fastify (no storage)', base, agents);
-  } finally {
-    await app.close();
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-function report(results: Result[]): void {
-  const ceiling = results.find((r) => r.name.startsWith('bare'));
-  console.log(`\n${AGENTS} agents x ${CYCLES} cycles (a segment + a ${IMAGE_BYTES / 1024} KiB screenshot each), on loopback\n`);
-  console.log(['backend'.padEnd(28), 'uploads', 'uploads/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'].join('  '));
-  for (const r of results) {
-    const sorted = [...r.latencies].sort((a, b) => a - b);
-    const rate = r.uploads / r.seconds;
-    const ratio = ceiling ? (rate / (ceiling.uploads / ceiling.seconds)).toFixed(2) : '-';
-    const errors = r.errors.size === 0 ? '0' : [...r.errors].map(([k, v]) => `${k}: ${v}`).join(', ');
-    console.log(
-      [r.name.padEnd(28), String(r.uploads).padStart(7), rate.toFixed(0).padStart(9), percentile(sorted, 50).toFixed(1).padStart(6), percentile(sorted, 99).toFixed(1).padStart(6), ratio.padStart(7), errors].join('  '),
-    );
-  }
-  const sqlite = results.find((r) => r.name === 'sqlite');
-  const postgres = results.find((r) => r.name === 'postgres');
-  if (sqlite && postgres) console.log(`\npostgres/sqlite throughput ratio: ${(postgres.uploads / postgres.seconds / (sqlite.uploads / sqlite.seconds)).toFixed(2)}`);
+/** One line of the report, as printed and as written to --out. */
+interface Row {
+  readonly backend: string;
+  readonly uploads: number;
+  readonly uploadsPerSecond: number;
+  readonly vsBare: number | null;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: Record<string, number>;
+  readonly idleRssMb: number;
+  readonly peakRssMb: number;
 }
 
-const results: Result[] = [await benchBareFastify(), await benchServer('sqlite', undefined)];
+function toRows(results: Result[]): Row[] {
+  const ceiling = results.find((r) => r.name.startsWith('bare'));
+  return results.map((r) => {
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    const rate = r.uploads / r.seconds;
+    return {
+      backend: r.name,
+      uploads: r.uploads,
+      uploadsPerSecond: Math.round(rate),
+      vsBare: ceiling ? Number((rate / (ceiling.uploads / ceiling.seconds)).toFixed(2)) : null,
+      p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+      errors: Object.fromEntries(r.errors),
+      idleRssMb: Math.round(r.idleRssMb),
+      peakRssMb: Math.round(r.peakRssMb),
+    };
+  });
+}
+
+function print(rows: Row[]): void {
+  console.log(`\n${AGENTS} agents x ${CYCLES} cycles (a segment + a ${IMAGE_BYTES / 1024} KiB screenshot each), on loopback\n`);
+  console.log(['backend'.padEnd(26), 'uploads', 'uploads/s', 'vs bare', 'p50 ms', 'p99 ms', 'RSS idle', 'RSS peak', 'errors'].join('  '));
+  for (const r of rows) {
+    const errors = Object.keys(r.errors).length === 0 ? '0' : Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const load = [r.backend.padEnd(26), String(r.uploads).padStart(7), String(r.uploadsPerSecond).padStart(9), String(r.vsBare ?? '-').padStart(7)];
+    const cost = [r.p50Ms.toFixed(1).padStart(6), r.p99Ms.toFixed(1).padStart(6), `${r.idleRssMb} MB`.padStart(8), `${r.peakRssMb} MB`.padStart(8)];
+    console.log([...load, ...cost, errors].join('  '));
+  }
+  const sqlite = rows.find((r) => r.backend === 'sqlite');
+  const postgres = rows.find((r) => r.backend === 'postgres');
+  if (sqlite && postgres) console.log(`\npostgres/sqlite throughput ratio: ${(postgres.uploadsPerSecond / sqlite.uploadsPerSecond).toFixed(2)}`);
+}
+
+const results: Result[] = [await benchInChild('bare fastify (no storage)', 'bare'), await benchInChild('sqlite', 'sqlite')];
 const reason = postgresUnavailableReason();
 if (reason) {
-  console.warn(`postgres: skipped (${reason})`);
+  console.warn(`postgres: not measured (${reason})`);
 } else {
   const pg = await startPostgres();
   try {
-    results.push(await benchServer('postgres', await pg.createDatabase()));
+    results.push(await benchInChild('postgres', 'postgres', await pg.createDatabase()));
   } finally {
     await pg.stop();
   }
 }
-report(results);
+const rows = toRows(results);
+print(rows);
+if (opts.out) {
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify({ at: new Date().toISOString(), agents: AGENTS, cycles: CYCLES, imageKb: IMAGE_BYTES / 1024, results: rows }, null, 2)}\n`);
+  console.log(`written to ${opts.out}`);
+}

@@ -1,0 +1,109 @@
+/**
+ * The server side of `npm run bench:server`, in a process of its own: the load generator does not share its event
+ * loop or its heap, so the throughput is the server's and the resident memory read from /proc is the server's alone.
+ *
+ * Protocol (child_process IPC): the parent sends a {@link StartMessage}; the child seeds the agents, listens on
+ * loopback and answers a {@link ReadyMessage}; on "stop" it closes and exits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { ulid } from 'ulid';
+import type { Clock } from '../../src/shared/clock.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import { hashToken, newToken } from '../src/auth/tokens.js';
+import { serverConfig } from '../src/config.js';
+import { createContract } from '../src/domain/demo.js';
+import { buildServer } from '../src/http/app.js';
+import { createLogger } from '../src/logger.js';
+import { openRepositories, type Repositories } from '../src/repository/index.js';
+import { DiskScreenshotStorage } from '../src/storage/disk.js';
+import { systemClock } from '../src/support/system-clock.js';
+
+export type Backend = 'bare' | 'sqlite' | 'postgres';
+
+export interface StartMessage {
+  readonly backend: Backend;
+  readonly agents: number;
+  readonly databaseUrl?: string;
+}
+
+export interface BenchAgent {
+  readonly token: string;
+  readonly contractId: string;
+}
+
+export interface ReadyMessage {
+  readonly base: string;
+  readonly agents: BenchAgent[];
+}
+
+interface Running {
+  readonly base: string;
+  readonly agents: BenchAgent[];
+  close(): Promise<void>;
+}
+
+/** Users, contracts and tokens written straight to the repositories: the benchmark measures uploads, not sign-ins. */
+async function seedAgents(repos: Repositories, count: number): Promise<BenchAgent[]> {
+  const passwordHash = await hashPassword('bench-password');
+  // Contracts began a month ago, so every capture in the benchmark falls under their first policy.
+  const past: Clock = { ...systemClock, now: () => systemClock.now() - 30 * 86_400_000 };
+  const agents: BenchAgent[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const client = { id: ulid(), email: `client-${i}@bench.test`, role: 'client' as const, passwordHash, createdAt: past.now() };
+    const freelancer = { id: ulid(), email: `freelancer-${i}@bench.test`, role: 'freelancer' as const, passwordHash, createdAt: past.now() };
+    await repos.users.create(client);
+    await repos.users.create(freelancer);
+    const contract = await createContract(repos, past, { name: `Bench ${i}`, clientId: client.id, freelancerId: freelancer.id, segmentSeconds: 600, screenshots: 'on', retentionDays: 90 });
+    const token = newToken();
+    await repos.tokens.create(hashToken(token), freelancer.id, systemClock.now(), systemClock.now() + 86_400_000);
+    agents.push({ token, contractId: contract.id });
+  }
+  return agents;
+}
+
+async function startWorktrace(message: StartMessage): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), `wt-bench-${message.backend}-`));
+  const { databaseUrl } = message;
+  const repos = await openRepositories({ databaseUrl, dataDir, now: Date.now() });
+  const agents = await seedAgents(repos, message.agents);
+  const config = serverConfig({ dataDir, port: 0, databaseUrl, purgeIntervalMs: 0 });
+  const app = await buildServer(config, { clock: systemClock, repos, storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')), logger: createLogger({ level: 'warn' }) });
+  const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
+  return {
+    base,
+    agents,
+    close: async () => {
+      await app.close();
+      await repos.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The ceiling: the same requests to a Fastify server that parses them and stores nothing. */
+async function startBareFastify(message: StartMessage): Promise<Running> {
+  const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
+  app.addContentTypeParser('image/jpeg', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.put('/api/v1/segments/:id', async () => ({ ok: true }));
+  app.put('/api/v1/screenshots/:id', async () => ({ ok: true }));
+  const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
+  const agents = Array.from({ length: message.agents }, () => ({ token: newToken(), contractId: ulid() }));
+  return { base, agents, close: () => app.close() };
+}
+
+process.once('message', (message: StartMessage) => {
+  const start = message.backend === 'bare' ? startBareFastify(message) : startWorktrace(message);
+  start.then(
+    (running) => {
+      process.send?.({ base: running.base, agents: running.agents } satisfies ReadyMessage);
+      process.once('message', () => void running.close().then(() => process.exit(0)));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});

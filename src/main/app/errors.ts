@@ -10,6 +10,8 @@ export type AppErrorCode =
   | 'ALREADY_TRACKING'
   | 'SCREENSHOT_NOT_FOUND'
   | 'NO_IDLE_PROMPT'
+  /** An OS feature this system does not have (a macOS settings pane elsewhere), or it did not open. */
+  | 'NOT_AVAILABLE'
   | 'INTERNAL';
 
 /** Errors of the app service; their messages are shown in the UI as they are. */
@@ -40,5 +42,7 @@ function clip(message: string): string {
 export function badRequestMessage(error: z.ZodError): string {
   const issue = error.issues[0];
   const field = issue?.path.map(String).join('.') || 'request';
-  return `Worktrace could not use this request (${field}: ${issue?.message ?? 'invalid'}).`;
+  // zod quotes unknown keys in its message; a key is the sender's text (any length, any content): never echo it.
+  const what = issue?.code === 'unrecognized_keys' ? 'a field this action does not take' : (issue?.message ?? 'invalid');
+  return `Worktrace could not use this request (${field}: ${what}).`;
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { StoreError, sqliteCode } from './errors.js';
+import { dirname } from 'node:path';
+import { StoreError, diskFullError, isDiskFull, isStoreError, sqliteCode } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 import { checkDataDirectory, checkFileWritable, checkSqliteHeader, corruptMessage, existingFileSize } from './preflight.js';
 
@@ -47,6 +48,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
   }
   try {
     configure(db);
+    namesDiskFullInTransactions(db, inMemory ? 'the in-memory database' : dirname(file));
     migrate(db);
   } catch (error) {
     db.close();
@@ -54,6 +56,34 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     throw openFailed(file, error);
   }
   return db;
+}
+
+/**
+ * Every write of the repositories runs in a `db.transaction(...)`. Wrapping the transactions this connection
+ * builds turns SQLite's bare "database or disk is full" into the named DISK_FULL error naming the data
+ * directory, so the tracker and the CLI can tell "no space" (keep the time in memory, retry) from a bug.
+ * SQLite has already rolled the transaction back when this runs: nothing half-written stays behind.
+ */
+function namesDiskFullInTransactions(db: SqliteDatabase, dataDir: string): void {
+  const build = db.transaction.bind(db);
+  const named =
+    <A extends unknown[], R>(run: (...args: A) => R) =>
+    function (this: unknown, ...args: A): R {
+      try {
+        return run.apply(this, args);
+      } catch (error) {
+        throw isDiskFull(error) && !isStoreError(error) ? diskFullError(dataDir, error) : error;
+      }
+    };
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = build(fn);
+    return Object.assign(named(tx), {
+      default: named(tx.default),
+      deferred: named(tx.deferred),
+      immediate: named(tx.immediate),
+      exclusive: named(tx.exclusive),
+    });
+  }) as SqliteDatabase['transaction'];
 }
 
 function configure(db: SqliteDatabase): void {
@@ -126,6 +156,7 @@ function classifyOpenError(file: string, error: unknown): StoreError {
 }
 
 function openFailed(file: string, error: unknown): StoreError {
+  if (isDiskFull(error)) return diskFullError(dirname(file), error);
   const code = sqliteCode(error);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new StoreError('DB_OPEN_FAILED', `Database ${file} is locked by another process: stop the other Worktrace agent first.`, {

@@ -27,7 +27,12 @@ export type StoreErrorCode =
   /** A minute that does not lie inside the segment it was written to (a tracker bug). */
   | 'MINUTE_OUTSIDE_SEGMENT'
   /** A second screenshot for a segment that already has one (one per segment). */
-  | 'SCREENSHOT_CONFLICT';
+  | 'SCREENSHOT_CONFLICT'
+  /**
+   * The disk holding the data directory is full (SQLITE_FULL, ENOSPC, EDQUOT). Nothing stored is damaged:
+   * the write that failed left no trace, and the same write succeeds once space returns.
+   */
+  | 'DISK_FULL';
 
 export class StoreError extends CodedError<StoreErrorCode> {}
 
@@ -39,4 +44,27 @@ export function isStoreError(error: unknown, code?: StoreErrorCode): error is St
 export function sqliteCode(error: unknown): string | undefined {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** Node's (libuv's) names for "no space left": the disk itself, or the user's quota on it. */
+const NO_SPACE_ERRNOS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * Whether an error (or any error in its `cause` chain) says the disk is full: our DISK_FULL, SQLite's
+ * SQLITE_FULL (better-sqlite3's SqliteError), or a Node file-system ENOSPC/EDQUOT (the key file, a log).
+ * SQLite says SQLITE_FULL both for a full disk and for a database at its max_page_count: for this agent,
+ * which sets no such limit, both mean "no room to write".
+ */
+export function isDiskFull(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth += 1) {
+    if (isStoreError(e, 'DISK_FULL')) return true;
+    const code = sqliteCode(e);
+    if (code !== undefined && (code === 'SQLITE_FULL' || NO_SPACE_ERRNOS.has(code))) return true;
+  }
+  return false;
+}
+
+/** The named error for a write refused for lack of space, in words that name where space is needed. */
+export function diskFullError(dataDir: string, cause: unknown): StoreError {
+  return new StoreError('DISK_FULL', `disk full: no space left for ${dataDir}; free some space there.`, { cause });
 }

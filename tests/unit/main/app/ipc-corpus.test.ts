@@ -22,7 +22,7 @@ import { expectOk, openService, type ServiceHarness } from './support.js';
  * an error envelope with a code that quotes nothing of the payload, and the store is byte-for-byte what it was.
  * (bad-input.test.ts has the hand-written cases: URLs, wrong passwords, an unreachable server.)
  */
-const RUNS_PER_CHANNEL = 120;
+const RUNS_PER_CHANNEL = 300;
 const SEED = 20261126;
 
 describe('AppService.invoke against a generated corpus of malformed payloads', () => {

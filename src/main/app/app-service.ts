@@ -22,7 +22,7 @@ import { AppEvents } from './events.js';
 import { syncView } from './sync-view.js';
 import { Thumbnails } from './thumbnails.js';
 import { workedTotals, localWeekStartOf } from './totals.js';
-import { TrackingSession } from './tracking-session.js';
+import { TrackingSession, segmentView } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
 
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
@@ -217,19 +217,20 @@ export class AppService {
     await session.stop();
   }
 
+  /** The open segment takes the new memo at once (the tracker writes it, so it syncs), and so do the ones after. */
   #setMemo(memo: string | null): void {
     this.#memo = memo;
-    const session = this.#session;
-    if (!session) return;
-    session.tracker.setMemo(memo);
-    const segment = session.tracker.snapshot().segment;
-    if (segment) this.#requireStore().segments.setMemo(segment.id, memo);
+    this.#session?.tracker.setMemo(memo);
   }
 
+  /** The screenshot and its segment's time go together; an open segment then credits nothing until it ends. */
   #deleteScreenshot(id: string): void {
-    if (!this.#requireStore().deleteScreenshotWithTime(id)) {
+    const store = this.#requireStore();
+    const segmentId = store.screenshots.meta(id)?.segmentId;
+    if (segmentId === undefined || !store.deleteScreenshotWithTime(id)) {
       throw new AppError('SCREENSHOT_NOT_FOUND', 'This screenshot is already gone.');
     }
+    this.#session?.tracker.segmentTimeRemoved(segmentId);
     this.#thumbnails?.forget(id);
   }
 
@@ -289,7 +290,8 @@ export class AppService {
     const contracts = this.#contracts();
     const now = this.#deps.clock.now();
     const snapshot = this.#session?.tracker.snapshot() ?? null;
-    const totals = store ? workedTotals(store.segments.list({ since: Math.floor(localWeekStartOf(now) / 1000) }), now) : { todayMs: 0, weekMs: 0 };
+    const live = this.#session?.tracker.unwrittenMinutes() ?? [];
+    const totals = store ? workedTotals(store.segments.list({ since: Math.floor(localWeekStartOf(now) / 1000) }), now, live) : { todayMs: 0, weekMs: 0 };
     return {
       account: credentials ? { email: credentials.email, serverUrl: credentials.server } : null,
       contracts,
@@ -299,13 +301,7 @@ export class AppService {
         memo: snapshot?.memo ?? this.#memo,
         todayMs: totals.todayMs,
         weekMs: totals.weekMs,
-        segment: snapshot?.segment
-          ? {
-              startedAt: isoFromSec(snapshot.segment.startedAt),
-              activeMinutes: snapshot.segment.activeMinutes,
-              trackedMinutes: Math.ceil(snapshot.segment.trackedMs / 60_000),
-            }
-          : null,
+        segment: segmentView(snapshot?.segment ?? null),
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
       sync: store

@@ -1,11 +1,13 @@
 import type { Clock } from '../../shared/clock.js';
+import type { AppState } from '../../shared/ipc/index.js';
 import type { ScreenshotMode } from '../../shared/protocol/index.js';
+import { isoFromSec } from '../../shared/time/index.js';
 import { CaptureScreenshotTaker } from '../capture/screenshot-taker.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
-import { Tracker, type IdleDecider } from '../tracking/index.js';
+import { Tracker, type IdleDecider, type SegmentSnapshot } from '../tracking/index.js';
 import type { SensorSet } from './types.js';
 
 export interface TrackingSessionDeps {
@@ -108,4 +110,29 @@ export class TrackingSession {
     })();
     return this.#stopping;
   }
+}
+
+/**
+ * The open segment as the UI shows it. A segment whose time went with its screenshot says so, and from when time
+ * counts again (its end, in the person's local time: this runs on their machine).
+ */
+export function segmentView(segment: SegmentSnapshot | null): AppState['tracking']['segment'] {
+  if (!segment) return null;
+  const endSec = segment.startedAt + segment.lengthSeconds;
+  return {
+    startedAt: isoFromSec(segment.startedAt),
+    activeMinutes: segment.activeMinutes,
+    trackedMinutes: Math.ceil(segment.trackedMs / 60_000),
+    timeRemoved: segment.timeRemoved
+      ? {
+          countsAgainAt: isoFromSec(endSec),
+          message: `This segment's time was removed with its screenshot; tracking counts again from ${localClockTime(endSec * 1000)}.`,
+        }
+      : null,
+  };
+}
+
+function localClockTime(epochMs: number): string {
+  const at = new Date(epochMs);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }

@@ -15,6 +15,8 @@ export interface SegmentRow {
   length_s: number;
   memo: string | null;
   policy_version: number | null;
+  /** 1 once the freelancer deleted the segment's screenshot and with it the segment's time. */
+  time_removed: number;
 }
 
 /** A segment row with the totals derived from its minutes. */
@@ -80,6 +82,7 @@ export function toStoredSegment(row: SegmentRow, minutes: MinuteRow[], apps: App
     ),
     apps: apps.map((a) => ({ app: a.app, title: a.title, ms: a.ms })),
     hasScreenshot,
+    timeRemoved: row.time_removed === 1,
   };
 }
 

@@ -31,7 +31,7 @@ export interface SegmentQuery {
   readonly contractId?: string;
 }
 
-const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version';
+const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version, s.time_removed';
 // Totals derived from the minutes at read time; `(ms + 500) / 1000` rounds each minute like Math.round.
 const SUMMARY_COLUMNS = `${SEGMENT_COLUMNS},
   (SELECT coalesce(sum((m.tracked_ms + 500) / 1000), 0) FROM minutes AS m WHERE m.segment_id = s.id) AS tracked_s,
@@ -53,7 +53,7 @@ interface RangeParams {
  */
 export class SegmentsRepository implements TrackingSink {
   private readonly uploads: OutboxRepository | null;
-  private readonly insertSegment: Statement<[SegmentRow]>;
+  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed'>]>;
   private readonly segmentById: Statement<[string], SegmentRow>;
   private readonly segmentByStart: Statement<[string, number], SegmentRow>;
   private readonly summaryById: Statement<[string], SegmentSummaryRow>;
@@ -69,6 +69,7 @@ export class SegmentsRepository implements TrackingSink {
   private readonly deleteMinutes: Statement<[RangeParams]>;
   private readonly deleteAllMinutes: Statement<[string]>;
   private readonly deleteAllApps: Statement<[string]>;
+  private readonly flagTimeRemoved: Statement<[string]>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
 
@@ -113,10 +114,13 @@ export class SegmentsRepository implements TrackingSink {
     this.deleteMinutes = db.prepare(`DELETE FROM minutes WHERE ${MINUTES_IN_RANGE}`);
     this.deleteAllMinutes = db.prepare('DELETE FROM minutes WHERE segment_id = ?');
     this.deleteAllApps = db.prepare('DELETE FROM app_usage WHERE segment_id = ?');
+    this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
 
     // A property rather than a method so the transaction wrapper is built once.
     this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
       const segment = this.requireSegment(segmentId);
+      // The freelancer removed this segment's time with its screenshot: it takes no more, whoever writes.
+      if (segment.time_removed === 1) return;
       if (minute.startedAt < segment.started_at || minute.startedAt >= segment.started_at + segment.length_s) {
         throw new StoreError(
           'MINUTE_OUTSIDE_SEGMENT',
@@ -191,13 +195,15 @@ export class SegmentsRepository implements TrackingSink {
   /**
    * Removes all time of a segment (its minutes and app totals) but keeps the segment row, so the diary
    * still shows the slot and a later upload tells the server it is now empty. Used when the freelancer
-   * deletes the segment's screenshot: evidence cannot be hidden while its time stays billed.
+   * deletes the segment's screenshot: evidence cannot be hidden while its time stays billed. The segment
+   * is flagged, so later minute writes for it are ignored (the tracker may still be inside it).
    */
   clearTime(segmentId: string): void {
     this.db.transaction(() => {
       this.requireSegment(segmentId);
       this.deleteAllMinutes.run(segmentId);
       this.deleteAllApps.run(segmentId);
+      this.flagTimeRemoved.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();
   }

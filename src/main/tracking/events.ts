@@ -19,6 +19,7 @@ export type TrackerErrorCode =
   | 'TRACKER_ALREADY_RUNNING'
   | 'TICK_FAILED'
   | 'FLUSH_FAILED'
+  | 'MEMO_WRITE_FAILED'
   | 'IDLE_DECISION_FAILED'
   | 'LISTENER_FAILED';
 

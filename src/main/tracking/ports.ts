@@ -33,6 +33,8 @@ export interface StoredSegment {
   /** Milliseconds per (app, title). */
   readonly apps: readonly { app: string; title: string; ms: number }[];
   readonly hasScreenshot: boolean;
+  /** The freelancer deleted its screenshot and with it its time: it credits nothing more (absent: false). */
+  readonly timeRemoved?: boolean;
 }
 
 export interface TrackingSink {
@@ -45,6 +47,8 @@ export interface TrackingSink {
    * what a crash can lose to the current minute.
    */
   flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]): void;
+  /** Changes a recorded segment's memo at once (the freelancer edited it while the segment is open). */
+  setMemo(segmentId: string, memo: string | null): void;
   /** Flags (keep) or removes (discard) the minutes of this contract starting in [fromSec, toSec). */
   markIdle(contractId: string, fromSec: number, toSec: number): void;
   discardMinutes(contractId: string, fromSec: number, toSec: number): void;

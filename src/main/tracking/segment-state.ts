@@ -29,15 +29,16 @@ interface MinuteTally {
  * stretch can take its app time back out.
  */
 export class SegmentState {
-  readonly header: SegmentHeader;
   readonly continued: boolean;
   hasScreenshot: boolean;
   readonly #minutes = new Map<number, MinuteTally>();
   readonly #apps = new Map<string, AppTotal>();
   readonly #appMsByMinute = new Map<number, Map<string, number>>();
+  #header: SegmentHeader;
+  #timeRemoved = false;
 
   private constructor(header: SegmentHeader, continued: boolean, hasScreenshot: boolean) {
-    this.header = header;
+    this.#header = header;
     this.continued = continued;
     this.hasScreenshot = hasScreenshot;
   }
@@ -48,13 +49,26 @@ export class SegmentState {
 
   static continuedFrom(stored: StoredSegment): SegmentState {
     const state = new SegmentState(stored.header, true, stored.hasScreenshot);
+    if (stored.timeRemoved === true) {
+      state.removeTime();
+      return state;
+    }
     for (const m of stored.minutes) state.#minutes.set(m.startedAt, { ...m });
     for (const a of stored.apps) state.#apps.set(appKey(a.app, a.title), { ...a });
     return state;
   }
 
+  get header(): SegmentHeader {
+    return this.#header;
+  }
+
   get id(): string {
-    return this.header.id;
+    return this.#header.id;
+  }
+
+  /** The freelancer changed the memo while this segment is open: it applies to the whole segment. */
+  setMemo(memo: string | null): void {
+    this.#header = { ...this.#header, memo };
   }
 
   get startMs(): number {
@@ -63,6 +77,23 @@ export class SegmentState {
 
   get endMs(): number {
     return (this.header.startedAt + this.header.lengthSeconds) * 1000;
+  }
+
+  /** True once the freelancer deleted this segment's screenshot: it credits nothing more until it ends. */
+  get timeRemoved(): boolean {
+    return this.#timeRemoved;
+  }
+
+  /**
+   * Drops all of this segment's time and input and refuses any more. Counts as having had its screenshot, so a
+   * segment continued after a restart is never captured again.
+   */
+  removeTime(): void {
+    this.#minutes.clear();
+    this.#apps.clear();
+    this.#appMsByMinute.clear();
+    this.#timeRemoved = true;
+    this.hasScreenshot = true;
   }
 
   containsMs(tMs: number): boolean {
@@ -79,6 +110,7 @@ export class SegmentState {
   /** Adds worked ms to a minute; returns what was added (a minute never holds more than a minute). */
   credit(minuteSec: number, ms: number, window: WindowSample | null): number {
     const minute = this.#tally(minuteSec);
+    if (this.#timeRemoved) return 0;
     const added = Math.min(ms, MINUTE_MS - minute.trackedMs);
     if (added <= 0) return 0;
     minute.trackedMs += added;
@@ -96,6 +128,7 @@ export class SegmentState {
 
   count(minuteSec: number, keyboard: number, mouse: number): void {
     const minute = this.#tally(minuteSec);
+    if (this.#timeRemoved) return;
     minute.keyboard += keyboard;
     minute.mouse += mouse;
   }

@@ -46,6 +46,8 @@ export interface SegmentSnapshot {
   readonly continued: boolean;
   readonly trackedMs: number;
   readonly activeMinutes: number;
+  /** The freelancer deleted this segment's screenshot: it credits nothing until it ends (at startedAt + lengthSeconds). */
+  readonly timeRemoved: boolean;
   readonly screenshot: ScreenshotStatus;
   readonly screenshotDueAtMs: number | null;
 }

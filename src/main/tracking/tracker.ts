@@ -3,7 +3,7 @@ import { localDayStartOf, minuteStartOfMs, MINUTE_SECONDS, splitIntoMinutes } fr
 import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
 import { IdleTracker, type IdleTransition } from './idle-tracker.js';
 import { IdleUndoLedger } from './idle-undo.js';
-import type { TrackingPolicy } from './ports.js';
+import type { MinuteBucket, TrackingPolicy } from './ports.js';
 import { SegmentScreenshots } from './segment-screenshots.js';
 import { SegmentState } from './segment-state.js';
 import { headerFor, placeSegment } from './segment-placement.js';
@@ -55,6 +55,8 @@ export class Tracker {
   #segment: SegmentState | null = null;
   #minuteSec: number | null = null;
   #inputAvailable = true;
+  /** A segment whose memo change is not in the store yet (its write failed). */
+  #memoUnwritten: SegmentState | null = null;
 
   constructor(deps: TrackerDeps, options: TrackerOptions) {
     this.#deps = deps;
@@ -93,6 +95,7 @@ export class Tracker {
     this.#worked.reset(startMs);
     this.#idleUndo.clear();
     this.#unwritten.clear();
+    this.#memoUnwritten = null;
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
     this.#inputAvailable = this.#deps.input.state().status === 'ok';
@@ -141,9 +144,47 @@ export class Tracker {
     this.#timer = clock.setInterval(() => this.#tick(), this.#tickMs);
   }
 
-  /** The memo for segments opened from now on (an open segment keeps the memo it was opened with). */
+  /**
+   * The memo of the open segment and of every segment opened after it; earlier segments keep theirs. The open
+   * segment's memo is written at once (so it syncs); a failed write is retried with the next minute's flush.
+   */
   setMemo(memo: string | null): void {
     this.#memo = memo;
+    const seg = this.#segment;
+    if (this.#status === 'stopped' || !seg || seg.header.memo === memo) return;
+    seg.setMemo(memo);
+    this.#memoUnwritten = seg;
+    this.#writeMemo();
+  }
+
+  /**
+   * The freelancer deleted this segment's screenshot and the store removed its time with it
+   * (Store.deleteScreenshotWithTime). If the tracker still holds the segment (open, or closed with a write
+   * pending), it drops its time and credits it nothing more; the open one stays open, crediting nothing, until
+   * its end, where the next segment starts as usual with its own screenshot moment.
+   */
+  segmentTimeRemoved(segmentId: string): void {
+    this.#worked.takeBackSegment(segmentId);
+    const held = [this.#segment, ...this.#idleUndo.closedSegmentsIn(0, Number.POSITIVE_INFINITY), ...[...this.#unwritten].map((u) => u.seg)];
+    const seg = held.find((s) => s?.id === segmentId);
+    if (!seg || seg.timeRemoved) return;
+    seg.removeTime();
+    for (const failed of this.#unwritten) if (failed.seg === seg) this.#unwritten.delete(failed);
+  }
+
+  /**
+   * Minutes whose latest values are in memory only: the open minute, and any whose write failed. Their values are
+   * absolute, so a reader replaces what the store holds for them; that is what keeps "today" current to the second
+   * without writing more often.
+   */
+  unwrittenMinutes(): { readonly segmentId: string; readonly minute: MinuteBucket }[] {
+    const held = [...this.#unwritten];
+    if (this.#segment && this.#minuteSec !== null) held.push({ seg: this.#segment, minuteSec: this.#minuteSec });
+    const minutes = new Map<string, { segmentId: string; minute: MinuteBucket }>();
+    for (const { seg, minuteSec } of held) {
+      if (!seg.timeRemoved && seg.hasMinute(minuteSec)) minutes.set(`${seg.id}@${minuteSec}`, { segmentId: seg.id, minute: seg.bucket(minuteSec) });
+    }
+    return [...minutes.values()];
   }
 
   snapshot(): TrackerSnapshot {
@@ -165,6 +206,7 @@ export class Tracker {
             continued: seg.continued,
             trackedMs: seg.trackedMs(),
             activeMinutes: seg.activeMinutes(),
+            timeRemoved: seg.timeRemoved,
             screenshot: this.#screenshots.status,
             screenshotDueAtMs: this.#screenshots.dueAtMs,
           }
@@ -259,11 +301,12 @@ export class Tracker {
     const minuteSec = this.#minuteSec;
     if (!seg || minuteSec === null || ms <= 0) return;
     const added = seg.credit(minuteSec, ms, this.#sampler.latest);
-    this.#worked.add(startMs, added);
+    this.#worked.add(seg.id, startMs, added);
     this.#idleUndo.credit(minuteSec, added);
   }
 
   #flushMinute(): void {
+    this.#writeMemo();
     for (const failed of [...this.#unwritten]) {
       this.#unwritten.delete(failed);
       this.#write(failed.seg, failed.minuteSec);
@@ -281,7 +324,7 @@ export class Tracker {
    * next flush (values are absolute, so a late write is still right); the tick itself never fails on it.
    */
   #write(seg: SegmentState, minuteSec: number): void {
-    if (!seg.hasMinute(minuteSec)) return;
+    if (seg.timeRemoved || !seg.hasMinute(minuteSec)) return;
     const minute = seg.bucket(minuteSec);
     if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return;
     try {
@@ -292,6 +335,17 @@ export class Tracker {
       return;
     }
     this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
+  }
+
+  #writeMemo(): void {
+    const seg = this.#memoUnwritten;
+    if (!seg) return;
+    try {
+      this.#deps.sink.setMemo(seg.id, seg.header.memo);
+      this.#memoUnwritten = null;
+    } catch (cause) {
+      this.#report(new TrackerError('MEMO_WRITE_FAILED', 'writing the memo failed; it is retried with the next minute', { cause }));
+    }
   }
 
   #onPolicy(policy: TrackingPolicy | null): void {

@@ -77,7 +77,19 @@ export const appStateSchema = z
         memo: z.string().nullable(),
         todayMs: z.number(),
         weekMs: z.number(),
-        segment: z.object({ startedAt: z.string(), activeMinutes: z.number().int(), trackedMinutes: z.number().int() }).strict().nullable(),
+        segment: z
+          .object({
+            startedAt: z.string(),
+            activeMinutes: z.number().int(),
+            trackedMinutes: z.number().int(),
+            /**
+             * Set while the open segment credits nothing because the freelancer deleted its screenshot (and with it
+             * its time): when counting resumes (ISO 8601 UTC, the segment's end) and a sentence the UI can show.
+             */
+            timeRemoved: z.object({ countsAgainAt: z.string(), message: z.string() }).strict().nullable().optional(),
+          })
+          .strict()
+          .nullable(),
       })
       .strict(),
     recentScreenshots: z.array(screenshotViewSchema).max(50),

@@ -49,6 +49,13 @@ export class MemorySink implements TrackingSink {
     seg.apps = apps.map((a) => ({ ...a }));
   }
 
+  setMemo(segmentId: string, memo: string | null): void {
+    const seg = this.segments.get(segmentId);
+    if (!seg) throw new Error(`memo for unknown segment ${segmentId}`);
+    this.calls.push(`memo ${seg.header.startedAt}`);
+    seg.header = { ...seg.header, memo };
+  }
+
   markIdle(contractId: string, fromSec: number, toSec: number): void {
     this.calls.push(`markIdle ${fromSec} ${toSec}`);
     for (const m of this.#minutesOf(contractId)) if (m.bucket.startedAt >= fromSec && m.bucket.startedAt < toSec) m.seg.minutes.set(m.bucket.startedAt, { ...m.bucket, idle: true });

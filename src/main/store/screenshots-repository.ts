@@ -24,6 +24,8 @@ export interface StoredScreenshot extends ScreenshotMeta {
 export interface DroppedScreenshot extends ScreenshotMeta {
   /** Bytes of disk the blob took. */
   readonly storedBytes: number;
+  /** The server had it already: only the local copy went. */
+  readonly sent: boolean;
 }
 
 export interface ScreenshotsRepositoryOptions {
@@ -52,7 +54,7 @@ export class ScreenshotsRepository {
   private readonly allMeta: Statement<[], ScreenshotRow>;
   private readonly deleteRow: Statement<[string]>;
   private readonly storedBytes: Statement<[], { total: number }>;
-  private readonly oldestFirst: Statement<[], ScreenshotRow & { stored: number }>;
+  private readonly evictionOrder: Statement<[], ScreenshotRow & { stored: number; sent: number }>;
   private readonly segmentExists: Statement<[string], { one: number }>;
   private readonly dequeue: Statement<[string]>;
 
@@ -71,7 +73,16 @@ export class ScreenshotsRepository {
     this.deleteRow = db.prepare('DELETE FROM screenshots WHERE id = ?');
     // length() of a blob is read from the record header; the blob itself is not loaded.
     this.storedBytes = db.prepare('SELECT coalesce(sum(length(data)), 0) AS total FROM screenshots');
-    this.oldestFirst = db.prepare(`SELECT ${META_COLUMNS}, length(data) AS stored FROM screenshots ORDER BY taken_at, id`);
+    // Eviction order: copies the server already has (their queue entry left when the upload succeeded) before any
+    // unsent one, each group oldest first. Screenshots of local contracts ('local:' ids, never uploaded: the only
+    // copy there is) count as unsent.
+    this.evictionOrder = db.prepare(
+      `SELECT ${META_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, length(s.data) AS stored,
+              (NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 'screenshot' AND o.item_id = s.id)
+               AND seg.contract_id NOT LIKE 'local:%') AS sent
+         FROM screenshots AS s JOIN segments AS seg ON seg.id = s.segment_id
+        ORDER BY sent DESC, s.taken_at, s.id`,
+    );
     this.segmentExists = db.prepare('SELECT 1 AS one FROM segments WHERE id = ?');
     // Direct, not through `uploads`: a queue entry left by an earlier server-mode run must go as well.
     this.dequeue = db.prepare("DELETE FROM outbox WHERE kind = 'screenshot' AND item_id = ?");
@@ -140,18 +151,18 @@ export class ScreenshotsRepository {
   }
 
   /**
-   * Enforces the screenshot quota: deletes the oldest screenshots until the stored blobs take at most
-   * `untilBytes`, and returns what it dropped (for the warning). Only screenshots are dropped; the
-   * segments and their time stay. A screenshot leaves the store once the server has it, so what is
-   * stored is what is unsent, and the oldest of it goes first.
+   * Enforces the screenshot quota: deletes screenshots until the stored blobs take at most `untilBytes`, and
+   * returns what it dropped (for the warning). Copies already uploaded (kept so the freelancer can look at them)
+   * go first, oldest first; only then unsent ones, oldest first. Only screenshots are dropped; the segments and
+   * their time stay.
    */
-  deleteOldestUnsent(untilBytes: number): DroppedScreenshot[] {
+  evictForQuota(untilBytes: number): DroppedScreenshot[] {
     return this.db.transaction(() => {
       let total = this.totalStoredBytes();
       const dropped: DroppedScreenshot[] = [];
       if (total <= untilBytes) return dropped;
-      for (const row of this.oldestFirst.iterate()) {
-        dropped.push({ ...toMeta(row), storedBytes: row.stored });
+      for (const row of this.evictionOrder.iterate()) {
+        dropped.push({ ...toMeta(row), storedBytes: row.stored, sent: row.sent === 1 });
         total -= row.stored;
         if (total <= untilBytes) break;
       }

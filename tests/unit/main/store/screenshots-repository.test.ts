@@ -86,7 +86,7 @@ describe('ScreenshotsRepository', () => {
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const dbFile = join(dir.path, 'worktrace.db');
     expect(readFileSync(dbFile).indexOf(marker)).toBeGreaterThan(0);
-    store.screenshots.deleteOldestUnsent(0);
+    store.screenshots.evictForQuota(0);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const bytes of storeFiles()) expect(bytes.indexOf(marker)).toBe(-1);
   });
@@ -102,9 +102,9 @@ describe('ScreenshotsRepository', () => {
   it('drops the oldest screenshots first to fit the quota, and never the time', () => {
     const shots = [0, 1, 2, 3, 4].map((i) => shotIn(i, 1000));
     expect(store.screenshots.totalStoredBytes()).toBe(5000);
-    expect(store.screenshots.deleteOldestUnsent(5000)).toEqual([]);
+    expect(store.screenshots.evictForQuota(5000)).toEqual([]);
 
-    const dropped = store.screenshots.deleteOldestUnsent(2500);
+    const dropped = store.screenshots.evictForQuota(2500);
     expect(dropped.map((d) => d.id)).toEqual([shots[0]!.id, shots[1]!.id, shots[2]!.id]);
     expect(dropped[0]).toMatchObject({ storedBytes: 1000, segmentId: shots[0]!.segmentId, takenAt: shots[0]!.takenAt });
     expect(store.screenshots.totalStoredBytes()).toBe(2000);
@@ -113,8 +113,34 @@ describe('ScreenshotsRepository', () => {
     expect(queue().filter((i) => i.kind === 'screenshot').map((i) => i.itemId)).toEqual([shots[3]!.id, shots[4]!.id]);
     expect(store.status.counts()).toMatchObject({ segments: 5, minutes: 5, screenshots: 2, screenshotStoredBytes: 2000 });
 
-    expect(store.screenshots.deleteOldestUnsent(0).map((d) => d.id)).toEqual([shots[3]!.id, shots[4]!.id]);
+    expect(store.screenshots.evictForQuota(0).map((d) => d.id)).toEqual([shots[3]!.id, shots[4]!.id]);
     expect(store.screenshots.totalStoredBytes()).toBe(0);
+  });
+
+  it('drops copies the server already has before any unsent screenshot, each group oldest first', () => {
+    const shots = [0, 1, 2, 3, 4, 5].map((i) => shotIn(i, 1000));
+    const id = (i: number) => shots[i]!.id;
+    // 2 and 4 were uploaded: the uploader's markSent took their queue entries, the local copies stay to be looked at.
+    for (const i of [4, 2]) store.outbox.remove('screenshot', id(i));
+    // A personal (local) contract's screenshot is never uploaded: not in the queue, yet the only copy there is.
+    const local = header({ contractId: 'local:personal', startedAt: T0 - 600 });
+    store.segments.openSegment(local);
+    store.screenshots.insert({ ...shots[0]!, id: newId(), segmentId: local.id, takenAt: (T0 - 570) * 1000 });
+    store.outbox.remove('screenshot', store.screenshots.list()[0]!.id);
+    const localId = store.screenshots.list()[0]!.id;
+
+    const first = store.screenshots.evictForQuota(6000);
+    expect(first.map((d) => [d.id, d.sent])).toEqual([[id(2), true]]);
+    const second = store.screenshots.evictForQuota(3000);
+    // The other sent copy first, then unsent ones by age: the local one is the oldest of them.
+    expect(second.map((d) => [d.id, d.sent])).toEqual([
+      [id(4), true],
+      [localId, false],
+      [id(0), false],
+    ]);
+    expect(store.screenshots.list().map((s) => s.id)).toEqual([id(1), id(3), id(5)]);
+    expect(queue().filter((i) => i.kind === 'screenshot').map((i) => i.itemId)).toEqual([id(1), id(3), id(5)]);
+    expect(store.status.counts()).toMatchObject({ segments: 7, minutes: 6, screenshots: 3 });
   });
 
   /** A real JPEG of a noisy picture, so its encoded bytes are varied like a screen's. */

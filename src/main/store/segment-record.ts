@@ -82,7 +82,8 @@ export function toStoredSegment(row: SegmentRow, minutes: MinuteRow[], apps: App
     ),
     apps: apps.map((a) => ({ app: a.app, title: a.title, ms: a.ms })),
     hasScreenshot,
-    timeRemoved: row.time_removed === 1,
+    // Only said when true: the port's field is optional, absent meaning false.
+    ...(row.time_removed === 1 ? { timeRemoved: true } : {}),
   };
 }
 

@@ -116,13 +116,14 @@ describe('Tracker: segments and minutes', () => {
     expect(rig.tracker.snapshot().status).toBe('stopped');
   });
 
-  it('gives a new memo to the segments opened after setMemo', async () => {
+  it('gives a new memo to the open segment and the ones after it; earlier segments keep theirs', async () => {
     const rig = makeRig();
     rig.tracker.start();
+    rig.clock.advance(11 * MIN); // 09:11: the 09:00 segment is closed
     rig.tracker.setMemo('reviewing');
-    rig.clock.advance(11 * MIN);
+    rig.clock.advance(10 * MIN);
     await rig.tracker.stop();
-    expect(rig.sink.orderedSegments().map((s) => s.header.memo)).toEqual(['writing tests', 'reviewing']);
+    expect(rig.sink.orderedSegments().map((s) => s.header.memo)).toEqual(['writing tests', 'reviewing', 'reviewing']);
   });
 
   it('survives a failing store write, reports it and goes on', async () => {

@@ -26,9 +26,10 @@ export function createSyncServices(base: AgentBase, options: SyncServicesOptions
   if (Date.parse(credentials.expiresAt) <= options.clock.now()) {
     throw new SyncError('SIGN_IN_AGAIN', `Your sign-in to ${credentials.server} has expired: run \`worktrace login\` again.`);
   }
-  const client = new ApiClient({ serverUrl: checkServerUrl(credentials.server), token: credentials.token });
+  const server = checkServerUrl(credentials.server);
+  const client = new ApiClient({ serverUrl: server, token: credentials.token });
   const uploader = new Uploader(
-    { client, store: base.store, keys: base.keys, clock: options.clock, logger: options.logger },
+    { client, store: base.store, keys: base.keys, clock: options.clock, logger: options.logger, account: { ...credentials, server } },
     options.quotaBytes === undefined ? {} : { quotaBytes: options.quotaBytes },
   );
   return { credentials, client, uploader };

@@ -305,7 +305,7 @@ export class AppService {
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
       sync: store
-        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError })
+        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError, account: credentials })
         : { online: this.#online, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: this.#lastError, signInAgain: this.#signInAgain },
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
     };
@@ -345,7 +345,7 @@ export class AppService {
     const server = checkServerUrl(credentials.server);
     const client = new ApiClient({ serverUrl: server, token: credentials.token });
     const { clock, logger, keys } = this.#deps;
-    const uploader = new Uploader({ client, store, keys, clock, logger });
+    const uploader = new Uploader({ client, store, keys, clock, logger, account: { ...credentials, server } });
     uploader.onUnauthorized(() => {
       this.#signInAgain = true;
       this.#emitState();

@@ -1,15 +1,21 @@
 import type { AppState } from '../../shared/ipc/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
-import type { Store } from '../store/index.js';
+import { sameAccount, type OutboxAccount, type Store } from '../store/index.js';
 import { SyncStateRepository } from '../sync/index.js';
 
-/** What the UI's sync panel shows, read from the store's queue and the uploader's records. */
+/**
+ * What the UI's sync panel shows, read from the store's queue and the uploader's records. Pending counts are the
+ * signed-in account's; work queued under other accounts is listed apart as waiting for them (null: signed out,
+ * so everything waits for its account).
+ */
 export function syncView(
   store: Store,
   contractIds: readonly string[],
-  live: { online: boolean; signInAgain: boolean; lastError: string | null },
+  live: { online: boolean; signInAgain: boolean; lastError: string | null; account?: Pick<OutboxAccount, 'server' | 'userId'> | null },
 ): AppState['sync'] {
-  const counts = store.outbox.counts();
+  const queues = store.outbox.byAccount();
+  const account = live.account ?? null;
+  const mine = account ? queues.find((q) => sameAccount(q.account, account)) : undefined;
   const state = new SyncStateRepository(store.settings);
   let lastSyncAt: number | null = null;
   let lastError = live.lastError;
@@ -26,8 +32,8 @@ export function syncView(
   if (live.lastError === null && lastSyncAt !== null && lastErrorAt <= lastSyncAt) lastError = null;
   return {
     online: live.online,
-    pendingSegments: counts.pending.segment,
-    pendingScreenshots: counts.pending.screenshot,
+    pendingSegments: mine?.pendingSegments ?? 0,
+    pendingScreenshots: mine?.pendingScreenshots ?? 0,
     parked: store.outbox.parked().map((item) => ({
       kind: item.kind,
       error: item.lastError ?? 'The server refused this item.',
@@ -35,5 +41,8 @@ export function syncView(
     lastSyncAt: lastSyncAt === null ? null : isoFromMs(lastSyncAt),
     lastError,
     signInAgain: live.signInAgain,
+    waiting: queues
+      .filter((q) => q !== mine && q.pendingSegments + q.pendingScreenshots > 0)
+      .map((q) => ({ email: q.account.email, serverUrl: q.account.server, items: q.pendingSegments + q.pendingScreenshots })),
   };
 }

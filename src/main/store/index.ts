@@ -19,7 +19,16 @@ export {
 } from './database.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
-export { OutboxRepository, type OutboxCounts, type OutboxItem, type OutboxKind, type ParkedItem } from './outbox-repository.js';
+export {
+  OutboxRepository,
+  sameAccount,
+  type AccountQueue,
+  type OutboxAccount,
+  type OutboxCounts,
+  type OutboxItem,
+  type OutboxKind,
+  type ParkedItem,
+} from './outbox-repository.js';
 export { PolicyCacheRepository, type CachedPolicy } from './policy-cache-repository.js';
 export {
   ScreenshotsRepository,

@@ -26,6 +26,28 @@ export interface ParkedItem extends OutboxItem {
   readonly parkedAt: number;
 }
 
+/** Who an item is sent as: the server and the user it was recorded under. */
+export interface OutboxAccount {
+  /** The normalised server address (checkServerUrl). */
+  readonly server: string;
+  readonly userId: string;
+  /** For the person to read ("wait for ana@example.com"); refreshed at each sign-in. */
+  readonly email: string;
+}
+
+/** Whether two accounts are the same person on the same server (the email may have changed). */
+export function sameAccount(a: Pick<OutboxAccount, 'server' | 'userId'>, b: Pick<OutboxAccount, 'server' | 'userId'>): boolean {
+  return a.server === b.server && a.userId === b.userId;
+}
+
+/** Items of one account (pending and parked), for status and the app's sync view. */
+export interface AccountQueue {
+  readonly account: OutboxAccount;
+  readonly pendingSegments: number;
+  readonly pendingScreenshots: number;
+  readonly parked: number;
+}
+
 export interface OutboxCounts {
   readonly pending: Readonly<Record<OutboxKind, number>>;
   readonly parked: Readonly<Record<OutboxKind, number>>;
@@ -47,10 +69,28 @@ interface OutboxRow {
 
 const COLUMNS = 'seq, kind, item_id, revision, attempts, next_attempt_at, last_error, parked_at';
 
+interface AccountQueueRow {
+  server: string;
+  user_id: string;
+  email: string;
+  id: number;
+  kind: OutboxKind;
+  parked: number;
+  n: number;
+}
+
 export class OutboxRepository {
-  private readonly upsert: Statement<[string, string]>;
+  /**
+   * The account new items are recorded under and the only one whose items drain; null until someone signs in
+   * (items then wait unassigned, and the next account to sign in adopts them).
+   */
+  private accountId: number | null = null;
+  private readonly upsert: Statement<[string, string, number | null]>;
+  private readonly upsertAccount: Statement<[string, string, string], { id: number }>;
+  private readonly adoptUnassigned: Statement<[number]>;
+  private readonly queueByAccount: Statement<[], AccountQueueRow>;
   private readonly removeItem: Statement<[string, string]>;
-  private readonly dueItems: Statement<[number, number], OutboxRow>;
+  private readonly dueItems: Statement<[number | null, number, number], OutboxRow>;
   private readonly deleteIfUnchanged: Statement<[number, number]>;
   private readonly retry: Statement<[number, string, number]>;
   private readonly parkItem: Statement<[number, string, number]>;
@@ -59,19 +99,31 @@ export class OutboxRepository {
   private readonly parkedRows: Statement<[], OutboxRow>;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
+    // An item queued again keeps its account: a change to one account's record is still that account's to send.
     this.upsert = db.prepare(
-      `INSERT INTO outbox (kind, item_id) VALUES (?, ?)
+      `INSERT INTO outbox (kind, item_id, account_id) VALUES (?, ?, ?)
        ON CONFLICT (kind, item_id) DO UPDATE SET revision = revision + 1`,
+    );
+    this.upsertAccount = db.prepare(
+      `INSERT INTO accounts (server, user_id, email) VALUES (?, ?, ?)
+       ON CONFLICT (server, user_id) DO UPDATE SET email = excluded.email
+       RETURNING id`,
+    );
+    this.adoptUnassigned = db.prepare('UPDATE outbox SET account_id = ? WHERE account_id IS NULL');
+    this.queueByAccount = db.prepare(
+      `SELECT a.id, a.server, a.user_id, a.email, o.kind, o.parked_at IS NOT NULL AS parked, count(*) AS n
+         FROM outbox AS o JOIN accounts AS a ON a.id = o.account_id
+        GROUP BY a.id, o.kind, o.parked_at IS NOT NULL ORDER BY a.id`,
     );
     this.removeItem = db.prepare('DELETE FROM outbox WHERE kind = ? AND item_id = ?');
     // A screenshot waits while its segment has an earlier unparked row: the server needs the segment
     // first, and a segment in backoff must not let its screenshot overtake it.
     this.dueItems = db.prepare(
       `SELECT ${COLUMNS} FROM outbox AS o
-        WHERE o.parked_at IS NULL AND o.next_attempt_at <= ?
+        WHERE o.account_id IS ? AND o.parked_at IS NULL AND o.next_attempt_at <= ?
           AND NOT (o.kind = 'screenshot' AND EXISTS (
                 SELECT 1 FROM screenshots AS s JOIN outbox AS seg
                     ON seg.kind = 'segment' AND seg.item_id = s.segment_id
@@ -92,9 +144,23 @@ export class OutboxRepository {
     this.parkedRows = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT NULL ORDER BY seq`);
   }
 
+  /**
+   * Signs the queue in as `account`: items recorded from now on belong to it, only its items drain, and items
+   * that belong to nobody yet (queued before accounts were recorded, or while signed out) become its own.
+   * Items of other accounts stay queued, untouched, until their account signs in again.
+   */
+  useAccount(account: OutboxAccount): void {
+    this.db.transaction(() => {
+      const row = this.upsertAccount.get(account.server, account.userId, account.email);
+      if (!row) throw new Error('accounts upsert returned no row');
+      this.adoptUnassigned.run(row.id);
+      this.accountId = row.id;
+    })();
+  }
+
   /** Queues an item, or marks an already queued one as changed (it keeps its place in the order). */
   enqueue(kind: OutboxKind, itemId: string): void {
-    this.upsert.run(kind, itemId);
+    this.upsert.run(kind, itemId, this.accountId);
   }
 
   /** Drops an item from the queue (its record was deleted locally). */
@@ -102,14 +168,17 @@ export class OutboxRepository {
     this.removeItem.run(kind, itemId);
   }
 
-  /** The first item due at `now` (epoch ms), skipping parked items and items waiting for their backoff. */
+  /**
+   * The first item due at `now` (epoch ms) of the account in use, skipping parked items and items waiting for
+   * their backoff.
+   */
   next(now: number): OutboxItem | null {
     return this.due(now, 1)[0] ?? null;
   }
 
-  /** Up to `limit` due items in queue order. */
+  /** Up to `limit` due items of the account in use, in queue order. */
   due(now: number, limit: number): OutboxItem[] {
-    return this.dueItems.all(now, limit).map(toItem);
+    return this.dueItems.all(this.accountId, now, limit).map(toItem);
   }
 
   /**
@@ -140,6 +209,27 @@ export class OutboxRepository {
     const parked = { segment: 0, screenshot: 0 };
     for (const row of this.countRows.all()) (row.parked ? parked : pending)[row.kind] = row.n;
     return { pending, parked };
+  }
+
+  /**
+   * The queue per account, the one in use included, in the order the accounts first signed in. Items nobody has
+   * adopted yet are not listed: they go to the next account that signs in.
+   */
+  byAccount(): AccountQueue[] {
+    const queues = new Map<number, { account: OutboxAccount; pendingSegments: number; pendingScreenshots: number; parked: number }>();
+    for (const row of this.queueByAccount.all()) {
+      const entry = queues.get(row.id) ?? {
+        account: { server: row.server, userId: row.user_id, email: row.email },
+        pendingSegments: 0,
+        pendingScreenshots: 0,
+        parked: 0,
+      };
+      if (row.parked) entry.parked += row.n;
+      else if (row.kind === 'segment') entry.pendingSegments += row.n;
+      else entry.pendingScreenshots += row.n;
+      queues.set(row.id, entry);
+    }
+    return [...queues.values()];
   }
 
   parked(): ParkedItem[] {

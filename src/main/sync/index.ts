@@ -20,4 +20,4 @@ export { SseParser, type SseEvent } from './sse-parser.js';
 export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
 export { DEFAULT_QUOTA_BYTES, Uploader, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
 export { toUserError } from './user-errors.js';
-export { readSyncStatus, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';
+export { readSyncStatus, waitingWords, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';

@@ -1,5 +1,5 @@
 import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
-import type { Store } from '../store/index.js';
+import { sameAccount, type AccountQueue, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
 import { SyncStateRepository, type SyncErrorRecord } from './sync-state.js';
 
@@ -9,6 +9,11 @@ export interface SyncStatusReport {
   /** An error of the whole sync (e.g. the server refused the sign-in). */
   readonly lastError: SyncErrorRecord | null;
   readonly contracts: readonly ContractSyncStatus[];
+  /**
+   * Work queued under accounts other than the signed-in one (all of them when signed out): it is sent only when
+   * that account signs in again.
+   */
+  readonly waitingForOtherAccounts: readonly AccountQueue[];
 }
 
 export interface ContractSyncStatus {
@@ -25,9 +30,13 @@ export interface ContractSyncStatus {
 /** Reads only local state (no network): status must answer offline too. The credentials file may be absent. */
 export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport {
   let signedIn: SyncStatusReport['signedIn'] = null;
+  let account: { server: string; userId: string } | null = null;
   try {
     const credentials = new CredentialsStore(dataDir).read();
-    if (credentials) signedIn = { server: credentials.server, email: credentials.email, expiresAt: credentials.expiresAt };
+    if (credentials) {
+      signedIn = { server: credentials.server, email: credentials.email, expiresAt: credentials.expiresAt };
+      account = { server: credentials.server, userId: credentials.userId };
+    }
   } catch {
     signedIn = null; // a damaged file reads as signed out; `login` fixes it
   }
@@ -64,7 +73,15 @@ export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport 
       lastError: synced.lastError,
     };
   });
-  return { signedIn, lastError: state.get(null).lastError, contracts };
+  const waitingForOtherAccounts = store.outbox.byAccount().filter((q) => !(account && sameAccount(q.account, account)));
+  return { signedIn, lastError: state.get(null).lastError, contracts, waitingForOtherAccounts };
+}
+
+/** "12 items wait for ana@example.com on https://…: sign in as them to send them." */
+export function waitingWords(queue: AccountQueue): string {
+  const items = queue.pendingSegments + queue.pendingScreenshots;
+  const parked = queue.parked > 0 ? ` (and ${queue.parked} parked)` : '';
+  return `${items} ${items === 1 ? 'item waits' : 'items wait'}${parked} for ${queue.account.email} on ${queue.account.server}: sign in as them to send them.`;
 }
 
 function cachedPolicy(store: Store, contractId: string): ContractSyncStatus['policy'] {

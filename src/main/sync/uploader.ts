@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { decryptScreenshot, type KeyStore } from '../crypto/index.js';
 import type { Logger } from '../log.js';
-import type { OutboxItem, Store } from '../store/index.js';
+import type { OutboxAccount, OutboxItem, Store } from '../store/index.js';
 import type { ApiClient } from './api-client.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 import { ApiRequestError, describeFailure, isTransient, type RequestFailure } from './errors.js';
@@ -13,6 +13,11 @@ export interface UploaderDeps {
   readonly keys: KeyStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Who the client is signed in as (the stored Credentials fit). The uploader signs the outbox in as this
+   * account: it records new items under it and drains only its items; other accounts' items wait for them.
+   */
+  readonly account: OutboxAccount;
   readonly random?: () => number;
 }
 
@@ -32,7 +37,7 @@ export interface PassReport {
   readonly parked: number;
   /** Why the pass ended before the queue was empty, if it did. */
   readonly stoppedBy: null | { reason: 'unauthorized' | 'transient'; detail: string; retryAt: number | null };
-  /** Screenshots dropped to respect the quota before the pass. */
+  /** Unsent screenshots dropped to respect the quota before the pass (uploaded copies dropped first are not counted). */
   readonly droppedForQuota: number;
 }
 
@@ -66,6 +71,7 @@ export class Uploader {
     this.#quotaBytes = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
     this.#log = deps.logger.child({ subsystem: 'upload' });
     this.#state = new SyncStateRepository(deps.store.settings);
+    deps.store.outbox.useAccount({ server: deps.account.server, userId: deps.account.userId, email: deps.account.email });
   }
 
   /** Called once when a 401 stops syncing. */
@@ -101,14 +107,20 @@ export class Uploader {
     return this.#pass;
   }
 
-  /** Drops the oldest screenshots beyond the quota (time is never dropped). Returns how many went. */
+  /**
+   * Keeps local screenshots under the quota: already uploaded copies go first, then the oldest unsent ones (time is
+   * never dropped). Returns how many unsent screenshots were lost; dropping a copy the server has loses nothing.
+   */
   enforceQuota(): number {
-    const dropped = this.#deps.store.screenshots.deleteOldestUnsent(this.#quotaBytes);
+    const dropped = this.#deps.store.screenshots.evictForQuota(this.#quotaBytes);
+    const unsent = dropped.filter((d) => !d.sent);
     if (dropped.length > 0) {
       const bytes = dropped.reduce((sum, d) => sum + d.storedBytes, 0);
-      this.#log.warn({ count: dropped.length, bytes, quotaBytes: this.#quotaBytes }, 'screenshot storage full: dropped the oldest screenshots');
+      const log = { sentCopies: dropped.length - unsent.length, unsent: unsent.length, bytes, quotaBytes: this.#quotaBytes };
+      if (unsent.length > 0) this.#log.warn(log, 'screenshot storage full: dropped the oldest unsent screenshots');
+      else this.#log.info(log, 'screenshot storage full: dropped local copies of uploaded screenshots');
     }
-    return dropped.length;
+    return unsent.length;
   }
 
   async #drain(everything: boolean): Promise<PassReport> {

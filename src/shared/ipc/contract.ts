@@ -103,6 +103,14 @@ export const appStateSchema = z
         lastError: z.string().nullable(),
         /** The server refused the token: the UI asks the person to sign in again. */
         signInAgain: z.boolean(),
+        /**
+         * Work recorded on this machine under other accounts (another user or server): it is not sent with this
+         * sign-in, and goes when that account signs in again. Optional only so older builders of this state
+         * still type-check; the app service always fills it.
+         */
+        waiting: z
+          .array(z.object({ email: z.string(), serverUrl: z.string(), items: z.number().int() }).strict())
+          .optional(),
       })
       .strict(),
     launchAtLogin: z.boolean(),

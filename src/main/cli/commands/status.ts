@@ -5,7 +5,7 @@ import { nativeBackends } from '../../agent/native-backends.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
-import { readSyncStatus, type SyncStatusReport } from '../../sync/index.js';
+import { readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, megabytes } from '../format.js';
 
@@ -79,7 +79,7 @@ function readQueue(dataDir: string, database: string, context: CommandContext): 
     return {
       counts: base.store.status.counts(),
       contracts: base.store.status.queueByContractId(),
-      sync: sync.signedIn || sync.contracts.length > 0 ? sync : null,
+      sync: sync.signedIn || sync.contracts.length > 0 || sync.waitingForOtherAccounts.length > 0 ? sync : null,
     };
   } finally {
     base.close();
@@ -98,5 +98,6 @@ function syncLines(sync: SyncStatusReport): string[] {
     lines.push(`  last sync: ${c.lastSuccessAt ? when(c.lastSuccessAt) : 'never'}`);
     if (c.lastError) lines.push(`  last error ${when(c.lastError.at)}: ${c.lastError.message}`);
   }
+  for (const queue of sync.waitingForOtherAccounts) lines.push(waitingWords(queue));
   return lines;
 }

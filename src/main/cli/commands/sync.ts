@@ -1,7 +1,8 @@
 import { openAgentBase } from '../../agent/create-agent.js';
 import { createSyncServices } from '../../agent/server-sync.js';
 import { resolveDataDir } from '../../config/data-dir.js';
-import { SyncError, type PassReport } from '../../sync/index.js';
+import { sameAccount } from '../../store/index.js';
+import { SyncError, waitingWords, type PassReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 
 export interface SyncOptions {
@@ -24,13 +25,18 @@ export async function runSync(context: CommandContext, options: SyncOptions): Pr
     });
     const report = await services.uploader.runPass({ everything: true });
     const waiting = base.store.outbox.counts();
+    // Work recorded under another account on this machine is not this sign-in's to send: it waits for them.
+    const queues = base.store.outbox.byAccount();
+    const mine = queues.find((q) => sameAccount(q.account, { server: services.client.serverUrl, userId: services.credentials.userId }));
+    const otherAccounts = queues.filter((q) => q !== mine);
     if (options.json) {
-      context.stdout.write(`${JSON.stringify({ ...report, waiting }, null, 2)}\n`);
+      context.stdout.write(`${JSON.stringify({ ...report, waiting, otherAccounts }, null, 2)}\n`);
     } else {
       context.stdout.write(`${describePass(report)}\n`);
-      const pending = waiting.pending.segment + waiting.pending.screenshot;
-      const parked = waiting.parked.segment + waiting.parked.screenshot;
+      const pending = (mine?.pendingSegments ?? 0) + (mine?.pendingScreenshots ?? 0);
+      const parked = mine?.parked ?? 0;
       if (pending + parked > 0) context.stdout.write(`Waiting: ${pending} item(s) to send, ${parked} parked (see \`worktrace status\`).\n`);
+      for (const queue of otherAccounts) context.stdout.write(`${waitingWords(queue)}\n`);
     }
     const stop = report.stoppedBy;
     if (stop?.reason === 'unauthorized') {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { FileKeyStore, encryptScreenshot } from '../../../../src/main/crypto/index.js';
 import { createLogger } from '../../../../src/main/log.js';
-import { databasePath, openStore, type Store } from '../../../../src/main/store/index.js';
+import { databasePath, openStore, type OutboxAccount, type Store } from '../../../../src/main/store/index.js';
 import { ApiClient, Uploader, type UploaderOptions } from '../../../../src/main/sync/index.js';
 import { FakeClock } from '../../../support/fake-clock.js';
 
@@ -21,7 +21,11 @@ export interface AgentFixture {
   readonly keys: FileKeyStore;
   /** Records `count` consecutive segments; each gets a screenshot unless `screenshots` is false. */
   record(options: RecordOptions): Promise<RecordedSegment[]>;
-  uploader(serverUrl: string, token: string, options?: UploaderOptions & { timeoutMs?: number }): Uploader;
+  /**
+   * An uploader signed in as `account` (default: one fixed account, whatever the URL, so a test may go through
+   * the fault proxy and then straight to the server as the same person).
+   */
+  uploader(serverUrl: string, token: string, options?: UploaderOptions & { timeoutMs?: number; account?: OutboxAccount }): Uploader;
   close(): void;
 }
 
@@ -47,6 +51,8 @@ export interface RecordedSegment {
 export function jpegLike(payloadBytes: number): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(payloadBytes), Buffer.from([0xff, 0xd9])]);
 }
+
+export const FIXTURE_ACCOUNT: OutboxAccount = { server: 'http://fixture.localhost', userId: 'fixture-user', email: 'fixture@test.example' };
 
 export function createAgentFixture(clock = new FakeClock()): AgentFixture {
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-sync-agent-'));
@@ -97,7 +103,8 @@ export function createAgentFixture(clock = new FakeClock()): AgentFixture {
     },
     uploader(serverUrl, token, options = {}) {
       const client = new ApiClient({ serverUrl, token, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
-      return new Uploader({ client, store, keys, clock, logger, random: () => 0.5 }, options);
+      const account = options.account ?? FIXTURE_ACCOUNT;
+      return new Uploader({ client, store, keys, clock, logger, account, random: () => 0.5 }, options);
     },
     close() {
       store.close();

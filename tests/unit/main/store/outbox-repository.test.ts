@@ -122,4 +122,72 @@ describe('OutboxRepository', () => {
     ]);
     expect(store.outbox.parked().map((i) => i.itemId)).toEqual([b]);
   });
+
+  describe('accounts', () => {
+    const ana = { server: 'https://diary.example.com', userId: 'user-ana', email: 'ana@example.com' };
+    const bob = { server: 'https://diary.example.com', userId: 'user-bob', email: 'bob@example.com' };
+    const anaElsewhere = { ...ana, server: 'https://other.example.com' };
+    const queueFor = (account: { userId: string; server: string }) =>
+      store.outbox.byAccount().find((q) => q.account.userId === account.userId && q.account.server === account.server);
+
+    it('items recorded before any account belong to the first one that signs in', () => {
+      const [a, b] = [newId(), newId()];
+      store.outbox.enqueue('segment', a);
+      store.outbox.enqueue('segment', b);
+      expect(store.outbox.byAccount()).toEqual([]); // nobody has adopted them yet
+      store.outbox.useAccount(ana);
+      expect(ids()).toEqual([a, b]);
+      expect(store.outbox.byAccount()).toEqual([{ account: ana, pendingSegments: 2, pendingScreenshots: 0, parked: 0 }]);
+      store.outbox.useAccount(bob);
+      expect(ids()).toEqual([]); // they stay Ana's
+    });
+
+    it("drains only the signed-in account's items; the others wait untouched and drain when their account is back", () => {
+      store.outbox.useAccount(ana);
+      const anas = [newId(), newId()];
+      for (const id of anas) store.outbox.enqueue('segment', id);
+      const parked = newId();
+      store.outbox.enqueue('segment', parked);
+      store.outbox.park(store.outbox.due(now, 10).at(-1)!.seq, 'HTTP 400');
+
+      store.outbox.useAccount(bob);
+      const bobs = [newId()];
+      store.outbox.enqueue('segment', bobs[0]!);
+      // An item of Ana's that changes while Bob is signed in is still Ana's to send.
+      store.outbox.enqueue('segment', anas[0]!);
+      expect(ids()).toEqual(bobs);
+      expect(store.outbox.byAccount()).toEqual([
+        { account: ana, pendingSegments: 2, pendingScreenshots: 0, parked: 1 },
+        { account: bob, pendingSegments: 1, pendingScreenshots: 0, parked: 0 },
+      ]);
+      expect(store.outbox.markSent(store.outbox.next(now)!)).toBe(true);
+      expect(store.outbox.next(now)).toBeNull();
+
+      // The same person on another server is another account.
+      store.outbox.useAccount(anaElsewhere);
+      expect(ids()).toEqual([]);
+
+      // Ana again, with a new email on the same account: her items drain in their order, attempts untouched.
+      store.outbox.useAccount({ ...ana, email: 'ana@new.example.com' });
+      expect(store.outbox.due(now, 10).map((i) => [i.itemId, i.revision, i.attempts])).toEqual([
+        [anas[0], 1, 0],
+        [anas[1], 0, 0],
+      ]);
+      expect(queueFor(ana)?.account.email).toBe('ana@new.example.com');
+      expect(store.outbox.parked().map((i) => i.itemId)).toEqual([parked]);
+    });
+
+    it('keeps each item with its account across a restart (the account in use is chosen again at sign-in)', () => {
+      store.outbox.useAccount(ana);
+      const a = newId();
+      store.outbox.enqueue('segment', a);
+      store.close();
+      store = openTestStore(join(dir.path, 'worktrace.db'), 'server', clock);
+      store.outbox.useAccount(bob);
+      expect(ids()).toEqual([]);
+      expect(queueFor(ana)).toMatchObject({ pendingSegments: 1 });
+      store.outbox.useAccount(ana);
+      expect(ids()).toEqual([a]);
+    });
+  });
 });

@@ -1,5 +1,6 @@
-// The preload: a sandboxed CommonJS script (Electron's sandbox allows only require('electron') here), so it carries
-// the channel names itself and imports nothing at run time; the type-only import keeps them equal to the contract.
+// The preload: a sandboxed CommonJS script (Electron's sandbox allows only require('electron') here). The build bundles
+// it into one file (scripts/build-renderer.mjs → dist/preload/preload.cjs, 'electron' external), and it carries the
+// channel names itself so no zod comes along; the type-only import keeps them equal to the contract.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS; this is its only import
 import electron = require('electron');
 import type { AppState, Envelope, EventChannel, InvokeChannel, WorktraceApi } from '../shared/ipc/contract.js';
@@ -16,6 +17,7 @@ const INVOKE_CHANNELS = {
   'idle:decide': true,
   'settings:launch-at-login': true,
   'sync:now': true,
+  'permissions:open-settings': true,
 } satisfies Record<InvokeChannel, true>;
 
 const EVENT_CHANNELS = {

@@ -1,4 +1,4 @@
-import type { AppState, Envelope, EventPayload, InvokeChannel, InvokeRequest, ScreenshotView, WorktraceApi } from '../shared/ipc/contract.js';
+import type { AppState, Envelope, EventPayload, InvokeChannel, InvokeRequest, PermissionPane, ScreenshotView, WorktraceApi } from '../shared/ipc/contract.js';
 import { worktraceApi } from './api.js';
 import { button, byId, safeImageSource, setText, show } from './dom.js';
 import { renderState } from './views/render.js';
@@ -18,6 +18,10 @@ let noticed: ScreenshotView | null = null;
 const hooks = {
   selectedContractId: () => pickedContractId,
   onDeleteRequest: (shot: ScreenshotView) => askDelete(shot),
+  onOpenSettings: (pane: PermissionPane) => {
+    const api = worktraceApi();
+    if (api) void call(api, 'permissions:open-settings', { pane }, button(`open-settings-${pane}`));
+  },
 };
 
 function apply(next: AppState): void {

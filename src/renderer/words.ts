@@ -1,4 +1,4 @@
-import type { AppState, ContractView, EventPayload } from '../shared/ipc/contract.js';
+import type { AppState, ContractView, DesktopNotice, EventPayload, PermissionPane } from '../shared/ipc/contract.js';
 import type { ScreenshotMode } from '../shared/protocol/policy.js';
 
 /** What the UI says, as pure functions: the freelancer reads words, not enum values. */
@@ -83,4 +83,42 @@ export function deleteWarning(segmentMinutes: number | null): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What a permission notice says: what is missing, what that stops, where to allow it; and its button, if any. */
+export interface NoticeWords {
+  readonly title: string;
+  readonly text: string;
+  readonly action: { readonly label: string; readonly pane: PermissionPane } | null;
+}
+
+export function permissionNoticeWords(notice: DesktopNotice): NoticeWords {
+  switch (notice.kind) {
+    case 'screen-recording':
+      return {
+        title: notice.status === 'restricted' ? 'Screen Recording is blocked on this Mac' : 'Worktrace may not record the screen',
+        text:
+          `${notice.status === 'not-determined' ? 'macOS has not been asked to let Worktrace record the screen yet' : 'macOS does not let Worktrace record the screen'}, ` +
+          'so screenshots cannot be taken until you allow it: System Settings > Privacy & Security > Screen Recording, ' +
+          'turn on Worktrace. Your time is still tracked.',
+        action: { label: 'Open Screen Recording settings', pane: 'screen-recording' },
+      };
+    case 'accessibility':
+      return {
+        title: 'Worktrace may not see keyboard and mouse activity',
+        text:
+          'macOS does not let Worktrace count keystrokes and clicks, so every minute shows as inactive until you allow it: ' +
+          'System Settings > Privacy & Security > Accessibility, turn on Worktrace. Nothing you type is recorded, only counts.',
+        action: { label: 'Open Accessibility settings', pane: 'accessibility' },
+      };
+    case 'wayland-session':
+      return {
+        title: 'This is a Wayland session',
+        text:
+          'Worktrace sees other windows, the screen and your activity only in an X11 session, so screenshots and activity ' +
+          'cannot be recorded here. Log out and pick an X11 session at the login screen (for example "GNOME on Xorg"). ' +
+          'Your time is still tracked.',
+        action: null,
+      };
+  }
 }

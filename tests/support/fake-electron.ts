@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 
 /**
  * A stand-in for the `electron` module (its binary cannot be downloaded here), for vi.mock('electron'). It records
@@ -182,17 +184,123 @@ class FakeSafeStorage {
   }
 }
 
+/** macOS permission answers a test sets: Screen Recording ('granted', 'denied', ...) and Accessibility. */
+class FakeSystemPreferences {
+  screen = 'granted';
+  accessibilityTrusted = true;
+  readonly accessibilityPrompts: boolean[] = [];
+  getMediaAccessStatus(mediaType: string): string {
+    if (mediaType !== 'screen') throw new Error(`fake systemPreferences: no media type ${mediaType}`);
+    return this.screen;
+  }
+  isTrustedAccessibilityClient(prompt: boolean): boolean {
+    this.accessibilityPrompts.push(prompt);
+    return this.accessibilityTrusted;
+  }
+}
+
+/** Records the URLs the app asks the OS to open; a test may make the next one fail. */
+class FakeShell {
+  readonly opened: string[] = [];
+  failNext = false;
+  async openExternal(url: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error(`Failed to open: ${url}`);
+    }
+    this.opened.push(url);
+  }
+}
+
+/**
+ * Plays Electron's process.parentPort inside a forked node (loaded with --import before the worker): postMessage and
+ * 'message' ({ data }) over Node's IPC, and no process.send, so the worker must use the port as it would in Electron.
+ */
+const PARENT_PORT_SHIM = [
+  "import { EventEmitter } from 'node:events';",
+  'const send = process.send.bind(process);',
+  'const port = new EventEmitter();',
+  'port.postMessage = (message) => send(message);',
+  "process.on('message', (data) => port.emit('message', { data, ports: [] }));",
+  'process.parentPort = port;',
+  'delete process.send;',
+].join('\n');
+const SHIM_URL = `data:text/javascript,${encodeURIComponent(PARENT_PORT_SHIM)}`;
+
+type StdioOption = 'pipe' | 'ignore' | 'inherit';
+
+/**
+ * A stand-in for Electron's UtilityProcess: a real node process running the module (so a native abort really ends
+ * only it), with Electron's surface: 'spawn', 'message' (the data itself), 'exit' (a code only), postMessage(),
+ * kill() (SIGTERM), pid only while it runs, stdin that must be 'ignore'.
+ */
+export class FakeUtilityProcess extends EventEmitter {
+  static readonly all: FakeUtilityProcess[] = [];
+  pid: number | undefined = undefined;
+  stdout: NodeJS.ReadableStream | null;
+  stderr: NodeJS.ReadableStream | null;
+  readonly child: ChildProcess;
+
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+    readonly options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: StdioOption[] | StdioOption; serviceName?: string },
+  ) {
+    super();
+    const stdio = typeof options.stdio === 'string' ? [options.stdio, options.stdio, options.stdio] : (options.stdio ?? ['ignore', 'inherit', 'inherit']);
+    if (stdio[0] !== 'ignore') throw new Error('utilityProcess: stdin must be ignore');
+    FakeUtilityProcess.all.push(this);
+    this.child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', SHIM_URL, modulePath, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', stdio[1] ?? 'inherit', stdio[2] ?? 'inherit', 'ipc'],
+      serialization: 'advanced', // structured clone, as Electron's ports
+    });
+    this.stdout = this.child.stdout;
+    this.stderr = this.child.stderr;
+    this.child.once('spawn', () => {
+      this.pid = this.child.pid;
+      this.emit('spawn');
+    });
+    this.child.on('message', (message) => this.emit('message', message));
+    this.child.on('error', () => undefined); // Electron reports a failed launch as an exit
+    this.child.once('exit', (code, signal) => {
+      this.pid = undefined;
+      this.stdout = null;
+      this.stderr = null;
+      this.emit('exit', code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  }
+
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as object);
+  }
+
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+
 const app = new FakeApp();
 const ipcMain = new FakeIpcMain();
 const powerMonitor = new EventEmitter();
 const defaultSession = new FakeSession();
 const safeStorage = new FakeSafeStorage();
+const systemPreferences = new FakeSystemPreferences();
+const shell = new FakeShell();
+const utilityProcess = {
+  fork: (modulePath: string, args: string[] = [], options: ConstructorParameters<typeof FakeUtilityProcess>[2] = {}) =>
+    new FakeUtilityProcess(modulePath, args, options),
+};
 
 export const fakeElectron = {
   app,
   ipcMain,
   powerMonitor,
   safeStorage,
+  systemPreferences,
+  shell,
+  utilityProcess,
+  utilityProcesses: FakeUtilityProcess.all,
   session: { defaultSession },
   windows: FakeBrowserWindow.all,
   trays: FakeTray.all,
@@ -202,6 +310,9 @@ export const fakeElectron = {
     ipcMain,
     powerMonitor,
     safeStorage,
+    systemPreferences,
+    shell,
+    utilityProcess,
     session: { defaultSession },
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,

@@ -16,6 +16,7 @@ import { databasePath, openStore, type Store } from '../store/index.js';
 import { ApiClient, SyncError, Uploader, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
 import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '../tracking/index.js';
 import { ContractsCache } from './contracts.js';
+import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
 import { signInToServer } from './sign-in.js';
 import { AppEvents } from './events.js';
@@ -136,6 +137,8 @@ export class AppService {
         return this.#setLaunchAtLogin((request as InvokeRequest<'settings:launch-at-login'>).enabled);
       case 'sync:now':
         return this.#syncNow();
+      case 'permissions:open-settings':
+        return openPermissionSettings(this.#deps.permissions, (request as InvokeRequest<'permissions:open-settings'>).pane);
     }
   }
 
@@ -305,9 +308,10 @@ export class AppService {
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
       sync: store
-        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError, account: credentials })
+        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError })
         : { online: this.#online, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: this.#lastError, signInAgain: this.#signInAgain },
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
+      permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
     };
   }
 
@@ -345,7 +349,7 @@ export class AppService {
     const server = checkServerUrl(credentials.server);
     const client = new ApiClient({ serverUrl: server, token: credentials.token });
     const { clock, logger, keys } = this.#deps;
-    const uploader = new Uploader({ client, store, keys, clock, logger, account: { ...credentials, server } });
+    const uploader = new Uploader({ client, store, keys, clock, logger });
     uploader.onUnauthorized(() => {
       this.#signInAgain = true;
       this.#emitState();

@@ -3,6 +3,7 @@ import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer } from '../sensors/types.js';
 import type { Credentials } from '../sync/credentials.js';
+import type { PermissionsPort } from './desktop-permissions.js';
 
 /** Where the sign-in lives: a 0600 file headless (CredentialsStore), the OS keychain in Electron. */
 export interface CredentialsVault {
@@ -43,4 +44,6 @@ export interface AppServiceDeps {
   readonly newId?: () => string;
   /** Uploader pass interval (default 5 s). */
   readonly syncIntervalMs?: number;
+  /** What the OS withholds (macOS permissions, a Wayland session): the Electron shell's; default: nothing to tell. */
+  readonly permissions?: PermissionsPort;
 }

@@ -1,15 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Tray, app, ipcMain, nativeImage, powerMonitor, safeStorage, session } from 'electron';
+import { BrowserWindow, Menu, Tray, app, ipcMain, nativeImage, powerMonitor, safeStorage, session, shell, systemPreferences, utilityProcess } from 'electron';
 import type { Clock } from '../../shared/clock.js';
 import type { AppState } from '../../shared/ipc/index.js';
-import { AppService, defaultSensorFactory, type SensorFactory } from '../app/index.js';
+import { AppService, DesktopPermissionsMonitor, defaultSensorFactory, type SensorFactory } from '../app/index.js';
 import { systemClock } from '../clock/system-clock.js';
 import { createLogger, type Logger } from '../log.js';
 import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
+import { electronPermissionProbe } from './permissions.js';
+export { builtPaths } from './paths.js';
 import { wirePowerEvents } from './power.js';
 import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
+import { utilityProcessLauncher } from './utility-process-launcher.js';
 import { hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
 import { trayIconBitmap, TRAY_ICON_SIZE, type TrayIconState } from './tray-icon.js';
 import { trayIconState, trayMenuTemplate, trayTooltip } from './tray.js';
@@ -23,6 +25,9 @@ export interface ShellOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly sensors?: SensorFactory;
+  /** Default: this process's. Tests pass 'darwin' or a Wayland session to see the permission notices. */
+  readonly platform?: NodeJS.Platform;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Shell {
@@ -49,21 +54,34 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   const dataDir = options.dataDir ?? app.getPath('userData');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const permissions = new DesktopPermissionsMonitor(
+    electronPermissionProbe({ systemPreferences, shell }, options.platform ?? process.platform, options.env ?? process.env),
+  );
   const service = new AppService({
     clock: options.clock ?? systemClock,
     dataDir,
     keys: new SafeStorageKeyStore(dataDir, safeStorage),
     credentials: new SafeStorageCredentials(dataDir, safeStorage),
     logger,
-    sensors: options.sensors ?? defaultSensorFactory(logger),
+    // The input hook runs in a utility process: a native abort there cannot take the app down.
+    sensors: options.sensors ?? defaultSensorFactory(logger, { inputWorkers: utilityProcessLauncher(utilityProcess) }),
     launchAtLogin: {
       get: () => app.getLoginItemSettings().openAtLogin,
       set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] }),
     },
+    permissions,
   });
   await service.open();
 
   const pageUrl = pathToFileURL(options.rendererIndex).href;
+  // The person grants a permission in System Settings and comes back: the window gains focus (or the machine wakes),
+  // so the OS is asked again and the page gets a new state only when the answer changed.
+  const recheckPermissions = (): void => {
+    if (!permissions.refresh()) return;
+    logger.info({ notices: permissions.current().notices.map((n) => n.kind) }, 'desktop permissions changed');
+    void service.invoke('state:get', {});
+  };
+  logger.info({ notices: permissions.current().notices.map((n) => n.kind) }, 'desktop permissions');
   let mainWindow: BrowserWindow | null = null;
   const showWindow = (): BrowserWindow => {
     if (mainWindow && !mainWindow.isDestroyed()) {
@@ -80,6 +98,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     });
     mainWindow = created;
     created.once('ready-to-show', () => created.show());
+    created.on('focus', recheckPermissions);
     created.on('closed', () => {
       if (mainWindow === created) mainWindow = null;
     });
@@ -90,6 +109,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   registerIpcHandlers(ipcMain, service, senderCheck(() => mainWindow, pageUrl));
   forwardEvents(service, () => mainWindow?.webContents ?? null);
   wirePowerEvents(powerMonitor, service);
+  powerMonitor.on('resume', recheckPermissions);
+  powerMonitor.on('unlock-screen', recheckPermissions);
 
   let quitting = false;
   const quit = async (): Promise<void> => {
@@ -146,9 +167,4 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   });
   if (!process.argv.includes('--hidden')) showWindow();
   return { service, tray, window: () => mainWindow, showWindow, quit };
-}
-
-/** Where the built renderer and preload sit relative to this file (dist/main/electron). */
-export function builtPaths(here: string): { rendererIndex: string; preloadPath: string } {
-  return { rendererIndex: join(here, '../../renderer/index.html'), preloadPath: join(here, '../../preload/preload.cjs') };
 }

@@ -1,6 +1,7 @@
 import type { SensorEnvironment } from './environment.js';
 import { FallbackInputSensor } from './input/fallback-input-sensor.js';
 import { UiohookInputSensor } from './input/uiohook-input-sensor.js';
+import type { WorkerLauncher } from './input/worker-launcher.js';
 import type { Logger } from './logger.js';
 import { ScreenshotDesktopCapturer } from './screen/screenshot-desktop-capturer.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SensorState } from './types.js';
@@ -37,6 +38,8 @@ export interface NativeBackends {
 export interface CreateSensorsOptions {
   readonly logger?: Logger;
   readonly native?: NativeBackends;
+  /** What starts the uiohook input worker: child_process.fork by default, Electron's utilityProcess in the app. */
+  readonly inputWorkers?: WorkerLauncher;
 }
 
 /** `WORKTRACE_SENSORS=npm` skips the native backends (to compare, or to step around a native bug). */
@@ -57,7 +60,8 @@ export function createSensors(env: SensorEnvironment, options: CreateSensorsOpti
   const native = switchValue === 'npm' ? {} : (options.native ?? {});
   const skipped = switchValue === 'npm' ? `native skipped (${BACKEND_SWITCH}=npm)` : null;
 
-  const uiohook = (): InputSensor => new UiohookInputSensor({ env, ...(logger ? { logger } : {}) });
+  const uiohook = (): InputSensor =>
+    new UiohookInputSensor({ env, ...(logger ? { logger } : {}), ...(options.inputWorkers ? { launcher: options.inputWorkers } : {}) });
   const input = chooseInput(skipped, native.input, uiohook);
   const window = choose<ActiveWindowSensor>('window', skipped, [
     ...(native.window ? [{ name: 'native', build: native.window }] : []),

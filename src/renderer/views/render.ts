@@ -1,5 +1,6 @@
-import type { AppState, ScreenshotView } from '../../shared/ipc/contract.js';
+import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
+import { renderPermissions } from './permissions.js';
 import { clockTime, contractOption, elapsed, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
 
 /**
@@ -10,10 +11,13 @@ export interface RenderHooks {
   /** The contract picked in the select while stopped (the state only knows the one being tracked). */
   selectedContractId(): string | null;
   onDeleteRequest(shot: ScreenshotView): void;
+  /** The button of a permission notice: main opens the pane's fixed System Settings URL. */
+  onOpenSettings(pane: PermissionPane): void;
 }
 
 export function renderState(state: AppState, hooks: RenderHooks): void {
   const signedIn = state.account !== null;
+  renderPermissions(state.permissions, (pane) => hooks.onOpenSettings(pane));
   show(byId('sign-in'), !signedIn);
   show(byId('sign-out'), signedIn);
   for (const id of ['work', 'recent', 'sync']) show(byId(id), signedIn);

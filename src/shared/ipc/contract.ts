@@ -21,6 +21,10 @@ export const setMemoRequestSchema = z.object({ memo: text(2000).nullable() }).st
 export const deleteScreenshotRequestSchema = z.object({ id: recordIdSchema }).strict();
 export const idleDecisionRequestSchema = z.object({ decision: z.enum(['keep', 'discard']) }).strict();
 export const launchAtLoginRequestSchema = z.object({ enabled: z.boolean() }).strict();
+/** Which OS settings pane to open. Main maps it to a fixed URL: the page never names a URL itself. */
+export const permissionPaneSchema = z.enum(['screen-recording', 'accessibility']);
+export type PermissionPane = z.infer<typeof permissionPaneSchema>;
+export const openPermissionSettingsRequestSchema = z.object({ pane: permissionPaneSchema }).strict();
 const noPayload = z.object({}).strict();
 
 export const invokeChannels = {
@@ -35,6 +39,7 @@ export const invokeChannels = {
   'idle:decide': idleDecisionRequestSchema,
   'settings:launch-at-login': launchAtLoginRequestSchema,
   'sync:now': noPayload,
+  'permissions:open-settings': openPermissionSettingsRequestSchema,
 } as const;
 export type InvokeChannel = keyof typeof invokeChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]>;
@@ -65,6 +70,22 @@ export const screenshotViewSchema = z
   })
   .strict();
 export type ScreenshotView = z.infer<typeof screenshotViewSchema>;
+
+/**
+ * What the operating system withholds that Worktrace needs, one notice each (the renderer words them): macOS Screen
+ * Recording (screenshots) and Accessibility (input activity) not granted; a Linux Wayland session, where the X11
+ * sensors cannot see other windows. Empty when nothing is missing (always on Windows).
+ */
+export const desktopNoticeSchema = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('screen-recording'), status: z.enum(['denied', 'not-determined', 'restricted', 'unknown']) })
+    .strict(),
+  z.object({ kind: z.literal('accessibility') }).strict(),
+  z.object({ kind: z.literal('wayland-session') }).strict(),
+]);
+export type DesktopNotice = z.infer<typeof desktopNoticeSchema>;
+export const desktopPermissionsSchema = z.object({ notices: z.array(desktopNoticeSchema).max(3) }).strict();
+export type DesktopPermissions = z.infer<typeof desktopPermissionsSchema>;
 
 export const appStateSchema = z
   .object({
@@ -114,6 +135,7 @@ export const appStateSchema = z
       })
       .strict(),
     launchAtLogin: z.boolean(),
+    permissions: desktopPermissionsSchema,
   })
   .strict();
 export type AppState = z.infer<typeof appStateSchema>;

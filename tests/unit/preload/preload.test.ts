@@ -1,21 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
+import { builtPaths } from '../../../src/main/electron/paths.js';
 import { eventChannels, invokeChannels, type WorktraceApi } from '../../../src/shared/ipc/index.js';
 
-const source = readFileSync(fileURLToPath(new URL('../../../src/preload/preload.cts', import.meta.url)), 'utf8');
+/** The file the shell's webPreferences.preload names: the one `npm run build` bundles (scripts/build-renderer.mjs). */
+const builtPreload = builtPaths(fileURLToPath(new URL('../../../dist/main/electron', import.meta.url))).preloadPath;
+
+function builtSource(): string {
+  if (!existsSync(builtPreload)) throw new Error(`${builtPreload} is missing: run npm run build (it bundles the preload)`);
+  return readFileSync(builtPreload, 'utf8');
+}
 
 /**
- * Runs the preload as Electron's sandbox does: CommonJS, in its own context, where require() knows only 'electron'.
+ * Runs the BUILT preload as Electron's sandbox does: CommonJS, in its own context, where require() knows only
+ * 'electron' and throws for anything else (a ../shared/*.js require would fail here as it fails in the sandbox).
  * Electron's part (contextBridge, ipcRenderer) is played by the test.
  */
-function loadPreload() {
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-  });
+function loadPreload(outputText = builtSource()) {
   const exposed = new Map<string, unknown>();
   const ipc = Object.assign(new EventEmitter(), { invoke: vi.fn(async (channel: string, request: unknown) => ({ ok: true, value: { channel, request } })) });
   const electron = { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer: ipc };
@@ -31,6 +35,17 @@ function loadPreload() {
 }
 
 describe('preload: exactly WorktraceApi on window.worktrace, nothing else', () => {
+  it('is one bundled file whose only require is electron', () => {
+    const requires = [...builtSource().matchAll(/\brequire\s*\(\s*(['"`])([^'"`]*)\1\s*\)/g)].map((m) => m[2]);
+    expect(requires).toEqual(['electron']);
+    expect(builtSource()).not.toMatch(/\bimport\s*\(|\bfrom\s+['"]/); // no ESM left for the sandbox to choke on
+  });
+
+  it('the stand-in sandbox refuses what Electron\'s refuses: a preload that requires a shared file fails to load', () => {
+    const unbundled = `require('../shared/ipc/contract.js');\n${builtSource()}`;
+    expect(() => loadPreload(unbundled)).toThrow(/module not found: \.\.\/shared\/ipc\/contract\.js/);
+  });
+
   it('exposes one object with invoke and on, and requires only electron', () => {
     const { exposed, required } = loadPreload();
     expect([...exposed.keys()]).toEqual(['worktrace']);

@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,6 +5,7 @@ import { x11Problem, xwaylandNote, type SensorEnvironment } from '../environment
 import { sensorLogger, type Logger } from '../logger.js';
 import type { InputCounts, InputSensor, SensorState } from '../types.js';
 import { causeFromStderr, describeWorkerExit, TailBuffer } from './worker-failure.js';
+import { childProcessLauncher, type InputWorkerProcess, type WorkerLauncher } from './worker-launcher.js';
 import { EMPTY_COUNTS, parseWorkerMessage, type ParentMessage } from './worker-protocol.js';
 
 export const UIOHOOK_BACKEND = 'uiohook-napi';
@@ -17,27 +17,32 @@ export interface UiohookInputSensorOptions {
   readonly startTimeoutMs?: number;
   /** How long stop() waits for the worker to exit before it is killed (default 2 s). */
   readonly stopTimeoutMs?: number;
+  /** What starts the worker: child_process.fork (default, the CLI) or Electron's utilityProcess (the app). */
+  readonly launcher?: WorkerLauncher;
 }
 
 /**
- * Input activity from uiohook-napi, hosted in a child process (see uiohook-worker.ts for why).
+ * Input activity from uiohook-napi, hosted in a worker process (see uiohook-worker.ts for why) that the injected
+ * launcher starts.
  * The worker sends batched counts; drain() hands out what has arrived since the previous drain.
  * If the worker dies at any time the sensor becomes unavailable with the reason, and the agent
  * goes on tracking time without input counts.
  */
 export class UiohookInputSensor implements InputSensor {
   private readonly log: Logger;
-  private child: ChildProcess | null = null;
+  private child: InputWorkerProcess | null = null;
+  private readonly launcher: WorkerLauncher;
   private pending = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
   private current: SensorState;
   private stopping = false;
 
   constructor(private readonly options: UiohookInputSensorOptions) {
     this.log = sensorLogger(options.logger, 'input');
+    this.launcher = options.launcher ?? childProcessLauncher;
     const problem = x11Problem(options.env);
     this.current = problem
       ? { status: 'unavailable', backend: UIOHOOK_BACKEND, reason: problem }
-      : { status: 'ok', backend: UIOHOOK_BACKEND, detail: 'starts uiohook-napi in a worker process' };
+      : { status: 'ok', backend: UIOHOOK_BACKEND, detail: `starts uiohook-napi in ${this.launcher.kind}` };
   }
 
   state(): SensorState {
@@ -46,7 +51,7 @@ export class UiohookInputSensor implements InputSensor {
 
   /** The worker's process id while it runs (tests and `worktrace status`). */
   get workerPid(): number | undefined {
-    return this.child?.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+    return this.child?.pid;
   }
 
   drain(): InputCounts {
@@ -64,14 +69,9 @@ export class UiohookInputSensor implements InputSensor {
     this.stopping = false;
     const stderr = new TailBuffer();
     const { modulePath, execArgv } = workerLaunch();
-    let child: ChildProcess;
+    let child: InputWorkerProcess;
     try {
-      child = fork(modulePath, [], {
-        execArgv,
-        env: { ...this.options.env.vars },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        serialization: 'json',
-      });
+      child = this.launcher.launch({ modulePath, execArgv, env: { ...this.options.env.vars } });
     } catch (error) {
       this.markUnavailable(`the input worker could not be started: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -89,7 +89,7 @@ export class UiohookInputSensor implements InputSensor {
       const timer = setTimeout(() => {
         const cause = causeFromStderr(stderr.toString(), this.options.env.vars.DISPLAY);
         this.markUnavailable(cause ?? `the input worker did not start within ${this.startTimeoutMs / 1000} s`);
-        child.kill('SIGKILL');
+        child.kill();
         settle();
       }, this.startTimeoutMs);
       timer.unref();
@@ -101,19 +101,19 @@ export class UiohookInputSensor implements InputSensor {
         const cause = causeFromStderr(stderr.toString(), this.options.env.vars.DISPLAY);
         if (cause && !this.stopping && this.current.status === 'ok') {
           this.markUnavailable(cause);
-          child.kill('SIGKILL');
+          child.kill();
           settle();
         }
       });
 
-      child.on('message', (raw) => {
+      child.onMessage((raw) => {
         const message = parseWorkerMessage(raw);
         if (!message) return;
         switch (message.type) {
           case 'ready':
             if (this.current.status === 'unavailable') return; // already judged dead (a fatal message came first)
-            this.current = { status: 'ok', backend: UIOHOOK_BACKEND, detail: xwaylandNote(this.options.env) ?? 'hook running in a worker process' };
-            this.log.info({ pid: child.pid }, 'input worker running');
+            this.current = { status: 'ok', backend: UIOHOOK_BACKEND, detail: xwaylandNote(this.options.env) ?? `hook running in ${this.launcher.kind}` };
+            this.log.info({ pid: child.pid, in: this.launcher.kind }, 'input worker running');
             settle();
             return;
           case 'counts':
@@ -125,15 +125,15 @@ export class UiohookInputSensor implements InputSensor {
             return;
         }
       });
-      child.on('error', (error) => {
-        // Spawn failures and writes to a channel that just closed: the 'exit' handler has the final word.
+      child.onError((error, spawned) => {
+        // Spawn failures and writes to a channel that just closed: the exit handler has the final word.
         this.log.debug({ err: error.message }, 'input worker channel error');
-        if (child.pid === undefined) {
+        if (!spawned) {
           this.markUnavailable(`the input worker could not be started: ${error.message}`);
           settle();
         }
       });
-      child.on('exit', (code, signal) => {
+      child.onExit(({ code, signal }) => {
         if (this.child === child) this.child = null;
         if (!this.stopping) {
           this.markUnavailable(describeWorkerExit({ code, signal, stderr: stderr.toString(), display: this.options.env.vars.DISPLAY }));
@@ -147,11 +147,11 @@ export class UiohookInputSensor implements InputSensor {
     const child = this.child;
     this.stopping = true;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
     // The worker answers 'stop' with its last counts and exits; a hung one is killed.
-    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage, (error) => error && child.disconnect());
+    child.send({ type: 'stop' } satisfies ParentMessage);
     if (!(await within(exited, this.stopTimeoutMs))) {
-      child.kill('SIGKILL');
+      child.kill();
       await within(exited, 1000);
     }
     this.child = null;

@@ -1,23 +1,28 @@
 /**
- * The input worker: a child process that hosts uiohook-napi, counts events and reports the counts
- * to the agent about once a second. It exists because uiohook-napi aborts its whole process when
- * there is no X display or no RECORD extension; here an abort ends only this worker.
+ * The input worker: a separate process (child_process.fork from the CLI, Electron's utilityProcess in the app) that
+ * hosts uiohook-napi, counts events and reports the counts to the agent about once a second. It exists because
+ * uiohook-napi aborts its whole process when there is no X display or no RECORD extension; here an abort ends only
+ * this worker.
  *
- * It dies with the agent: when the IPC channel closes (the agent exited or was killed) it exits.
+ * It dies with the agent: when the channel to it closes (the agent exited or was killed) it exits.
  */
 import { uIOhook } from 'uiohook-napi';
+import { parentLink } from './worker-parent.js';
 import { isParentMessage, type WorkerMessage } from './worker-protocol.js';
 
 const REPORT_EVERY_MS = 1000;
 
 const counts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
 
+function noParent(): never {
+  console.error('uiohook-worker must be started by the agent with a channel to it (fork or utilityProcess)');
+  process.exit(2);
+}
+
+const parent = parentLink() ?? noParent();
+
 function send(message: WorkerMessage, then?: () => void): void {
-  if (!process.connected || !process.send) {
-    then?.();
-    return;
-  }
-  process.send(message, undefined, {}, () => then?.());
+  parent.send(message, then);
 }
 
 function reportCounts(then?: () => void): void {
@@ -39,13 +44,8 @@ function shutdown(): void {
   process.exit(0);
 }
 
-if (!process.send) {
-  console.error('uiohook-worker must be started by the agent with an IPC channel');
-  process.exit(2);
-}
-
-process.on('disconnect', shutdown);
-process.on('message', (raw) => {
+parent.onParentGone(shutdown);
+parent.onMessage((raw) => {
   if (isParentMessage(raw)) reportCounts(shutdown);
 });
 

@@ -14,6 +14,7 @@ function state(overrides: { tracking?: Partial<AppState['tracking']>; sync?: Par
     recentScreenshots: [],
     sync: { online: true, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: null, signInAgain: false, ...overrides.sync },
     launchAtLogin: false,
+    permissions: { notices: [] },
   };
 }
 

@@ -58,6 +58,11 @@ export class ApiClient {
       validateStatus: () => true,
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     });
+    // axios's `timeout` is an idle timeout on the socket in Node: an answer dribbling in a byte at a time would
+    // hold a call (and a person waiting on sign-in) forever. A deadline for the whole call ends that; the policy
+    // stream brings its own signal and has none.
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.http.interceptors.request.use((config) => (config.signal ? config : { ...config, signal: AbortSignal.timeout(timeoutMs) }));
   }
 
   async login(email: string, password: string): Promise<LoginResponse> {
@@ -155,7 +160,8 @@ export class ApiClient {
 
 function networkFailure(error: unknown): RequestFailure {
   if (axios.isAxiosError(error)) {
-    const detail = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : (error.code ?? error.message);
+    const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || error.code === 'ERR_CANCELED';
+    const detail = timedOut ? 'timed out' : (error.code ?? error.message);
     // maxContentLength exceeded: the server answered, but with far more than any answer of this API.
     if (error.message.includes('maxContentLength')) return { kind: 'invalid', status: error.response?.status ?? 0, detail: 'answer too large' };
     return { kind: 'network', detail };

@@ -12,6 +12,8 @@ export interface SegmentScreenshotsDeps {
   readonly events: TrackerEmitter;
   /** Hands a capture in flight to the tracker, so stop() can wait for it. */
   readonly inBackground: (work: Promise<void>) => void;
+  /** Writes the segment's row if the store refused it so far (a full disk); throws the store's error if it still does. */
+  readonly storeSegment: (segment: SegmentState) => void;
 }
 
 /**
@@ -75,6 +77,8 @@ export class SegmentScreenshots {
     const takenAt = reachedMs;
     let capture: Promise<string | null>;
     try {
+      // An image needs its segment in the store first: on a full disk the capture is skipped, not taken and lost.
+      this.deps.storeSegment(seg);
       capture = this.deps.screenshots.take({ segmentId, contractId: this.deps.contractId, takenAt, mode: policy.screenshots, policyVersion: policy.version });
     } catch (error) {
       capture = Promise.reject(error);

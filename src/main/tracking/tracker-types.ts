@@ -67,4 +67,6 @@ export interface TrackerSnapshot {
   readonly idle: { readonly state: IdleState; readonly sinceSec: number | null };
   readonly inputAvailable: boolean;
   readonly windowSampleErrors: number;
+  /** Minutes the store refused (a full disk) and the tracker holds in memory, retrying at each minute. */
+  readonly unsavedMinutes: number;
 }

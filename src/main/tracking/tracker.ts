@@ -20,8 +20,11 @@ import {
 import { WindowSampler } from './window-sampler.js';
 import { WorkedTime } from './worked-time.js';
 
-/** A store that keeps failing must not make the tracker hold an unbounded backlog (two hours of minutes). */
-const MAX_UNWRITTEN_MINUTES = 120;
+/**
+ * A store that keeps failing (a full disk) must not make the tracker hold an unbounded backlog: two hours of
+ * minutes. Past it, newer minutes are lost; the CLI stops with a message before that (see track.ts).
+ */
+export const MAX_UNWRITTEN_MINUTES = 120;
 
 /**
  * The tracking core: every tick it credits worked time to the effective timeline (timeline.ts), cuts it
@@ -43,6 +46,8 @@ export class Tracker {
   readonly #worked: WorkedTime;
   /** Minutes whose write failed, retried with the next flush. */
   readonly #unwritten = new Set<{ seg: SegmentState; minuteSec: number }>();
+  /** Segments the store refused to create (a full disk): created before their first minute or screenshot. */
+  readonly #unopened = new Set<SegmentState>();
 
   #memo: string | null;
   #status: TrackerStatus = 'stopped';
@@ -72,6 +77,7 @@ export class Tracker {
       random: deps.random,
       events: this.#events,
       inBackground: (work) => this.#inBackground(work),
+      storeSegment: (seg) => this.#storeSegment(seg),
     });
     this.#sampler = new WindowSampler(deps.window, options.windowSampleMs ?? DEFAULT_WINDOW_SAMPLE_MS);
     this.#events.on('screenshotScheduled', ({ dueAtMs }) => this.#wakeAt(dueAtMs));
@@ -95,6 +101,7 @@ export class Tracker {
     this.#worked.reset(startMs);
     this.#idleUndo.clear();
     this.#unwritten.clear();
+    this.#unopened.clear();
     this.#memoUnwritten = null;
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
@@ -214,6 +221,7 @@ export class Tracker {
       idle: { state: this.#inputAvailable ? this.#idle.state : 'unknown', sinceSec: this.#idle.idleFromSec },
       inputAvailable: this.#inputAvailable,
       windowSampleErrors: this.#sampler.errors,
+      unsavedMinutes: this.#unwritten.size,
     };
   }
 
@@ -285,8 +293,14 @@ export class Tracker {
       seg = SegmentState.continuedFrom(placement.stored);
     } else {
       const header = headerFor(placement, { id: newId(), contractId: this.#contractId, memo: this.#memo, policyVersion: policy?.version ?? null });
-      sink.openSegment(header);
       seg = SegmentState.opened(header);
+      // A refused create (no space) must not cost the time: the segment lives in memory until it can be written.
+      this.#unopened.add(seg);
+      try {
+        this.#storeSegment(seg);
+      } catch (cause) {
+        this.#report(new TrackerError('FLUSH_FAILED', 'creating a segment failed; it is retried with the next minute', { cause }));
+      }
     }
     if (this.#segment) this.#idleUndo.segmentClosed(this.#segment);
     this.#segment = seg;
@@ -307,14 +321,18 @@ export class Tracker {
 
   #flushMinute(): void {
     this.#writeMemo();
+    let refused = false;
     for (const failed of [...this.#unwritten]) {
+      // After one refusal (a full disk) the others wait for the next flush: one try and one report per minute.
+      if (refused) break;
       this.#unwritten.delete(failed);
-      this.#write(failed.seg, failed.minuteSec);
+      refused = !this.#write(failed.seg, failed.minuteSec);
     }
     const seg = this.#segment;
     const minuteSec = this.#minuteSec;
     if (!seg || minuteSec === null) return;
-    this.#write(seg, minuteSec);
+    if (refused) this.#hold(seg, minuteSec);
+    else this.#write(seg, minuteSec);
     // Only minutes after the last input can ever become idle: older ones need no undo record.
     if (this.#idle.idleFromSec === null) this.#idleUndo.prune(this.#idle.lastInputMinuteSec);
   }
@@ -323,18 +341,33 @@ export class Tracker {
    * Writes one minute with the segment's app totals. A failed write is reported and retried with the
    * next flush (values are absolute, so a late write is still right); the tick itself never fails on it.
    */
-  #write(seg: SegmentState, minuteSec: number): void {
-    if (seg.timeRemoved || !seg.hasMinute(minuteSec)) return;
+  #write(seg: SegmentState, minuteSec: number): boolean {
+    if (seg.timeRemoved || !seg.hasMinute(minuteSec)) return true;
     const minute = seg.bucket(minuteSec);
-    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return;
+    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return true;
     try {
+      this.#storeSegment(seg);
       this.#deps.sink.flushMinute(seg.id, minute, seg.appTotals());
     } catch (cause) {
-      if (this.#unwritten.size < MAX_UNWRITTEN_MINUTES) this.#unwritten.add({ seg, minuteSec });
+      this.#hold(seg, minuteSec);
       this.#report(new TrackerError('FLUSH_FAILED', 'writing a minute failed; it is retried with the next one', { cause }));
-      return;
+      return false;
     }
     this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
+    return true;
+  }
+
+  /** Keeps a minute the store refused for the next flush (once, however often it was refused). */
+  #hold(seg: SegmentState, minuteSec: number): void {
+    for (const held of this.#unwritten) if (held.seg === seg && held.minuteSec === minuteSec) return;
+    if (this.#unwritten.size < MAX_UNWRITTEN_MINUTES) this.#unwritten.add({ seg, minuteSec });
+  }
+
+  /** Creates a segment the store refused earlier; throws the store's error while it still cannot. */
+  #storeSegment(seg: SegmentState): void {
+    if (!this.#unopened.has(seg)) return;
+    this.#deps.sink.openSegment(seg.header);
+    this.#unopened.delete(seg);
   }
 
   #writeMemo(): void {

@@ -6,8 +6,10 @@ import { currentReport } from '../../sensors/index.js';
 import type { IdleDecision, TrackerSnapshot } from '../../tracking/index.js';
 import { DEFAULT_SEGMENT_SECONDS, recordIdSchema, type ScreenshotMode } from '../../../shared/protocol/index.js';
 import { resolveDataDir } from '../../config/data-dir.js';
+import { StoreError } from '../../store/errors.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, duration } from '../format.js';
+import { DiskFullWatch } from './track-disk-full.js';
 
 export interface TrackOptions {
   readonly dataDir: string | undefined;
@@ -50,7 +52,7 @@ async function runLocalTrack(context: CommandContext, options: TrackOptions): Pr
       decideIdle: () => options.idle,
       idleThresholdMs: options.idleAfter * 1000,
     });
-    await trackUntilStopped(context, agent, () =>
+    await trackUntilStopped(context, agent, dataDir, () =>
       `Tracking "${contractLabel(contractId)}" locally in ${segmentSeconds / 60}-minute segments, ` +
         `screenshots ${screenshots === 'off' ? 'off (time only)' : screenshots}. ` +
         `Data in ${dataDir}. Ctrl-C stops and saves.`,
@@ -111,7 +113,7 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
       });
       services.uploader.start();
       try {
-        await trackUntilStopped(context, agent, () => {
+        await trackUntilStopped(context, agent, dataDir, () => {
           const p = policy.current();
           const terms = p
             ? `screenshots ${modeWords(p.screenshots)} (policy v${p.version}), ${p.segmentSeconds / 60}-minute segments`
@@ -133,35 +135,59 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
   }
 }
 
-/** Starts the sensors and the tracker, prints status lines until a stop is requested, then stops and reports. */
-async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, banner: () => string): Promise<void> {
+/**
+ * Starts the sensors and the tracker, prints status lines until a stop is requested, then stops and reports.
+ * A disk that stays full until the tracker can keep no more minutes stops it too: exit 1 with the message.
+ */
+async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, dataDir: string, banner: () => string): Promise<void> {
   // The tracker's timers do not keep the process alive on purpose; this does, until a stop is requested.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const out = (line: string) => context.stdout.write(`${line}\n`);
+  let giveUp: (message: string) => void = () => undefined;
+  const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
+  const disk = new DiskFullWatch(agent.tracker, {
+    dataDir,
+    say: (line) => context.stderr.write(`${line}\n`),
+    logger: context.logger,
+    onGiveUp: (message) => giveUp(message),
+  });
   try {
     await agent.sensors.input.start();
     for (const row of currentReport(agent.sensors)) {
       if (row.status !== 'ok') context.stderr.write(`worktrace: ${row.sensor} unavailable: ${row.reason}\n`);
     }
     const { tracker } = agent;
-    tracker.on('minuteFlushed', () => out(statusLine(tracker.snapshot(), context.clock.now())));
+    tracker.on('minuteFlushed', () => out(statusLine(tracker.snapshot(), context.clock.now(), disk.words())));
     tracker.on('screenshotFailed', ({ error }) => {
-      if (error) context.stderr.write(`worktrace: screenshot failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (error && !disk.handlesScreenshotFailure(error)) context.stderr.write(`worktrace: screenshot failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
     tracker.on('idleEnded', ({ fromSec, toSec, decision }) => {
       if (decision !== 'empty') out(`${clockTime(context.clock.now())}  idle ${duration((toSec - fromSec) * 1000)} ${decision === 'keep' ? 'kept (flagged idle)' : 'discarded'}`);
     });
+    // While minutes cannot be saved no minuteFlushed comes: one status line per minute says tracking goes on.
+    let lastHeldLineMinute: number | null = null;
     tracker.on('error', ({ error }) => {
+      if (disk.handles(error)) {
+        const minute = Math.floor(context.clock.now() / 60_000);
+        if (minute !== lastHeldLineMinute) out(statusLine(tracker.snapshot(), context.clock.now(), disk.words()));
+        lastHeldLineMinute = minute;
+        return;
+      }
       context.logger.warn({ err: error, code: error.code }, 'tracker survived an error');
       context.stderr.write(`worktrace: warning: ${error.message} (tracking goes on)\n`);
     });
     tracker.start();
     out(banner());
-    const signal = await context.stopRequested;
+    const stop = await Promise.race([
+      context.stopRequested.then((signal) => ({ signal, fatal: null })),
+      gaveUp.then((message) => ({ signal: 'disk full', fatal: message })),
+    ]);
     await agent.stop();
     const snapshot = tracker.snapshot();
-    out(`Stopped (${signal}): tracked ${duration(snapshot.sessionMs)} this session, ${duration(snapshot.todayMs)} today.`);
+    out(`Stopped (${stop.signal}): tracked ${duration(snapshot.sessionMs)} this session, ${duration(snapshot.todayMs)} today.`);
+    if (stop.fatal !== null) throw new StoreError('DISK_FULL', stop.fatal);
   } finally {
+    disk.stop();
     clearInterval(keepAlive);
     await agent.stop().catch(() => undefined);
   }
@@ -171,7 +197,7 @@ function modeWords(mode: ScreenshotMode): string {
   return mode === 'off' ? 'off (time only)' : mode;
 }
 
-export function statusLine(snapshot: TrackerSnapshot, nowMs: number): string {
+export function statusLine(snapshot: TrackerSnapshot, nowMs: number, diskWords: string | null = null): string {
   const segment = snapshot.segment;
   const parts = [`${clockTime(nowMs)}  tracked ${duration(snapshot.sessionMs)} (today ${duration(snapshot.todayMs)})`];
   if (segment) {
@@ -181,6 +207,7 @@ export function statusLine(snapshot: TrackerSnapshot, nowMs: number): string {
   }
   if (!snapshot.inputAvailable) parts.push('input activity unavailable');
   if (snapshot.idle.state === 'idle') parts.push('idle');
+  if (diskWords !== null) parts.push(diskWords);
   return parts.join(' · ');
 }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError, diskFullError, isDiskFull, isStoreError, sqliteCode } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
@@ -156,7 +157,7 @@ function classifyOpenError(file: string, error: unknown): StoreError {
 }
 
 function openFailed(file: string, error: unknown): StoreError {
-  if (isDiskFull(error)) return diskFullError(dirname(file), error);
+  if (isDiskFull(error) || (isIoError(error) && almostNoSpace(dirname(file)))) return diskFullError(dirname(file), error);
   const code = sqliteCode(error);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new StoreError('DB_OPEN_FAILED', `Database ${file} is locked by another process: stop the other Worktrace agent first.`, {
@@ -167,6 +168,25 @@ function openFailed(file: string, error: unknown): StoreError {
   return new StoreError('DB_OPEN_FAILED', `Cannot open database ${file} (${reason}): check the disk and its permissions.`, {
     cause: error,
   });
+}
+
+/** SQLite's I/O failures: opening a WAL database on a full disk fails growing its -shm file (SQLITE_IOERR_SHMSIZE). */
+function isIoError(error: unknown): boolean {
+  const code = sqliteCode(error) ?? '';
+  return code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN';
+}
+
+/**
+ * Less room than SQLite needs to open a database (its 32 KiB -shm, a WAL frame) left for this user: an I/O error
+ * then means "disk full" to the person, whatever SQLite called it.
+ */
+function almostNoSpace(dir: string): boolean {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /**

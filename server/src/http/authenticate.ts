@@ -22,13 +22,19 @@ export function installCallerSlot(app: FastifyInstance): void {
  */
 export function bearerAuthentication(repos: Repositories, clock: Clock) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer ([A-Za-z0-9_\-.~+/]{16,256}=*)$/.exec(header) : null;
-    if (!match?.[1]) throw unauthenticated();
-    const user = await repos.tokens.findUser(hashToken(match[1]), clock.now());
-    if (!user) throw unauthenticated('the token is unknown or expired: sign in again');
+    const token = bearerToken(request);
+    if (!token) throw unauthenticated();
+    const user = await repos.tokens.findUser(hashToken(token), clock.now());
+    if (!user) throw unauthenticated('the token is unknown, expired or revoked: sign in again');
     request.caller = { id: user.id, email: user.email, role: user.role };
   };
+}
+
+/** The bearer token the request carries, if its Authorization header is well formed. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer ([A-Za-z0-9_\-.~+/]{16,256}=*)$/.exec(header) : null;
+  return match?.[1] ?? null;
 }
 
 /** The caller of an authenticated route (the hook guarantees there is one). */

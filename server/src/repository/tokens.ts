@@ -24,6 +24,14 @@ export class TokensRepository {
     );
   }
 
+  /**
+   * Revokes one token of `userId` for good: the row goes, so the token is unknown from then on. Returns whether
+   * there was such a token. Other tokens of the same user are untouched.
+   */
+  async revoke(tokenHash: string, userId: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM tokens WHERE token_hash = ? AND user_id = ?', [tokenHash, userId])).changes === 1;
+  }
+
   async deleteExpired(now: number): Promise<number> {
     return (await this.sql.run('DELETE FROM tokens WHERE expires_at <= ?', [now])).changes;
   }

@@ -35,6 +35,20 @@ async function segmentWithScreenshot(server: TestServer, world: World) {
 
 const ROUTES: RouteCase[] = [
   {
+    route: 'DELETE /auth/token',
+    expected: { anonymous: 401, client: 204, freelancer: 204, otherClient: 204, otherFreelancer: 204 },
+    async call(server, world, token) {
+      // A caller revokes its own token: a fresh sign-in of the same person, so the world's tokens live on.
+      const who = (['client', 'freelancer', 'otherClient', 'otherFreelancer'] as const).map((k) => world[k]).find((u) => u.token === token);
+      let own = token;
+      if (who) {
+        own = (await server.request('POST', '/api/v1/auth/token', { json: { email: who.email, password: who.password } })).json.token as string;
+      }
+      const response = await server.request('DELETE', '/api/v1/auth/token', { token: own });
+      return { response, unchanged: async () => (await server.request('GET', '/api/v1/contracts', { token: world.client.token })).status === 200 };
+    },
+  },
+  {
     route: 'GET /contracts',
     expected: { anonymous: 401, client: 200, freelancer: 200, otherClient: 200, otherFreelancer: 200 },
     async call(server, world, token) {

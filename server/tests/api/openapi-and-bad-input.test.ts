@@ -23,6 +23,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     expect(routes.sort()).toEqual(
       [
         'POST /api/v1/auth/token',
+        'DELETE /api/v1/auth/token',
         'GET /api/v1/contracts',
         'GET /api/v1/contracts/{id}/policy',
         'PUT /api/v1/contracts/{id}/policy',

@@ -29,3 +29,9 @@ export const loginResponseSchema = z
   })
   .strict();
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/**
+ * DELETE /auth/token revokes the bearer token that makes the call (sign-out): 204 and no body. From then on that
+ * token gets 401 on every route; the user's other tokens (other devices) keep working.
+ */
+export const logoutResponseSchema = z.null().describe('No content: the token that made the call no longer works');

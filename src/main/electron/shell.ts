@@ -8,13 +8,15 @@ import { systemClock } from '../clock/system-clock.js';
 import { createLogger, type Logger } from '../log.js';
 import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
 import { electronPermissionProbe } from './permissions.js';
-export { builtPaths } from './paths.js';
 import { wirePowerEvents } from './power.js';
 import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
 import { utilityProcessLauncher } from './utility-process-launcher.js';
 import { hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
 import { trayIconBitmap, TRAY_ICON_SIZE, type TrayIconState } from './tray-icon.js';
 import { trayIconState, trayMenuTemplate, trayTooltip } from './tray.js';
+
+/** main.ts and the tests find the built page and preload through this. */
+export { builtPaths } from './paths.js';
 
 export interface ShellOptions {
   /** The renderer's page (dist/renderer/index.html) and the preload (dist/preload/preload.cjs). */

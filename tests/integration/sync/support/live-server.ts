@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Clock } from '../../../../src/shared/clock.js';
 import { serverConfig } from '../../../../server/src/config.js';
-import { DEMO_ACCOUNTS, seedDemo } from '../../../../server/src/domain/demo.js';
+import { DEMO_ACCOUNTS, createContract, seedDemo } from '../../../../server/src/domain/demo.js';
 import { buildServer } from '../../../../server/src/http/app.js';
 import { createLogger } from '../../../../server/src/logger.js';
 import { openRepositories } from '../../../../server/src/repository/index.js';
@@ -18,9 +18,13 @@ import { systemClock } from '../../../../server/src/support/system-clock.js';
 export interface LiveServer {
   readonly url: string;
   readonly contractId: string;
+  /** Between the demo client and 'other' (a second freelancer), when asked for with `otherContract`. */
+  readonly otherContractId: string | null;
   readonly segmentSeconds: number;
   /** Signs in through the API and returns the token. */
   token(who: 'client' | 'freelancer' | 'other'): Promise<string>;
+  /** Signs in through the API: the token and who it belongs to (as the agent stores it). */
+  session(who: 'client' | 'freelancer' | 'other'): Promise<{ token: string; userId: string; email: string }>;
   api(method: string, path: string, options?: { token?: string; json?: unknown }): Promise<{ status: number; json: any; bytes: Buffer }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   logs(): string;
   close(): Promise<void>;
@@ -32,7 +36,7 @@ export const DEMO_PASSWORDS = {
   other: DEMO_ACCOUNTS[2],
 } as const;
 
-export async function startLiveServer(options: { segmentSeconds?: number; clock?: Clock } = {}): Promise<LiveServer> {
+export async function startLiveServer(options: { segmentSeconds?: number; clock?: Clock; otherContract?: boolean } = {}): Promise<LiveServer> {
   const clock = options.clock ?? systemClock;
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-sync-server-'));
   const repos = await openRepositories({ dataDir, now: clock.now() });
@@ -51,6 +55,20 @@ export async function startLiveServer(options: { segmentSeconds?: number; clock?
     sseHeartbeatMs: 5_000,
   });
   const contract = await seedDemo(repos, clock, { segmentSeconds: config.defaultSegmentSeconds, retentionDays: 30 });
+  let otherContractId: string | null = null;
+  if (options.otherContract) {
+    const other = await repos.users.findByEmail(DEMO_PASSWORDS.other.email);
+    if (!other) throw new Error('the demo seed has no second freelancer');
+    const made = await createContract(repos, clock, {
+      name: 'Second freelancer',
+      clientId: contract.clientId,
+      freelancerId: other.id,
+      segmentSeconds: config.defaultSegmentSeconds,
+      screenshots: 'on',
+      retentionDays: 30,
+    });
+    otherContractId = made.id;
+  }
   const app = await buildServer(config, {
     clock,
     repos,
@@ -68,16 +86,19 @@ export async function startLiveServer(options: { segmentSeconds?: number; clock?
     const type = response.headers.get('content-type') ?? '';
     return { status: response.status, bytes, json: type.includes('json') && bytes.length > 0 ? JSON.parse(bytes.toString('utf8')) : undefined };
   };
+  const session: LiveServer['session'] = async (who) => {
+    const account = DEMO_PASSWORDS[who];
+    const answer = await api('POST', '/auth/token', { json: { email: account.email, password: account.password } });
+    if (answer.status !== 200) throw new Error(`sign-in of ${account.email} failed: ${answer.status}`);
+    return { token: answer.json.token as string, userId: answer.json.user.id as string, email: answer.json.user.email as string };
+  };
   return {
     url,
     contractId: contract.id,
     segmentSeconds: contract.segmentSeconds,
-    async token(who) {
-      const account = DEMO_PASSWORDS[who];
-      const answer = await api('POST', '/auth/token', { json: { email: account.email, password: account.password } });
-      if (answer.status !== 200) throw new Error(`sign-in of ${account.email} failed: ${answer.status}`);
-      return answer.json.token as string;
-    },
+    otherContractId,
+    token: async (who) => (await session(who)).token,
+    session,
     api,
     logs: () => lines.join(''),
     async close() {

@@ -9,7 +9,8 @@ import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
-import { frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
+import { refuseDuplicatedHeaders } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
 import { policyStreamRoutes } from './routes/policy-stream.js';
@@ -33,11 +34,14 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     // No implicit HEAD twins: every route is one the authorization matrix test knows about.
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.on('checkExpectation', refuseExpectation);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installCallerSlot(app);
+  app.addHook('onRequest', refuseDuplicatedHeaders);
 
   await app.register(swagger, {
     openapi: {

@@ -1,3 +1,5 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiErrorBody, ApiErrorCode } from '../../../src/shared/protocol/api/index.js';
@@ -33,6 +35,39 @@ function codeForStatus(status: number, fastifyCode: string | undefined): ApiErro
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   void reply.code(status).send(body(codeForStatus(status, error.code), 'the request cannot be routed: check the path and headers'));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (a NUL or CRLF in a header, a bad
+ * request line, conflicting lengths, headers over the size limit): the same JSON error shape as
+ * everything else, where fastify's default would answer `{"error":"Bad Request",...}` without a code.
+ * Like the default, it writes straight to the socket and closes it: the connection cannot be trusted.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, answer]: [number, ApiErrorBody] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, body('PAYLOAD_TOO_LARGE', 'the request headers are too large')]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, body('VALIDATION_FAILED', 'the request did not arrive in time')]
+        : [400, body('VALIDATION_FAILED', 'the request is not well-formed HTTP')];
+  const text = JSON.stringify(answer);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * An Expect header other than `100-continue`: Node would answer a bare 417 with no body; this is the
+ * same refusal in the API's JSON shape. Listen on the HTTP server's 'checkExpectation' event.
+ */
+export function refuseExpectation(_request: IncomingMessage, response: ServerResponse): void {
+  const text = JSON.stringify(body('VALIDATION_FAILED', 'unsupported Expect header: only 100-continue is understood'));
+  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  response.end(text);
 }
 
 /**

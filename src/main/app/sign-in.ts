@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InvokeRequest } from '../../shared/ipc/index.js';
-import { ApiClient, SyncError, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
+import { ApiClient, SyncError, checkServerUrl, notToldWords, revokeOnServer, toUserError, type Credentials } from '../sync/index.js';
 
 /** A person waits on this: fail within seconds, not the sync layer's 30 s. */
 const SIGN_IN_TIMEOUT_MS = 15_000;
@@ -22,4 +22,14 @@ export async function signInToServer(request: InvokeRequest<'auth:sign-in'>): Pr
     throw toUserError(error, server);
   }
   return { server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt };
+}
+
+/**
+ * Sign-out's server half, best effort: the server revokes the token. Returns null when it did (or there was no
+ * sign-in), else the sentence telling the person the server could not be told; the caller forgets the token either way.
+ */
+export async function signOutOfServer(credentials: Credentials | null): Promise<string | null> {
+  if (!credentials) return null;
+  const result = await revokeOnServer(credentials);
+  return result.outcome === 'revoked' ? null : notToldWords(credentials.server, result);
 }

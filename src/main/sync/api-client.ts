@@ -70,6 +70,12 @@ export class ApiClient {
     return this.expect('sign in', answer, 200, loginResponseSchema);
   }
 
+  /** Sign-out: the server revokes the token this client carries (204). Other sign-ins of the user keep working. */
+  async revokeToken(): Promise<void> {
+    const answer = await this.send('sign out', () => this.http.delete('/auth/token'));
+    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), 'sign out');
+  }
+
   async contracts(): Promise<ContractSummary[]> {
     const answer = await this.send('list contracts', () => this.http.get('/contracts'));
     return this.expect('list contracts', answer, 200, contractListSchema).contracts;

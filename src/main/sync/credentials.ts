@@ -1,4 +1,4 @@
-import { chmodSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import { chmodSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SyncError } from './errors.js';
@@ -65,9 +65,9 @@ export class CredentialsStore {
     renameSync(temporary, this.file);
   }
 
-  /** Signs out locally. Returns whether there was anything to remove. */
+  /** Signs out locally, a damaged file included (its own message says to run logout). Returns whether there was a file. */
   clear(): boolean {
-    const had = this.read() !== null;
+    const had = existsSync(this.file);
     rmSync(this.file, { force: true });
     return had;
   }

@@ -22,7 +22,7 @@ import { signInToServer } from './sign-in.js';
 import { AppEvents } from './events.js';
 import { syncView } from './sync-view.js';
 import { Thumbnails } from './thumbnails.js';
-import { workedTotals, localWeekStartOf } from './totals.js';
+import { LiveTotals } from './totals.js';
 import { TrackingSession, segmentView } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
 
@@ -46,6 +46,7 @@ export class AppService {
   readonly #events = new AppEvents();
   #store: Store | null = null;
   #thumbnails: Thumbnails | null = null;
+  #totals: LiveTotals | null = null;
   #signedIn: SignedIn | null = null;
   #session: TrackingSession | null = null;
   #memo: string | null = null;
@@ -67,6 +68,7 @@ export class AppService {
     const store = openStore({ file: databasePath(this.#deps.dataDir), clock: this.#deps.clock, mode: 'server' });
     this.#store = store;
     this.#thumbnails = new Thumbnails(store.screenshots, this.#deps.keys);
+    this.#totals = new LiveTotals(store.segments);
     let credentials: Credentials | null = null;
     try {
       credentials = this.#deps.credentials.read();
@@ -99,6 +101,7 @@ export class AppService {
       const parsed = invokeChannels[name].safeParse(request ?? {});
       if (!parsed.success) throw new AppError('BAD_REQUEST', badRequestMessage(parsed.error));
       await this.#handle(name, parsed.data as InvokeRequest<typeof name>);
+      this.#totals?.invalidate(); // an action may have changed recorded time (a deletion, a stop)
       const state = await this.state();
       this.#events.emit('state:changed', state);
       return { ok: true, value: state };
@@ -191,6 +194,7 @@ export class AppService {
         decideIdle: (stretch) => this.#askIdle(stretch),
         random: this.#deps.random ?? secureRandom,
         newId: this.#deps.newId ?? ulid,
+        totals: this.#requireTotals(),
       },
       {
         contractId: request.contractId,
@@ -201,6 +205,7 @@ export class AppService {
           this.#updateContractPolicy(request.contractId);
           this.#emitState();
         },
+        onShownChange: () => this.#emitState(),
       },
     );
     this.#online = session.startOutcome !== 'unreachable';
@@ -283,6 +288,7 @@ export class AppService {
     await this.#disconnect();
     this.#store?.close();
     this.#store = null;
+    this.#totals = null;
   }
 
   // ---- state ------------------------------------------------------------------------------------------------
@@ -293,8 +299,7 @@ export class AppService {
     const contracts = this.#contracts();
     const now = this.#deps.clock.now();
     const snapshot = this.#session?.tracker.snapshot() ?? null;
-    const live = this.#session?.tracker.unwrittenMinutes() ?? [];
-    const totals = store ? workedTotals(store.segments.list({ since: Math.floor(localWeekStartOf(now) / 1000) }), now, live) : { todayMs: 0, weekMs: 0 };
+    const totals = this.#totals?.current(now, this.#session?.tracker.unwrittenMinutes() ?? []) ?? { todayMs: 0, weekMs: 0 };
     return {
       account: credentials ? { email: credentials.email, serverUrl: credentials.server } : null,
       contracts,
@@ -308,7 +313,7 @@ export class AppService {
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
       sync: store
-        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError })
+        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError, account: credentials })
         : { online: this.#online, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: this.#lastError, signInAgain: this.#signInAgain },
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
@@ -349,7 +354,7 @@ export class AppService {
     const server = checkServerUrl(credentials.server);
     const client = new ApiClient({ serverUrl: server, token: credentials.token });
     const { clock, logger, keys } = this.#deps;
-    const uploader = new Uploader({ client, store, keys, clock, logger });
+    const uploader = new Uploader({ client, store, keys, clock, logger, account: { ...credentials, server } });
     uploader.onUnauthorized(() => {
       this.#signInAgain = true;
       this.#emitState();
@@ -400,6 +405,11 @@ export class AppService {
   #requireSignedIn(): SignedIn {
     if (!this.#signedIn) throw new AppError('NOT_SIGNED_IN', 'You are not signed in: sign in first.');
     return this.#signedIn;
+  }
+
+  #requireTotals(): LiveTotals {
+    if (!this.#totals) throw new AppError('INTERNAL', 'Worktrace is still starting or already closing: try again in a moment.');
+    return this.#totals;
   }
 
   #requireStore(): Store {

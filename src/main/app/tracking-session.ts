@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { AppState } from '../../shared/ipc/index.js';
 import type { ScreenshotMode } from '../../shared/protocol/index.js';
 import { isoFromSec } from '../../shared/time/index.js';
@@ -8,7 +8,11 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
 import { Tracker, type IdleDecider, type SegmentSnapshot } from '../tracking/index.js';
+import type { LiveTotals } from './totals.js';
 import type { SensorSet } from './types.js';
+
+/** How often a running session checks whether what the UI shows of it changed. */
+const SHOWN_CHECK_MS = 1000;
 
 export interface TrackingSessionDeps {
   readonly clock: Clock;
@@ -20,6 +24,8 @@ export interface TrackingSessionDeps {
   readonly decideIdle: IdleDecider;
   readonly random: () => number;
   readonly newId: () => string;
+  /** Today/this week for the UI; the session tells it when the store's minutes change. */
+  readonly totals: LiveTotals;
 }
 
 export interface TrackingSessionOptions {
@@ -28,6 +34,8 @@ export interface TrackingSessionOptions {
   readonly idleThresholdMs: number;
   /** A policy the server sent while this session runs (not the one read from the cache at start). */
   readonly onPolicyChange: (change: { from: ScreenshotMode | null; to: ScreenshotMode; at: number }) => void;
+  /** A figure the UI shows of this session (today, this week, the segment's minutes) changed. */
+  readonly onShownChange: () => void;
 }
 
 /**
@@ -41,6 +49,7 @@ export class TrackingSession {
     readonly policy: ServerPolicySource,
     readonly startOutcome: PullOutcome,
     private readonly sensors: SensorSet,
+    private readonly clock: Clock,
   ) {}
 
   /** Pulls the policy (the cache serves when the server is unreachable), starts the sensors, then the tracker. */
@@ -91,14 +100,41 @@ export class TrackingSession {
       // No input sensor means no idle detection, not no tracking: the tracker reports input as unavailable.
       logger.warn({ err: error }, 'input sensor did not start');
     }
+    // Minutes written, or taken back by an idle discard: the stored totals must be read again.
+    for (const event of ['minuteFlushed', 'idleEnded'] as const) tracker.on(event, () => deps.totals.invalidate());
     tracker.start();
-    return new TrackingSession(options.contractId, tracker, policy, startOutcome, deps.sensors);
+    const session = new TrackingSession(options.contractId, tracker, policy, startOutcome, deps.sensors, clock);
+    session.#watchShown(deps.totals, options.onShownChange);
+    return session;
   }
 
   #stopping: Promise<void> | null = null;
+  #shownCheck: TimerHandle | null = null;
+
+  /**
+   * Today's time moves every second, but the tracker speaks once a minute (a flush) and the UI shows whole minutes:
+   * once a second the session works out what the UI would show, and only when that changed does it say so.
+   */
+  #watchShown(totals: LiveTotals, onChange: () => void): void {
+    let shown = this.#shown(totals);
+    this.#shownCheck = this.clock.setInterval(() => {
+      const now = this.#shown(totals);
+      if (now === shown) return;
+      shown = now;
+      onChange();
+    }, SHOWN_CHECK_MS);
+  }
+
+  #shown(totals: LiveTotals): string {
+    const snapshot = this.tracker.snapshot();
+    const { todayMs, weekMs } = totals.current(this.clock.now(), this.tracker.unwrittenMinutes());
+    return JSON.stringify([snapshot.status, Math.floor(todayMs / 60_000), Math.floor(weekMs / 60_000), segmentView(snapshot.segment)]);
+  }
 
   /** Flushes the current minute, stops the sensors and the policy stream. Safe to call twice. */
   stop(): Promise<void> {
+    if (this.#shownCheck !== null) this.clock.clearTimer(this.#shownCheck);
+    this.#shownCheck = null;
     this.#stopping ??= (async () => {
       try {
         await this.tracker.stop();

@@ -70,6 +70,7 @@ export class SegmentsRepository implements TrackingSink {
   private readonly deleteAllMinutes: Statement<[string]>;
   private readonly deleteAllApps: Statement<[string]>;
   private readonly flagTimeRemoved: Statement<[string]>;
+  private readonly minuteSeconds: Statement<[string, number], { tracked_s: number }>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
 
@@ -115,6 +116,7 @@ export class SegmentsRepository implements TrackingSink {
     this.deleteAllMinutes = db.prepare('DELETE FROM minutes WHERE segment_id = ?');
     this.deleteAllApps = db.prepare('DELETE FROM app_usage WHERE segment_id = ?');
     this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
+    this.minuteSeconds = db.prepare('SELECT (tracked_ms + 500) / 1000 AS tracked_s FROM minutes WHERE segment_id = ? AND started_at = ?');
 
     // A property rather than a method so the transaction wrapper is built once.
     this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
@@ -206,6 +208,11 @@ export class SegmentsRepository implements TrackingSink {
       this.flagTimeRemoved.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();
+  }
+
+  /** The tracked seconds one minute holds in the store, rounded as in its record (0 when it is not written yet). */
+  storedMinuteSeconds(segmentId: string, startedAt: number): number {
+    return this.minuteSeconds.get(segmentId, startedAt)?.tracked_s ?? 0;
   }
 
   /** Segments in start order, in the shared SegmentRecord shape (what `worktrace segments --json` prints). */

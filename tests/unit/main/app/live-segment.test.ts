@@ -63,8 +63,15 @@ describe('AppService: the open segment, live', () => {
     expect(now.tracking.todayMs).toBe(30_000);
     expect(now.tracking.weekMs).toBe(30_000);
     expect(now.tracking.segment).toMatchObject({ activeMinutes: 1, trackedMinutes: 1, timeRemoved: null });
+    // Today reaches a whole minute at 12:01:10, between the tracker's flushes (12:01:00, 12:02:00): the UI hears of it
+    // within the second, and not every second.
+    const heard: number[] = [];
+    const off = h.service.on('state:changed', (changed) => heard.push(changed.tracking.todayMs));
     await track(45); // 12:01:25: one minute written (50 s), 25 s open
+    off();
     expect((await state()).tracking.todayMs).toBe(75_000);
+    expect(heard.some((ms) => ms >= 60_000 && ms <= 61_000)).toBe(true);
+    expect(heard.length, `states heard: ${heard.join(', ')}`).toBeLessThanOrEqual(4);
   });
 
   it('deleting the open segment\'s screenshot removes its time, credits nothing until its end, and says so', async () => {

@@ -1,6 +1,6 @@
 import { vi, afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { workedTotals } from '../../../../src/main/app/totals.js';
+import { LiveTotals } from '../../../../src/main/app/totals.js';
 import { MIGRATIONS, migrate } from '../../../../src/main/store/index.js';
 import { makeStoreRig, work, type StoreRig } from './support/store-rig.js';
 
@@ -63,7 +63,7 @@ describe('Tracker: the freelancer deletes the open segment\'s screenshot', () =>
     expect(rig.tracker.snapshot().segment).toMatchObject({ id: segmentId, timeRemoved: true, trackedMs: 0 });
     expect(secondsBySegment(rig)).toEqual({ '09:00': 600, '09:10': 0 });
     expect(rig.store.segments.get(segmentId)!.minutes).toEqual([]);
-    expect(workedTotals(rig.store.segments.list(), rig.clock.now(), rig.tracker.unwrittenMinutes()).todayMs).toBe(600_000);
+    expect(new LiveTotals(rig.store.segments).current(rig.clock.now(), rig.tracker.unwrittenMinutes()).todayMs).toBe(600_000);
 
     await work(rig, 3 * 60); // 09:22:59: a new segment counts as usual
     const next = rig.tracker.snapshot().segment!;

@@ -75,7 +75,7 @@ export function buildProgram(context: CommandContext): Command {
 
   program
     .command('logout')
-    .description('forget the sign-in (recorded time stays queued)')
+    .description('sign out: the server revokes the token, this machine forgets it (recorded time stays queued)')
     .action(async () => {
       await (await import('./commands/logout.js')).runLogout(context, { dataDir: dataDir() });
     });

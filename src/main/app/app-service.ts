@@ -18,7 +18,7 @@ import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '
 import { ContractsCache } from './contracts.js';
 import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
-import { signInToServer } from './sign-in.js';
+import { signInToServer, signOutOfServer } from './sign-in.js';
 import { AppEvents } from './events.js';
 import { syncView } from './sync-view.js';
 import { Thumbnails } from './thumbnails.js';
@@ -160,14 +160,20 @@ export class AppService {
     await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
   }
 
-  /** Signing out stops tracking (the minute is saved); recorded time stays queued for the next sign-in. */
+  /**
+   * Signing out stops tracking (the minute is saved) and asks the server to revoke the token (best effort: offline,
+   * the token is forgotten here all the same and the sync view says so); recorded time stays queued for the next
+   * sign-in of this account.
+   */
   async #signOut(): Promise<void> {
+    const credentials = this.#signedIn?.credentials ?? null;
     await this.#stop();
     await this.#disconnect();
+    const notTold = await signOutOfServer(credentials);
     this.#deps.credentials.clear();
     if (this.#store) new ContractsCache(this.#store).clear();
     this.#signInAgain = false;
-    this.#lastError = null;
+    this.#lastError = notTold;
     this.#online = true;
   }
 

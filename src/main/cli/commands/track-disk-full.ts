@@ -38,6 +38,9 @@ export class DiskFullWatch {
       tracker.on('screenshotFailed', ({ error }) => {
         if (isDiskFull(error)) this.#refused('screenshot');
       }),
+      tracker.on('error', ({ error }) => {
+        if (isDiskFull(error.cause)) this.#refused('minute');
+      }),
     ];
   }
 
@@ -47,9 +50,7 @@ export class DiskFullWatch {
 
   /** A tracker error that is a full disk: handled here (told once), so the caller prints no warning of its own. */
   handles(error: TrackerError): boolean {
-    if (!isDiskFull(error.cause)) return false;
-    this.#refused('minute');
-    return true;
+    return isDiskFull(error.cause);
   }
 
   /** A screenshot failure that is a full disk: already told, the caller stays quiet. */

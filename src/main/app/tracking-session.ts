@@ -119,16 +119,22 @@ export class TrackingSession {
     let shown = this.#shown(totals);
     this.#shownCheck = this.clock.setInterval(() => {
       const now = this.#shown(totals);
-      if (now === shown) return;
+      if (now === null || now === shown) return;
       shown = now;
       onChange();
     }, SHOWN_CHECK_MS);
   }
 
-  #shown(totals: LiveTotals): string {
-    const snapshot = this.tracker.snapshot();
-    const { todayMs, weekMs } = totals.current(this.clock.now(), this.tracker.unwrittenMinutes());
-    return JSON.stringify([snapshot.status, Math.floor(todayMs / 60_000), Math.floor(weekMs / 60_000), segmentView(snapshot.segment)]);
+  /** What the UI would show of this session, as one comparable string; null when the store cannot be read now. */
+  #shown(totals: LiveTotals): string | null {
+    try {
+      const snapshot = this.tracker.snapshot();
+      const { todayMs, weekMs } = totals.current(this.clock.now(), this.tracker.unwrittenMinutes());
+      return JSON.stringify([snapshot.status, Math.floor(todayMs / 60_000), Math.floor(weekMs / 60_000), segmentView(snapshot.segment)]);
+    } catch {
+      // A timer callback that throws would take the app down; a read that fails (the disk) is tried again next second.
+      return null;
+    }
   }
 
   /** Flushes the current minute, stops the sensors and the policy stream. Safe to call twice. */

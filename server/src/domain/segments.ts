@@ -11,6 +11,21 @@ export interface SegmentRules {
   readonly futureSlackMs: number;
 }
 
+/** A lone UTF-16 surrogate: not a character, and each database encodes it differently. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as every backend can hold it, the same way: PostgreSQL refuses U+0000 in text (the insert
+ * fails) while SQLite keeps it, and SQLite stores a lone surrogate as bytes that read back as three
+ * U+FFFD where PostgreSQL gives one. A memo is stored with U+FFFD for each, so the diary reads the
+ * same on both and a retry of the same upload is "unchanged". Apps and titles are stored as JSON text,
+ * where both are escapes and come back exactly.
+ */
+export function storableUpload(upload: SegmentUpload): SegmentUpload {
+  const memo = upload.memo?.replaceAll('\u0000', '\ufffd').replace(LONE_SURROGATE, '\ufffd') ?? null;
+  return memo === upload.memo ? upload : { ...upload, memo };
+}
+
 /**
  * PUT /segments/{id}: creates the segment or folds the upload into it (see mergeSegment), in one
  * transaction that holds the contract, so two concurrent uploads of one segment cannot both create it.
@@ -21,8 +36,9 @@ export async function uploadSegment(
   rules: SegmentRules,
   caller: Caller,
   id: string,
-  upload: SegmentUpload,
+  received: SegmentUpload,
 ): Promise<SegmentUploadResponse> {
+  const upload = storableUpload(received);
   if (upload.id !== id) throw badRequest('ID_MISMATCH', 'the body id differs from the id in the path');
   const { contract } = await contractForParty(repos, caller, upload.contractId, 'freelancer');
   const now = clock.now();

@@ -67,6 +67,10 @@ export function syncWords(state: AppState): string {
       ? 'Everything is uploaded.'
       : `${count(sync.pendingSegments, 'segment')} and ${count(sync.pendingScreenshots, 'screenshot')} wait to upload.`,
   );
+  // Work recorded here under another account is not sent with this sign-in: say whose it is.
+  for (const other of sync.waiting ?? []) {
+    parts.push(`${count(other.items, 'item')} ${other.items === 1 ? 'waits' : 'wait'} for ${other.email} on ${other.serverUrl}: sign in as them to send them.`);
+  }
   parts.push(sync.lastSyncAt ? `Last sync at ${clockTime(sync.lastSyncAt)}.` : 'Not synced yet.');
   if (sync.lastError) parts.push(`Last problem: ${sync.lastError}`);
   return parts.join(' ');

@@ -43,5 +43,8 @@ describe('renderer words', () => {
       'Offline: your work is kept here and sent later. 3 segments and 1 screenshot wait to upload. Not synced yet.',
     );
     expect(syncWords(state({ signInAgain: true }))).toMatch(/^Stopped: sign in again to upload\./);
+    expect(syncWords(state({ waiting: [{ email: 'ana@example.com', serverUrl: 'https://diary.example.com', items: 12 }] }))).toBe(
+      'Connected to the server. Everything is uploaded. 12 items wait for ana@example.com on https://diary.example.com: sign in as them to send them. Last sync at 14:05.',
+    );
   });
 });

@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { ulid } from 'ulid';
+import { SCREENSHOT_CAPTURED_AT_HEADER, SCREENSHOT_SEGMENT_HEADER } from '../../../src/shared/protocol/api/index.js';
+import { sniffImageType } from '../../src/domain/image.js';
+import { routeName, type RouteKey } from '../support/routes.js';
+import { fakeJpeg, segmentBody, type World } from '../support/server.js';
+import { exampleOf, type JsonSchema } from './corpus-schema.js';
+import { toRaw, type BadRequest, type OperationInputs, type RequestParts, type RouteRecipe } from './corpus-cases.js';
+
+/** The fixtures the recipes point at: a segment with a screenshot, and one waiting for its screenshot. */
+export interface CorpusFixtures {
+  readonly world: World;
+  readonly shotSegmentId: string;
+  readonly shotId: string;
+  readonly bareSegment: { readonly id: string; readonly startedAt: number };
+  readonly now: number;
+}
+
+interface OpenApiOperation {
+  readonly parameters?: ReadonlyArray<{ readonly in: string; readonly name: string; readonly schema?: JsonSchema }>;
+  readonly requestBody?: { readonly content?: Record<string, { readonly schema?: JsonSchema }> };
+}
+
+export type OpenApiDoc = { readonly paths: Record<string, Record<string, OpenApiOperation>> };
+
+/** What an operation takes, from the document; an undocumented route (the dashboard) takes nothing. */
+export function inputsOf(doc: OpenApiDoc, route: RouteKey): OperationInputs {
+  const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+  const params = (where: string) => Object.fromEntries((op?.parameters ?? []).filter((p) => p.in === where).map((p) => [p.name, p.schema ?? {}]));
+  return { pathParams: params('path'), queryParams: params('query'), jsonBody: op?.requestBody?.content?.['application/json']?.schema ?? null };
+}
+
+/** Screenshot uploads: image bytes that are not the image they claim, and bad metadata headers. */
+function screenshotUploadExtra(path: string, fixtures: CorpusFixtures) {
+  return (parts: RequestParts): fc.Arbitrary<BadRequest> => {
+    const withHeaders = (headers: Array<readonly [string, string]>, defect: string, body = parts.body): BadRequest => {
+      const kept = parts.headers.filter(([n]) => n !== SCREENSHOT_SEGMENT_HEADER && n !== SCREENSHOT_CAPTURED_AT_HEADER);
+      return { kind: 'upload', defect, request: toRaw(path, { ...parts, body, headers: [...kept, ...headers] }) };
+    };
+    const segment = fixtures.bareSegment;
+    const inside = new Date(segment.startedAt + 1000).toISOString();
+    const notImage = fc
+      .tuple(fc.constantFrom('image/jpeg', 'image/webp'), fc.uint8Array({ minLength: 0, maxLength: 64 }))
+      .filter(([type, bytes]) => sniffImageType(Buffer.from(bytes)) !== type)
+      .map(([type, bytes]) => ({
+        kind: 'upload',
+        defect: `${bytes.length} bytes that are not ${type}`,
+        request: toRaw(path, { ...parts, body: Buffer.from(bytes), contentType: type }),
+      }));
+    const badTimes = fc.oneof(
+      fc.constantFrom(
+        '',
+        'yesterday',
+        '2026-02-30T00:00:00Z',
+        '+275760-09-13T00:00:00Z',
+        '1969-12-31T23:59:59Z',
+        new Date(segment.startedAt - 1).toISOString(),
+        new Date(segment.startedAt + 3_600_000).toISOString(),
+        new Date(fixtures.now + 86_400_000).toISOString(),
+        inside.replace('Z', '+00:00'),
+        `${inside}, ${inside}`,
+      ),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()).filter((t) => Date.parse(t) < segment.startedAt || Date.parse(t) >= segment.startedAt + 600_000),
+      fc.string({ unit: 'binary-ascii', maxLength: 30 }),
+    );
+    const badSegments = fc.oneof(fc.constantFrom('', ulid(), ulid().toLowerCase(), `${segment.id}, ${segment.id}`, fixtures.shotSegmentId), fc.string({ unit: 'binary-ascii', maxLength: 40 }));
+    return fc.oneof(
+      notImage,
+      fc.constant({ kind: 'upload', defect: 'webp declared, JPEG sent', request: toRaw(path, { ...parts, contentType: 'image/webp' }) }),
+      badTimes.map((t) => withHeaders([[SCREENSHOT_SEGMENT_HEADER, segment.id], [SCREENSHOT_CAPTURED_AT_HEADER, t]], `captured-at ${JSON.stringify(t)}`)),
+      badSegments.map((s) => withHeaders([[SCREENSHOT_SEGMENT_HEADER, s], [SCREENSHOT_CAPTURED_AT_HEADER, inside]], `segment ${JSON.stringify(s)}`)),
+      fc.constant(withHeaders([], 'no metadata at all')),
+      fc.constant(withHeaders([[SCREENSHOT_CAPTURED_AT_HEADER, inside]], 'no segment id')),
+      fc.constant(withHeaders([[SCREENSHOT_SEGMENT_HEADER, segment.id]], 'no capture time')),
+    );
+  };
+}
+
+/**
+ * A request that would succeed, per route: the corpus spoils one part of it at a time. Routes not
+ * named here get a generic recipe from the document (ULIDs for ids, an example body, the client's
+ * token), so a new route is covered the day it lands; a recipe here only makes its cases reach deeper.
+ */
+export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean, fixtures: CorpusFixtures): RouteRecipe {
+  const { world } = fixtures;
+  const contract = { id: world.contract.id };
+  const segmentId = ulid();
+  const known: Record<string, Omit<RouteRecipe, 'route' | 'needsToken'>> = {
+    'POST /api/v1/auth/token': { params: {}, json: { email: world.client.email, password: world.client.password } },
+    'GET /api/v1/contracts': { token: world.client.token, params: {} },
+    'GET /api/v1/contracts/{id}/policy': { token: world.freelancer.token, params: contract },
+    'PUT /api/v1/contracts/{id}/policy': { token: world.client.token, params: contract, json: { screenshots: 'blurred' } },
+    'GET /api/v1/contracts/{id}/policy/stream': { token: world.freelancer.token, params: contract },
+    'GET /api/v1/contracts/{id}/diary': {
+      token: world.client.token,
+      params: contract,
+      query: { from: new Date(fixtures.now - 7 * 86_400_000).toISOString(), to: new Date(fixtures.now).toISOString() },
+    },
+    'PUT /api/v1/segments/{id}': {
+      token: world.freelancer.token,
+      params: { id: segmentId },
+      json: segmentBody({ id: segmentId, contractId: world.contract.id, startedAt: fixtures.bareSegment.startedAt - 600_000 }),
+    },
+    'PUT /api/v1/screenshots/{id}': {
+      token: world.freelancer.token,
+      params: { id: ulid() },
+      headers: [
+        [SCREENSHOT_SEGMENT_HEADER, fixtures.bareSegment.id],
+        [SCREENSHOT_CAPTURED_AT_HEADER, new Date(fixtures.bareSegment.startedAt + 1000).toISOString()],
+      ],
+      raw: { contentType: 'image/jpeg', bytes: fakeJpeg(512) },
+      extra: screenshotUploadExtra('/api/v1/screenshots/{id}', fixtures),
+    },
+    'GET /api/v1/screenshots/{id}': { token: world.client.token, params: { id: fixtures.shotId } },
+    'DELETE /api/v1/screenshots/{id}': { token: world.client.token, params: { id: fixtures.shotId } },
+  };
+  const recipe = known[routeName(route)];
+  const token = needsToken ? world.client.token : undefined;
+  if (recipe) return { route, needsToken, ...recipe, token: needsToken ? (recipe.token ?? token) : undefined };
+  // The dashboard's module route: a module that exists stands in for the wildcard.
+  const concrete = route.path.endsWith('/*') ? { ...route, path: route.path.replace(/\*$/, 'api.js') } : route;
+  const inputs = inputsOf(doc, route);
+  const params = Object.fromEntries(Object.entries(inputs.pathParams).map(([name, schema]) => [name, String(exampleOf(schema))]));
+  return { route: concrete, needsToken, token, params, json: inputs.jsonBody ? exampleOf(inputs.jsonBody) : undefined };
+}

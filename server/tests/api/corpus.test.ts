@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { API_ERROR_CODES } from '../../../src/shared/protocol/api/index.js';
+import { testBackends } from '../support/backends.js';
+import { encodeRequest, sendRaw } from '../support/raw-http.js';
+import { documentedRoutes, routeName, routerRoutes, type RouteKey } from '../support/routes.js';
+import { openStateReader, type ServerState, type StateReader } from '../support/server-state.js';
+import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { corpusFor, type BadRequest } from './corpus-cases.js';
+import { anyText } from './corpus-schema.js';
+import { inputsOf, recipeFor, type CorpusFixtures, type OpenApiDoc } from './corpus-recipes.js';
+
+/**
+ * The generated bad-input corpus (issue 8): every route the router knows — found in the router and
+ * the OpenAPI document, so a new route is covered as soon as it exists — gets CORPUS_RUNS requests
+ * (fixed seed) that are each wrong in one way, sent as real HTTP on loopback. Every answer must be a
+ * 4xx (a 2xx only for reads) with a JSON error code, the server must answer a good request after
+ * each, and the database (every table, every row) and the storage directory must be exactly as before.
+ */
+const RUNS = Number(process.env.CORPUS_RUNS ?? 300);
+const SEED = 20_261_126;
+const DAY = 86_400_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const KNOWN_CODES = new Set<string>(API_ERROR_CODES);
+
+interface RouteTally {
+  cases: number;
+  serverErrors: number;
+  statuses: Record<string, number>;
+  kinds: Record<string, number>;
+}
+
+const seedOf = (name: string) => [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, SEED);
+
+describe.each(testBackends())('bad-input corpus on $name', (backend) => {
+  let server: TestServer;
+  let fixtures: CorpusFixtures;
+  let reader: StateReader;
+  let baseline: ServerState;
+  let doc: OpenApiDoc;
+  let routes: RouteKey[];
+
+  beforeAll(async () => {
+    server = await startTestServer(backend, { tokenTtlMs: 400 * DAY });
+    const world = await createWorld(server);
+    server.clock.advance(30 * DAY); // the fixtures' segments lie well after the contract started
+    const now = server.clock.now();
+    const bareStart = segmentStart(now) - 2 * 600_000;
+    const shotSegment = segmentBody({ contractId: world.contract.id, startedAt: bareStart - 600_000 });
+    const bareSegment = segmentBody({ contractId: world.contract.id, startedAt: bareStart });
+    for (const segment of [shotSegment, bareSegment]) {
+      expect((await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment })).status).toBe(200);
+    }
+    const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: shotSegment.id, capturedAt: bareStart - 599_000 });
+    expect(shot.status).toBe(200);
+    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now };
+    doc = (await server.request('GET', '/api/v1/openapi.json')).json as OpenApiDoc;
+    routes = routerRoutes(server.app);
+    reader = await openStateReader(server);
+    baseline = await reader.read();
+  });
+  afterAll(async () => {
+    await reader?.close();
+    await server?.close();
+  });
+
+  it('knows every route: the document names none the router lacks, and the router has the documented ones', () => {
+    const router = new Set(routes.map(routeName));
+    const documented = documentedRoutes(doc).map(routeName);
+    expect(documented.filter((r) => !router.has(r))).toEqual([]);
+    expect(routes.length).toBeGreaterThan(documented.length); // the dashboard and the document itself
+    expect(baseline.storageFiles).toHaveLength(1);
+    expect(Object.keys(baseline.tables)).toEqual(expect.arrayContaining(['users', 'tokens', 'contracts', 'policy_versions', 'segments', 'screenshots']));
+  });
+
+  it(
+    'answers every bad request to every route with a 4xx JSON error code, keeps answering, and stores nothing',
+    async () => {
+      const tally = new Map<string, RouteTally>();
+      for (const route of routes) {
+        const name = routeName(route);
+        // Whether the route wants a token: ask it with none (and no body, so nothing can be stored).
+        const params = route.path.replace(/\{\w+\}/g, () => ulid()).replace(/\*$/, 'api.js');
+        const probe = await sendRaw(server.baseUrl, { method: route.method, target: params, headers: [] });
+        const recipe = recipeFor(route, doc, probe.status === 401, fixtures);
+        const registered = routes.filter((r) => r.path === route.path).map((r) => r.method);
+        const corpus = corpusFor(recipe, inputsOf(doc, route), registered, {
+          maxJsonBytes: server.app.initialConfig.bodyLimit ?? 1_048_576,
+          maxBodyBytes: 8 * 1024 * 1024,
+        });
+        const t: RouteTally = { cases: 0, serverErrors: 0, statuses: {}, kinds: {} };
+        tally.set(name, t);
+        await fc.assert(
+          fc.asyncProperty(corpus, async (bad: BadRequest) => {
+            const response = await sendRaw(server.baseUrl, bad.request);
+            t.cases += 1;
+            t.statuses[response.status] = (t.statuses[response.status] ?? 0) + 1;
+            t.kinds[bad.kind] = (t.kinds[bad.kind] ?? 0) + 1;
+            if (response.status >= 500) t.serverErrors += 1;
+            const what = `${name} ${bad.kind}: ${bad.defect}\n  sent: ${JSON.stringify(encodeRequest(bad.request).subarray(0, 300).toString('latin1'))}\n  got ${response.status} ${response.body.subarray(0, 300).toString('utf8')}`;
+            if (response.status === 0) {
+              expect(bad.noAnswerOk, `no answer: ${what}`).toBe(true);
+            } else {
+              expect(response.status, what).toBeLessThan(500);
+              if (!SAFE_METHODS.has(recipe.route.method) || bad.status !== undefined) expect(response.status, what).toBeGreaterThanOrEqual(400);
+              if (bad.status !== undefined) expect(response.status, what).toBe(bad.status);
+              if (response.status >= 400) {
+                const code = (response.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+                expect(KNOWN_CODES.has(String(code)), `error code ${String(code)}: ${what}`).toBe(true);
+              }
+            }
+            const health = await server.request('GET', '/api/v1/contracts', { token: fixtures.world.client.token });
+            expect(health.status, `the server stopped answering after ${what}`).toBe(200);
+            expect(await reader.read(), `something was stored by ${what}`).toEqual(baseline);
+          }),
+          { seed: seedOf(`${backend.name} ${name}`), numRuns: RUNS, endOnFailure: true },
+        );
+      }
+      const rows = [...tally].map(([name, t]) => ({ route: name, cases: t.cases, '5xx': t.serverErrors, statuses: JSON.stringify(t.statuses), kinds: JSON.stringify(t.kinds) }));
+      console.log(`[corpus ${backend.name}] ${rows.length} routes × ${RUNS} cases, ${rows.reduce((n, r) => n + r.cases, 0)} sent, ${rows.reduce((n, r) => n + r['5xx'], 0)} answered 5xx`);
+      console.table(rows);
+      // Every route the router knows was sent its cases (a route without coverage fails here).
+      expect(rows.filter((r) => r.cases < RUNS).map((r) => r.route)).toEqual([]);
+      expect(rows.map((r) => r.route).sort()).toEqual(routes.map(routeName).sort());
+    },
+    15 * 60_000,
+  );
+
+  // After the corpus (which needs the state untouched): text that is valid but hostile — NUL, lone
+  // surrogates, bidi controls, any code point — is stored, never a 5xx, and reads back as stored.
+  it('stores segments whose memo, apps and titles hold any Unicode (NUL included), and the diary gives them back', async () => {
+    const { world, bareSegment } = fixtures;
+    let slot = 2;
+    await fc.assert(
+      fc.asyncProperty(anyText(200), anyText(40), anyText(300), async (memo, app, title) => {
+        const startedAt = bareSegment.startedAt - ++slot * 600_000;
+        const segment = { ...segmentBody({ contractId: world.contract.id, startedAt, memo }), apps: [{ app, title, seconds: 60 }] };
+        const put = await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+        expect(put.status, put.text).toBe(200);
+        const range = `from=${new Date(startedAt).toISOString()}&to=${new Date(startedAt + 600_000).toISOString()}`;
+        const diary = await server.request('GET', `/api/v1/contracts/${world.contract.id}/diary?${range}`, { token: world.client.token });
+        const stored = (diary.json.segments as Array<{ id: string; memo: string; apps: unknown }>).find((s) => s.id === segment.id);
+        // What a UTF-8 database can hold: NUL as U+FFFD (see storableUpload), lone surrogates as U+FFFD.
+        expect(stored?.memo).toBe(Buffer.from(memo.replaceAll('\u0000', '\ufffd'), 'utf8').toString('utf8'));
+        expect(put.json.result).toBe('created');
+        const again = await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+        expect(again.json.result, 'a retry of the same upload').toBe('unchanged');
+        expect(stored?.apps).toEqual([{ app, title, seconds: 60 }]);
+      }),
+      { seed: seedOf(`${backend.name} text`), numRuns: 40, endOnFailure: true },
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../../../src/main/store/index.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, migrate, type Store } from '../../../../src/main/store/index.js';
 import { T0, WallClock, header, makeTempDir, newId, openTestStore, type TestDir } from './store-fixtures.js';
 
 describe('OutboxRepository', () => {
@@ -175,6 +176,22 @@ describe('OutboxRepository', () => {
       ]);
       expect(queueFor(ana)?.account.email).toBe('ana@new.example.com');
       expect(store.outbox.parked().map((i) => i.itemId)).toEqual([parked]);
+    });
+
+    it('a queue written by a version-1 agent is upgraded in place and drains for the first account that signs in', () => {
+      store.close();
+      const file = join(dir.path, 'v1.db');
+      const v1 = new Database(file);
+      migrate(v1, MIGRATIONS, 1);
+      const old = [newId(), newId()];
+      for (const id of old) v1.prepare("INSERT INTO outbox (kind, item_id, attempts) VALUES ('segment', ?, 2)").run(id);
+      v1.close();
+      store = openTestStore(file, 'server', clock);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      store.outbox.useAccount(ana);
+      expect(store.outbox.due(now, 10).map((i) => [i.itemId, i.attempts])).toEqual(old.map((id) => [id, 2]));
+      store.outbox.useAccount(bob);
+      expect(ids()).toEqual([]);
     });
 
     it('keeps each item with its account across a restart (the account in use is chosen again at sign-in)', () => {

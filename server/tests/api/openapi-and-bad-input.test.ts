@@ -55,50 +55,24 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     }
   });
 
-  it('never answers bad input with a 500, and stores nothing from it', async () => {
+  // Malformed JSON, wrong types, missing/extra fields, bad ids, headers and framing on every route are
+  // the generated corpus's (corpus.test.ts). What stays here is meaning no schema states.
+  it('refuses well-formed input that means nothing, with a 4xx, and stores nothing from it', async () => {
     const start = segmentStart(server.clock.now());
     const good = segmentBody({ contractId: world.contract.id, startedAt: start });
-    const junk: unknown[] = [
-      null,
-      42,
-      'text',
-      [],
-      {},
-      { ...good, id: 'x'.repeat(10_000) },
-      { ...good, contractId: '' },
+    for (const body of [
       { ...good, contractId: ulid() },
-      { ...good, startedAt: '2026-13-45T99:99:99Z' },
       { ...good, startedAt: '1970-01-01T00:00:00+02:00' },
-      { ...good, minutes: [{}] },
-      { ...good, minutes: 'many' },
-      { ...good, apps: [{ app: 'a'.repeat(10_000), title: 't', seconds: 1 }] },
-      { ...good, trackedSeconds: 1e300 },
-      { ...good, trackedSeconds: 'NaN' },
-      { ...good, memo: { nested: true } },
-      { ...good, policyVersion: -3 },
-      JSON.parse('{"__proto__": {"admin": true}}'),
-    ];
-    for (const body of junk) {
+      { ...good, id: ulid() },
+    ]) {
       const response = await server.request('PUT', `/api/v1/segments/${good.id}`, { token: world.freelancer.token, json: body });
-      expect(response.status, JSON.stringify(body)?.slice(0, 80)).toBeGreaterThanOrEqual(400);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
       expect(response.json.error.code).toEqual(expect.any(String));
     }
-    const raw = ['{"a":', '\u0000\u0001', '{"id": "\\ud800"}', '{"constructor": {"prototype": {"x": 1}}}'];
-    for (const body of raw) {
-      const response = await server.request('PUT', `/api/v1/segments/${good.id}`, { token: world.freelancer.token, body, headers: { 'content-type': 'application/json' } });
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
-    }
     for (const path of [
-      '/api/v1/contracts/%00/policy',
-      `/api/v1/contracts/${'A'.repeat(500)}/policy`,
-      '/api/v1/contracts/../../etc/passwd/policy',
-      `/api/v1/contracts/${world.contract.id}/diary?from=yesterday`,
       `/api/v1/contracts/${world.contract.id}/diary?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`,
       `/api/v1/contracts/${world.contract.id}/diary?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
-      `/api/v1/contracts/${world.contract.id}/diary?extra=1`,
-      '/api/v1/screenshots/..%2F..%2Fetc%2Fpasswd',
     ]) {
       const response = await server.request('GET', path, { token: world.client.token });
       expect(response.status, path).toBeGreaterThanOrEqual(400);

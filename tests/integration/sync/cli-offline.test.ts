@@ -69,4 +69,23 @@ describe('worktrace sync with the server unreachable', () => {
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/Which contract\?/);
   });
+
+  it('logout offline signs out here and says the server was not told; status then says whom the queue waits for', async () => {
+    const server = new CredentialsStore(dataDir).require().server;
+    const logout = await runCliAsync(['logout'], env);
+    expect(logout.status).toBe(0);
+    expect(logout.stdout).toBe(
+      `Signed out on this computer, but ${server} could not be told (server unreachable (ECONNREFUSED)): that sign-in stays valid on the server ` +
+        'until 2099-01-01T00:00:00.000Z. Recorded time stays queued until you sign in again.\n',
+    );
+    expect(new CredentialsStore(dataDir).read()).toBeNull();
+    // The segment was adopted by that account at the first sync: it waits for it, it is not anyone's to send now.
+    const status = await runCliAsync(['status'], env);
+    expect(status.stdout).toContain(`1 item waits for freelancer@demo.test on ${server}: sign in as them to send them.`);
+    const json = JSON.parse((await runCliAsync(['status', '--json'], env)).stdout);
+    expect(json.sync.signedIn).toBeNull();
+    expect(json.sync.waitingForOtherAccounts).toEqual([
+      { account: { server, userId: 'u', email: 'freelancer@demo.test' }, pendingSegments: 1, pendingScreenshots: 0, parked: 0 },
+    ]);
+  });
 });

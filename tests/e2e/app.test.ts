@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool, startDisplay, type TestDisplay } from '../support/display.js';
-import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../integration/sync/support/live-server.js';
-import { buildRenderer, screenshotsDir, startApp, type AppHarness } from './support/app-harness.js';
-import { chromiumMissing, openRenderer, type TestBrowser } from './support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORDS } from '../integration/sync/support/live-server.js';
+import { screenshotsDir } from './support/app-harness.js';
+import { e2eMissing, useE2eWorld } from './support/e2e-world.js';
 
 /**
  * The desktop app's renderer as a web page in real Chromium, with window.worktrace supplied by the test bridge,
@@ -14,40 +13,14 @@ import { chromiumMissing, openRenderer, type TestBrowser } from './support/chrom
  * otherwise they go to a temporary directory, so a test run never dirties the tree.
  */
 
-const missing = chromiumMissing() ?? (hasTool('Xvfb') ? null : 'Xvfb is missing');
-if (missing !== null && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error(`CI needs it: ${missing}`);
+const missing = e2eMissing();
 const shotsDir = screenshotsDir();
 
 describe.skipIf(missing !== null)('desktop app renderer against the real core and server', () => {
-  let display: TestDisplay;
-  let server: LiveServer;
-  let app: AppHarness;
-  let browser: TestBrowser;
-  const previousDisplay = process.env.DISPLAY;
-
-  beforeAll(async () => {
-    buildRenderer();
-    display = await startDisplay({ width: 1280, height: 800 });
-    // The sensors of the app service read DISPLAY from this process's environment, as the Electron main would.
-    process.env.DISPLAY = display.display;
-    delete process.env.WAYLAND_DISPLAY;
-    if (hasTool('xterm')) display.spawnClient('xterm', ['-T', 'Worktrace app e2e', '-geometry', '80x24+0+0']); // something to capture
-    server = await startLiveServer({ segmentSeconds: 60 });
-    app = await startApp();
-    browser = await openRenderer(app.bridge.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await server?.close();
-    await display?.stop();
-    if (previousDisplay === undefined) delete process.env.DISPLAY;
-    else process.env.DISPLAY = previousDisplay;
-  });
+  const world = useE2eWorld({ display: { width: 1280, height: 800 }, xtermTitle: 'Worktrace app e2e' });
 
   it('signs in, refusing a URL that is not one and a wrong password in words', async () => {
-    const { page } = browser;
+    const { page } = world;
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'visible' });
     await page.screenshot({ path: join(shotsDir, 'app-sign-in.png') });
 
@@ -61,7 +34,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     expect(await alert.textContent()).toMatch(/\S/);
     expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
 
-    await page.getByLabel('Server URL').fill(server.url);
+    await page.getByLabel('Server URL').fill(world.server.url);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForFunction(() => /password|sign/i.test(document.getElementById('error')?.textContent ?? ''));
@@ -78,30 +51,30 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
   });
 
   it('shows the demo contract with its policy in words and starts tracking it', async () => {
-    const { page } = browser;
+    const { page } = world;
     const picker = page.getByLabel('Contract');
     await picker.locator('option').first().waitFor({ state: 'attached' });
     const options = await picker.locator('option').allTextContents();
     expect(options).toContain('Demo contract — Screenshots on');
-    await picker.selectOption(server.contractId);
+    await picker.selectOption(world.server.contractId);
     expect(await page.locator('#contract-policy').textContent()).toMatch(/^Screenshots on · 1-minute segments/);
     await page.getByLabel('Memo').fill('Renderer e2e');
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('button', { name: 'Stop' }).waitFor({ state: 'visible' });
     expect(await page.locator('#tracking-status').textContent()).toBe('Tracking');
     expect(await picker.isDisabled()).toBe(true);
-    const tracking = (await app.service.state()).tracking;
-    expect(tracking).toMatchObject({ status: 'running', contractId: server.contractId, memo: 'Renderer e2e' });
+    const tracking = (await world.app.service.state()).tracking;
+    expect(tracking).toMatchObject({ status: 'running', contractId: world.server.contractId, memo: 'Renderer e2e' });
   });
 
   it('shows a notice with the thumbnail when a screenshot is taken, and Delete warns, then removes it', async () => {
-    const { page } = browser;
+    const { page } = world;
     const notice = page.getByRole('region', { name: 'Screenshot taken' });
     // One screenshot per one-minute segment, at a random moment inside it.
     await notice.waitFor({ state: 'visible', timeout: 180_000 });
     const src = await page.locator('#shot-notice-image').getAttribute('src');
     expect(src).toMatch(/^data:image\/jpeg;base64,\/9j\//); // a JPEG (FF D8 FF), decrypted in memory only
-    const shown = (await app.service.state()).recentScreenshots;
+    const shown = (await world.app.service.state()).recentScreenshots;
     expect(shown.length).toBeGreaterThan(0);
     const shot = shown[0]!;
     await page.locator(`#recent-list li[data-screenshot-id="${shot.id}"]`).waitFor();
@@ -118,15 +91,15 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
 
     await notice.waitFor({ state: 'hidden' });
     await page.locator(`#recent-list li[data-screenshot-id="${shot.id}"]`).waitFor({ state: 'detached' });
-    const after = await app.service.state();
+    const after = await world.app.service.state();
     expect(after.recentScreenshots.map((s) => s.id)).not.toContain(shot.id);
     expect(await page.locator('#error').isVisible()).toBe(false);
   });
 
   it('shows a banner when the client turns screenshots off through the API', async () => {
-    const { page } = browser;
-    const clientToken = await server.token('client');
-    const flipped = await server.api('PUT', `/contracts/${server.contractId}/policy`, { token: clientToken, json: { screenshots: 'off' } });
+    const { page } = world;
+    const clientToken = await world.server.token('client');
+    const flipped = await world.server.api('PUT', `/contracts/${world.server.contractId}/policy`, { token: clientToken, json: { screenshots: 'off' } });
     expect(flipped.status).toBe(200);
     const banner = page.locator('#policy-banner');
     await banner.waitFor({ state: 'visible', timeout: 60_000 });
@@ -138,18 +111,18 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
   });
 
   it('stops, shows the sync status in words, and had no script or CSP error', async () => {
-    const { page } = browser;
+    const { page } = world;
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('button', { name: 'Start' }).waitFor({ state: 'visible' });
     expect(await page.locator('#tracking-status').textContent()).toBe('Stopped');
-    expect((await app.service.state()).tracking.status).toBe('stopped');
+    expect((await world.app.service.state()).tracking.status).toBe('stopped');
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.waitForFunction(() => /Last sync at \d\d:\d\d/.test(document.getElementById('sync-summary')?.textContent ?? ''));
     expect(await page.locator('#today').textContent()).toMatch(/^\d+ (min|h \d\d min)$/);
     await page.screenshot({ path: join(shotsDir, 'app-stopped.png'), fullPage: true });
-    expect(browser.problems).toEqual([]);
+    expect(world.browser.problems).toEqual([]);
     // Every action went through the contract's channels.
-    expect(new Set(app.bridge.calls.map((c) => c.channel))).toEqual(
+    expect(new Set(world.app.bridge.calls.map((c) => c.channel))).toEqual(
       new Set(['state:get', 'auth:sign-in', 'tracking:start', 'screenshots:delete', 'tracking:stop', 'sync:now']),
     );
   });

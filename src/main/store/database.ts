@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StoreError, diskFullError, isDiskFull, isStoreError, sqliteCode } from './errors.js';
+import { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isStoreError, sqliteCode } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 import { checkDataDirectory, checkFileWritable, checkSqliteHeader, corruptMessage, existingFileSize } from './preflight.js';
 
@@ -176,17 +175,10 @@ function isIoError(error: unknown): boolean {
   return code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN';
 }
 
-/**
- * Less room than SQLite needs to open a database (its 32 KiB -shm, a WAL frame) left for this user: an I/O error
- * then means "disk full" to the person, whatever SQLite called it.
- */
+/** With (almost) no room left, an I/O error means "disk full" to the person, whatever SQLite called it. */
 function almostNoSpace(dir: string): boolean {
-  try {
-    const fs = statfsSync(dir);
-    return fs.bavail * fs.bsize < 1024 * 1024;
-  } catch {
-    return false;
-  }
+  const free = freeBytesAt(dir);
+  return free !== null && free < NO_ROOM_BYTES;
 }
 
 /**

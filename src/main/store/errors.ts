@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { CodedError } from '../../shared/errors.js';
 
 /**
@@ -62,6 +63,22 @@ export function isDiskFull(error: unknown): boolean {
     if (code !== undefined && (code === 'SQLITE_FULL' || NO_SPACE_ERRNOS.has(code))) return true;
   }
   return false;
+}
+
+/**
+ * Less room than SQLite needs to open a database and commit one minute (its 32 KiB -shm file, WAL frames) counts
+ * as a full disk: for the person it is one.
+ */
+export const NO_ROOM_BYTES = 1024 * 1024;
+
+/** Bytes this user may still write on the file system holding `dir`, or null when it cannot say. */
+export function freeBytesAt(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
 }
 
 /** The named error for a write refused for lack of space, in words that name where space is needed. */

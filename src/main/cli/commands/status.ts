@@ -5,6 +5,7 @@ import { nativeBackends } from '../../agent/native-backends.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
+import { NO_ROOM_BYTES, freeBytesAt } from '../../store/errors.js';
 import { readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, megabytes } from '../format.js';
@@ -17,6 +18,8 @@ export interface StatusOptions {
 export interface StatusReport {
   readonly dataDir: string;
   readonly database: string;
+  /** Room left for this user where the data directory lives (null: the file system cannot say); full below 1 MiB. */
+  readonly disk: { readonly freeBytes: number | null; readonly full: boolean };
   readonly sensors: readonly SensorReportRow[];
   readonly counts: StoreCounts | null;
   readonly contracts: readonly ContractQueue[];
@@ -35,6 +38,7 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
   const report: StatusReport = {
     dataDir,
     database,
+    disk: diskOf(dataDir),
     sensors: await probeSensors(context),
     ...readQueue(dataDir, database, context),
   };
@@ -42,7 +46,11 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
     context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  const lines = [`Data directory: ${dataDir}`, 'Sensors:'];
+  const lines = [`Data directory: ${dataDir}`];
+  if (report.disk.full) {
+    lines.push(`  disk full: no space left there. Tracking keeps the time in memory and skips screenshots until there is room: free some space.`);
+  }
+  lines.push('Sensors:');
   for (const row of report.sensors) {
     lines.push(`  ${row.sensor.padEnd(12)}${row.backend.padEnd(20)}${row.status === 'ok' ? 'ok' : 'unavailable'}${row.reason ? ` — ${row.reason}` : ''}`);
   }
@@ -57,6 +65,11 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
   }
   if (report.sync) lines.push(...syncLines(report.sync));
   context.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function diskOf(dataDir: string): StatusReport['disk'] {
+  const freeBytes = freeBytesAt(dataDir);
+  return { freeBytes, full: freeBytes !== null && freeBytes < NO_ROOM_BYTES };
 }
 
 async function probeSensors(context: CommandContext): Promise<SensorReportRow[]> {

@@ -7,7 +7,9 @@ import { AppService, defaultSensorFactory } from '../../../src/main/app/index.js
 import { systemClock } from '../../../src/main/clock/system-clock.js';
 import { FileKeyStore } from '../../../src/main/crypto/index.js';
 import { createLogger } from '../../../src/main/log.js';
+import { databasePath, openStore } from '../../../src/main/store/index.js';
 import { CredentialsStore } from '../../../src/main/sync/index.js';
+import type { SegmentRecord } from '../../../src/shared/protocol/index.js';
 import { startBridge, type Bridge } from './bridge-server.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,6 +40,10 @@ export interface AppHarness {
   readonly service: AppService;
   readonly bridge: Bridge;
   readonly dataDir: string;
+  /** Where the app keeps its sign-in (the Electron app keeps it with safeStorage; the token is what a test revokes). */
+  readonly credentials: CredentialsStore;
+  /** The segments in the app's database, read through a second connection (the app's own stays in use). */
+  segments(): SegmentRecord[];
   close(): Promise<void>;
 }
 
@@ -45,11 +51,12 @@ export interface AppHarness {
 export async function startApp(options: { idleThresholdMs?: number } = {}): Promise<AppHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-app-'));
   const logger = createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'silent' });
+  const credentials = new CredentialsStore(dataDir);
   const service = new AppService({
     clock: systemClock,
     dataDir,
     keys: new FileKeyStore(dataDir),
-    credentials: new CredentialsStore(dataDir),
+    credentials,
     logger,
     sensors: defaultSensorFactory(logger),
     ...(options.idleThresholdMs === undefined ? {} : { idleThresholdMs: options.idleThresholdMs }),
@@ -60,6 +67,15 @@ export async function startApp(options: { idleThresholdMs?: number } = {}): Prom
     service,
     bridge,
     dataDir,
+    credentials,
+    segments() {
+      const reader = openStore({ file: databasePath(dataDir), clock: systemClock, mode: 'local', verify: false });
+      try {
+        return reader.segments.list();
+      } finally {
+        reader.close();
+      }
+    },
     async close() {
       await bridge.close();
       await service.close();

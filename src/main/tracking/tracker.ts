@@ -3,6 +3,7 @@ import { localDayStartOf, minuteStartOfMs, MINUTE_SECONDS, splitIntoMinutes } fr
 import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
 import { IdleTracker, type IdleTransition } from './idle-tracker.js';
 import { IdleUndoLedger } from './idle-undo.js';
+import { PendingWrites } from './pending-writes.js';
 import type { MinuteBucket, TrackingPolicy } from './ports.js';
 import { SegmentScreenshots } from './segment-screenshots.js';
 import { SegmentState } from './segment-state.js';
@@ -20,11 +21,7 @@ import {
 import { WindowSampler } from './window-sampler.js';
 import { WorkedTime } from './worked-time.js';
 
-/**
- * A store that keeps failing (a full disk) must not make the tracker hold an unbounded backlog: two hours of
- * minutes. Past it, newer minutes are lost; the CLI stops with a message before that (see track.ts).
- */
-export const MAX_UNWRITTEN_MINUTES = 120;
+export { MAX_UNWRITTEN_MINUTES } from './pending-writes.js';
 
 /**
  * The tracking core: every tick it credits worked time to the effective timeline (timeline.ts), cuts it
@@ -44,10 +41,8 @@ export class Tracker {
   readonly #background = new Set<Promise<void>>();
   readonly #idleUndo = new IdleUndoLedger();
   readonly #worked: WorkedTime;
-  /** Minutes whose write failed, retried with the next flush. */
-  readonly #unwritten = new Set<{ seg: SegmentState; minuteSec: number }>();
-  /** Segments the store refused to create (a full disk): created before their first minute or screenshot. */
-  readonly #unopened = new Set<SegmentState>();
+  /** Writes to the store, and what it refused so far (a full disk), retried with each flush. */
+  readonly #writes: PendingWrites;
 
   #memo: string | null;
   #status: TrackerStatus = 'stopped';
@@ -60,8 +55,6 @@ export class Tracker {
   #segment: SegmentState | null = null;
   #minuteSec: number | null = null;
   #inputAvailable = true;
-  /** A segment whose memo change is not in the store yet (its write failed). */
-  #memoUnwritten: SegmentState | null = null;
 
   constructor(deps: TrackerDeps, options: TrackerOptions) {
     this.#deps = deps;
@@ -69,6 +62,7 @@ export class Tracker {
     this.#memo = options.memo ?? null;
     this.#tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.#worked = new WorkedTime(options.dayStartOf ?? localDayStartOf);
+    this.#writes = new PendingWrites(deps.sink, this.#events);
     this.#idle = new IdleTracker(options.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS);
     this.#screenshots = new SegmentScreenshots({
       contractId: options.contractId,
@@ -77,7 +71,7 @@ export class Tracker {
       random: deps.random,
       events: this.#events,
       inBackground: (work) => this.#inBackground(work),
-      storeSegment: (seg) => this.#storeSegment(seg),
+      storeSegment: (seg) => this.#writes.storeSegment(seg),
     });
     this.#sampler = new WindowSampler(deps.window, options.windowSampleMs ?? DEFAULT_WINDOW_SAMPLE_MS);
     this.#events.on('screenshotScheduled', ({ dueAtMs }) => this.#wakeAt(dueAtMs));
@@ -100,9 +94,7 @@ export class Tracker {
     this.#minuteSec = null;
     this.#worked.reset(startMs);
     this.#idleUndo.clear();
-    this.#unwritten.clear();
-    this.#unopened.clear();
-    this.#memoUnwritten = null;
+    this.#writes.clear();
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
     this.#inputAvailable = this.#deps.input.state().status === 'ok';
@@ -160,8 +152,7 @@ export class Tracker {
     const seg = this.#segment;
     if (this.#status === 'stopped' || !seg || seg.header.memo === memo) return;
     seg.setMemo(memo);
-    this.#memoUnwritten = seg;
-    this.#writeMemo();
+    this.#writes.memoChanged(seg);
   }
 
   /**
@@ -172,11 +163,11 @@ export class Tracker {
    */
   segmentTimeRemoved(segmentId: string): void {
     this.#worked.takeBackSegment(segmentId);
-    const held = [this.#segment, ...this.#idleUndo.closedSegmentsIn(0, Number.POSITIVE_INFINITY), ...[...this.#unwritten].map((u) => u.seg)];
+    const held = [this.#segment, ...this.#idleUndo.closedSegmentsIn(0, Number.POSITIVE_INFINITY), ...this.#writes.segments()];
     const seg = held.find((s) => s?.id === segmentId);
     if (!seg || seg.timeRemoved) return;
     seg.removeTime();
-    for (const failed of this.#unwritten) if (failed.seg === seg) this.#unwritten.delete(failed);
+    this.#writes.drop(seg);
   }
 
   /**
@@ -185,7 +176,7 @@ export class Tracker {
    * without writing more often.
    */
   unwrittenMinutes(): { readonly segmentId: string; readonly minute: MinuteBucket }[] {
-    const held = [...this.#unwritten];
+    const held = this.#writes.minutes();
     if (this.#segment && this.#minuteSec !== null) held.push({ seg: this.#segment, minuteSec: this.#minuteSec });
     const minutes = new Map<string, { segmentId: string; minute: MinuteBucket }>();
     for (const { seg, minuteSec } of held) {
@@ -221,7 +212,7 @@ export class Tracker {
       idle: { state: this.#inputAvailable ? this.#idle.state : 'unknown', sinceSec: this.#idle.idleFromSec },
       inputAvailable: this.#inputAvailable,
       windowSampleErrors: this.#sampler.errors,
-      unsavedMinutes: this.#unwritten.size,
+      unsavedMinutes: this.#writes.heldMinutes,
     };
   }
 
@@ -295,12 +286,7 @@ export class Tracker {
       const header = headerFor(placement, { id: newId(), contractId: this.#contractId, memo: this.#memo, policyVersion: policy?.version ?? null });
       seg = SegmentState.opened(header);
       // A refused create (no space) must not cost the time: the segment lives in memory until it can be written.
-      this.#unopened.add(seg);
-      try {
-        this.#storeSegment(seg);
-      } catch (cause) {
-        this.#report(new TrackerError('FLUSH_FAILED', 'creating a segment failed; it is retried with the next minute', { cause }));
-      }
+      this.#writes.opened(seg);
     }
     if (this.#segment) this.#idleUndo.segmentClosed(this.#segment);
     this.#segment = seg;
@@ -319,66 +305,14 @@ export class Tracker {
     this.#idleUndo.credit(minuteSec, added);
   }
 
+  /** Writes the current minute (and what the store refused before); the minute stays current. */
   #flushMinute(): void {
-    this.#writeMemo();
-    let refused = false;
-    for (const failed of [...this.#unwritten]) {
-      // After one refusal (a full disk) the others wait for the next flush: one try and one report per minute.
-      if (refused) break;
-      this.#unwritten.delete(failed);
-      refused = !this.#write(failed.seg, failed.minuteSec);
-    }
     const seg = this.#segment;
     const minuteSec = this.#minuteSec;
+    this.#writes.flush(seg && minuteSec !== null ? { seg, minuteSec } : null);
     if (!seg || minuteSec === null) return;
-    if (refused) this.#hold(seg, minuteSec);
-    else this.#write(seg, minuteSec);
     // Only minutes after the last input can ever become idle: older ones need no undo record.
     if (this.#idle.idleFromSec === null) this.#idleUndo.prune(this.#idle.lastInputMinuteSec);
-  }
-
-  /**
-   * Writes one minute with the segment's app totals. A failed write is reported and retried with the
-   * next flush (values are absolute, so a late write is still right); the tick itself never fails on it.
-   */
-  #write(seg: SegmentState, minuteSec: number): boolean {
-    if (seg.timeRemoved || !seg.hasMinute(minuteSec)) return true;
-    const minute = seg.bucket(minuteSec);
-    if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return true;
-    try {
-      this.#storeSegment(seg);
-      this.#deps.sink.flushMinute(seg.id, minute, seg.appTotals());
-    } catch (cause) {
-      this.#hold(seg, minuteSec);
-      this.#report(new TrackerError('FLUSH_FAILED', 'writing a minute failed; it is retried with the next one', { cause }));
-      return false;
-    }
-    this.#events.emit('minuteFlushed', { segmentId: seg.id, minute });
-    return true;
-  }
-
-  /** Keeps a minute the store refused for the next flush (once, however often it was refused). */
-  #hold(seg: SegmentState, minuteSec: number): void {
-    for (const held of this.#unwritten) if (held.seg === seg && held.minuteSec === minuteSec) return;
-    if (this.#unwritten.size < MAX_UNWRITTEN_MINUTES) this.#unwritten.add({ seg, minuteSec });
-  }
-
-  /** Creates a segment the store refused earlier; throws the store's error while it still cannot. */
-  #storeSegment(seg: SegmentState): void {
-    if (!this.#unopened.has(seg)) return;
-    this.#deps.sink.openSegment(seg.header);
-    this.#unopened.delete(seg);
-  }
-
-  #writeMemo(): void {
-    const seg = this.#memoUnwritten;
-    if (!seg) return;
-    try {
-      this.#deps.sink.setMemo(seg.id, seg.header.memo);
-      this.#memoUnwritten = null;
-    } catch (cause) {
-      this.#report(new TrackerError('MEMO_WRITE_FAILED', 'writing the memo failed; it is retried with the next minute', { cause }));
-    }
   }
 
   #onPolicy(policy: TrackingPolicy | null): void {

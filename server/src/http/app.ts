@@ -10,6 +10,7 @@ import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
+import { requestForLog } from './log-serializers.js';
 import { refuseDuplicatedHeaders } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -26,7 +27,7 @@ export const API_PREFIX = '/api/v1';
  */
 export async function buildServer(config: ServerConfig, deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({ subsystem: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     bodyLimit: config.maxJsonBytes,
     // Ids never need more; longer path parameters are an attack or a bug.
     routerOptions: { maxParamLength: 128 },

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.js';
 import { segmentRecordSchema, type SegmentRecord } from '../../../src/shared/protocol/index.js';
@@ -44,10 +45,13 @@ const TICK_ALLOWANCE_MS = 2_000;
 const CROSSING_MARGIN_MS = 3_000;
 /** Slack for the kill signal and the stdout pipe between the agent and this process. */
 const MEASURE_SLACK_MS = 500;
-const RESULTS_FILE = resolve(process.env.WORKTRACE_CRASH_LOOP_OUT ?? 'bench-results/crash-loop.json');
+const RESULTS_FILE = process.env.WORKTRACE_CRASH_LOOP_OUT
+  ? resolve(process.env.WORKTRACE_CRASH_LOOP_OUT)
+  : fileURLToPath(new URL('../../../bench-results/crash-loop.json', import.meta.url));
 
 const minuteStart = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
-const empty: AgentDbHealth = { integrity: 'ok', foreignKeyViolations: 0, trackedMs: 0, segments: 0, screenshots: 0, queued: 0 };
+const isScreenshotPath = (path: string): boolean => path.includes('/screenshots/');
+const empty: AgentDbHealth = { integrity: 'ok', foreignKeyViolations: 0, trackedMs: 0, segments: 0, screenshots: 0, queued: 0, queuedScreenshots: 0 };
 
 describe('crash loop: kill -9 the tracking agent thirty times', () => {
   let display: TestDisplay;
@@ -94,7 +98,11 @@ describe('crash loop: kill -9 the tracking agent thirty times', () => {
     let crossedMinute: number | null = null;
     for (let n = 1; n <= LIVES; n += 1) {
       const before = existsSync(agentDatabaseFile(dataDir)) ? inspectAgentDb(dataDir) : empty;
-      const wantsUploadKill = random() < UPLOAD_KILL_SHARE && before.queued > 0;
+      // A queued screenshot is the riskier re-send (a 409 would make the agent delete its copy): the first one
+      // found waiting is always killed on; other upload kills take whatever PUT comes first.
+      const onScreenshot = before.queuedScreenshots > 0 && !proxy.exchanges.some((e) => !e.delivered && isScreenshotPath(e.path));
+      const lastChanceToCross: boolean = n === LIVES && crossedMinute === null;
+      const wantsUploadKill: boolean = ((random() < UPLOAD_KILL_SHARE && before.queued > 0) || onScreenshot) && !lastChanceToCross;
       let lifetimeMs = LIFETIME_MS.min + random() * (LIFETIME_MS.max - LIFETIME_MS.min);
       const typeAfterMs = random() * 1_000;
       const keys = 3 + Math.floor(random() * 8);
@@ -105,13 +113,13 @@ describe('crash loop: kill -9 the tracking agent thirty times', () => {
       // screenshot, due before its end, was taken), a life about to stop just short of one runs on past it.
       const nextMinute = minuteStart(trackingFrom) + 60_000;
       const shortOfMinute = nextMinute - (trackingFrom + lifetimeMs);
-      if (crossedMinute === null && ((shortOfMinute > 0 && shortOfMinute < LIFETIME_MS.max) || n === LIVES)) {
+      if (lastChanceToCross || (crossedMinute === null && shortOfMinute > 0 && shortOfMinute < LIFETIME_MS.max)) {
         lifetimeMs = nextMinute - trackingFrom + CROSSING_MARGIN_MS + random() * (LIFETIME_MS.max - LIFETIME_MS.min);
       }
       setTimeout(() => input.type('abcdefghijklmnopqrstuvwxyz'.slice(0, keys), 40), typeAfterMs);
 
       let kill: LifeFigures['kill'] = 'timer';
-      let killedAt = wantsUploadKill ? await killOnUpload(life, proxy, UPLOAD_KILL_WITHIN_MS) : null;
+      let killedAt: number | null = wantsUploadKill ? await killOnUpload(life, proxy, { withinMs: UPLOAD_KILL_WITHIN_MS, ...(onScreenshot ? { pathMatches: isScreenshotPath } : {}) }) : null;
       if (killedAt !== null) kill = 'upload';
       else {
         await sleep(Math.max(0, trackingFrom + lifetimeMs - Date.now()));
@@ -233,9 +241,10 @@ function summarise(lives: readonly LifeFigures[], local: readonly SegmentRecord[
     uploads: {
       answered: puts.length,
       withheld: withheld.length,
+      withheldScreenshots: withheld.filter((e) => isScreenshotPath(e.path)).length,
       resentAfterWithheld,
       // A segment is sent again whenever it grew; a screenshot never changes, so a second PUT of one is a re-send.
-      screenshotsSentTwice: [...putsPerPath].filter(([path, count]) => path.includes('/screenshots/') && count > 1).length,
+      screenshotsSentTwice: [...putsPerPath].filter(([path, count]) => isScreenshotPath(path) && count > 1).length,
       duplicatedOnServer: duplicates(diaryIds) + duplicates(diaryMinutes) + duplicates(diaryShots),
       lostOnServer: missing,
     },

@@ -17,6 +17,8 @@ export interface AgentDbHealth {
   readonly screenshots: number;
   /** Outbox rows not yet delivered (parked ones included). */
   readonly queued: number;
+  /** Of those, screenshots. */
+  readonly queuedScreenshots: number;
 }
 
 export function agentDatabaseFile(dataDir: string): string {
@@ -35,6 +37,7 @@ export function inspectAgentDb(dataDir: string): AgentDbHealth {
       segments: count('SELECT count(*) AS n FROM segments'),
       screenshots: count('SELECT count(*) AS n FROM screenshots'),
       queued: count('SELECT count(*) AS n FROM outbox'),
+      queuedScreenshots: count("SELECT count(*) AS n FROM outbox WHERE kind = 'screenshot'"),
     };
   } finally {
     db.close();

@@ -45,18 +45,23 @@ export async function killNow(life: AgentLife): Promise<number> {
 /**
  * kill -9 at the moment the server has answered the life's first successful upload and before the agent hears
  * the answer (the proxy withholds it): stored on the server, still queued on the agent. Resolves with the kill
- * moment, or null when no upload happened within `withinMs` (the caller then kills it itself).
+ * moment, or null when no matching upload happened within `withinMs` (the caller then kills it itself).
  */
-export async function killOnUpload(life: AgentLife, proxy: TapProxy, withinMs: number): Promise<number | null> {
+export async function killOnUpload(
+  life: AgentLife,
+  proxy: TapProxy,
+  options: { withinMs: number; pathMatches?: (path: string) => boolean },
+): Promise<number | null> {
   let killedAt: number | null = null;
-  proxy.setAnswerHook(({ method, status }) => {
+  proxy.setAnswerHook(({ method, path, status }) => {
     if (killedAt !== null || method !== 'PUT' || status < 200 || status >= 300) return 'deliver';
+    if (options.pathMatches && !options.pathMatches(path)) return 'deliver';
     killedAt = Date.now();
     life.agent.child.kill('SIGKILL');
     return 'withhold';
   });
   try {
-    const deadline = Date.now() + withinMs;
+    const deadline = Date.now() + options.withinMs;
     while (killedAt === null && Date.now() < deadline && life.agent.child.exitCode === null) await sleep(20);
   } finally {
     proxy.setAnswerHook(null);

@@ -38,6 +38,8 @@ export interface CrashLoopSummary {
     readonly answered: number;
     /** Answers withheld because the agent was killed before it could hear them. */
     readonly withheld: number;
+    /** Of those, screenshot uploads. */
+    readonly withheldScreenshots: number;
     /** Withheld uploads the agent sent again after its restart (each should be: it never heard the answer). */
     readonly resentAfterWithheld: number;
     /** Screenshots PUT more than once (they never change, so every extra PUT is a re-send). */
@@ -79,7 +81,7 @@ export function crashLoopTable(summary: CrashLoopSummary): string {
     `lost s: total ${lost.total.toFixed(2)}, max ${lost.max.toFixed(2)}, mean ${lost.mean.toFixed(2)} (alive ${summary.aliveSeconds.toFixed(2)}, tracked ${summary.trackedSeconds.toFixed(2)})`,
     `recorded: ${summary.segments} segment(s), ${summary.screenshots} screenshot(s)`,
     `start-up s: max ${startup.max.toFixed(2)}, mean ${startup.mean.toFixed(2)}; integrity failures: ${summary.integrityFailures}`,
-    `uploads: ${uploads.answered} answered, ${uploads.withheld} withheld by a kill, ${uploads.resentAfterWithheld} of those re-sent, ` +
+    `uploads: ${uploads.answered} answered, ${uploads.withheld} withheld by a kill (${uploads.withheldScreenshots} screenshot(s)), ${uploads.resentAfterWithheld} of those re-sent, ` +
       `${uploads.screenshotsSentTwice} screenshot(s) sent twice, ` +
       `${uploads.duplicatedOnServer} duplicated and ${uploads.lostOnServer} lost on the server`,
   ].join('\n');

@@ -11,6 +11,7 @@ import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
 import { requestForLog } from './log-serializers.js';
+import { clockRateLimitStore } from './rate-limit-store.js';
 import { refuseDuplicatedHeaders } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -52,7 +53,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, store: clockRateLimitStore(deps.clock) });
 
   const ctx: RouteContext = {
     config,

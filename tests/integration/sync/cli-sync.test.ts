@@ -162,8 +162,9 @@ describe('worktrace against the work-diary server', () => {
 
     // A second sync sends nothing new; logout forgets the token but keeps the record.
     expect((await cli(['sync'])).stdout).toMatch(/^Sent 0 segment\(s\) and 0 screenshot\(s\)\./);
-    expect((await cli(['logout'])).stdout).toMatch(/Signed out/);
+    expect((await cli(['logout'])).stdout).toMatch(/^Signed out of .*: this sign-in no longer works anywhere\./);
     expect(() => statSync(credentials)).toThrow();
+    expect((await server.api('GET', '/contracts', { token })).status).toBe(401); // revoked on the server too
     expect((await cli(['segments', '--json'])).stdout).toBe(JSON.stringify(local, null, 2) + '\n');
   });
 });

@@ -169,8 +169,12 @@ async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, 
     tracker.on('error', ({ error }) => {
       if (disk.handles(error)) {
         const minute = Math.floor(context.clock.now() / 60_000);
-        if (minute !== lastHeldLineMinute) out(statusLine(tracker.snapshot(), context.clock.now(), disk.words()));
-        lastHeldLineMinute = minute;
+        const snapshot = tracker.snapshot();
+        // A refused segment create or image holds no minute yet: the minute's own refusal prints the line.
+        if (minute !== lastHeldLineMinute && snapshot.unsavedMinutes > 0) {
+          out(statusLine(snapshot, context.clock.now(), disk.words()));
+          lastHeldLineMinute = minute;
+        }
         return;
       }
       context.logger.warn({ err: error, code: error.code }, 'tracker survived an error');

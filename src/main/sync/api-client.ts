@@ -42,6 +42,7 @@ const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 export class ApiClient {
   readonly serverUrl: string;
   private readonly http: AxiosInstance;
+  private readonly timeoutMs: number;
 
   constructor(options: ApiClientOptions) {
     this.serverUrl = options.serverUrl;
@@ -62,6 +63,7 @@ export class ApiClient {
     // hold a call (and a person waiting on sign-in) forever. A deadline for the whole call ends that; the policy
     // stream brings its own signal and has none.
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = timeoutMs;
     this.http.interceptors.request.use((config) => (config.signal ? config : { ...config, signal: AbortSignal.timeout(timeoutMs) }));
   }
 
@@ -132,7 +134,7 @@ export class ApiClient {
     }
     const type = String(answer.headers['content-type'] ?? '');
     if (answer.status !== 200 || !type.startsWith('text/event-stream')) {
-      const text = await readSome(answer.data);
+      const text = await readSome(answer.data, this.timeoutMs);
       throw new ApiRequestError(httpFailure(answer.status, text, answer.headers['retry-after']), what);
     }
     return answer.data;
@@ -205,18 +207,28 @@ function preview(body: unknown): string {
   return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
 }
 
-async function readSome(stream: Readable, maxBytes = 4096): Promise<string> {
+/**
+ * Reads the start of an error body. A body that never ends (a server stalling mid-answer) is given up at the
+ * deadline: destroying axios's stream does not end an iteration over it, so the read is raced instead, and the
+ * caller's abort of the request releases the connection.
+ */
+async function readSome(stream: Readable, deadlineMs: number, maxBytes = 4096): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of stream) {
-      chunks.push(Buffer.from(chunk as Buffer));
-      size += (chunk as Buffer).length;
-      if (size >= maxBytes) break;
+  const read = (async () => {
+    try {
+      for await (const chunk of stream) {
+        chunks.push(Buffer.from(chunk as Buffer));
+        size += (chunk as Buffer).length;
+        if (size >= maxBytes) break;
+      }
+    } catch {
+      // A body cut short: what arrived is enough for the message.
     }
-  } catch {
-    // A body cut short: what arrived is enough for the message.
-  }
+  })();
+  let deadline: NodeJS.Timeout | undefined;
+  await Promise.race([read, new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs)))]);
+  clearTimeout(deadline);
   stream.destroy();
   return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
 }

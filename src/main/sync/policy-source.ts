@@ -194,6 +194,9 @@ export class ServerPolicySource implements PolicySource {
     if (!this.#running) return;
     const controller = new AbortController();
     this.#stream = controller;
+    // The watchdog runs from the request on, not only once the stream flows: a server that takes the request and
+    // never answers (or stalls in an error page) would otherwise leave the agent without a stream for good.
+    this.#armWatchdog(controller);
     this.#deps.client
       .openPolicyStream(this.#deps.contractId, controller.signal)
       .then((body) => this.#follow(body, controller))

@@ -16,10 +16,21 @@ export class SseParser {
   private event = '';
   private data: string[] = [];
   private id: string | null = null;
+  /** The rest of an over-long line is still coming: it is dropped up to its newline, not read as a line of its own. */
+  private skippingLine = false;
 
   /** Returns the events completed by this chunk. */
   feed(chunk: string): SseEvent[] {
     this.buffer += chunk;
+    if (this.skippingLine) {
+      const end = this.buffer.search(/\r\n|\r|\n/);
+      if (end < 0) {
+        this.buffer = '';
+        return [];
+      }
+      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 2 : 1));
+      this.skippingLine = false;
+    }
     const events: SseEvent[] = [];
     let newline: number;
     while ((newline = this.buffer.search(/\r\n|\r|\n/)) >= 0) {
@@ -29,7 +40,13 @@ export class SseParser {
       const event = this.line(line);
       if (event) events.push(event);
     }
-    if (this.buffer.length > MAX_BUFFER_CHARS) this.buffer = '';
+    if (this.buffer.length > MAX_BUFFER_CHARS) {
+      // The event this line belonged to is broken: forget it whole, and the line's tail when it arrives.
+      this.buffer = '';
+      this.skippingLine = true;
+      this.event = '';
+      this.data = [];
+    }
     return events;
   }
 

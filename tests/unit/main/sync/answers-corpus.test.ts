@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiRequestError, type PolicyAnswer } from '../../../../src/main/sync/index.js';
+import { ApiClient, ApiRequestError, SseParser, type PolicyAnswer } from '../../../../src/main/sync/index.js';
 import type { SegmentUpload } from '../../../../src/shared/protocol/index.js';
 import {
   CONTRACT_ID,
@@ -118,6 +118,14 @@ describe('ApiClient against a generated corpus of bad answers', () => {
       (error: unknown) => ({ error }),
     );
     expectClassified(outcome, { kind: 'network', detail: 'timed out' });
+  });
+
+  it('reads no line out of the tail of an over-long stream line (it could complete a broken policy event)', () => {
+    const parser = new SseParser();
+    const policy = JSON.stringify({ ...ENDPOINTS.find((e) => e.name === 'policy')!.valid, version: 99 });
+    expect(parser.feed(`event: policy\ndata: ${'x'.repeat(300 * 1024)}`)).toEqual([]);
+    expect(parser.feed(`data: ${policy}\n\n`)).toEqual([]);
+    expect(parser.feed(`event: policy\ndata: ${policy}\n\n`)).toEqual([{ event: 'policy', data: policy, id: null }]);
   });
 
   it('left no unhandled rejection behind', () => {

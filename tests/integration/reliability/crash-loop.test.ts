@@ -244,7 +244,7 @@ function summarise(lives: readonly LifeFigures[], local: readonly SegmentRecord[
       withheldScreenshots: withheld.filter((e) => isScreenshotPath(e.path)).length,
       resentAfterWithheld,
       // A segment is sent again whenever it grew; a screenshot never changes, so a second PUT of one is a re-send.
-      screenshotsSentTwice: [...putsPerPath].filter(([path, count]) => isScreenshotPath(path) && count > 1).length,
+      screenshotsSentAgain: [...putsPerPath].filter(([path, count]) => isScreenshotPath(path) && count > 1).length,
       duplicatedOnServer: duplicates(diaryIds) + duplicates(diaryMinutes) + duplicates(diaryShots),
       lostOnServer: missing,
     },

@@ -43,7 +43,7 @@ export interface CrashLoopSummary {
     /** Withheld uploads the agent sent again after its restart (each should be: it never heard the answer). */
     readonly resentAfterWithheld: number;
     /** Screenshots PUT more than once (they never change, so every extra PUT is a re-send). */
-    readonly screenshotsSentTwice: number;
+    readonly screenshotsSentAgain: number;
     /** Records on the server more than once / local records missing on the server after the final sync. */
     readonly duplicatedOnServer: number;
     readonly lostOnServer: number;
@@ -82,7 +82,7 @@ export function crashLoopTable(summary: CrashLoopSummary): string {
     `recorded: ${summary.segments} segment(s), ${summary.screenshots} screenshot(s)`,
     `start-up s: max ${startup.max.toFixed(2)}, mean ${startup.mean.toFixed(2)}; integrity failures: ${summary.integrityFailures}`,
     `uploads: ${uploads.answered} answered, ${uploads.withheld} withheld by a kill (${uploads.withheldScreenshots} screenshot(s)), ${uploads.resentAfterWithheld} of those re-sent, ` +
-      `${uploads.screenshotsSentTwice} screenshot(s) sent twice, ` +
+      `${uploads.screenshotsSentAgain} screenshot(s) PUT more than once, ` +
       `${uploads.duplicatedOnServer} duplicated and ${uploads.lostOnServer} lost on the server`,
   ].join('\n');
 }

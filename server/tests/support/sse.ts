@@ -8,6 +8,8 @@ export interface PolicyStream {
   /** Resolves when `count` policy events have arrived (the connection is then closed). */
   received(count: number): Promise<void>;
   close(): void;
+  /** Resolves when the server ends the stream. */
+  ended(): Promise<void>;
 }
 
 /** Opens GET …/policy/stream and parses `event: policy` blocks; resolves once the headers are in. */
@@ -17,6 +19,10 @@ export function openPolicyStream(url: string, token: string): Promise<PolicyStre
     const waiters: { count: number; resolve: () => void }[] = [];
     const req = httpRequest(new URL(url), { headers: { authorization: `Bearer ${token}` } }, (res) => {
       let buffer = '';
+      const ended = new Promise<void>((done) => {
+        res.once('end', done);
+        res.once('close', done);
+      });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
@@ -36,6 +42,7 @@ export function openPolicyStream(url: string, token: string): Promise<PolicyStre
         received: (count) =>
           events.length >= count ? Promise.resolve() : new Promise<void>((done) => waiters.push({ count, resolve: done })),
         close: () => req.destroy(),
+        ended: () => ended,
       });
     });
     req.on('error', (error) => {

@@ -4,7 +4,8 @@ import type { Policy } from '../../../../src/shared/protocol/index.js';
 import { apiErrorSchema, ulidParamSchema } from '../../../../src/shared/protocol/api/index.js';
 import { contractForParty } from '../../domain/access.js';
 import { toPolicy } from '../../domain/policies.js';
-import { callerOf } from '../authenticate.js';
+import { hashToken } from '../../auth/tokens.js';
+import { bearerToken, callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
 
 /**
@@ -31,7 +32,8 @@ export const policyStreamRoutes: FastifyPluginAsyncZod<RouteContext> = async (ap
       },
     },
     async (request, reply) => {
-      const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id);
+      const caller = callerOf(request);
+      const { contract } = await contractForParty(ctx.repos, caller, request.params.id);
       const res = reply.raw;
       let lastVersion = 0;
       const send = (policy: Policy) => {
@@ -52,7 +54,19 @@ export const policyStreamRoutes: FastifyPluginAsyncZod<RouteContext> = async (ap
       res.write(`retry: 3000\n\n`);
       if (current) send(toPolicy(contract, current));
       open.add(res);
-      const heartbeat = ctx.clock.setInterval(() => res.write(': keepalive\n\n'), ctx.config.sseHeartbeatMs);
+      // The token is checked again at each heartbeat: a stream opened before the token expired or was
+      // revoked ends within one heartbeat, and the agent's reconnect then meets the 401.
+      const tokenHash = hashToken(bearerToken(request) ?? '');
+      const heartbeat = ctx.clock.setInterval(() => {
+        const keepalive = () => {
+          if (!res.writableEnded) res.write(': keepalive\n\n');
+        };
+        ctx.repos.tokens.findUser(tokenHash, ctx.clock.now()).then(
+          (user) => (user?.id === caller.id ? keepalive() : res.end()),
+          // A database hiccup is not the caller's fault: keep the stream, check again next time.
+          keepalive,
+        );
+      }, ctx.config.sseHeartbeatMs);
       const close = () => {
         unsubscribe();
         ctx.clock.clearTimer(heartbeat);

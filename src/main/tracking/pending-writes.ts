@@ -8,6 +8,9 @@ import type { SegmentState } from './segment-state.js';
  */
 export const MAX_UNWRITTEN_MINUTES = 120;
 
+/** While the store refuses writes, what it holds is tried again this often, not only at the next minute's end. */
+export const RETRY_REFUSED_MS = 10_000;
+
 /**
  * The tracker's writes to the store, and what the store has not taken yet: segments it refused to create, minutes
  * it refused to write (a full disk), a memo change whose write failed. Each is retried with the next flush; values
@@ -19,6 +22,8 @@ export class PendingWrites {
   readonly #unopened = new Set<SegmentState>();
   /** A segment whose memo change is not in the store yet. */
   #memo: SegmentState | null = null;
+  /** Monotonic ms of the last try of the held minutes (or when there were none). */
+  #lastTryMs = 0;
 
   constructor(
     private readonly sink: TrackingSink,
@@ -72,6 +77,20 @@ export class PendingWrites {
     if (!current) return;
     if (refused) this.#hold(current.seg, current.minuteSec);
     else this.#write(current.seg, current.minuteSec);
+  }
+
+  /**
+   * Called each tick: while minutes are held (a full disk), they are tried again every RETRY_REFUSED_MS, so room that
+   * returns mid-minute is used within seconds; one try per interval keeps a still-full disk from being hammered.
+   */
+  retryRefused(monotonicMs: number): void {
+    if (this.#minutes.size === 0) {
+      this.#lastTryMs = monotonicMs;
+      return;
+    }
+    if (monotonicMs - this.#lastTryMs < RETRY_REFUSED_MS) return;
+    this.#lastTryMs = monotonicMs;
+    this.flush(null);
   }
 
   /** Segments with a minute still to write. */

@@ -217,7 +217,9 @@ export class Tracker {
   }
 
   #tick(): void {
-    if (this.#status === 'running') this.#guard(() => this.#advance());
+    if (this.#status !== 'running') return;
+    this.#guard(() => this.#advance());
+    this.#writes.retryRefused(this.#deps.clock.monotonic());
   }
 
   /** One tick of the time model (see timeline.ts for where the credited interval lies). */

@@ -69,6 +69,16 @@ interface OutboxRow {
 
 const COLUMNS = 'seq, kind, item_id, revision, attempts, next_attempt_at, last_error, parked_at';
 
+/** The contract of the item `@kind` `@itemId` names: a segment's own, a screenshot's segment's. */
+const CONTRACT_OF_ITEM = `(CASE @kind WHEN 'segment' THEN (SELECT contract_id FROM segments WHERE id = @itemId)
+  ELSE (SELECT g.contract_id FROM screenshots AS s JOIN segments AS g ON g.id = s.segment_id WHERE s.id = @itemId) END)`;
+
+interface ItemRef {
+  kind: OutboxKind;
+  itemId: string;
+  accountId: number | null;
+}
+
 interface AccountQueueRow {
   server: string;
   user_id: string;
@@ -85,9 +95,11 @@ export class OutboxRepository {
    * (items then wait unassigned, and the next account to sign in adopts them).
    */
   private accountId: number | null = null;
-  private readonly upsert: Statement<[string, string, number | null]>;
+  private readonly upsert: Statement<[ItemRef]>;
+  private readonly claimContract: Statement<[ItemRef]>;
   private readonly upsertAccount: Statement<[string, string, string], { id: number }>;
   private readonly adoptUnassigned: Statement<[number]>;
+  private readonly claimAdoptedContracts: Statement<[{ accountId: number }]>;
   private readonly queueByAccount: Statement<[], AccountQueueRow>;
   private readonly removeItem: Statement<[string, string]>;
   private readonly dueItems: Statement<[number | null, number, number], OutboxRow>;
@@ -102,10 +114,17 @@ export class OutboxRepository {
     private readonly db: Database,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
-    // An item queued again keeps its account: a change to one account's record is still that account's to send.
+    // An item belongs to the account its contract was recorded under, else to the one signed in; an item queued
+    // again keeps its account. So a change to one account's record is that account's to send, whoever is signed in.
     this.upsert = db.prepare(
-      `INSERT INTO outbox (kind, item_id, account_id) VALUES (?, ?, ?)
+      `INSERT INTO outbox (kind, item_id, account_id)
+       VALUES (@kind, @itemId, coalesce((SELECT account_id FROM contract_accounts WHERE contract_id = ${CONTRACT_OF_ITEM}), @accountId))
        ON CONFLICT (kind, item_id) DO UPDATE SET revision = revision + 1`,
+    );
+    this.claimContract = db.prepare(
+      `INSERT OR IGNORE INTO contract_accounts (contract_id, account_id)
+       SELECT contract_id, @accountId FROM (SELECT ${CONTRACT_OF_ITEM} AS contract_id)
+        WHERE @accountId IS NOT NULL AND contract_id IS NOT NULL`,
     );
     this.upsertAccount = db.prepare(
       `INSERT INTO accounts (server, user_id, email) VALUES (?, ?, ?)
@@ -113,6 +132,13 @@ export class OutboxRepository {
        RETURNING id`,
     );
     this.adoptUnassigned = db.prepare('UPDATE outbox SET account_id = ? WHERE account_id IS NULL');
+    this.claimAdoptedContracts = db.prepare(
+      `INSERT OR IGNORE INTO contract_accounts (contract_id, account_id)
+       SELECT contract_id, @accountId FROM (
+         SELECT ${CONTRACT_OF_ITEM.replaceAll('@kind', 'o.kind').replaceAll('@itemId', 'o.item_id')} AS contract_id
+           FROM outbox AS o WHERE o.account_id = @accountId ORDER BY o.seq)
+        WHERE contract_id IS NOT NULL`,
+    );
     this.queueByAccount = db.prepare(
       `SELECT a.id, a.server, a.user_id, a.email, o.kind, o.parked_at IS NOT NULL AS parked, count(*) AS n
          FROM outbox AS o JOIN accounts AS a ON a.id = o.account_id
@@ -154,13 +180,16 @@ export class OutboxRepository {
       const row = this.upsertAccount.get(account.server, account.userId, account.email);
       if (!row) throw new Error('accounts upsert returned no row');
       this.adoptUnassigned.run(row.id);
+      this.claimAdoptedContracts.run({ accountId: row.id });
       this.accountId = row.id;
     })();
   }
 
   /** Queues an item, or marks an already queued one as changed (it keeps its place in the order). */
   enqueue(kind: OutboxKind, itemId: string): void {
-    this.upsert.run(kind, itemId, this.accountId);
+    const ref: ItemRef = { kind, itemId, accountId: this.accountId };
+    this.upsert.run(ref);
+    this.claimContract.run(ref);
   }
 
   /** Drops an item from the queue (its record was deleted locally). */

@@ -167,18 +167,19 @@ export class ScreenshotsRepository {
         if (total <= untilBytes) break;
       }
       // Deleting while iterating the same table is not allowed; collect first, then delete.
-      for (const shot of dropped) this.deleteOne(shot.id);
+      // A sent copy's segment is not queued again: the server has the segment and the image, only this copy went.
+      for (const shot of dropped) this.deleteOne(shot.id, { requeueSegment: !shot.sent });
       return dropped;
     })();
   }
 
-  private deleteOne(id: string): boolean {
+  private deleteOne(id: string, options: { requeueSegment: boolean } = { requeueSegment: true }): boolean {
     const row = this.metaById.get(id);
     if (!row) return false;
     this.deleteRow.run(id);
     this.dequeue.run(id);
     // The segment's screenshot reference is now null; a segment already on the server learns that too.
-    this.uploads?.enqueue('segment', row.segment_id);
+    if (options.requeueSegment) this.uploads?.enqueue('segment', row.segment_id);
     return true;
   }
 }

@@ -1,11 +1,17 @@
 import { migration001Initial } from './001-initial.js';
 import { migration002OutboxAccounts } from './002-outbox-accounts.js';
 import { migration003SegmentTimeRemoved } from './003-segment-time-removed.js';
+import { migration004ContractAccounts } from './004-contract-accounts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
 
 /** Every schema version in order. Append only; the last entry is the version this agent writes. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002OutboxAccounts, migration003SegmentTimeRemoved];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Initial,
+  migration002OutboxAccounts,
+  migration003SegmentTimeRemoved,
+  migration004ContractAccounts,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -178,20 +178,61 @@ describe('OutboxRepository', () => {
       expect(store.outbox.parked().map((i) => i.itemId)).toEqual([parked]);
     });
 
+    it("a record queued again after it was sent goes to its contract's account, not to whoever is signed in", () => {
+      store.outbox.useAccount(ana);
+      const h = header({ contractId: 'contract-of-ana' });
+      store.segments.openSegment(h);
+      expect(store.outbox.markSent(store.outbox.next(now)!)).toBe(true);
+      store.outbox.useAccount(bob);
+      const bobs = header({ contractId: 'contract-of-bob', startedAt: T0 + 600 });
+      store.segments.openSegment(bobs);
+      // Ana's old segment changes while Bob is signed in (say, her screenshot and its time are deleted here).
+      store.outbox.enqueue('segment', h.id);
+      expect(ids()).toEqual([bobs.id]);
+      expect(queueFor(ana)).toMatchObject({ pendingSegments: 1 });
+      store.outbox.useAccount(ana);
+      expect(ids()).toEqual([h.id]);
+    });
+
     it('a queue written by a version-1 agent is upgraded in place and drains for the first account that signs in', () => {
       store.close();
       const file = join(dir.path, 'v1.db');
       const v1 = new Database(file);
       migrate(v1, MIGRATIONS, 1);
       const old = [newId(), newId()];
-      for (const id of old) v1.prepare("INSERT INTO outbox (kind, item_id, attempts) VALUES ('segment', ?, 2)").run(id);
+      for (const [i, id] of old.entries()) {
+        v1.prepare("INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, 'contract-v1', ?, 600)").run(id, T0 + i * 600);
+        v1.prepare("INSERT INTO outbox (kind, item_id, attempts) VALUES ('segment', ?, 2)").run(id);
+      }
       v1.close();
       store = openTestStore(file, 'server', clock);
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       store.outbox.useAccount(ana);
       expect(store.outbox.due(now, 10).map((i) => [i.itemId, i.attempts])).toEqual(old.map((id) => [id, 2]));
+      for (const item of store.outbox.due(now, 10)) store.outbox.markSent(item);
+      // Adopting them made their contract Ana's: a change made while Bob is signed in waits for her.
+      store.outbox.useAccount(bob);
+      store.outbox.enqueue('segment', old[0]!);
+      expect(ids()).toEqual([]);
+      expect(queueFor(ana)).toMatchObject({ pendingSegments: 1 });
+    });
+
+    it("upgrading a version-3 queue records each queued contract's account (migration 004)", () => {
+      store.close();
+      const file = join(dir.path, 'v3.db');
+      const v3 = new Database(file);
+      migrate(v3, MIGRATIONS, 3);
+      const { id: anaId } = v3.prepare('INSERT INTO accounts (server, user_id, email) VALUES (?, ?, ?) RETURNING id').get(ana.server, ana.userId, ana.email) as { id: number };
+      const segment = newId();
+      v3.prepare("INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, 'contract-v3', ?, 600)").run(segment, T0);
+      v3.prepare("INSERT INTO outbox (kind, item_id, account_id) VALUES ('segment', ?, ?)").run(segment, anaId);
+      v3.close();
+      store = openTestStore(file, 'server', clock);
+      expect(store.db.prepare('SELECT contract_id, account_id FROM contract_accounts').all()).toEqual([{ contract_id: 'contract-v3', account_id: anaId }]);
       store.outbox.useAccount(bob);
       expect(ids()).toEqual([]);
+      store.outbox.useAccount(ana);
+      expect(ids()).toEqual([segment]);
     });
 
     it('keeps each item with its account across a restart (the account in use is chosen again at sign-in)', () => {

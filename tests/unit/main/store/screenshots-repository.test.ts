@@ -120,8 +120,12 @@ describe('ScreenshotsRepository', () => {
   it('drops copies the server already has before any unsent screenshot, each group oldest first', () => {
     const shots = [0, 1, 2, 3, 4, 5].map((i) => shotIn(i, 1000));
     const id = (i: number) => shots[i]!.id;
-    // 2 and 4 were uploaded: the uploader's markSent took their queue entries, the local copies stay to be looked at.
-    for (const i of [4, 2]) store.outbox.remove('screenshot', id(i));
+    // 2 and 4 were uploaded with their segments: the uploader's markSent took their queue entries, the local
+    // copies stay to be looked at.
+    for (const i of [4, 2]) {
+      store.outbox.remove('segment', shots[i]!.segmentId);
+      store.outbox.remove('screenshot', id(i));
+    }
     // A personal (local) contract's screenshot is never uploaded: not in the queue, yet the only copy there is.
     const local = header({ contractId: 'local:personal', startedAt: T0 - 600 });
     store.segments.openSegment(local);
@@ -140,6 +144,12 @@ describe('ScreenshotsRepository', () => {
     ]);
     expect(store.screenshots.list().map((s) => s.id)).toEqual([id(1), id(3), id(5)]);
     expect(queue().filter((i) => i.kind === 'screenshot').map((i) => i.itemId)).toEqual([id(1), id(3), id(5)]);
+    // Dropping a sent copy sends nothing again (the server has segment and image); an unsent one's segment goes
+    // again without its screenshot reference.
+    const queuedSegments = queue().filter((i) => i.kind === 'segment').map((i) => i.itemId);
+    expect(queuedSegments).not.toContain(shots[2]!.segmentId);
+    expect(queuedSegments).not.toContain(shots[4]!.segmentId);
+    expect(queuedSegments).toContain(shots[0]!.segmentId);
     expect(store.status.counts()).toMatchObject({ segments: 7, minutes: 6, screenshots: 3 });
   });
 

@@ -82,11 +82,12 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect((await world.app.service.state()).tracking).toMatchObject({ status: 'running', memo: FIRST_MEMO });
   });
 
-  it('lists a screenshot the server refused with 422 as parked, in words, and the rest drains', async () => {
+  it('lists a screenshot the server refused with 422 as parked, in words, and the rest drains', { timeout: 300_000 }, async () => {
     const { page } = world;
     const parked = page.locator('#sync-parked li');
-    // One screenshot per one-minute segment, at a random moment inside its tracked part.
-    await parked.first().waitFor({ timeout: 150_000 });
+    // One screenshot per one-minute segment, at a random moment inside its tracked part; the panel shows the parked
+    // item with the next state the page is given (the next minute's, at the latest).
+    await parked.first().waitFor({ timeout: 180_000 });
     const refusedAt = proxy.exchanges.findIndex((e) => e.refusedByProxy);
     expect(refusedAt).toBeGreaterThanOrEqual(0);
     parkedScreenshotId = proxy.exchanges[refusedAt]!.path.split('/').at(-1)!;
@@ -142,7 +143,7 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(world.app.segments().find((s) => Date.parse(s.startedAt) === editedSegmentStart)?.memo).toBe(EDITED_MEMO);
   });
 
-  it('says "sign in again" when the server refuses the token, keeps tracking and the queue, and drains it after signing in again', async () => {
+  it('says "sign in again" when the server refuses the token, keeps tracking and the queue, and drains it after signing in again', { timeout: 300_000 }, async () => {
     const { page } = world;
     const heard = proxy.exchanges.length;
     const refusedFrom = Date.now();

@@ -21,6 +21,8 @@ export interface RouteRecipe {
   readonly json?: unknown;
   /** Or a raw body (image uploads). */
   readonly raw?: { readonly contentType: string; readonly bytes: Buffer };
+  /** Real tokens the server must refuse (revoked, expired): the corpus sends them too. */
+  readonly refusedTokens?: readonly string[];
   /** Route-specific bad requests the document cannot describe (image bytes, metadata headers). */
   readonly extra?: (base: RequestParts) => fc.Arbitrary<BadRequest>;
 }
@@ -344,7 +346,7 @@ function headerCases(route: RouteKey, parts: RequestParts): fc.Arbitrary<BadRequ
 }
 
 /** Authorization headers that must not let anyone in (routes that need a token). */
-function tokenCases(route: RouteKey, parts: RequestParts, token: string): fc.Arbitrary<BadRequest> {
+function tokenCases(route: RouteKey, parts: RequestParts, token: string, refused: readonly string[]): fc.Arbitrary<BadRequest> {
   const others = withoutHeader(parts, 'authorization');
   const send = (values: Array<string | Buffer>, defect: string, status?: number): BadRequest => ({
     kind: 'token',
@@ -356,6 +358,7 @@ function tokenCases(route: RouteKey, parts: RequestParts, token: string): fc.Arb
   return fc.oneof(
     tokenLike.filter((t) => t !== token).map((t) => send([`Bearer ${t}`], 'a well-formed unknown token', 401)),
     anyText(300).map((t) => send([`Bearer ${t}`], 'arbitrary text as a token')),
+    ...refused.map((dead, i) => fc.constant(send([`Bearer ${dead}`], `a real token the server ended (${i + 1})`, 401))),
     fc.constantFrom(
       send([], 'no authorization', 401),
       send([''], 'empty authorization', 401),
@@ -395,7 +398,7 @@ export function corpusFor(recipe: RouteRecipe, inputs: OperationInputs, register
   each(queryCases(route, parts, inputs), 2);
   each(bodyCases(route, parts, inputs, limits), inputs.jsonBody ? 4 : 2);
   each([headerCases(route, parts)], 4);
-  if (recipe.needsToken && recipe.token) each([tokenCases(route, parts, recipe.token)], 5);
+  if (recipe.needsToken && recipe.token) each([tokenCases(route, parts, recipe.token, recipe.refusedTokens ?? [])], 5);
   each(methodCases(route, parts, registeredMethods), 1);
   if (recipe.extra) each([recipe.extra(parts)], 6);
   return fc.oneof(...arbitraries);

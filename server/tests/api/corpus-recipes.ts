@@ -14,6 +14,8 @@ export interface CorpusFixtures {
   readonly shotId: string;
   readonly bareSegment: { readonly id: string; readonly startedAt: number };
   readonly now: number;
+  /** Tokens that were real: one revoked (signed out), one expired. */
+  readonly refusedTokens: readonly string[];
 }
 
 interface OpenApiOperation {
@@ -116,10 +118,11 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
   };
   const recipe = known[routeName(route)];
   const token = needsToken ? world.client.token : undefined;
-  if (recipe) return { route, needsToken, ...recipe, token: needsToken ? (recipe.token ?? token) : undefined };
+  const refusedTokens = fixtures.refusedTokens;
+  if (recipe) return { route, needsToken, refusedTokens, ...recipe, token: needsToken ? (recipe.token ?? token) : undefined };
   // The dashboard's module route: a module that exists stands in for the wildcard.
   const concrete = route.path.endsWith('/*') ? { ...route, path: route.path.replace(/\*$/, 'api.js') } : route;
   const inputs = inputsOf(doc, route);
   const params = Object.fromEntries(Object.entries(inputs.pathParams).map(([name, schema]) => [name, String(exampleOf(schema))]));
-  return { route: concrete, needsToken, token, params, json: inputs.jsonBody ? exampleOf(inputs.jsonBody) : undefined };
+  return { route: concrete, needsToken, token, refusedTokens, params, json: inputs.jsonBody ? exampleOf(inputs.jsonBody) : undefined };
 }

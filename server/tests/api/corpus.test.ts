@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { API_ERROR_CODES } from '../../../src/shared/protocol/api/index.js';
+import { hashToken, newToken } from '../../src/auth/tokens.js';
 import { testBackends } from '../support/backends.js';
 import { encodeRequest, sendRaw } from '../support/raw-http.js';
 import { documentedRoutes, routeName, routerRoutes, type RouteKey } from '../support/routes.js';
@@ -54,7 +55,13 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
     }
     const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: shotSegment.id, capturedAt: bareStart - 599_000 });
     expect(shot.status).toBe(200);
-    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now };
+    // Two tokens that were real: one signed out, one past its expiry.
+    const signedOut = await server.request('POST', '/api/v1/auth/token', { json: { email: world.client.email, password: world.client.password } });
+    expect((await server.request('DELETE', '/api/v1/auth/token', { token: signedOut.json.token })).status).toBe(204);
+    const expired = newToken();
+    await server.repos.tokens.create(hashToken(expired), world.freelancer.id, now - 2 * DAY, now - DAY);
+    const refusedTokens = [signedOut.json.token as string, expired];
+    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now, refusedTokens };
     doc = (await server.request('GET', '/api/v1/openapi.json')).json as OpenApiDoc;
     routes = routerRoutes(server.app);
     reader = await openStateReader(server);

@@ -246,7 +246,8 @@ export class Tracker {
     const seg = slice.creditedMs > 0 || hadInput || !this.#segment ? this.#enter(anchorMs) : this.#segment;
     if (hadInput) seg.count(minuteSec, counts.keyboard, mouse);
     this.#onIdle(this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput, inputKnown: this.#inputAvailable }));
-    if (seg.containsMs(anchorMs)) this.#screenshots.reached(seg, anchorMs);
+    // No capture on a tick that credited nothing (after a sleep, a freeze, on stop): the moment would lie outside
+    // the tracked part of the segment. The moment stays due, and the next credited tick takes it (above).
     this.#sampler.maybeSample(mono);
   }
 

@@ -7,7 +7,7 @@ import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.
 import { segmentRecordSchema, type SegmentRecord } from '../../../src/shared/protocol/index.js';
 import { assertBuilt, sleep } from '../../support/cli.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { findImageSignatures } from '../../support/files.js';
+import { filesContaining, findImageSignatures } from '../../support/files.js';
 import { seededRandom } from '../../support/seeded-random.js';
 import { runCliAsync } from '../sync/support/cli-async.js';
 import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../sync/support/live-server.js';
@@ -214,6 +214,10 @@ describe('crash loop: kill -9 the tracking agent thirty times', () => {
       const image = await server.api('GET', `/screenshots/${id}`, { token: clientToken });
       expect(image.status).toBe(200);
       expect(image.bytes.equals(readFileSync(out))).toBe(true);
+      // No piece of the decrypted image anywhere under the data directory (WAL and journal files included).
+      const search = filesContaining(dataDir, image.bytes);
+      expect(search.piecesChecked).toBeGreaterThan(0);
+      expect(search.files).toEqual([]);
     }
     expect(findImageSignatures(dataDir)).toEqual([]);
   });

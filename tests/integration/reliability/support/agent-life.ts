@@ -16,19 +16,24 @@ export interface AgentLife {
 /** The line `worktrace track` prints right after the tracker started. */
 const TRACKING_LINE = /^Tracking contract .*Ctrl-C stops and saves\.$/m;
 
-export function startAgentLife(args: readonly string[], env: NodeJS.ProcessEnv): AgentLife {
+export function startAgentLife(args: readonly string[], env: NodeJS.ProcessEnv, startTimeoutMs = 30_000): AgentLife {
   const spawnedAt = Date.now();
   const agent = startCli(args, env);
   const trackingFrom = new Promise<number>((resolve, reject) => {
     let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the agent did not start tracking within ${startTimeoutMs} ms: ${agent.stdout()} ${agent.stderr()}`)), startTimeoutMs);
     const onData = (chunk: string) => {
       seen += chunk;
       if (!TRACKING_LINE.test(seen)) return;
+      clearTimeout(timer);
       agent.child.stdout?.off('data', onData);
       resolve(Date.now());
     };
     agent.child.stdout?.on('data', onData);
-    void agent.exited.then((how) => reject(new Error(`the agent ended (${how}) before it tracked: ${agent.stderr()}`)));
+    void agent.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`the agent ended (${how}) before it tracked: ${agent.stderr()}`));
+    });
   });
   trackingFrom.catch(() => undefined); // the caller awaits it; an early exit must not count as unhandled meanwhile
   return { agent, spawnedAt, trackingFrom };

@@ -22,7 +22,8 @@ export async function contractForParty(
   contractId: string,
   required?: UserRole,
 ): Promise<{ contract: ContractRow; side: UserRole }> {
-  const contract = await repos.contracts.find(contractId);
+  // No contract id holds a NUL, and PostgreSQL refuses one even as a query parameter (a 500 otherwise).
+  const contract = contractId.includes('\u0000') ? undefined : await repos.contracts.find(contractId);
   const side = contract ? sideOf(contract, caller) : null;
   if (!contract || !side) throw notFound('contract');
   if (required && side !== required) throw forbidden(`only the contract's ${required} may do this`);

@@ -44,6 +44,14 @@ export async function uploadSegment(
   const now = clock.now();
   const problem = segmentProblem(upload, contract.segmentSeconds, now, rules.futureSlackMs);
   if (problem) throw unprocessable('SEGMENT_OUT_OF_BOUNDS', problem);
+  // Versions are issued by this server, 1 up to the current one: anything else names no policy (and
+  // would not even fit PostgreSQL's integer column).
+  if (upload.policyVersion !== null) {
+    const current = await repos.contracts.currentPolicy(contract.id);
+    if (!current || upload.policyVersion > current.version) {
+      throw unprocessable('VALIDATION_FAILED', `policyVersion ${upload.policyVersion} was never issued for this contract`);
+    }
+  }
   const start = Date.parse(upload.startedAt);
 
   const { row, result } = await repos.transaction(async (tx): Promise<{ row: SegmentRow; result: MergeResult }> => {

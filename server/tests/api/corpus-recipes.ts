@@ -101,7 +101,8 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     'PUT /api/v1/segments/{id}': {
       token: world.freelancer.token,
       params: { id: segmentId },
-      json: segmentBody({ id: segmentId, contractId: world.contract.id, startedAt: fixtures.bareSegment.startedAt - 600_000 }),
+      // A free slot (the one before the bare segment holds the screenshot's): valid as it stands.
+      json: segmentBody({ id: segmentId, contractId: world.contract.id, startedAt: fixtures.bareSegment.startedAt - 2 * 600_000 }),
     },
     'PUT /api/v1/screenshots/{id}': {
       token: world.freelancer.token,

@@ -190,3 +190,44 @@ export function exampleOf(schema: JsonSchema): unknown {
   if (types.includes('boolean')) return false;
   return null;
 }
+
+/** Valid text at a length limit: BMP only (one code unit each, so every way of counting agrees), NUL and bidi marks included. */
+const longestText = (length: number): string => 'ë\u0000\u202ex'.repeat(Math.ceil(length / 4)).slice(0, length);
+
+/**
+ * Values that are valid but extreme, one field at a time: each number at its minimum and maximum,
+ * each free-text string and each list at its longest. A server must not fail on what its own
+ * schema allows (a database column narrower than the schema's number, say). Null when none apply.
+ */
+export function extremeVariant(schema: JsonSchema, base: unknown, path = '$'): fc.Arbitrary<Defect> | null {
+  const types = typesOf(schema);
+  const here: fc.Arbitrary<Defect>[] = [];
+  if (types.includes('integer') || types.includes('number')) {
+    const bounds = [schema.minimum, schema.maximum].filter((b): b is number => b !== undefined);
+    if (bounds.length > 0) here.push(fc.constantFrom(...bounds).map((value) => ({ value, defect: `${path} = ${value}` })));
+  }
+  const freeText = schema.pattern === undefined && schema.format === undefined && schema.enum === undefined;
+  if (types.includes('string') && freeText && schema.maxLength !== undefined) {
+    const max = schema.maxLength;
+    here.push(fc.constant({ value: longestText(max), defect: `${path}: ${max} characters` }));
+  }
+  if (types.includes('array') && Array.isArray(base)) {
+    if (schema.maxItems !== undefined && base.length > 0) {
+      const max = schema.maxItems;
+      here.push(fc.constant({ value: Array.from({ length: max }, () => base[0]), defect: `${path}: ${max} items` }));
+    }
+    if (schema.items && base.length > 0) {
+      const inner = extremeVariant(schema.items, base[0], `${path}[0]`);
+      if (inner) here.push(inner.map((d) => ({ value: [d.value, ...base.slice(1)], defect: d.defect })));
+    }
+  }
+  if (types.includes('object') && base !== null && typeof base === 'object' && !Array.isArray(base)) {
+    const record = base as Record<string, unknown>;
+    for (const [name, propSchema] of Object.entries(schema.properties ?? {})) {
+      if (!(name in record) || record[name] === null) continue;
+      const inner = extremeVariant(propSchema, record[name], `${path}.${name}`);
+      if (inner) here.push(inner.map((d) => ({ value: { ...record, [name]: d.value }, defect: d.defect })));
+    }
+  }
+  return here.length > 0 ? fc.oneof(...here) : null;
+}

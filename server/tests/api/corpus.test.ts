@@ -9,7 +9,7 @@ import { documentedRoutes, routeName, routerRoutes, type RouteKey } from '../sup
 import { openStateReader, type ServerState, type StateReader } from '../support/server-state.js';
 import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
 import { corpusFor, type BadRequest } from './corpus-cases.js';
-import { anyText } from './corpus-schema.js';
+import { anyText, extremeVariant } from './corpus-schema.js';
 import { inputsOf, recipeFor, type CorpusFixtures, type OpenApiDoc } from './corpus-recipes.js';
 
 /**
@@ -134,7 +134,28 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
     15 * 60_000,
   );
 
-  // After the corpus (which needs the state untouched): text that is valid but hostile — NUL, lone
+  // After the corpus (which needs the state untouched): what the schemas allow at their limits.
+  it('answers valid values at their limits (numbers at their bounds, text and lists at their longest) without a 5xx', async () => {
+    for (const route of routes) {
+      const inputs = inputsOf(doc, route);
+      const recipe = recipeFor(route, doc, true, fixtures);
+      if (!inputs.jsonBody || recipe.json === undefined) continue;
+      const extreme = extremeVariant(inputs.jsonBody, recipe.json);
+      if (!extreme) continue;
+      await fc.assert(
+        fc.asyncProperty(extreme, async ({ value, defect }) => {
+          const path = recipe.route.path.replace(/\{(\w+)\}/g, (_m, name: string) => recipe.params[name] ?? '');
+          const answer = await server.request(route.method, path, { token: recipe.token, json: value });
+          const what = `${routeName(route)} with ${defect}: ${answer.status} ${answer.text.slice(0, 200)}`;
+          expect(answer.status, what).toBeLessThan(500);
+          if (answer.status >= 400) expect(KNOWN_CODES.has(String(answer.json?.error?.code)), what).toBe(true);
+        }),
+        { seed: seedOf(`${backend.name} extremes ${routeName(route)}`), numRuns: 60, endOnFailure: true },
+      );
+    }
+  });
+
+  // Also after the corpus: text that is valid but hostile — NUL, lone
   // surrogates, bidi controls, any code point — is stored, never a 5xx, and reads back as stored.
   it('stores segments whose memo, apps and titles hold any Unicode (NUL included), and the diary gives them back', async () => {
     const { world, bareSegment } = fixtures;

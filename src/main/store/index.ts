@@ -17,7 +17,7 @@ export {
   type OpenDatabaseOptions,
   type SqliteDatabase,
 } from './database.js';
-export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isStoreError, type StoreErrorCode } from './errors.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 export {
   OutboxRepository,

@@ -29,11 +29,13 @@ import { startTapProxy, type TapProxy } from './support/tap-proxy.js';
  *   lost_i  = alive_i − (tracked ms the DB gained in life i)
  *   bound:    lost_i ≤ the part of the life inside the minute of its last tick (what was not yet written)
  *
- * Figures: bench-results/crash-loop.json (or WORKTRACE_CRASH_LOOP_OUT) and a table on stdout.
+ * Figures: bench-results/crash-loop.json (or WORKTRACE_CRASH_LOOP_OUT) and a table on stdout. The seed fixes the
+ * lifetimes and kill kinds; the screenshot moments stay the agent's own (crypto) randomness.
  * Reproduce: npx tsc -b && npx vitest run tests/integration/reliability/crash-loop.test.ts
  */
 const SEED = Number(process.env.WORKTRACE_CRASH_LOOP_SEED ?? 20261126);
-const LIVES = 30;
+/** Thirty, as the issue asks; more for a longer soak (WORKTRACE_CRASH_LOOP_LIVES=100, about 8 minutes). */
+const LIVES = Number(process.env.WORKTRACE_CRASH_LOOP_LIVES ?? 30);
 const LIFETIME_MS = { min: 1_500, max: 6_000 };
 /** Share of lives killed the moment an upload is stored (only when something waits in the queue). */
 const UPLOAD_KILL_SHARE = 0.25;
@@ -53,7 +55,7 @@ const minuteStart = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
 const isScreenshotPath = (path: string): boolean => path.includes('/screenshots/');
 const empty: AgentDbHealth = { integrity: 'ok', foreignKeyViolations: 0, trackedMs: 0, segments: 0, screenshots: 0, queued: 0, queuedScreenshots: 0 };
 
-describe('crash loop: kill -9 the tracking agent thirty times', () => {
+describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
   let display: TestDisplay;
   let server: LiveServer;
   let proxy: TapProxy;

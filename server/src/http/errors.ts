@@ -43,8 +43,10 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
  * everything else, where fastify's default would answer `{"error":"Bad Request",...}` without a code.
  * Like the default, it writes straight to the socket and closes it: the connection cannot be trusted.
  */
-export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // The code only: the parser's message can quote the offending bytes, which may be a token.
+  this.log.debug({ code: error.code, remoteAddress: socket.remoteAddress }, 'malformed HTTP request refused');
   const [status, answer]: [number, ApiErrorBody] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, body('PAYLOAD_TOO_LARGE', 'the request headers are too large')]

@@ -85,7 +85,7 @@ describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
     for (const dir of [dataDir, outDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loses at most the current minute per kill, keeps the database whole, and the server ends equal to the agent', { timeout: 420_000 }, async () => {
+  it('loses at most the current minute per kill, keeps the database whole, and the server ends equal to the agent', { timeout: 120_000 + LIVES * 10_000 }, async () => {
     console.log(`crash loop seed: ${SEED} (set WORKTRACE_CRASH_LOOP_SEED to replay a run's lifetimes)`);
     const random = seededRandom(SEED);
     const login = await cli(['login', '--server', proxy.url, '--email', DEMO_PASSWORDS.freelancer.email], `${DEMO_PASSWORDS.freelancer.password}\n`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InvokeRequest } from '../../shared/ipc/index.js';
-import { ApiClient, SyncError, checkServerUrl, notToldWords, revokeOnServer, toUserError, type Credentials } from '../sync/index.js';
+import { ApiClient, ApiRequestError, SyncError, checkServerUrl, notToldWords, revokeOnServer, toUserError, type Credentials } from '../sync/index.js';
 
 /** A person waits on this: fail within seconds, not the sync layer's 30 s. */
 const SIGN_IN_TIMEOUT_MS = 15_000;
@@ -19,6 +19,11 @@ export async function signInToServer(request: InvokeRequest<'auth:sign-in'>): Pr
   try {
     answer = await new ApiClient({ serverUrl: server, timeoutMs: SIGN_IN_TIMEOUT_MS }).login(email, request.password);
   } catch (error) {
+    // No sign-in route there (404/405), or something in front refusing it (403): an address of some other server.
+    // toUserError's wording for those speaks of contracts and CLI commands, which means nothing on a sign-in form.
+    if (error instanceof ApiRequestError && error.failure.kind === 'http' && [403, 404, 405].includes(error.failure.status)) {
+      throw new SyncError('BAD_ANSWER', `${server} does not answer like a Worktrace server (HTTP ${error.failure.status}): check the address.`, { cause: error });
+    }
     throw toUserError(error, server);
   }
   return { server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt };

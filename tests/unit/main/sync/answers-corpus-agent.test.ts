@@ -210,7 +210,7 @@ function signInCode(answer: BadAnswer): string {
       if (status !== 204 && body.includes('"code":"INVALID_CREDENTIALS"') && isApiError(body)) return 'INVALID_CREDENTIALS';
       if (status === 401) return 'SIGN_IN_AGAIN';
       if (status === 429) return 'SERVER_REFUSED';
-      if (status === 403 || status === 404) return 'CONTRACT_NOT_FOUND';
+      if (status === 403 || status === 404 || status === 405) return 'BAD_ANSWER'; // not a Worktrace server
       return 'SERVER_REFUSED';
     }
   }

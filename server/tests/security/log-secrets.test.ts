@@ -23,7 +23,7 @@ const REPO = join(import.meta.dirname, '..', '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The forms a secret can take in a log line. */
-export function encodingsOf(secret: string): Record<string, string> {
+function encodingsOf(secret: string): Record<string, string> {
   const bytes = Buffer.from(secret, 'utf8');
   return {
     raw: secret,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { API_ERROR_CODES } from '../../../src/shared/protocol/api/index.js';
 import { hashToken, newToken } from '../../src/auth/tokens.js';
+import { serverConfig } from '../../src/config.js';
 import { testBackends } from '../support/backends.js';
 import { encodeRequest, sendRaw } from '../support/raw-http.js';
 import { documentedRoutes, routeName, routerRoutes, type RouteKey } from '../support/routes.js';
@@ -33,6 +34,9 @@ interface RouteTally {
   statuses: Record<string, number>;
   kinds: Record<string, number>;
 }
+
+// The test server runs with the production limits (startTestServer does not override them).
+const limits = serverConfig({ dataDir: '' });
 
 const seedOf = (name: string) => [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, SEED);
 
@@ -94,10 +98,7 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
         const probe = await sendRaw(server.baseUrl, { method: route.method, target: params, headers: [] });
         const recipe = recipeFor(route, doc, probe.status === 401, fixtures);
         const registered = routes.filter((r) => r.path === route.path).map((r) => r.method);
-        const corpus = corpusFor(recipe, inputsOf(doc, route), registered, {
-          maxJsonBytes: server.app.initialConfig.bodyLimit ?? 1_048_576,
-          maxBodyBytes: 8 * 1024 * 1024,
-        });
+        const corpus = corpusFor(recipe, inputsOf(doc, route), registered, { maxJsonBytes: limits.maxJsonBytes, maxBodyBytes: limits.maxScreenshotBytes });
         const t: RouteTally = { cases: 0, serverErrors: 0, statuses: {}, kinds: {} };
         tally.set(name, t);
         await fc.assert(

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
+import { unusedDisplay } from '../../support/sensor-env.js';
 import { requireAddon } from './native-support.js';
 
 const probe = fileURLToPath(new URL('./fixtures/probe.ts', import.meta.url));
@@ -32,13 +32,6 @@ function runProbe(mode: string, env: NodeJS.ProcessEnv, display?: string): Probe
   return { status: run.status, signal: run.signal, result: parse(run.stdout) };
 }
 
-function unusedDisplay(): string {
-  for (let n = 999; n > 900; n -= 1) {
-    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return `:${n}`;
-  }
-  throw new Error('no unused display number');
-}
-
 describe('native failures become JS errors, never an abort (each in a child process)', () => {
   const displays: TestDisplay[] = [];
   afterAll(async () => {
@@ -47,7 +40,7 @@ describe('native failures become JS errors, never an abort (each in a child proc
 
   it('a display nobody serves gives ERR_NO_DISPLAY', () => {
     requireAddon();
-    const display = unusedDisplay();
+    const display = unusedDisplay(999, 900);
     const run = runProbe('no-display', { ...process.env, DISPLAY: display }, display);
     expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
     expect(run.result).toEqual({

@@ -4,6 +4,7 @@ import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeInputSensor } from '../../../src/main/sensors/native/native-input-sensor.js';
 import type { InputCounts } from '../../../src/main/sensors/types.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
+import { inputTotals } from '../../support/sensor-env.js';
 import { eventually, requireAddon, sleep, waitForWindow } from './native-support.js';
 
 const threadCount = (): number => readdirSync('/proc/self/task').length;
@@ -29,13 +30,7 @@ describe('native input accounting (XRecord)', () => {
 
   /** Drains until the totals reach `expected` (or a deadline), then once more to catch any surplus. */
   async function collect(sensor: NativeInputSensor, expected: InputCounts): Promise<InputCounts> {
-    const total = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
-    const add = (c: InputCounts) => {
-      total.keyboard += c.keyboard;
-      total.clicks += c.clicks;
-      total.wheel += c.wheel;
-      total.moves += c.moves;
-    };
+    const { total, add } = inputTotals();
     await eventually(() => {
       add(sensor.drain());
       return (Object.keys(expected) as (keyof InputCounts)[]).every((k) => total[k] >= expected[k]);

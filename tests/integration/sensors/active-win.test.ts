@@ -3,7 +3,7 @@ import type { SensorEnvironment } from '../../../src/main/sensors/environment.js
 import type { WindowSample } from '../../../src/main/sensors/types.js';
 import { ActiveWinSensor } from '../../../src/main/sensors/window/active-win-sensor.js';
 import { requireTools, startDisplay, type TestDisplay } from '../../support/display.js';
-import { sleep } from './wait.js';
+import { sleep } from '../../support/wait.js';
 
 /**
  * active-win runs xprop/xwininfo with this process's environment, so the test points this process

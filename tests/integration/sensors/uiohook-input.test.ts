@@ -1,36 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UiohookInputSensor } from '../../../src/main/sensors/input/uiohook-input-sensor.js';
-import type { SensorEnvironment } from '../../../src/main/sensors/environment.js';
-import type { InputCounts } from '../../../src/main/sensors/types.js';
 import { requireTools, startDisplay, type TestDisplay } from '../../support/display.js';
-import { isAlive, sleep, waitUntil } from './wait.js';
-
-function envWith(vars: NodeJS.ProcessEnv): SensorEnvironment {
-  return { platform: 'linux', vars, hasCommand: () => true };
-}
-
-function withoutDisplay(): NodeJS.ProcessEnv {
-  const vars = { ...process.env };
-  delete vars.DISPLAY;
-  delete vars.WAYLAND_DISPLAY;
-  delete vars.XDG_SESSION_TYPE;
-  return vars;
-}
-
-function unusedDisplay(): string {
-  for (let n = 900; n < 1000; n += 1) {
-    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return `:${n}`;
-  }
-  throw new Error('no unused display number');
-}
+import { inputTotals, linuxSensorEnv, unusedDisplay, withoutDisplay } from '../../support/sensor-env.js';
+import { isAlive, sleep, waitUntil } from '../../support/wait.js';
 
 const sensors: UiohookInputSensor[] = [];
 function sensor(vars: NodeJS.ProcessEnv): UiohookInputSensor {
-  const s = new UiohookInputSensor({ env: envWith(vars) });
+  const s = new UiohookInputSensor({ env: linuxSensorEnv(vars) });
   sensors.push(s);
   return s;
 }
@@ -55,13 +34,7 @@ describe('uiohook input sensor under Xvfb', () => {
     expect(input.state()).toMatchObject({ status: 'ok', backend: 'uiohook-napi' });
     expect(input.workerPid).toBeGreaterThan(0);
 
-    const total = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
-    const add = (c: InputCounts): void => {
-      total.keyboard += c.keyboard;
-      total.clicks += c.clicks;
-      total.wheel += c.wheel;
-      total.moves += c.moves;
-    };
+    const { total, add } = inputTotals();
     display.run('xdotool', ['mousemove', '50', '50']);
     await sleep(1500); // let the worker report the warm-up move, then start from zero
     input.drain();
@@ -130,7 +103,7 @@ describe('uiohook input sensor without a usable X server', () => {
   });
 
   it('is unavailable, not aborted, when DISPLAY names a display that does not exist', async () => {
-    const missing = unusedDisplay();
+    const missing = unusedDisplay(900, 950);
     const input = sensor({ ...withoutDisplay(), DISPLAY: missing });
     await input.start();
     await waitUntil(() => input.state().status === 'unavailable', 'the worker to fail');

@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { utilityProcessLauncher } from '../../../../src/main/electron/utility-process-launcher.js';
-import type { SensorEnvironment } from '../../../../src/main/sensors/environment.js';
 import { createSensors } from '../../../../src/main/sensors/index.js';
 import { UiohookInputSensor } from '../../../../src/main/sensors/input/uiohook-input-sensor.js';
 import { parentLink } from '../../../../src/main/sensors/input/worker-parent.js';
-import type { InputCounts } from '../../../../src/main/sensors/types.js';
 import { fakeElectron } from '../../../support/fake-electron.js';
 import { requireTools, startDisplay, type TestDisplay } from '../../../support/display.js';
+import { inputTotals, linuxSensorEnv, unusedDisplay, withoutDisplay } from '../../../support/sensor-env.js';
+import { isAlive } from '../../../support/wait.js';
 
 /**
  * The uiohook input worker as an Electron utility process. The fake utilityProcess runs the real worker in a real
@@ -16,35 +15,10 @@ import { requireTools, startDisplay, type TestDisplay } from '../../../support/d
  * path, the launcher and the sensor together: an abort still ends only the worker, counts still arrive.
  */
 const launcher = utilityProcessLauncher(fakeElectron.utilityProcess);
-const env = (vars: NodeJS.ProcessEnv): SensorEnvironment => ({ platform: 'linux', vars, hasCommand: () => true });
-
-function withoutDisplay(): NodeJS.ProcessEnv {
-  const vars = { ...process.env };
-  delete vars.DISPLAY;
-  delete vars.WAYLAND_DISPLAY;
-  delete vars.XDG_SESSION_TYPE;
-  return vars;
-}
-
-function unusedDisplay(): string {
-  for (let n = 950; n < 1000; n += 1) {
-    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return `:${n}`;
-  }
-  throw new Error('no unused display number');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sensors: UiohookInputSensor[] = [];
 function sensor(vars: NodeJS.ProcessEnv): UiohookInputSensor {
-  const created = new UiohookInputSensor({ env: env(vars), launcher });
+  const created = new UiohookInputSensor({ env: linuxSensorEnv(vars), launcher });
   sensors.push(created);
   return created;
 }
@@ -72,13 +46,7 @@ describe('input worker in an Electron utility process', () => {
     expect(forked.options.env?.DISPLAY).toBe(display.display);
     expect(input.workerPid).toBe(forked.pid);
 
-    const total = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
-    const add = (c: InputCounts) => {
-      total.keyboard += c.keyboard;
-      total.clicks += c.clicks;
-      total.wheel += c.wheel;
-      total.moves += c.moves;
-    };
+    const { total, add } = inputTotals();
     display.run('xdotool', ['type', '--delay', '15', 'abcde']);
     display.run('xdotool', ['click', '--repeat', '2', '--delay', '30', '1']);
     await vi.waitFor(
@@ -120,7 +88,7 @@ describe('input worker in a utility process without a usable X server', () => {
   });
 
   it('libuiohook aborts only the utility process: unavailable, with the reason from its stderr', async () => {
-    const missing = unusedDisplay();
+    const missing = unusedDisplay(950, 1000);
     const input = sensor({ ...withoutDisplay(), DISPLAY: missing });
     await input.start();
     await vi.waitFor(() => expect(input.state().status).toBe('unavailable'), { timeout: 20_000 });
@@ -133,7 +101,7 @@ describe('input worker in a utility process without a usable X server', () => {
 describe('wiring and the worker side of the port', () => {
   it('createSensors hands the launcher to the uiohook sensor', () => {
     const vars = { ...process.env, DISPLAY: ':0', WORKTRACE_SENSORS: 'npm' };
-    const { input } = createSensors(env(vars), { inputWorkers: launcher });
+    const { input } = createSensors(linuxSensorEnv(vars), { inputWorkers: launcher });
     expect(input.state()).toMatchObject({ backend: 'uiohook-napi', detail: 'starts uiohook-napi in an Electron utility process' });
   });
 

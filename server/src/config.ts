@@ -10,6 +10,11 @@ export interface ServerConfig {
   readonly tokenTtlMs: number;
   /** Login attempts per client address and email within the window. */
   readonly loginRateLimit: { readonly max: number; readonly windowMs: number };
+  /**
+   * Failed sign-ins per client address across all emails within a sliding window (password spraying);
+   * successful sign-ins do not count. Higher than the per-email limit: one address can be an office.
+   */
+  readonly addressLoginFailureLimit: { readonly max: number; readonly windowMs: number };
   readonly maxScreenshotBytes: number;
   readonly maxJsonBytes: number;
   /** 0 disables the schedule (the purge still runs once at start). */
@@ -31,6 +36,7 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     port: DEFAULT_PORT,
     tokenTtlMs: 30 * 86_400_000,
     loginRateLimit: { max: 10, windowMs: 60_000 },
+    addressLoginFailureLimit: { max: 50, windowMs: 10 * 60_000 },
     maxScreenshotBytes: 8 * 1024 * 1024,
     maxJsonBytes: 1024 * 1024,
     purgeIntervalMs: 3_600_000,

@@ -66,6 +66,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     databaseUrl,
     // High enough for a whole file's logins; the rate-limit test sets its own.
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
+    addressLoginFailureLimit: { max: 10_000, windowMs: 60_000 },
     ...overrides,
   });
   const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger });

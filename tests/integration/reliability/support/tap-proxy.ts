@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type ClientRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../../../support/loopback.js';
 
 /**
  * A pass-through HTTP proxy between the agent and the real server that records every exchange and lets a test
@@ -32,7 +32,6 @@ export interface TapProxy {
 export async function startTapProxy(upstream: string): Promise<TapProxy> {
   const target = new URL(upstream);
   const exchanges: Exchange[] = [];
-  const sockets = new Set<Socket>();
   const upstreamRequests = new Set<ClientRequest>();
   let hook: AnswerHook | null = null;
 
@@ -59,22 +58,16 @@ export async function startTapProxy(upstream: string): Promise<TapProxy> {
     res.on('close', () => upstreamRequest.destroy());
     req.pipe(upstreamRequest);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     exchanges,
     setAnswerHook(next) {
       hook = next;
     },
     close() {
       for (const request of upstreamRequests) request.destroy();
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return listener.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { policySchema } from '../../../../src/shared/protocol/index.js';
 import {
@@ -10,6 +10,7 @@ import {
   segmentUploadResponseSchema,
 } from '../../../../src/shared/protocol/api/index.js';
 import type { RequestFailure } from '../../../../src/main/sync/index.js';
+import { listenOnLoopback } from '../../../support/loopback.js';
 
 /**
  * A generated corpus of bad server answers for every endpoint the agent's ApiClient calls, a loopback server that
@@ -254,7 +255,6 @@ export function deliver(answer: BadAnswer, res: ServerResponse): void {
 
 export async function startScriptedServer(): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let pick: Parameters<ScriptedServer['answerWith']>[0] = () => ({ status: 500, contentType: null, body: '', delivery: 'whole', location: null });
   const server: Server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
@@ -263,21 +263,14 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     if (typeof answer === 'function') answer(req, res);
     else deliver(answer, res);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: listener.url,
     requests,
     answerWith(next) {
       pick = next;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: () => listener.close(),
   };
 }

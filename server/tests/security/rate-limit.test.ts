@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { createWorld, startTestServer, type TestServer, type World } from '../support/server.js';
@@ -10,8 +11,9 @@ import { createWorld, startTestServer, type TestServer, type World } from '../su
  */
 const WINDOW = 60_000;
 const MAX = 3;
+const backends = testBackends();
 
-describe.each(testBackends())('sign-in rate limit on $name', (backend) => {
+describe.each(backends)('sign-in rate limit on $name', (backend) => {
   let server: TestServer;
   let world: World;
   beforeEach(async () => {
@@ -62,5 +64,110 @@ describe.each(testBackends())('sign-in rate limit on $name', (backend) => {
     expect(answers).toEqual([401, 401, 401, 429]);
     server.clock.advance(WINDOW);
     expect((await signIn(unknown, 'guess')).status).toBe(401);
+  });
+});
+
+/**
+ * Password spraying: one address trying a password against many accounts, once each, never trips the
+ * per address + email limit. Failed sign-ins per address across emails have their own, higher limit
+ * (a sliding window on the server's clock; successes do not count). The counts live in the server
+ * process, not in the database, so this runs once, on SQLite. Requests leave from two loopback
+ * addresses (127.0.0.1 and 127.0.0.2) to show the limit is the address's, not everyone's.
+ */
+const SPRAY_MAX = 5;
+const SPRAY_WINDOW = 10 * 60_000;
+const OTHER_ADDRESS = '127.0.0.2';
+
+interface SignInAnswer {
+  readonly status: number;
+  readonly retryAfter: number | null;
+  readonly code: string | undefined;
+}
+
+/** POST /auth/token from a chosen local address (fetch cannot choose one). */
+function signInFrom(server: TestServer, localAddress: string, email: string, password: string): Promise<SignInAnswer> {
+  const url = new URL('/api/v1/auth/token', server.baseUrl);
+  const body = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const retryAfter = res.headers['retry-after'];
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: retryAfter === undefined ? null : Number(retryAfter),
+          code: (JSON.parse(text) as { error?: { code?: string } }).error?.code,
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe.each(backends.filter((b) => b.name === 'sqlite'))('failed sign-ins per address across emails on $name', (backend) => {
+  let server: TestServer;
+  let world: World;
+  beforeEach(async () => {
+    server = await startTestServer(backend, {
+      // The per-email limit out of the way: each test below is about the address's failures only.
+      loginRateLimit: { max: 100, windowMs: WINDOW },
+      addressLoginFailureLimit: { max: SPRAY_MAX, windowMs: SPRAY_WINDOW },
+    });
+    world = await createWorld(server);
+  });
+  afterEach(async () => server?.close());
+
+  const accounts = () => [world.client, world.freelancer, world.otherClient, world.otherFreelancer];
+  const spray = (n: number, from = '127.0.0.1') =>
+    Promise.all(Array.from({ length: n }, (_, i) => signInFrom(server, from, accounts()[i % 4]!.email.replace('@', `+${i}@`), 'Summer2026!')));
+
+  it('refuses an address after SPRAY_MAX failures across different emails, correct passwords included, with Retry-After; other addresses go on', async () => {
+    // One guess per email (unknown ones too: the attacker does not know which exist), far under the per-email limit.
+    for (const [i, account] of accounts().entries()) expect((await signInFrom(server, '127.0.0.1', account.email, `guess-${i}`)).status).toBe(401);
+    expect((await signInFrom(server, '127.0.0.1', 'nobody@test.example', 'guess')).status).toBe(401);
+
+    const refused = await signInFrom(server, '127.0.0.1', world.client.email, world.client.password);
+    expect(refused).toEqual({ status: 429, retryAfter: SPRAY_WINDOW / 1000, code: 'RATE_LIMITED' });
+    expect((await signInFrom(server, OTHER_ADDRESS, world.client.email, world.client.password)).status).toBe(200);
+    expect((await signInFrom(server, OTHER_ADDRESS, world.freelancer.email, 'wrong')).status).toBe(401);
+
+    const logs = server.logs();
+    expect(logs.match(/failed sign-ins from one address reached the limit/g)).toHaveLength(1);
+    for (const secret of [world.client.password, 'guess-0', 'Summer2026!']) expect(logs).not.toContain(secret);
+  });
+
+  it('slides: an address is let in again when its oldest counted failure leaves the window, by the server clock', async () => {
+    expect((await signInFrom(server, '127.0.0.1', world.client.email, 'early')).status).toBe(401);
+    server.clock.advance(SPRAY_WINDOW / 2);
+    expect((await spray(SPRAY_MAX - 1)).map((a) => a.status)).toEqual(Array(SPRAY_MAX - 1).fill(401));
+    // The first failure leaves the window in SPRAY_WINDOW / 2, the others only later.
+    expect(await signInFrom(server, '127.0.0.1', world.client.email, world.client.password)).toEqual({ status: 429, retryAfter: SPRAY_WINDOW / 2000, code: 'RATE_LIMITED' });
+    server.clock.advance(SPRAY_WINDOW / 2 - 1);
+    expect((await signInFrom(server, '127.0.0.1', world.client.email, world.client.password)).retryAfter).toBe(1); // 1 ms left, rounded up
+    server.clock.advance(1);
+    expect((await signInFrom(server, '127.0.0.1', world.client.email, world.client.password)).status).toBe(200);
+    // One place came free, and one more failure fills it: refused again until the next-oldest leaves.
+    expect((await signInFrom(server, '127.0.0.1', world.freelancer.email, 'again')).status).toBe(401);
+    expect(await signInFrom(server, '127.0.0.1', world.client.email, world.client.password)).toEqual({ status: 429, retryAfter: SPRAY_WINDOW / 2000, code: 'RATE_LIMITED' });
+  });
+
+  it('does not count successful sign-ins', async () => {
+    expect((await spray(SPRAY_MAX - 1)).map((a) => a.status)).toEqual(Array(SPRAY_MAX - 1).fill(401));
+    for (let round = 0; round < 3; round += 1) {
+      for (const account of accounts()) expect((await signInFrom(server, '127.0.0.1', account.email, account.password)).status).toBe(200);
+    }
+    expect((await signInFrom(server, '127.0.0.1', world.client.email, 'last-guess')).status).toBe(401);
+    expect((await signInFrom(server, '127.0.0.1', world.client.email, world.client.password)).status).toBe(429);
+  });
+
+  it('lets no burst of concurrent guesses past the limit: exactly SPRAY_MAX are checked, the rest refused', async () => {
+    const answers = await spray(3 * SPRAY_MAX);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(SPRAY_MAX);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(2 * SPRAY_MAX);
+    for (const a of answers.filter((x) => x.status === 429)) expect(a.code).toBe('RATE_LIMITED');
   });
 });

@@ -1,11 +1,64 @@
 import type { AppUsage, MinuteRecord, SegmentUpload } from '../../../src/shared/protocol/index.js';
 import type { SegmentRow } from '../repository/index.js';
 
-export type MergeResult = 'created' | 'extended' | 'updated' | 'unchanged';
+export type MergeResult = 'created' | 'extended' | 'reduced' | 'updated' | 'unchanged';
+
+/** What to do with an upload of a segment the server holds: store `row` (when `write`), or refuse it. */
+export type Fold =
+  | { readonly kind: 'stored'; readonly row: SegmentRow; readonly result: MergeResult; readonly write: boolean }
+  | { readonly kind: 'conflict'; readonly message: string };
 
 /**
- * Folds an upload into what is stored for the same segment. The agent's record of a segment only
- * grows while it is being tracked, so every upload is a snapshot of one growing record:
+ * The rule for an upload of a known segment. The agent is the segment's only author; an agent that keeps
+ * revisions raises the segment's revision on every local change, so the highest revision is its latest
+ * record, whole — including a smaller one (idle time discarded, time deleted with a screenshot):
+ *
+ *   held \ upload   none           lower        same                          higher
+ *   none             max-merge      -            -                             replace
+ *   r                unchanged      unchanged    unchanged, or 409 if it       replace
+ *                                                differs from what is held
+ *
+ * "unchanged" answers with what is held. An upload without a revision once one is held is older than
+ * any revision (an agent is either old or new; a stale request must not grow a shrunk segment back).
+ * Billable is never touched here: only a screenshot deletion changes it.
+ */
+export function foldUpload(existing: SegmentRow, upload: SegmentUpload, now: number): Fold {
+  const held = existing.revision;
+  const incoming = upload.revision ?? null;
+  if (incoming === null && held === null) {
+    const merged = mergeSegment(existing, upload, now);
+    return { kind: 'stored', ...merged, write: merged.result !== 'unchanged' };
+  }
+  if (incoming === null || (held !== null && incoming < held)) return { kind: 'stored', row: existing, result: 'unchanged', write: false };
+  const replacement = replaceSegment(existing, upload, incoming, now);
+  if (incoming === held) {
+    if (sameContent(existing, replacement)) return { kind: 'stored', row: existing, result: 'unchanged', write: false };
+    return { kind: 'conflict', message: `revision ${incoming} of this segment was uploaded before with other content` };
+  }
+  return { kind: 'stored', row: replacement, result: classify(existing, replacement), write: true };
+}
+
+/** The upload as the whole new content of the segment (minutes in time order, as on creation). */
+function replaceSegment(existing: SegmentRow, upload: SegmentUpload, revision: number, now: number): SegmentRow {
+  return {
+    ...existing,
+    trackedSeconds: upload.trackedSeconds,
+    idleSeconds: upload.idleSeconds,
+    memo: upload.memo,
+    minutes: sortMinutes(upload.minutes),
+    apps: upload.apps,
+    policyVersion: upload.policyVersion,
+    revision,
+    updatedAt: now,
+  };
+}
+
+export const sortMinutes = (minutes: readonly MinuteRecord[]): MinuteRecord[] =>
+  [...minutes].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+
+/**
+ * Folds an upload without a revision (an older agent) into what is stored for the same segment. Such an
+ * agent's uploads are treated as snapshots of one growing record:
  *
  *   upload 1: minutes 0-3, tracked 180 s   ─┐
  *   upload 1 again (a retry)               ─┼─> stored: minutes 0-6, tracked 360 s (not 540)
@@ -13,7 +66,8 @@ export type MergeResult = 'created' | 'extended' | 'updated' | 'unchanged';
  *
  * So values are merged by taking the larger snapshot, never by adding: retries change nothing and
  * time is never counted twice. A minute present in both keeps the copy with more tracked seconds
- * (the upload's on a tie, so a same-size correction wins). The server never shrinks a segment.
+ * (the upload's on a tie, so a same-size correction wins). This merge never shrinks a segment, which
+ * is why agents send revisions (foldUpload).
  */
 export function mergeSegment(existing: SegmentRow, upload: SegmentUpload, now: number): { row: SegmentRow; result: MergeResult } {
   const incomingWins = upload.trackedSeconds >= existing.trackedSeconds;
@@ -31,14 +85,25 @@ export function mergeSegment(existing: SegmentRow, upload: SegmentUpload, now: n
 }
 
 function classify(before: SegmentRow, after: SegmentRow): MergeResult {
-  if (after.trackedSeconds > before.trackedSeconds || after.minutes.length > before.minutes.length) return 'extended';
-  const same =
-    after.idleSeconds === before.idleSeconds &&
-    after.memo === before.memo &&
-    after.policyVersion === before.policyVersion &&
-    JSON.stringify(after.minutes) === JSON.stringify(before.minutes) &&
-    JSON.stringify(after.apps) === JSON.stringify(before.apps);
-  return same ? 'unchanged' : 'updated';
+  if (after.trackedSeconds !== before.trackedSeconds) return after.trackedSeconds > before.trackedSeconds ? 'extended' : 'reduced';
+  if (after.minutes.length !== before.minutes.length) return after.minutes.length > before.minutes.length ? 'extended' : 'reduced';
+  return sameContent(before, after) ? 'unchanged' : 'updated';
+}
+
+/** Equal in everything an upload sets (field by field, so the order of keys in stored JSON cannot matter). */
+function sameContent(a: SegmentRow, b: SegmentRow): boolean {
+  return contentKey(a) === contentKey(b);
+}
+
+function contentKey(row: SegmentRow): string {
+  return JSON.stringify([
+    row.trackedSeconds,
+    row.idleSeconds,
+    row.memo,
+    row.policyVersion,
+    sortMinutes(row.minutes).map((m) => [m.startedAt, m.trackedSeconds, m.keyboard, m.mouse, m.active, m.idle]),
+    row.apps.map((a) => [a.app, a.title, a.seconds]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+  ]);
 }
 
 export function mergeMinutes(stored: readonly MinuteRecord[], incoming: readonly MinuteRecord[]): MinuteRecord[] {
@@ -48,7 +113,7 @@ export function mergeMinutes(stored: readonly MinuteRecord[], incoming: readonly
     const old = byStart.get(m.startedAt);
     if (!old || m.trackedSeconds >= old.trackedSeconds) byStart.set(m.startedAt, m);
   }
-  return [...byStart.values()].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  return sortMinutes([...byStart.values()]);
 }
 
 export function mergeApps(stored: readonly AppUsage[], incoming: readonly AppUsage[]): AppUsage[] {

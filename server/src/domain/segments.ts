@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import type { Repositories, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
-import { mergeSegment, segmentProblem, type MergeResult } from './segment-merge.js';
+import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 
 export interface SegmentRules {
   readonly futureSlackMs: number;
@@ -27,7 +27,7 @@ export function storableUpload(upload: SegmentUpload): SegmentUpload {
 }
 
 /**
- * PUT /segments/{id}: creates the segment or folds the upload into it (see mergeSegment), in one
+ * PUT /segments/{id}: creates the segment or folds the upload into it (see foldUpload), in one
  * transaction that holds the contract, so two concurrent uploads of one segment cannot both create it.
  */
 export async function uploadSegment(
@@ -62,9 +62,10 @@ export async function uploadSegment(
       if (existing.startedAt !== start || existing.lengthSeconds !== upload.lengthSeconds) {
         throw conflict('SEGMENT_CONFLICT', 'this segment id was recorded with another start or length');
       }
-      const merged = mergeSegment(existing, upload, now);
-      if (merged.result !== 'unchanged') await tx.segments.updateRecorded(merged.row);
-      return merged;
+      const fold = foldUpload(existing, upload, now);
+      if (fold.kind === 'conflict') throw conflict('SEGMENT_REVISION_CONFLICT', fold.message);
+      if (fold.write) await tx.segments.updateRecorded(fold.row);
+      return { row: fold.row, result: fold.result };
     }
     const overlapping = await tx.segments.findOverlapping(contract.id, start, start + upload.lengthSeconds * 1000, id);
     if (overlapping) {
@@ -78,9 +79,10 @@ export async function uploadSegment(
       trackedSeconds: upload.trackedSeconds,
       idleSeconds: upload.idleSeconds,
       memo: upload.memo,
-      minutes: [...upload.minutes].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt)),
+      minutes: sortMinutes(upload.minutes),
       apps: upload.apps,
       policyVersion: upload.policyVersion,
+      revision: upload.revision ?? null,
       billable: true,
       createdAt: now,
       updatedAt: now,
@@ -97,5 +99,6 @@ export async function uploadSegment(
     minutes: row.minutes.length,
     billable: row.billable,
     result,
+    revision: row.revision,
   };
 }

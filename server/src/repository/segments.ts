@@ -10,7 +10,7 @@ interface StoredSegment extends Omit<SegmentRow, 'minutes' | 'apps' | 'billable'
 
 const COLUMNS = `id, contract_id AS "contractId", started_at AS "startedAt", length_seconds AS "lengthSeconds",
   tracked_seconds AS "trackedSeconds", idle_seconds AS "idleSeconds", memo, minutes_json AS "minutesJson",
-  apps_json AS "appsJson", policy_version AS "policyVersion", billable, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  apps_json AS "appsJson", policy_version AS "policyVersion", revision, billable, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 function fromStored(s: StoredSegment): SegmentRow {
   const { minutesJson, appsJson, billable, ...rest } = s;
@@ -18,6 +18,8 @@ function fromStored(s: StoredSegment): SegmentRow {
     ...rest,
     minutes: JSON.parse(minutesJson) as MinuteRecord[],
     apps: JSON.parse(appsJson) as AppUsage[],
+    // PostgreSQL hands integers back as they are, but keep the null/number contract explicit.
+    revision: rest.revision === null ? null : Number(rest.revision),
     billable: Number(billable) === 1,
   };
 }
@@ -44,8 +46,8 @@ export class SegmentsRepository {
   async insert(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO segments (id, contract_id, started_at, length_seconds, tracked_seconds, idle_seconds, memo,
-         minutes_json, apps_json, policy_version, billable, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         minutes_json, apps_json, policy_version, revision, billable, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.contractId,
@@ -57,6 +59,7 @@ export class SegmentsRepository {
         JSON.stringify(s.minutes),
         JSON.stringify(s.apps),
         s.policyVersion,
+        s.revision,
         s.billable ? 1 : 0,
         s.createdAt,
         s.updatedAt,
@@ -64,12 +67,25 @@ export class SegmentsRepository {
     );
   }
 
-  /** Replaces what an upload may change; contract, start, length and billable stay as they are. */
+  /**
+   * Replaces what an upload may change, its revision included; contract, start, length and billable stay
+   * as they are (a freelancer's deletion keeps a segment unbillable whatever revision comes later).
+   */
   async updateRecorded(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `UPDATE segments SET tracked_seconds = ?, idle_seconds = ?, memo = ?, minutes_json = ?, apps_json = ?,
-         policy_version = ?, updated_at = ? WHERE id = ?`,
-      [s.trackedSeconds, s.idleSeconds, s.memo, JSON.stringify(s.minutes), JSON.stringify(s.apps), s.policyVersion, s.updatedAt, s.id],
+         policy_version = ?, revision = ?, updated_at = ? WHERE id = ?`,
+      [
+        s.trackedSeconds,
+        s.idleSeconds,
+        s.memo,
+        JSON.stringify(s.minutes),
+        JSON.stringify(s.apps),
+        s.policyVersion,
+        s.revision,
+        s.updatedAt,
+        s.id,
+      ],
     );
   }
 

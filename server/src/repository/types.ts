@@ -41,6 +41,8 @@ export interface SegmentRow {
   readonly minutes: readonly MinuteRecord[];
   readonly apps: readonly AppUsage[];
   readonly policyVersion: number | null;
+  /** The agent's revision of what is held; null while only uploads without one arrived (older agents). */
+  readonly revision: number | null;
   readonly billable: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;

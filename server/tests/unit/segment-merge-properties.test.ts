@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MinuteRecord, SegmentUpload } from '../../../src/shared/protocol/index.js';
 import { mergeSegment, segmentProblem } from '../../src/domain/segment-merge.js';
-import type { SegmentRow } from '../../src/repository/index.js';
+import { recordedContent as content, rowFromUpload } from '../support/segment-rows.js';
 
 /**
- * Issue 8, clock properties of the server's segment merge (segment-merge.test.ts has the hand-written cases). The
- * agent uploads snapshots of one growing record, in any order, any number of times (retries, a queue drained after
- * a crash); the server must end with the largest snapshot, whatever the order: never the sum, never shrinking, the
+ * Issue 8, clock properties of the server's segment merge (segment-merge.test.ts has the hand-written cases) for
+ * uploads WITHOUT a revision (older agents; segment-merge-revisions.test.ts has the revision rule). Such an agent
+ * uploads snapshots of one growing record, in any order, any number of times (retries, a queue drained after a
+ * crash); the server must end with the largest snapshot, whatever the order: never the sum, never shrinking, the
  * minutes adding up to the tracked seconds, every minute inside the segment, a retry "unchanged".
  */
 const SEED = 20261126;
@@ -64,27 +65,6 @@ function snapshot(g: Growth, step: number): SegmentUpload {
 
 const total = (g: Growth) => g.minutes.reduce((sum, m) => sum + m.seconds, 0);
 
-/** The row the server creates from a first upload (routes: created). */
-function created(upload: SegmentUpload): SegmentRow {
-  return {
-    id: upload.id,
-    contractId: upload.contractId,
-    startedAt: Date.parse(upload.startedAt),
-    lengthSeconds: upload.lengthSeconds,
-    trackedSeconds: upload.trackedSeconds,
-    idleSeconds: upload.idleSeconds,
-    memo: upload.memo,
-    minutes: upload.minutes,
-    apps: upload.apps,
-    policyVersion: upload.policyVersion,
-    billable: true,
-    createdAt: START,
-    updatedAt: START,
-  };
-}
-
-const content = (row: SegmentRow) => ({ trackedSeconds: row.trackedSeconds, idleSeconds: row.idleSeconds, minutes: row.minutes, apps: row.apps, memo: row.memo, policyVersion: row.policyVersion });
-
 /** A growth and a delivery: which snapshots reach the server, in which order, how often. */
 const delivery = growth.chain((g) =>
   fc.tuple(fc.constant(g), fc.array(fc.integer({ min: 1, max: total(g) }), { minLength: 1, maxLength: 12 })),
@@ -95,7 +75,7 @@ describe('segment merge properties (fast-check, fixed seed)', () => {
     fc.assert(
       fc.property(delivery, ([g, steps]) => {
         const uploads = steps.map((step) => snapshot(g, step));
-        let row = created(uploads[0]!);
+        let row = rowFromUpload(uploads[0]!, START);
         for (const upload of uploads.slice(1)) {
           const before = row;
           const merged = mergeSegment(row, upload, START + 1);
@@ -105,7 +85,7 @@ describe('segment merge properties (fast-check, fixed seed)', () => {
           expect(row.minutes.length).toBeGreaterThanOrEqual(before.minutes.length);
           expect(merged.result).toBe(upload.trackedSeconds > before.trackedSeconds ? 'extended' : 'unchanged');
         }
-        expect(content(row)).toEqual(content(created(snapshot(g, Math.max(...steps)))));
+        expect(content(row)).toEqual(content(rowFromUpload(snapshot(g, Math.max(...steps)), START)));
       }),
       { numRuns: RUNS, seed: SEED },
     );
@@ -115,7 +95,7 @@ describe('segment merge properties (fast-check, fixed seed)', () => {
     fc.assert(
       fc.property(delivery, ([g, steps]) => {
         const uploads = steps.map((step) => snapshot(g, step));
-        const row = uploads.slice(1).reduce((r, u) => mergeSegment(r, u, START + 1).row, created(uploads[0]!));
+        const row = uploads.slice(1).reduce((r, u) => mergeSegment(r, u, START + 1).row, rowFromUpload(uploads[0]!, START));
         const starts = row.minutes.map((m) => Date.parse(m.startedAt));
         expect(new Set(starts).size).toBe(starts.length);
         expect([...starts].sort((a, b) => a - b)).toEqual(starts);
@@ -141,7 +121,7 @@ describe('segment merge properties (fast-check, fixed seed)', () => {
         ([g, steps, shuffled]) => {
           const fold = (order: number[]) => {
             const uploads = order.map((step) => snapshot(g, step));
-            return uploads.slice(1).reduce((r, u) => mergeSegment(r, u, START + 1).row, created(uploads[0]!));
+            return uploads.slice(1).reduce((r, u) => mergeSegment(r, u, START + 1).row, rowFromUpload(uploads[0]!, START));
           };
           const a = fold(steps);
           const b = fold(shuffled);

@@ -19,6 +19,7 @@ function stored(minutes: number, extra: Partial<SegmentRow> = {}): SegmentRow {
     minutes: b.minutes,
     apps: b.apps,
     policyVersion: 1,
+    revision: null,
     billable: true,
     createdAt: START,
     updatedAt: START,

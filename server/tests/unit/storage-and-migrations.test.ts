@@ -24,8 +24,8 @@ afterEach(() => {
 describe('SQLite migrations', () => {
   it('apply on :memory: and again as a no-op', async () => {
     const db = new SqliteDatabase(':memory:');
-    expect(await migrate(db, sqliteMigrations, 1)).toBe(1);
-    expect(await migrate(db, sqliteMigrations, 2)).toBe(1);
+    expect(await migrate(db, sqliteMigrations, 1)).toBe(sqliteMigrations.length);
+    expect(await migrate(db, sqliteMigrations, 2)).toBe(sqliteMigrations.length);
     const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual(['contracts', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'tokens', 'users']);
     await db.close();

@@ -60,8 +60,23 @@ export const segmentRecordSchema = z
   .strict();
 export type SegmentRecord = z.infer<typeof segmentRecordSchema>;
 
-/** What the agent uploads: the record plus the policy version in force when it was recorded. */
+/** Largest revision: PostgreSQL's integer column holds it; an agent changes a segment far fewer times. */
+export const MAX_SEGMENT_REVISION = 2_147_483_647;
+
+/**
+ * What the agent uploads: the record plus the policy version in force when it was recorded and, from
+ * agents that keep one, the segment's revision — a counter the agent (the segment's only author) raises
+ * on every local change. The server keeps the highest revision whole, so a segment may shrink (idle time
+ * discarded, a screenshot deleted with its time); uploads without one are merged by maximum.
+ */
 export const segmentUploadSchema = segmentRecordSchema.extend({
   policyVersion: z.number().int().min(1).nullable(),
+  revision: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SEGMENT_REVISION)
+    .optional()
+    .describe('Raised by the agent on every local change of the segment; the highest revision is kept whole (replace, not merge).'),
 });
 export type SegmentUpload = z.infer<typeof segmentUploadSchema>;

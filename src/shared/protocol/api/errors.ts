@@ -27,6 +27,8 @@ export const API_ERROR_CODES = [
   'RATE_LIMITED',
   'ID_MISMATCH',
   'SEGMENT_CONFLICT',
+  // The same segment revision uploaded again with other content: the agent reused a revision number.
+  'SEGMENT_REVISION_CONFLICT',
   'SEGMENT_OUT_OF_BOUNDS',
   'SEGMENT_NOT_FOUND',
   'SCREENSHOTS_DISABLED',

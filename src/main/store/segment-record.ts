@@ -17,6 +17,8 @@ export interface SegmentRow {
   policy_version: number | null;
   /** 1 once the freelancer deleted the segment's screenshot and with it the segment's time. */
   time_removed: number;
+  /** Raised on every local change of the segment; the server keeps the highest revision whole. */
+  revision: number;
 }
 
 /** A segment row with the totals derived from its minutes. */

@@ -31,7 +31,7 @@ export interface SegmentQuery {
   readonly contractId?: string;
 }
 
-const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version, s.time_removed';
+const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version, s.time_removed, s.revision';
 // Totals derived from the minutes at read time; `(ms + 500) / 1000` rounds each minute like Math.round.
 const SUMMARY_COLUMNS = `${SEGMENT_COLUMNS},
   (SELECT coalesce(sum((m.tracked_ms + 500) / 1000), 0) FROM minutes AS m WHERE m.segment_id = s.id) AS tracked_s,
@@ -49,11 +49,14 @@ interface RangeParams {
 
 /**
  * Segments with their minutes and app totals. Implements the tracker's TrackingSink; every logical
- * write is one transaction, so a crash leaves whole minutes or nothing.
+ * write is one transaction, so a crash leaves whole minutes or nothing. Every write that changes a
+ * segment raises its revision in that same transaction (opening one starts it at 1), so one revision
+ * number always names one content: the server keeps the highest revision whole, which is what lets a
+ * segment shrink there after it was uploaded.
  */
 export class SegmentsRepository implements TrackingSink {
   private readonly uploads: OutboxRepository | null;
-  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed'>]>;
+  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed' | 'revision'>]>;
   private readonly segmentById: Statement<[string], SegmentRow>;
   private readonly segmentByStart: Statement<[string, number], SegmentRow>;
   private readonly summaryById: Statement<[string], SegmentSummaryRow>;
@@ -71,6 +74,8 @@ export class SegmentsRepository implements TrackingSink {
   private readonly deleteAllApps: Statement<[string]>;
   private readonly flagTimeRemoved: Statement<[string]>;
   private readonly minuteSeconds: Statement<[string, number], { tracked_s: number }>;
+  private readonly raiseRevision: Statement<[string]>;
+  private readonly raiseRevisionsInRange: Statement<[RangeParams]>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
 
@@ -117,6 +122,11 @@ export class SegmentsRepository implements TrackingSink {
     this.deleteAllApps = db.prepare('DELETE FROM app_usage WHERE segment_id = ?');
     this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
     this.minuteSeconds = db.prepare('SELECT (tracked_ms + 500) / 1000 AS tracked_s FROM minutes WHERE segment_id = ? AND started_at = ?');
+    this.raiseRevision = db.prepare('UPDATE segments SET revision = revision + 1 WHERE id = ?');
+    // Run before the range changes, while its minutes still name the segments they belong to.
+    this.raiseRevisionsInRange = db.prepare(
+      `UPDATE segments SET revision = revision + 1 WHERE id IN (SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE})`,
+    );
 
     // A property rather than a method so the transaction wrapper is built once.
     this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
@@ -138,6 +148,7 @@ export class SegmentsRepository implements TrackingSink {
         mouse: minute.mouse,
       });
       for (const app of normaliseApps(apps)) this.upsertApp.run(segmentId, app.app, app.title, app.ms);
+      this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     });
   }
@@ -180,6 +191,7 @@ export class SegmentsRepository implements TrackingSink {
     this.db.transaction(() => {
       this.requireSegment(segmentId);
       this.updateMemo.run(memo === null ? null : clipText(memo, MAX_MEMO_CHARS), segmentId);
+      this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();
   }
@@ -206,6 +218,7 @@ export class SegmentsRepository implements TrackingSink {
       this.deleteAllMinutes.run(segmentId);
       this.deleteAllApps.run(segmentId);
       this.flagTimeRemoved.run(segmentId);
+      this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();
   }
@@ -226,10 +239,15 @@ export class SegmentsRepository implements TrackingSink {
     return row ? this.record(row) : null;
   }
 
-  /** The record as the uploader sends it: with the policy version in force when it was recorded. */
+  /**
+   * The PUT body the uploader sends: the record with the policy version in force when it was recorded
+   * and its revision. Read in one transaction, so the revision and the content belong together.
+   */
   getForUpload(id: string): SegmentUpload | null {
-    const row = this.summaryById.get(id);
-    return row ? { ...this.record(row), policyVersion: row.policy_version } : null;
+    return this.db.transaction(() => {
+      const row = this.summaryById.get(id);
+      return row ? { ...this.record(row), policyVersion: row.policy_version, revision: row.revision } : null;
+    })();
   }
 
   private record(row: SegmentSummaryRow): SegmentRecord {
@@ -244,6 +262,7 @@ export class SegmentsRepository implements TrackingSink {
   private changeRange(range: RangeParams, statement: Statement<[RangeParams]>): number {
     return this.db.transaction(() => {
       const touched = this.uploads ? this.segmentsInRange.all(range) : [];
+      this.raiseRevisionsInRange.run(range);
       const changes = statement.run(range).changes;
       for (const { segment_id } of touched) this.uploads?.enqueue('segment', segment_id);
       return changes;

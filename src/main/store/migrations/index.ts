@@ -2,6 +2,7 @@ import { migration001Initial } from './001-initial.js';
 import { migration002OutboxAccounts } from './002-outbox-accounts.js';
 import { migration003SegmentTimeRemoved } from './003-segment-time-removed.js';
 import { migration004ContractAccounts } from './004-contract-accounts.js';
+import { migration005SegmentRevision } from './005-segment-revision.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002OutboxAccounts,
   migration003SegmentTimeRemoved,
   migration004ContractAccounts,
+  migration005SegmentRevision,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -52,6 +52,16 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO policy_cache VALUES ('c', 'not json', NULL, 0)").run()).toThrow(/CHECK/);
   });
 
+  it('005 gives every existing segment revision 1 and refuses a revision below 1', () => {
+    db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 4);
+    db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, ?)').run('A', 'c', 600, 600);
+    expect(migrate(db, MIGRATIONS, 5)).toBe(5);
+    expect(db.prepare('SELECT revision FROM segments').all()).toEqual([{ revision: 1 }]);
+    expect(() => db.prepare("UPDATE segments SET revision = 0 WHERE id = 'A'").run()).toThrow(/CHECK/);
+    expect(checkIntegrity(db)).toEqual({ ok: true, problems: [] });
+  });
+
   it('applying all migrations twice is a no-op the second time', () => {
     db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -171,7 +171,8 @@ describe('SegmentsRepository', () => {
         screenshot: { id: shotId, takenAt: '2026-01-05T09:02:03.456Z', width: 1280, height: 720, bytes: 91_234 },
       });
       expect(record?.minutes.reduce((sum, m) => sum + m.trackedSeconds, 0)).toBe(record?.trackedSeconds);
-      expect(store.segments.getForUpload(h.id)).toEqual({ ...record, policyVersion: 7 });
+      // Revision 1 at open, one more per minute written (the screenshot does not change what the server keeps).
+      expect(store.segments.getForUpload(h.id)).toEqual({ ...record, policyVersion: 7, revision: 1 + partial.length });
       expect(store.segments.get(newId())).toBeNull();
     });
 
@@ -195,6 +196,57 @@ describe('SegmentsRepository', () => {
       store.segments.openSegment(h);
       const record = segmentRecordSchema.parse(store.segments.get(h.id));
       expect(record).toMatchObject({ trackedSeconds: 0, idleSeconds: 0, minutes: [], apps: [], screenshot: null });
+    });
+  });
+
+  describe('revision', () => {
+    const revision = (id: string) => store.segments.getForUpload(id)?.revision;
+
+    it('starts at 1 and rises by one with every change of the segment, and only of that segment', () => {
+      const a = header();
+      const b = header({ startedAt: T0 + 600 });
+      store.segments.openSegment(a);
+      store.segments.openSegment(b);
+      expect([revision(a.id), revision(b.id)]).toEqual([1, 1]);
+      store.segments.openSegment(a); // opening again changes nothing
+      store.segments.flushMinute(a.id, minute(T0), []);
+      store.segments.flushMinute(a.id, minute(T0 + 60), []);
+      expect(revision(a.id)).toBe(3);
+      store.segments.setMemo(a.id, 'memo');
+      expect(revision(a.id)).toBe(4);
+      store.segments.markIdle(a.contractId, T0 + 60, T0 + 120);
+      expect(revision(a.id)).toBe(5);
+      store.segments.discardMinutes(a.contractId, T0 + 60, T0 + 120);
+      expect(revision(a.id)).toBe(6);
+      // A range with none of b's minutes leaves b alone.
+      expect(revision(b.id)).toBe(1);
+      store.segments.clearTime(a.id);
+      expect(revision(a.id)).toBe(7);
+      // Its time is removed: minutes written later are ignored, and so is the revision.
+      store.segments.flushMinute(a.id, minute(T0 + 120), []);
+      expect(revision(a.id)).toBe(7);
+      expect(store.segments.getForUpload(a.id)).toMatchObject({ trackedSeconds: 0, minutes: [] });
+    });
+
+    it('does not rise when the write fails (one transaction with the change)', () => {
+      const h = header();
+      store.segments.openSegment(h);
+      store.db.exec(`CREATE TRIGGER fail_app BEFORE INSERT ON app_usage WHEN NEW.app = 'boom'
+                     BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+      expect(() => store.segments.flushMinute(h.id, minute(T0), [{ app: 'boom', title: '', ms: 1 }])).toThrow(/simulated failure/);
+      expect(revision(h.id)).toBe(1);
+    });
+
+    it('names one content: two reads at the same revision give the same body', () => {
+      const h = header();
+      store.segments.openSegment(h);
+      store.segments.flushMinute(h.id, minute(T0, { trackedMs: 30_000 }), []);
+      const first = store.segments.getForUpload(h.id);
+      expect(store.segments.getForUpload(h.id)).toEqual(first);
+      store.segments.flushMinute(h.id, minute(T0, { trackedMs: 45_000 }), []);
+      const second = store.segments.getForUpload(h.id);
+      expect(second?.revision).toBe((first?.revision ?? 0) + 1);
+      expect(second?.trackedSeconds).toBe(45);
     });
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
-import { createWorld, segmentBody, segmentStart, startTestServer, type TestServer, type World } from '../support/server.js';
+import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
 
 describe.each(testBackends())('segment uploads on $name', (backend) => {
   let server: TestServer;
@@ -51,6 +51,115 @@ describe.each(testBackends())('segment uploads on $name', (backend) => {
     const diary = await diaryTotals();
     expect(diary.totals.trackedSeconds).toBe(420);
     expect(diary.segments[0].memo).toBe('refactor');
+  });
+
+  describe('with revisions (the agent is the only author: its highest revision is kept whole)', () => {
+    /** Revision `revision` of one segment holding `minutes` full minutes. */
+    const revised = (id: string, minutes: number, revision: number, memo: string | null = null) => ({
+      ...segmentBody({ contractId: world.contract.id, startedAt: start(), minutes, memo }),
+      id,
+      revision,
+    });
+
+    it('shrinks the segment when the freelancer discards time already uploaded, in the diary and the billing', async () => {
+      const id = ulid();
+      expect((await put(world.freelancer.token, revised(id, 7, 1, 'refactor'))).json).toMatchObject({ result: 'created', trackedSeconds: 420, revision: 1 });
+      const shrunk = await put(world.freelancer.token, revised(id, 3, 2));
+      expect(shrunk.status).toBe(200);
+      expect(shrunk.json).toMatchObject({ result: 'reduced', trackedSeconds: 180, minutes: 3, revision: 2 });
+      const diary = await diaryTotals();
+      expect(diary.totals).toEqual({ trackedSeconds: 180, billableSeconds: 180 });
+      expect(diary.segments[0]).toMatchObject({ trackedSeconds: 180, activeMinutes: 3, memo: null });
+      expect(diary.segments[0].minutes).toHaveLength(3);
+      expect(diary.segments[0].apps).toEqual([{ app: 'code', title: 'main.ts', seconds: 180 }]);
+    });
+
+    it('answers a late older revision, a retry and an upload without a revision with what it holds, changing nothing', async () => {
+      const id = ulid();
+      await put(world.freelancer.token, revised(id, 7, 4));
+      await put(world.freelancer.token, revised(id, 2, 5));
+      for (const late of [revised(id, 7, 4), revised(id, 9, 3), revised(id, 2, 5), { ...revised(id, 9, 1), revision: undefined }]) {
+        const answer = await put(world.freelancer.token, late);
+        expect(answer.status).toBe(200);
+        expect(answer.json).toMatchObject({ result: 'unchanged', trackedSeconds: 120, minutes: 2, revision: 5 });
+      }
+      expect((await diaryTotals()).totals).toEqual({ trackedSeconds: 120, billableSeconds: 120 });
+    });
+
+    it('refuses the same revision with other content (409) and keeps what it holds', async () => {
+      const id = ulid();
+      await put(world.freelancer.token, revised(id, 4, 2));
+      const reused = await put(world.freelancer.token, revised(id, 5, 2));
+      expect(reused.status).toBe(409);
+      expect(reused.json.error.code).toBe('SEGMENT_REVISION_CONFLICT');
+      expect(await server.repos.segments.find(id)).toMatchObject({ trackedSeconds: 240, revision: 2 });
+    });
+
+    it("replaces whole what an older agent's uploads left, memo included", async () => {
+      const id = ulid();
+      await put(world.freelancer.token, { ...segmentBody({ contractId: world.contract.id, startedAt: start(), minutes: 6, memo: 'old' }), id });
+      const replaced = await put(world.freelancer.token, revised(id, 2, 1));
+      expect(replaced.json).toMatchObject({ result: 'reduced', trackedSeconds: 120, revision: 1 });
+      expect((await diaryTotals()).segments[0]).toMatchObject({ trackedSeconds: 120, memo: null });
+    });
+
+    it("keeps the time billed after the client deletes the screenshot, at the latest revision's figure", async () => {
+      // Work starts after the contract's first policy: captures before it are refused (fail closed).
+      server.clock.advance(25 * 60_000);
+      const id = ulid();
+      await put(world.freelancer.token, revised(id, 5, 1));
+      const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: id, capturedAt: start() + 90_000 });
+      expect(shot.status).toBe(200);
+      expect((await server.request('DELETE', `/api/v1/screenshots/${shot.id}`, { token: world.client.token })).status).toBe(200);
+      await put(world.freelancer.token, revised(id, 8, 2));
+      await put(world.freelancer.token, revised(id, 6, 3));
+      const diary = await diaryTotals();
+      expect(diary.totals).toEqual({ trackedSeconds: 360, billableSeconds: 360 });
+      expect(diary.segments[0].screenshotRemoved).toMatchObject({ by: 'client' });
+    });
+
+    it('keeps billing stopped after the freelancer deletes the screenshot, whatever revision arrives later', async () => {
+      // Work starts after the contract's first policy: captures before it are refused (fail closed).
+      server.clock.advance(25 * 60_000);
+      const id = ulid();
+      await put(world.freelancer.token, revised(id, 5, 1));
+      const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: id, capturedAt: start() + 90_000 });
+      expect((await server.request('DELETE', `/api/v1/screenshots/${shot.id}`, { token: world.freelancer.token })).json.segmentBillable).toBe(false);
+      const later = await put(world.freelancer.token, revised(id, 9, 2));
+      expect(later.json).toMatchObject({ result: 'extended', trackedSeconds: 540, billable: false });
+      const diary = await diaryTotals();
+      expect(diary.totals).toEqual({ trackedSeconds: 540, billableSeconds: 0 });
+      expect(diary.segments[0].screenshotRemoved).toMatchObject({ by: 'freelancer' });
+    });
+
+    it('ends at the highest revision when revisions race each other', async () => {
+      const id = ulid();
+      await put(world.freelancer.token, revised(id, 1, 1));
+      const racing = [3, 9, 2, 7, 5, 8, 4, 6].map((revision) => put(world.freelancer.token, revised(id, 10 - revision, revision)));
+      for (const answer of await Promise.all(racing)) expect(answer.status).toBe(200);
+      expect(await server.repos.segments.find(id)).toMatchObject({ revision: 9, trackedSeconds: 60 });
+      expect((await diaryTotals()).totals).toEqual({ trackedSeconds: 60, billableSeconds: 60 });
+    });
+
+    it('are described in the OpenAPI document: an optional whole revision in the body, the held one in the answer', async () => {
+      const doc = await server.request('GET', '/api/v1/openapi.json');
+      const put = doc.json.paths['/api/v1/segments/{id}'].put;
+      const body = put.requestBody.content['application/json'].schema;
+      expect(body.properties.revision).toMatchObject({ type: 'integer', minimum: 1, maximum: 2_147_483_647 });
+      expect(body.required).not.toContain('revision');
+      expect(put.summary).toMatch(/revision/);
+      const answer = put.responses['200'].content['application/json'].schema;
+      expect(answer.properties.result.enum).toContain('reduced');
+      expect(answer.properties).toHaveProperty('revision');
+    });
+
+    it.each([0, -1, 1.5, 2_147_483_648, '2', null])('refuses revision %s with 400 and stores nothing', async (revision) => {
+      const body = { ...segmentBody({ contractId: world.contract.id, startedAt: start() }), revision };
+      const response = await put(world.freelancer.token, body as unknown as ReturnType<typeof segmentBody>);
+      expect(response.status).toBe(400);
+      expect(response.json.error.code).toBe('VALIDATION_FAILED');
+      expect(await server.repos.segments.find(body.id)).toBeUndefined();
+    });
   });
 
   it('refuses a second segment id over the same time (409), so time is never counted twice', async () => {

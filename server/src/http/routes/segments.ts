@@ -5,14 +5,17 @@ import { uploadSegment } from '../../domain/segments.js';
 import { callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
 
-/** PUT /segments/{id}: the agent's segment record, idempotent and extending. */
+/** PUT /segments/{id}: the agent's segment record, idempotent; the highest revision is kept whole. */
 export const segmentRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   app.put(
     '/segments/:id',
     {
       schema: {
         tags: ['segments'],
-        summary: "Upload a segment (the contract's freelancer); the same body again changes nothing",
+        summary:
+          "Upload a segment (the contract's freelancer); the same body again changes nothing. With a revision the highest one is kept " +
+          'whole (a segment may shrink); the same revision with other content is 409; without one, uploads merge by maximum',
+
         params: ulidParamSchema,
         body: segmentUploadSchema,
         response: {

@@ -80,7 +80,7 @@ export async function uploadScreenshot(
   }
   const actual = sniffImageType(upload.bytes);
   if (actual !== upload.contentType) {
-    throw unprocessable('INVALID_IMAGE', actual ? `the body is ${actual}, not ${upload.contentType}` : `the body is not a ${upload.contentType} image`);
+    throw unprocessable('INVALID_IMAGE', actual ? `the body is ${actual}, not ${upload.contentType}` : `the body is not an image of type ${upload.contentType}`);
   }
 
   const key = await s.storage.put(id, upload.bytes);

@@ -34,7 +34,7 @@ export function syncView(
     online: live.online,
     pendingSegments: mine?.pendingSegments ?? 0,
     pendingScreenshots: mine?.pendingScreenshots ?? 0,
-    parked: store.outbox.parked().map((item) => ({
+    parked: store.outbox.parked(account).map((item) => ({
       kind: item.kind,
       error: item.lastError ?? 'The server refused this item.',
     })),

@@ -21,8 +21,10 @@ export { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isSt
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 export {
   OutboxRepository,
+  countedKind,
   sameAccount,
   type AccountQueue,
+  type CountedKind,
   type OutboxAccount,
   type OutboxCounts,
   type OutboxItem,
@@ -33,6 +35,7 @@ export { PolicyCacheRepository, type CachedPolicy } from './policy-cache-reposit
 export {
   ScreenshotsRepository,
   type DroppedScreenshot,
+  type PendingDeletion,
   type ScreenshotMeta,
   type StoredScreenshot,
 } from './screenshots-repository.js';

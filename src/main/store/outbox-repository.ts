@@ -6,8 +6,21 @@ import type { Clock } from '../../shared/clock.js';
  * same record and the server's upsert makes it a no-op. The queue holds references only; the uploader
  * reads the current record when it sends, which is why an item that changes while queued (a segment
  * gaining minutes) bumps `revision` instead of adding a second row.
+ *
+ * A 'screenshot-deletion' tells the server the freelancer deleted a screenshot here (its local row is gone; what
+ * the DELETE needs is kept in screenshot_deletions until the item leaves the queue).
  */
-export type OutboxKind = 'segment' | 'screenshot';
+export type OutboxKind = 'segment' | 'screenshot' | 'screenshot-deletion';
+
+/**
+ * What the counts say per item: a screenshot's upload and its deletion are both screenshot work still to send
+ * (a deletion replaces the upload it cancels, so a screenshot is never counted twice).
+ */
+export type CountedKind = 'segment' | 'screenshot';
+
+export function countedKind(kind: OutboxKind): CountedKind {
+  return kind === 'segment' ? 'segment' : 'screenshot';
+}
 
 export interface OutboxItem {
   readonly seq: number;
@@ -49,8 +62,8 @@ export interface AccountQueue {
 }
 
 export interface OutboxCounts {
-  readonly pending: Readonly<Record<OutboxKind, number>>;
-  readonly parked: Readonly<Record<OutboxKind, number>>;
+  readonly pending: Readonly<Record<CountedKind, number>>;
+  readonly parked: Readonly<Record<CountedKind, number>>;
 }
 
 /** Long server messages are cut: the error is for a person to read in `status`, not a body dump. */
@@ -69,9 +82,15 @@ interface OutboxRow {
 
 const COLUMNS = 'seq, kind, item_id, revision, attempts, next_attempt_at, last_error, parked_at';
 
-/** The contract of the item `@kind` `@itemId` names: a segment's own, a screenshot's segment's. */
+/** The contract of the item `@kind` `@itemId` names: a segment's own, a screenshot's (or a deleted one's) segment's. */
 const CONTRACT_OF_ITEM = `(CASE @kind WHEN 'segment' THEN (SELECT contract_id FROM segments WHERE id = @itemId)
-  ELSE (SELECT g.contract_id FROM screenshots AS s JOIN segments AS g ON g.id = s.segment_id WHERE s.id = @itemId) END)`;
+  WHEN 'screenshot' THEN (SELECT g.contract_id FROM screenshots AS s JOIN segments AS g ON g.id = s.segment_id WHERE s.id = @itemId)
+  ELSE (SELECT g.contract_id FROM screenshot_deletions AS d JOIN segments AS g ON g.id = d.segment_id WHERE d.screenshot_id = @itemId) END)`;
+
+/** The segment of a queued item `o`: a segment's own id, a screenshot's (or a deleted one's) segment. */
+const SEGMENT_OF_ROW = `(CASE o.kind WHEN 'segment' THEN o.item_id
+  WHEN 'screenshot' THEN (SELECT s.segment_id FROM screenshots AS s WHERE s.id = o.item_id)
+  ELSE (SELECT d.segment_id FROM screenshot_deletions AS d WHERE d.screenshot_id = o.item_id) END)`;
 
 interface ItemRef {
   kind: OutboxKind;
@@ -98,6 +117,7 @@ export class OutboxRepository {
   private readonly upsert: Statement<[ItemRef]>;
   private readonly claimContract: Statement<[ItemRef]>;
   private readonly upsertAccount: Statement<[string, string, string], { id: number }>;
+  private readonly accountIdOf: Statement<[string, string], { id: number }>;
   private readonly adoptUnassigned: Statement<[number]>;
   private readonly claimAdoptedContracts: Statement<[{ accountId: number }]>;
   private readonly queueByAccount: Statement<[], AccountQueueRow>;
@@ -108,7 +128,7 @@ export class OutboxRepository {
   private readonly parkItem: Statement<[number, string, number]>;
   private readonly unparkItem: Statement<[number]>;
   private readonly countRows: Statement<[], { kind: OutboxKind; parked: number; n: number }>;
-  private readonly parkedRows: Statement<[], OutboxRow>;
+  private readonly parkedRows: Statement<[number], OutboxRow>;
 
   constructor(
     private readonly db: Database,
@@ -145,15 +165,15 @@ export class OutboxRepository {
         GROUP BY a.id, o.kind, o.parked_at IS NOT NULL ORDER BY a.id`,
     );
     this.removeItem = db.prepare('DELETE FROM outbox WHERE kind = ? AND item_id = ?');
-    // A screenshot waits while its segment has an earlier unparked row: the server needs the segment
-    // first, and a segment in backoff must not let its screenshot overtake it.
+    // A screenshot (or its deletion) waits while its segment has an earlier unparked row: the server needs the
+    // segment first, and a segment in backoff must not let its screenshot overtake it. A deletion that overtook
+    // its segment would be answered 404 and count as done while the segment arrives billable afterwards.
     this.dueItems = db.prepare(
       `SELECT ${COLUMNS} FROM outbox AS o
         WHERE o.account_id IS ? AND o.parked_at IS NULL AND o.next_attempt_at <= ?
-          AND NOT (o.kind = 'screenshot' AND EXISTS (
-                SELECT 1 FROM screenshots AS s JOIN outbox AS seg
-                    ON seg.kind = 'segment' AND seg.item_id = s.segment_id
-                 WHERE s.id = o.item_id AND seg.seq < o.seq AND seg.parked_at IS NULL))
+          AND NOT (o.kind <> 'segment' AND EXISTS (
+                SELECT 1 FROM outbox AS seg
+                 WHERE seg.kind = 'segment' AND seg.item_id = ${SEGMENT_OF_ROW} AND seg.seq < o.seq AND seg.parked_at IS NULL))
         ORDER BY o.seq LIMIT ?`,
     );
     this.deleteIfUnchanged = db.prepare('DELETE FROM outbox WHERE seq = ? AND revision = ?');
@@ -167,7 +187,10 @@ export class OutboxRepository {
     this.countRows = db.prepare(
       'SELECT kind, parked_at IS NOT NULL AS parked, count(*) AS n FROM outbox GROUP BY kind, parked_at IS NOT NULL',
     );
-    this.parkedRows = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT NULL ORDER BY seq`);
+    this.parkedRows = db.prepare(
+      `SELECT ${COLUMNS} FROM outbox WHERE parked_at IS NOT NULL AND account_id = ? ORDER BY seq`,
+    );
+    this.accountIdOf = db.prepare('SELECT id FROM accounts WHERE server = ? AND user_id = ?');
   }
 
   /**
@@ -236,7 +259,7 @@ export class OutboxRepository {
   counts(): OutboxCounts {
     const pending = { segment: 0, screenshot: 0 };
     const parked = { segment: 0, screenshot: 0 };
-    for (const row of this.countRows.all()) (row.parked ? parked : pending)[row.kind] = row.n;
+    for (const row of this.countRows.all()) (row.parked ? parked : pending)[countedKind(row.kind)] += row.n;
     return { pending, parked };
   }
 
@@ -261,8 +284,19 @@ export class OutboxRepository {
     return [...queues.values()];
   }
 
-  parked(): ParkedItem[] {
-    return this.parkedRows.all().map((row) => ({ ...toItem(row), parkedAt: row.parked_at ?? 0 }));
+  /** The queue of one account (none queued: null); what "N wait to upload" must count for the signed-in person. */
+  queueOf(account: Pick<OutboxAccount, 'server' | 'userId'>): AccountQueue | null {
+    return this.byAccount().find((q) => sameAccount(q.account, account)) ?? null;
+  }
+
+  /**
+   * The parked items of `account` (the signed-in one): only its own wait for a person here. Another account's
+   * parked items are counted with that account's waiting work (byAccount); signed out (null), none are anyone's here.
+   */
+  parked(account: Pick<OutboxAccount, 'server' | 'userId'> | null): ParkedItem[] {
+    const id = account ? (this.accountIdOf.get(account.server, account.userId)?.id ?? null) : null;
+    if (id === null) return [];
+    return this.parkedRows.all(id).map((row) => ({ ...toItem(row), parkedAt: row.parked_at ?? 0 }));
   }
 }
 

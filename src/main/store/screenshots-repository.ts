@@ -28,6 +28,14 @@ export interface DroppedScreenshot extends ScreenshotMeta {
   readonly sent: boolean;
 }
 
+/** A freelancer's deletion still to be told to the server (the local screenshot is gone already). */
+export interface PendingDeletion {
+  readonly screenshotId: string;
+  readonly segmentId: string;
+  /** Epoch ms. */
+  readonly deletedAt: number;
+}
+
 export interface ScreenshotsRepositoryOptions {
   /** Server mode: inserting queues the screenshot (and its segment's new reference) for upload. */
   readonly uploads: OutboxRepository | null;
@@ -57,6 +65,8 @@ export class ScreenshotsRepository {
   private readonly evictionOrder: Statement<[], ScreenshotRow & { stored: number; sent: number }>;
   private readonly segmentExists: Statement<[string], { one: number }>;
   private readonly dequeue: Statement<[string]>;
+  private readonly insertDeletion: Statement<[string, string, number]>;
+  private readonly deletionById: Statement<[string], { segment_id: string; deleted_at: number }>;
 
   constructor(
     private readonly db: Database,
@@ -86,6 +96,10 @@ export class ScreenshotsRepository {
     this.segmentExists = db.prepare('SELECT 1 AS one FROM segments WHERE id = ?');
     // Direct, not through `uploads`: a queue entry left by an earlier server-mode run must go as well.
     this.dequeue = db.prepare("DELETE FROM outbox WHERE kind = 'screenshot' AND item_id = ?");
+    this.insertDeletion = db.prepare(
+      'INSERT INTO screenshot_deletions (screenshot_id, segment_id, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.deletionById = db.prepare('SELECT segment_id, deleted_at FROM screenshot_deletions WHERE screenshot_id = ?');
   }
 
   insert(screenshot: StoredScreenshot): void {
@@ -143,6 +157,30 @@ export class ScreenshotsRepository {
    */
   delete(id: string): boolean {
     return this.db.transaction(() => this.deleteOne(id))();
+  }
+
+  /**
+   * The freelancer deletes a screenshot: the row and its queued upload go, and in server mode the deletion is
+   * queued for the server in the same transaction, after the segment (whose record changed), so the server drops
+   * the image — or, if it never got it, refuses its upload later — and stops billing the segment. Only this path
+   * tells the server: a refused upload or the quota drops the local copy alone. `at` is epoch ms.
+   */
+  deleteByFreelancer(id: string, at: number): boolean {
+    return this.db.transaction(() => {
+      const row = this.metaById.get(id);
+      if (!row || !this.deleteOne(id)) return false;
+      if (this.uploads) {
+        this.insertDeletion.run(id, row.segment_id, at);
+        this.uploads.enqueue('screenshot-deletion', id);
+      }
+      return true;
+    })();
+  }
+
+  /** The deletion queued for `screenshotId`, while it waits to reach the server. */
+  pendingDeletion(screenshotId: string): PendingDeletion | null {
+    const row = this.deletionById.get(screenshotId);
+    return row ? { screenshotId, segmentId: row.segment_id, deletedAt: row.deleted_at } : null;
   }
 
   /** Disk taken by the encrypted blobs, in bytes. */

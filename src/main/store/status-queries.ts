@@ -43,14 +43,17 @@ export class StatusQueries {
               (SELECT count(*) FROM screenshots) AS screenshots,
               (SELECT coalesce(sum(length(data)), 0) FROM screenshots) AS stored`,
     );
-    // A screenshot's contract is its segment's; a queued item whose record is gone counts under ''.
+    // A screenshot's contract (or a deleted one's) is its segment's; a queued item whose record is gone counts
+    // under ''. A deletion counts as a pending screenshot item (countedKind).
     this.queueByContract = db.prepare(
-      `SELECT coalesce(seg.contract_id, shot_seg.contract_id, '') AS contract_id, o.kind,
+      `SELECT coalesce(seg.contract_id, shot_seg.contract_id, del_seg.contract_id, '') AS contract_id, o.kind,
               o.parked_at IS NOT NULL AS parked, count(*) AS n
          FROM outbox AS o
          LEFT JOIN segments AS seg ON o.kind = 'segment' AND seg.id = o.item_id
          LEFT JOIN screenshots AS shot ON o.kind = 'screenshot' AND shot.id = o.item_id
          LEFT JOIN segments AS shot_seg ON shot_seg.id = shot.segment_id
+         LEFT JOIN screenshot_deletions AS del ON o.kind = 'screenshot-deletion' AND del.screenshot_id = o.item_id
+         LEFT JOIN segments AS del_seg ON del_seg.id = del.segment_id
         GROUP BY 1, 2, 3 ORDER BY 1`,
     );
   }

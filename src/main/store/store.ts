@@ -30,7 +30,8 @@ export interface Store {
   readonly status: StatusQueries;
   /**
    * The freelancer deletes a screenshot: the image and the segment's time go together, in one
-   * transaction (DESIGN: deleting evidence removes that segment's time). Returns false if no such screenshot.
+   * transaction (DESIGN: deleting evidence removes that segment's time). In server mode the deletion is queued for
+   * the server in that transaction too. Returns false if no such screenshot.
    */
   deleteScreenshotWithTime(screenshotId: string): boolean;
   checkIntegrity(): IntegrityReport;
@@ -61,7 +62,7 @@ export function openStore(options: StoreOptions): Store {
       db.transaction(() => {
         const shot = screenshots.meta(screenshotId);
         if (!shot) return false;
-        screenshots.delete(screenshotId);
+        screenshots.deleteByFreelancer(screenshotId, options.clock.now());
         segments.clearTime(shot.segmentId);
         return true;
       })(),

@@ -8,10 +8,12 @@ import {
   apiErrorSchema,
   contractListSchema,
   loginResponseSchema,
+  screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
   type ContractSummary,
   type LoginResponse,
+  type ScreenshotDeleteResponse,
   type ScreenshotUploadResponse,
   type SegmentUploadResponse,
 } from '../../shared/protocol/api/index.js';
@@ -113,6 +115,16 @@ export class ApiClient {
       }),
     );
     return this.expect(what, answer, 200, screenshotUploadResponseSchema);
+  }
+
+  /**
+   * The freelancer's deletion of a screenshot. The segment is named always: the server then also takes a deletion
+   * of an image it never received (a placeholder that refuses the later upload with 410).
+   */
+  async deleteScreenshot(id: string, segmentId: string): Promise<ScreenshotDeleteResponse> {
+    const what = `deletion of screenshot ${id}`;
+    const answer = await this.send(what, () => this.http.delete(`/screenshots/${encodeURIComponent(id)}`, { params: { segmentId } }));
+    return this.expect(what, answer, 200, screenshotDeleteResponseSchema);
   }
 
   /**

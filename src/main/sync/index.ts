@@ -19,6 +19,6 @@ export { checkServerUrl, isLoopbackHost } from './server-url.js';
 export { notToldWords, revokeOnServer, type ServerSignOut } from './sign-out.js';
 export { SseParser, type SseEvent } from './sse-parser.js';
 export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
-export { DEFAULT_QUOTA_BYTES, Uploader, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
+export { DEFAULT_QUOTA_BYTES, Uploader, type ItemTally, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
 export { toUserError } from './user-errors.js';
 export { readSyncStatus, waitingWords, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';

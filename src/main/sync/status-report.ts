@@ -1,5 +1,5 @@
 import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
-import { sameAccount, type AccountQueue, type Store } from '../store/index.js';
+import { sameAccount, type AccountQueue, type OutboxKind, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
 import { SyncStateRepository, type SyncErrorRecord } from './sync-state.js';
 
@@ -21,8 +21,10 @@ export interface ContractSyncStatus {
   /** The cached policy in force; null = none known yet (time only). */
   readonly policy: { readonly screenshots: ScreenshotMode; readonly version: number; readonly segmentSeconds: number; readonly fetchedAt: number } | null;
   readonly pendingSegments: number;
+  /** Screenshot uploads and the freelancer's screenshot deletions still to send. */
   readonly pendingScreenshots: number;
-  readonly parked: readonly { readonly kind: 'segment' | 'screenshot'; readonly itemId: string; readonly error: string | null; readonly parkedAt: number }[];
+  /** The signed-in account's parked items only (other accounts' are counted in waitingForOtherAccounts). */
+  readonly parked: readonly { readonly kind: OutboxKind; readonly itemId: string; readonly error: string | null; readonly parkedAt: number }[];
   readonly lastSuccessAt: number | null;
   readonly lastError: SyncErrorRecord | null;
 }
@@ -53,8 +55,13 @@ export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport 
   const queues = new Map(store.status.queueByContractId().map((q) => [q.contractId, q]));
   for (const id of queues.keys()) if (id !== '' && !id.startsWith('local:')) contractIds.add(id);
   const parkedByContract = new Map<string, ContractSyncStatus['parked'][number][]>();
-  for (const item of store.outbox.parked()) {
-    const segmentId = item.kind === 'segment' ? item.itemId : store.screenshots.meta(item.itemId)?.segmentId;
+  for (const item of store.outbox.parked(account)) {
+    const segmentId =
+      item.kind === 'segment'
+        ? item.itemId
+        : item.kind === 'screenshot'
+          ? store.screenshots.meta(item.itemId)?.segmentId
+          : store.screenshots.pendingDeletion(item.itemId)?.segmentId;
     const contractId = (segmentId ? store.segments.get(segmentId)?.contractId : undefined) ?? '';
     const list = parkedByContract.get(contractId) ?? [];
     list.push({ kind: item.kind, itemId: item.itemId, error: item.lastError, parkedAt: item.parkedAt });

@@ -29,11 +29,19 @@ export interface UploaderOptions {
 
 export const DEFAULT_QUOTA_BYTES = 500 * 1024 * 1024;
 
+/** Items per kind, as a pass reports them. */
+export interface ItemTally {
+  segments: number;
+  screenshots: number;
+  /** The freelancer's screenshot deletions (a deletion answered 404/410 was done already: it counts as sent). */
+  deletions: number;
+}
+
 /** What one pass did. */
 export interface PassReport {
-  readonly sent: { segments: number; screenshots: number };
-  /** 409/410: final answers; refused screenshots were deleted locally. */
-  readonly refused: { segments: number; screenshots: number };
+  readonly sent: ItemTally;
+  /** 409/410 (409 for a deletion): final answers; refused screenshots were deleted locally. */
+  readonly refused: ItemTally;
   readonly parked: number;
   /** Why the pass ended before the queue was empty, if it did. */
   readonly stoppedBy: null | { reason: 'unauthorized' | 'transient'; detail: string; retryAt: number | null };
@@ -51,6 +59,7 @@ const MAX_SENDS_PER_ITEM_PER_PASS = 3;
  *   2xx                      -> sent (removed unless it changed meanwhile)
  *   network, 5xx, 429, junk  -> retry later with exponential backoff and jitter; the pass stops (keeps order)
  *   409, 410                 -> final for that item; a refused screenshot is deleted locally
+ *                               (a deletion answered 404 or 410 was done already: the server has no such image)
  *   401                      -> the pass stops, nothing is touched: the person must sign in again
  *   other 4xx                -> parked with its error (visible in status); the rest goes on
  */
@@ -80,13 +89,18 @@ export class Uploader {
     return () => this.#unauthorizedListeners.delete(listener);
   }
 
-  /** Runs passes in the background every `intervalMs` (tracking never waits on them). */
+  /**
+   * Runs one pass now and then one every `intervalMs` in the background (tracking never waits on them). The pass
+   * at start is what drains a queue left by a crash or an offline spell at once, not an interval later.
+   */
   start(intervalMs = 5_000): void {
     if (this.#timer) return;
-    this.#timer = this.#deps.clock.setInterval(() => {
+    const pass = () => {
       if (this.#unauthorized || this.#pass) return;
       void this.runPass().catch((error: unknown) => this.#log.error({ err: error }, 'upload pass failed unexpectedly'));
-    }, intervalMs);
+    };
+    this.#timer = this.#deps.clock.setInterval(pass, intervalMs);
+    pass();
   }
 
   /** Stops the background passes and waits for the one in flight. */
@@ -126,8 +140,8 @@ export class Uploader {
   async #drain(everything: boolean): Promise<PassReport> {
     const { store, clock } = this.#deps;
     const report = {
-      sent: { segments: 0, screenshots: 0 },
-      refused: { segments: 0, screenshots: 0 },
+      sent: { segments: 0, screenshots: 0, deletions: 0 },
+      refused: { segments: 0, screenshots: 0, deletions: 0 },
       parked: 0,
       stoppedBy: null as PassReport['stoppedBy'],
       droppedForQuota: this.enforceQuota(),
@@ -158,8 +172,7 @@ export class Uploader {
         continue;
       }
       if (sent) {
-        if (item.kind === 'segment') report.sent.segments += 1;
-        else report.sent.screenshots += 1;
+        report.sent[tallyKey(item)] += 1;
         if (contractId) succeeded.add(contractId);
       }
       store.outbox.markSent(item);
@@ -170,15 +183,30 @@ export class Uploader {
 
   /** Sends one item; false when its local record is gone (nothing to send; the queue entry just goes). */
   async #send(item: OutboxItem): Promise<boolean> {
-    const { store, client, keys } = this.#deps;
-    if (item.kind === 'segment') {
-      const segment = store.segments.getForUpload(item.itemId);
-      if (!segment) return false;
-      const answer = await client.putSegment(segment);
-      this.#log.debug({ segmentId: segment.id, result: answer.result }, 'segment sent');
-      return true;
+    const { store, client } = this.#deps;
+    switch (item.kind) {
+      case 'segment': {
+        const segment = store.segments.getForUpload(item.itemId);
+        if (!segment) return false;
+        const answer = await client.putSegment(segment);
+        this.#log.debug({ segmentId: segment.id, result: answer.result }, 'segment sent');
+        return true;
+      }
+      case 'screenshot':
+        return this.#sendScreenshot(item.itemId);
+      case 'screenshot-deletion': {
+        const deletion = store.screenshots.pendingDeletion(item.itemId);
+        if (!deletion) return false;
+        const answer = await client.deleteScreenshot(deletion.screenshotId, deletion.segmentId);
+        this.#log.info({ screenshotId: answer.id, segmentBillable: answer.segmentBillable }, 'screenshot deletion sent');
+        return true;
+      }
     }
-    const stored = store.screenshots.get(item.itemId);
+  }
+
+  async #sendScreenshot(id: string): Promise<boolean> {
+    const { store, client, keys } = this.#deps;
+    const stored = store.screenshots.get(id);
     if (!stored) return false;
     const jpeg = decryptScreenshot(await keys.loadOrCreate(), stored.id, stored.data);
     await client.putScreenshot({ id: stored.id, segmentId: stored.segmentId, capturedAt: stored.takenAt, jpeg });
@@ -190,7 +218,7 @@ export class Uploader {
     item: OutboxItem,
     contractId: string | null,
     failure: RequestFailure,
-    report: { refused: { segments: number; screenshots: number }; parked: number; stoppedBy: PassReport['stoppedBy'] },
+    report: { sent: ItemTally; refused: ItemTally; parked: number; stoppedBy: PassReport['stoppedBy'] },
   ): 'stop' | 'continue' {
     const { store, clock } = this.#deps;
     const detail = describeFailure(failure);
@@ -213,16 +241,19 @@ export class Uploader {
       report.stoppedBy = { reason: 'transient', detail, retryAt: now + delay };
       return 'stop';
     }
+    if (item.kind === 'screenshot-deletion' && failure.kind === 'http' && (failure.status === 404 || failure.status === 410)) {
+      // The server has no such image, or removed it already (a retry whose first answer was lost): done.
+      store.outbox.remove(item.kind, item.itemId);
+      report.sent.deletions += 1;
+      this.#log.info({ screenshotId: item.itemId, status: failure.status, code: failure.code }, 'screenshot deletion: already gone on the server');
+      return 'continue';
+    }
     if (failure.kind === 'http' && (failure.status === 409 || failure.status === 410)) {
       // Final: the server will never take this item. A refused screenshot (the client's "off" at capture time,
       // or deleted meanwhile) must not stay on the freelancer's disk either.
-      if (item.kind === 'screenshot') {
-        store.screenshots.delete(item.itemId);
-        report.refused.screenshots += 1;
-      } else {
-        store.outbox.remove('segment', item.itemId);
-        report.refused.segments += 1;
-      }
+      if (item.kind === 'screenshot') store.screenshots.delete(item.itemId);
+      else store.outbox.remove(item.kind, item.itemId);
+      report.refused[tallyKey(item)] += 1;
       this.#state.recordError(contractId, now, `${item.kind} ${item.itemId} refused: ${detail}`);
       this.#log.warn({ kind: item.kind, itemId: item.itemId, status: failure.status, code: failure.code }, 'upload refused for good');
       return 'continue';
@@ -236,7 +267,23 @@ export class Uploader {
 
   #contractOf(item: OutboxItem): string | null {
     const { store } = this.#deps;
-    const segmentId = item.kind === 'segment' ? item.itemId : store.screenshots.meta(item.itemId)?.segmentId;
+    const segmentId =
+      item.kind === 'segment'
+        ? item.itemId
+        : item.kind === 'screenshot'
+          ? store.screenshots.meta(item.itemId)?.segmentId
+          : store.screenshots.pendingDeletion(item.itemId)?.segmentId;
     return segmentId ? (store.segments.get(segmentId)?.contractId ?? null) : null;
+  }
+}
+
+function tallyKey(item: OutboxItem): keyof ItemTally {
+  switch (item.kind) {
+    case 'segment':
+      return 'segments';
+    case 'screenshot':
+      return 'screenshots';
+    case 'screenshot-deletion':
+      return 'deletions';
   }
 }

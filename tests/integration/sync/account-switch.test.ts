@@ -74,7 +74,7 @@ describe('switching accounts on one agent', () => {
     expect(bobsPass).toMatchObject({ sent: { segments: 2, screenshots: 2 }, refused: { segments: 0, screenshots: 0 }, parked: 0, stoppedBy: null });
     expect((await diary(first, first.otherContractId!)).segments.map((s) => s.id)).toEqual(bobs.map((r) => r.segmentId));
     expect((await diary(first, first.contractId)).segments).toEqual([]);
-    expect(agent.store.outbox.parked()).toEqual([]);
+    expect(agent.store.outbox.parked(bob.account)).toEqual([]);
 
     // What Bob is told: Ana's six items wait for her.
     const waiting = { account: ana.account, pendingSegments: 3, pendingScreenshots: 3, parked: 0 };

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.js';
 import { FakeClock, DEFAULT_FAKE_WALL_MS } from '../../support/fake-clock.js';
-import { createAgentFixture, type AgentFixture, type RecordedSegment } from './support/agent-fixture.js';
+import { FIXTURE_ACCOUNT, createAgentFixture, type AgentFixture, type RecordedSegment } from './support/agent-fixture.js';
 import { FAULTS, startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
 import { startLiveServer, type LiveServer } from './support/live-server.js';
 import { seededRandom } from '../../support/seeded-random.js';
@@ -125,7 +125,7 @@ describe('uploads through a faulty network', () => {
     const report = await uploader.runPass();
     expect(report.stoppedBy?.reason).toBe('unauthorized');
     expect(told).toMatch(/401/);
-    expect(report.sent).toEqual({ segments: 4, screenshots: 3 });
+    expect(report.sent).toEqual({ segments: 4, screenshots: 3, deletions: 0 });
     // Nothing was parked, dropped or counted as an attempt: the next item is due at once, as before.
     const counts = agent.store.outbox.counts();
     expect(counts).toEqual({ pending: { segment: 6, screenshot: 7 }, parked: { segment: 0, screenshot: 0 } });
@@ -138,7 +138,7 @@ describe('uploads through a faulty network', () => {
     proxy.setChooser(() => 'pass');
     const again = await uploader.runPass();
     expect(again.stoppedBy).toBeNull();
-    expect(again.sent).toEqual({ segments: 6, screenshots: 7 });
+    expect(again.sent).toEqual({ segments: 6, screenshots: 7, deletions: 0 });
   });
 
   it('"off" set while the agent was offline: later screenshots are refused by the server and deleted locally', async () => {
@@ -159,8 +159,8 @@ describe('uploads through a faulty network', () => {
       const recorded = await agent.record({ contractId: server.contractId, startMs: start, count: 4 });
       const report = await agent.uploader(server.url, freelancerToken).runPass();
       // Deleting a refused screenshot changes its segment's record (no screenshot any more): it is sent again.
-      expect(report.sent).toEqual({ segments: 6, screenshots: 2 });
-      expect(report.refused).toEqual({ segments: 0, screenshots: 2 });
+      expect(report.sent).toEqual({ segments: 6, screenshots: 2, deletions: 0 });
+      expect(report.refused).toEqual({ segments: 0, screenshots: 2, deletions: 0 });
       const kept = agent.store.screenshots.list().map((s) => s.id);
       expect(kept).toEqual([recorded[0]!.screenshot!.id, recorded[1]!.screenshot!.id]);
       // The time stays, on both sides.
@@ -181,8 +181,8 @@ describe('uploads through a faulty network', () => {
     const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START + 3 * 3_600_000, count: 3 });
     const report = await agent.uploader(server.url, freelancerToken).runPass();
     expect(report.parked).toBe(1);
-    expect(report.sent).toEqual({ segments: 3, screenshots: 3 });
-    const parked = agent.store.outbox.parked();
+    expect(report.sent).toEqual({ segments: 3, screenshots: 3, deletions: 0 });
+    const parked = agent.store.outbox.parked(FIXTURE_ACCOUNT);
     expect(parked.map((p) => p.itemId)).toEqual([stranger[0]!.segmentId]);
     expect(parked[0]!.lastError).toMatch(/404/);
     expect((await diary()).segments.filter((s) => recorded.some((r) => r.segmentId === s.id))).toHaveLength(3);

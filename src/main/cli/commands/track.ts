@@ -123,9 +123,10 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
       } finally {
         await services.uploader.stop();
       }
-      const waiting = base.store.outbox.counts().pending;
-      if (waiting.segment + waiting.screenshot > 0) {
-        out(`${waiting.segment} segment(s) and ${waiting.screenshot} screenshot(s) wait to upload: \`worktrace sync\` sends them.`);
+      // Only this sign-in's items: work recorded under another account is said to wait for them, not counted here.
+      const mine = base.store.outbox.queueOf({ server: services.client.serverUrl, userId: services.credentials.userId });
+      if (mine && mine.pendingSegments + mine.pendingScreenshots > 0) {
+        out(`${mine.pendingSegments} segment(s) and ${mine.pendingScreenshots} screenshot(s) wait to upload: \`worktrace sync\` sends them.`);
       }
     } finally {
       policy.stop();

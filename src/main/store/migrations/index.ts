@@ -3,6 +3,7 @@ import { migration002OutboxAccounts } from './002-outbox-accounts.js';
 import { migration003SegmentTimeRemoved } from './003-segment-time-removed.js';
 import { migration004ContractAccounts } from './004-contract-accounts.js';
 import { migration005SegmentRevision } from './005-segment-revision.js';
+import { migration006ScreenshotDeletions } from './006-screenshot-deletions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003SegmentTimeRemoved,
   migration004ContractAccounts,
   migration005SegmentRevision,
+  migration006ScreenshotDeletions,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

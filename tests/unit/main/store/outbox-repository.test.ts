@@ -20,6 +20,7 @@ describe('OutboxRepository', () => {
   });
 
   const ids = () => store.outbox.due(Number.MAX_SAFE_INTEGER, 100).map((item) => item.itemId);
+  const someone = { server: 'https://diary.example.com', userId: 'user-someone', email: 'someone@example.com' };
 
   it('drains in enqueue order, and re-enqueueing keeps an item in its place', () => {
     const [a, b, c] = [newId(), newId(), newId()];
@@ -44,6 +45,7 @@ describe('OutboxRepository', () => {
   });
 
   it('parks an item with its error without blocking the rest, and can put it back', () => {
+    store.outbox.useAccount(someone);
     const [a, b] = [newId(), newId()];
     store.outbox.enqueue('segment', a);
     store.outbox.enqueue('segment', b);
@@ -52,7 +54,7 @@ describe('OutboxRepository', () => {
     store.outbox.park(first.seq, `422 ${'x'.repeat(1000)}`);
     expect(store.outbox.next(now)?.itemId).toBe(b);
     expect(store.outbox.counts()).toEqual({ pending: { segment: 1, screenshot: 0 }, parked: { segment: 1, screenshot: 0 } });
-    const [parked] = store.outbox.parked();
+    const [parked] = store.outbox.parked(someone);
     expect(parked).toMatchObject({ seq: first.seq, itemId: a, parkedAt: now + 5, attempts: 1 });
     expect(parked?.lastError?.length).toBe(500);
     store.outbox.unpark(first.seq);
@@ -110,6 +112,7 @@ describe('OutboxRepository', () => {
   });
 
   it('survives a restart with its order, attempts and parked state', () => {
+    store.outbox.useAccount(someone);
     const [a, b, c] = [newId(), newId(), newId()];
     for (const id of [a, b, c]) store.outbox.enqueue('segment', id);
     const items = store.outbox.due(now, 3);
@@ -117,11 +120,12 @@ describe('OutboxRepository', () => {
     store.outbox.park(items[1]!.seq, '400 bad request');
     store.close();
     store = openTestStore(join(dir.path, 'worktrace.db'), 'server', clock);
+    store.outbox.useAccount(someone);
     expect(store.outbox.due(now + 1000, 10).map((i) => [i.itemId, i.attempts])).toEqual([
       [a, 1],
       [c, 0],
     ]);
-    expect(store.outbox.parked().map((i) => i.itemId)).toEqual([b]);
+    expect(store.outbox.parked(someone).map((i) => i.itemId)).toEqual([b]);
   });
 
   describe('accounts', () => {
@@ -175,7 +179,10 @@ describe('OutboxRepository', () => {
         [anas[1], 0, 0],
       ]);
       expect(queueFor(ana)?.account.email).toBe('ana@new.example.com');
-      expect(store.outbox.parked().map((i) => i.itemId)).toEqual([parked]);
+      expect(store.outbox.parked(ana).map((i) => i.itemId)).toEqual([parked]);
+      // Parked items are their account's to see: nobody else's list, and none while signed out.
+      expect(store.outbox.parked(bob)).toEqual([]);
+      expect(store.outbox.parked(null)).toEqual([]);
     });
 
     it("a record queued again after it was sent goes to its contract's account, not to whoever is signed in", () => {

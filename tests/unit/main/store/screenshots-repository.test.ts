@@ -73,7 +73,8 @@ describe('ScreenshotsRepository', () => {
     expect(store.deleteScreenshotWithTime(deleted.id)).toBe(false);
     expect(store.segments.get(deleted.segmentId)).toMatchObject({ trackedSeconds: 0, minutes: [], apps: [], screenshot: null });
     expect(store.segments.get(kept.segmentId)).toMatchObject({ trackedSeconds: 60, screenshot: { id: kept.id } });
-    expect(queue().filter((i) => i.itemId === deleted.id)).toEqual([]);
+    // Its upload is dropped; the server is told of the deletion instead (server mode).
+    expect(queue().filter((i) => i.itemId === deleted.id)).toEqual([{ kind: 'screenshot-deletion', itemId: deleted.id }]);
   });
 
   it('zeroes a deleted screenshot on disk instead of leaving its bytes in free pages', () => {

@@ -62,7 +62,7 @@ describe('the agent against a generated corpus of bad server answers', () => {
           const uploader = agent.uploader(server.url, 'secret-token', { timeoutMs: TIMEOUT_MS });
           for (let pass = 0; pass < script.length + 2 && answered.length < script.length; pass += 1) {
             const report = await uploader.runPass({ everything: true });
-            expect(report.sent).toEqual({ segments: 0, screenshots: 0 });
+            expect(report.sent).toEqual({ segments: 0, screenshots: 0, deletions: 0 });
           }
           await uploader.stop();
           expectOutboxWhereAnswersPutIt(agent, recorded.map((r) => [r.segmentId, r.screenshot!.id]), answered);

@@ -12,15 +12,17 @@ import {
 } from '../../shared/ipc/index.js';
 import { isoFromMs, isoFromSec } from '../../shared/time/index.js';
 import type { Logger } from '../log.js';
-import { databasePath, openStore, type Store } from '../store/index.js';
-import { ApiClient, SyncError, Uploader, checkServerUrl, toUserError, type Credentials } from '../sync/index.js';
+import { databasePath, openStore, sameAccount, type Store } from '../store/index.js';
+import { SyncError, toUserError, type Credentials, type PassReport } from '../sync/index.js';
 import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '../tracking/index.js';
 import { ContractsCache } from './contracts.js';
+import { DiskNotice } from './disk-notice.js';
 import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
-import { signInToServer, signOutOfServer } from './sign-in.js';
+import { signInToServer, signOutOfServer, typedSameAccount } from './sign-in.js';
 import { AppEvents } from './events.js';
-import { syncView } from './sync-view.js';
+import { SyncConnection } from './sync-connection.js';
+import { SyncStatus } from './sync-status.js';
 import { Thumbnails } from './thumbnails.js';
 import { LiveTotals } from './totals.js';
 import { TrackingSession, segmentView } from './tracking-session.js';
@@ -29,12 +31,6 @@ import type { AppServiceDeps } from './types.js';
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
 const RECENT_SCREENSHOTS = 12;
 const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47;
-
-interface SignedIn {
-  readonly credentials: Credentials;
-  readonly client: ApiClient;
-  readonly uploader: Uploader;
-}
 
 /**
  * The desktop app's application service: the agent core behind the IPC contract. It answers every invoke with an
@@ -47,12 +43,13 @@ export class AppService {
   #store: Store | null = null;
   #thumbnails: Thumbnails | null = null;
   #totals: LiveTotals | null = null;
-  #signedIn: SignedIn | null = null;
+  #signedIn: SyncConnection | null = null;
   #session: TrackingSession | null = null;
   #memo: string | null = null;
-  #online = true;
-  #signInAgain = false;
-  #lastError: string | null = null;
+  readonly #sync = new SyncStatus();
+  readonly #disk: DiskNotice;
+  /** The sync view the page was last given: a background pass redraws the page only when it changed. */
+  #shownSync: string | null = null;
   #idle: { stretch: IdleStretch; decide: (decision: IdleDecision) => void } | null = null;
   #closing = false;
   /** Invokes run one after another: two quick clicks on Start must not build two trackers. */
@@ -61,11 +58,12 @@ export class AppService {
   constructor(deps: AppServiceDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ subsystem: 'app' });
+    this.#disk = new DiskNotice(deps.dataDir, this.#log);
   }
 
   /** Opens the store; when signed in, starts uploading and refreshes the contracts (offline: the cached list). */
   async open(): Promise<void> {
-    const store = openStore({ file: databasePath(this.#deps.dataDir), clock: this.#deps.clock, mode: 'server' });
+    const store = (this.#deps.openStore ?? openStore)({ file: databasePath(this.#deps.dataDir), clock: this.#deps.clock, mode: 'server' });
     this.#store = store;
     this.#thumbnails = new Thumbnails(store.screenshots, this.#deps.keys);
     this.#totals = new LiveTotals(store.segments);
@@ -73,7 +71,7 @@ export class AppService {
     try {
       credentials = this.#deps.credentials.read();
     } catch (error) {
-      this.#lastError = toIpcError(error).message;
+      this.#sync.failed(error);
     }
     if (credentials) {
       this.#connect(credentials);
@@ -103,7 +101,7 @@ export class AppService {
       await this.#handle(name, parsed.data as InvokeRequest<typeof name>);
       this.#totals?.invalidate(); // an action may have changed recorded time (a deletion, a stop)
       const state = await this.state();
-      this.#events.emit('state:changed', state);
+      this.#publish(state);
       return { ok: true, value: state };
     } catch (error) {
       if (!(error instanceof AppError) && !(error instanceof SyncError)) this.#log.error({ err: error, channel: String(channel).slice(0, 64) }, 'invoke failed');
@@ -147,16 +145,28 @@ export class AppService {
 
   // ---- actions ----------------------------------------------------------------------------------------------
 
+  /**
+   * Signing in again as the account signed in now (same server, same email) keeps tracking: the banner promises that
+   * tracking goes on while the server refuses the old token. Another account needs tracking stopped first, since
+   * the running session records under the account it started with.
+   */
   async #signIn(request: InvokeRequest<'auth:sign-in'>): Promise<void> {
-    if (this.#session) throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in again.');
+    const current = this.#signedIn?.credentials ?? null;
+    if (this.#session && !(current && typedSameAccount(current, request))) {
+      throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in as another account (signing in again as this account keeps tracking).');
+    }
     const credentials = await signInToServer(request);
+    if (this.#session && current && !sameAccount(current, { server: credentials.server, userId: credentials.userId })) {
+      // The server says this email is now another user: the session's account stays signed in; the new token goes.
+      await signOutOfServer(credentials);
+      throw new AppError('ALREADY_TRACKING', 'This email now belongs to another account on the server: stop tracking before you sign in as it.');
+    }
     await this.#disconnect();
     this.#deps.credentials.write(credentials);
-    this.#signInAgain = false;
-    this.#lastError = null;
-    this.#online = true;
+    this.#sync.reset();
     this.#log.info({ server: credentials.server, userId: credentials.userId }, 'signed in');
     this.#connect(credentials);
+    await this.#session?.useClient(this.#requireSignedIn().client);
     await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
   }
 
@@ -172,9 +182,7 @@ export class AppService {
     const notTold = await signOutOfServer(credentials);
     this.#deps.credentials.clear();
     if (this.#store) new ContractsCache(this.#store).clear();
-    this.#signInAgain = false;
-    this.#lastError = notTold;
-    this.#online = true;
+    this.#sync.reset(notTold);
   }
 
   async #start(request: InvokeRequest<'tracking:start'>): Promise<void> {
@@ -214,12 +222,13 @@ export class AppService {
         onShownChange: () => this.#emitState(),
       },
     );
-    this.#online = session.startOutcome !== 'unreachable';
+    this.#sync.started(session.startOutcome !== 'unreachable');
     this.#session = session;
     const { tracker } = session;
     for (const event of ['segmentOpened', 'minuteFlushed', 'idleEnded'] as const) tracker.on(event, () => this.#emitState());
     tracker.on('screenshotTaken', ({ screenshotId }) => void this.#announceScreenshot(screenshotId));
-    tracker.on('error', ({ error }) => this.#log.warn({ err: error, code: error.code }, 'tracker survived an error'));
+    // From a full disk's give-up on, time would be lost without anyone knowing: stop, as the Stop button would.
+    this.#disk.watch(tracker, { changed: () => this.#emitState(), stopTracking: () => void this.invoke('tracking:stop', {}) });
   }
 
   async #stop(): Promise<void> {
@@ -228,7 +237,11 @@ export class AppService {
     this.#idle?.decide('keep'); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
     this.#idle = null;
     this.#session = null;
-    await session.stop();
+    try {
+      await session.stop();
+    } finally {
+      this.#disk.stop();
+    }
   }
 
   /** The open segment takes the new memo at once (the tracker writes it, so it syncs), and so do the ones after. */
@@ -262,14 +275,9 @@ export class AppService {
   async #syncNow(): Promise<void> {
     const signedIn = this.#requireSignedIn();
     const report = await signedIn.uploader.runPass({ everything: true });
-    this.#signInAgain ||= report.stoppedBy?.reason === 'unauthorized';
-    this.#online = report.stoppedBy?.reason !== 'transient';
-    this.#lastError = null;
-    if (report.stoppedBy?.reason === 'transient') {
-      this.#lastError = `Cannot reach ${signedIn.credentials.server} right now: uploads will retry on their own.`;
-      throw new SyncError('SERVER_UNREACHABLE', this.#lastError);
-    }
-    if (report.stoppedBy?.reason === 'unauthorized') throw new SyncError('SIGN_IN_AGAIN', 'The server no longer accepts your sign-in.');
+    this.#shownSync = null; // the answer carries the state: the next background pass compares with it afresh
+    const failure = this.#sync.afterSyncNow(report, signedIn.credentials.server);
+    if (failure) throw failure;
   }
 
   // ---- power (the Electron shell's powerMonitor) -----------------------------------------------------------
@@ -316,11 +324,10 @@ export class AppService {
         todayMs: totals.todayMs,
         weekMs: totals.weekMs,
         segment: segmentView(snapshot?.segment ?? null),
+        diskFull: this.#disk.view(snapshot?.unsavedMinutes ?? 0),
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
-      sync: store
-        ? syncView(store, contracts.map((c) => c.id), { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError, account: credentials })
-        : { online: this.#online, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: this.#lastError, signInAgain: this.#signInAgain },
+      sync: this.#sync.view(store, contracts.map((c) => c.id), credentials),
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
     };
@@ -329,8 +336,28 @@ export class AppService {
   #emitState(): void {
     if (this.#closing || !this.#events.has('state:changed')) return;
     void this.state()
-      .then((state) => this.#events.emit('state:changed', state))
+      .then((state) => this.#publish(state))
       .catch((error: unknown) => this.#log.warn({ err: error }, 'state for the UI failed'));
+  }
+
+  #publish(state: AppState): void {
+    this.#shownSync = JSON.stringify(state.sync);
+    this.#events.emit('state:changed', state);
+  }
+
+  /**
+   * After a background pass: what it heard changes whether the app is online, and the page is told only when what
+   * its sync panel shows changed (a pass every few seconds that changed nothing sends nothing).
+   */
+  #afterPass(connection: SyncConnection, report: PassReport): void {
+    if (this.#closing || this.#signedIn !== connection) return;
+    this.#sync.afterPass(report);
+    try {
+      const view = this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials);
+      if (JSON.stringify(view) !== this.#shownSync) this.#emitState();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'sync view after a pass failed');
+    }
   }
 
   async #announceScreenshot(id: string): Promise<void> {
@@ -356,24 +383,28 @@ export class AppService {
   // ---- the signed-in services -------------------------------------------------------------------------------
 
   #connect(credentials: Credentials): void {
-    const store = this.#requireStore();
-    const server = checkServerUrl(credentials.server);
-    const client = new ApiClient({ serverUrl: server, token: credentials.token });
     const { clock, logger, keys } = this.#deps;
-    const uploader = new Uploader({ client, store, keys, clock, logger, account: { ...credentials, server } });
-    uploader.onUnauthorized(() => {
-      this.#signInAgain = true;
-      this.#emitState();
-    });
-    uploader.start(this.#deps.syncIntervalMs);
-    this.#signedIn = { credentials, client, uploader };
-    if (Date.parse(credentials.expiresAt) <= clock.now()) this.#signInAgain = true;
+    const connection: SyncConnection = new SyncConnection(
+      { store: this.#requireStore(), keys, clock, logger },
+      credentials,
+      {
+        onUnauthorized: () => {
+          this.#sync.tokenRefused();
+          this.#emitState();
+        },
+        passAllowed: () => !this.#sync.signInAgain && !this.#closing,
+        afterPass: (report) => this.#afterPass(connection, report),
+      },
+      this.#deps.syncIntervalMs,
+    );
+    this.#signedIn = connection;
+    if (Date.parse(credentials.expiresAt) <= clock.now()) this.#sync.tokenRefused();
   }
 
   async #disconnect(): Promise<void> {
     const signedIn = this.#signedIn;
     this.#signedIn = null;
-    await signedIn?.uploader.stop();
+    await signedIn?.close();
   }
 
   async #refreshContracts(): Promise<void> {
@@ -386,8 +417,7 @@ export class AppService {
       throw toUserError(error, signedIn.credentials.server);
     }
     new ContractsCache(store).replace(contracts);
-    this.#online = true;
-    this.#lastError = null;
+    this.#sync.reached();
   }
 
   #updateContractPolicy(contractId: string): void {
@@ -400,15 +430,10 @@ export class AppService {
   }
 
   #noteFailure(error: unknown): void {
-    const message = toIpcError(error).message;
-    const code = toIpcError(error).code;
-    if (code === 'SERVER_UNREACHABLE') this.#online = false;
-    if (code === 'SIGN_IN_AGAIN') this.#signInAgain = true;
-    this.#lastError = message;
-    this.#log.warn({ code }, 'server request failed');
+    this.#log.warn({ code: this.#sync.failed(error) }, 'server request failed');
   }
 
-  #requireSignedIn(): SignedIn {
+  #requireSignedIn(): SyncConnection {
     if (!this.#signedIn) throw new AppError('NOT_SIGNED_IN', 'You are not signed in: sign in first.');
     return this.#signedIn;
   }
@@ -423,3 +448,4 @@ export class AppService {
     return this.#store;
   }
 }
+

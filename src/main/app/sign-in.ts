@@ -38,3 +38,14 @@ export async function signOutOfServer(credentials: Credentials | null): Promise<
   const result = await revokeOnServer(credentials);
   return result.outcome === 'revoked' ? null : notToldWords(credentials.server, result);
 }
+
+/** What the person typed names the account signed in now: the same server (normalised) and email (any case). */
+export function typedSameAccount(current: Credentials, request: InvokeRequest<'auth:sign-in'>): boolean {
+  let server: string;
+  try {
+    server = checkServerUrl(request.serverUrl.trim());
+  } catch {
+    return false;
+  }
+  return server === current.server && request.email.trim().toLowerCase() === current.email.toLowerCase();
+}

@@ -2,11 +2,12 @@ import type { AppState } from '../../shared/ipc/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
 import { sameAccount, type OutboxAccount, type Store } from '../store/index.js';
 import { SyncStateRepository } from '../sync/index.js';
+import { parkedReason, syncProblemWords } from './sync-words.js';
 
 /**
  * What the UI's sync panel shows, read from the store's queue and the uploader's records. Pending counts are the
  * signed-in account's; work queued under other accounts is listed apart as waiting for them (null: signed out,
- * so everything waits for its account).
+ * so everything waits for its account). Errors are in the app's words (sync-words.ts), not the uploader's.
  */
 export function syncView(
   store: Store,
@@ -25,7 +26,7 @@ export function syncView(
     if (record.lastSuccessAt !== null && (lastSyncAt === null || record.lastSuccessAt > lastSyncAt)) lastSyncAt = record.lastSuccessAt;
     if (live.lastError === null && record.lastError && record.lastError.at > lastErrorAt) {
       lastErrorAt = record.lastError.at;
-      lastError = record.lastError.message;
+      lastError = syncProblemWords(record.lastError.message);
     }
   }
   // An error older than the last good pass is history, not status.
@@ -36,7 +37,7 @@ export function syncView(
     pendingScreenshots: mine?.pendingScreenshots ?? 0,
     parked: store.outbox.parked(account).map((item) => ({
       kind: item.kind,
-      error: item.lastError ?? 'The server refused this item.',
+      ...(item.lastError === null ? { error: 'the server refused it.' } : { error: parkedReason(item.lastError), detail: item.lastError }),
     })),
     lastSyncAt: lastSyncAt === null ? null : isoFromMs(lastSyncAt),
     lastError,

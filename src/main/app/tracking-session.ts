@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
 import { Tracker, type IdleDecider, type SegmentSnapshot } from '../tracking/index.js';
+import { PolicyRelay } from './policy-relay.js';
 import type { LiveTotals } from './totals.js';
 import type { SensorSet } from './types.js';
 
@@ -43,27 +44,43 @@ export interface TrackingSessionOptions {
  * tracker, built together and stopped together. The app service owns at most one.
  */
 export class TrackingSession {
+  #policy: ServerPolicySource;
+
   private constructor(
     readonly contractId: string,
     readonly tracker: Tracker,
-    readonly policy: ServerPolicySource,
+    policy: ServerPolicySource,
+    private readonly relay: PolicyRelay,
     readonly startOutcome: PullOutcome,
     private readonly sensors: SensorSet,
     private readonly clock: Clock,
-  ) {}
+    private readonly follow: (client: ApiClient) => ServerPolicySource,
+  ) {
+    this.#policy = policy;
+  }
+
+  /** The contract's policy as the server sends it to this session. */
+  get policy(): ServerPolicySource {
+    return this.#policy;
+  }
 
   /** Pulls the policy (the cache serves when the server is unreachable), starts the sensors, then the tracker. */
   static async start(deps: TrackingSessionDeps, options: TrackingSessionOptions): Promise<TrackingSession> {
     const { clock, logger, store } = deps;
-    const policy = new ServerPolicySource({ client: deps.client, cache: store.policies, clock, logger, contractId: options.contractId });
     let lastMode: ScreenshotMode | null = null;
-    policy.onPolicyChange(({ policy: p, origin }) => {
-      const from = lastMode;
-      lastMode = p.screenshots;
-      if (origin !== 'cache' && from !== null && from !== p.screenshots) {
-        options.onPolicyChange({ from, to: p.screenshots, at: Date.parse(p.updatedAt) });
-      }
-    });
+    /** A source following the contract's policy with `client`; banner events for changes the server sends. */
+    const follow = (client: ApiClient): ServerPolicySource => {
+      const source = new ServerPolicySource({ client, cache: store.policies, clock, logger, contractId: options.contractId });
+      source.onPolicyChange(({ policy: p, origin }) => {
+        const from = lastMode;
+        lastMode = p.screenshots;
+        if (origin !== 'cache' && from !== null && from !== p.screenshots) {
+          options.onPolicyChange({ from, to: p.screenshots, at: Date.parse(p.updatedAt) });
+        }
+      });
+      return source;
+    };
+    const policy = follow(deps.client);
     lastMode = policy.policy()?.screenshots ?? null;
     let refusal: unknown = null;
     policy.onRefused((error) => (refusal ??= error));
@@ -80,6 +97,7 @@ export class TrackingSession {
       newId: deps.newId,
       logger,
     });
+    const relay = new PolicyRelay(policy);
     const tracker = new Tracker(
       {
         clock,
@@ -87,7 +105,7 @@ export class TrackingSession {
         window: deps.sensors.window,
         sink: store.segments,
         screenshots,
-        policy,
+        policy: relay,
         decideIdle: deps.decideIdle,
         random: deps.random,
         newId: deps.newId,
@@ -103,7 +121,7 @@ export class TrackingSession {
     // Minutes written, or taken back by an idle discard: the stored totals must be read again.
     for (const event of ['minuteFlushed', 'idleEnded'] as const) tracker.on(event, () => deps.totals.invalidate());
     tracker.start();
-    const session = new TrackingSession(options.contractId, tracker, policy, startOutcome, deps.sensors, clock);
+    const session = new TrackingSession(options.contractId, tracker, policy, relay, startOutcome, deps.sensors, clock, follow);
     session.#watchShown(deps.totals, options.onShownChange);
     return session;
   }
@@ -137,6 +155,22 @@ export class TrackingSession {
     }
   }
 
+  /**
+   * A new sign-in of the same account while tracking: the policy is followed with its token from now on (the old
+   * token's polls and stream would all be refused). The tracker keeps running throughout; until the new source has
+   * heard the server, both read the same cached policy.
+   */
+  async useClient(client: ApiClient): Promise<void> {
+    if (this.#stopping) return;
+    const previous = this.#policy;
+    const next = this.follow(client);
+    this.#policy = next;
+    this.relay.switchTo(next);
+    previous.stop();
+    await next.start();
+    if (this.#stopping) next.stop(); // stopped while the first pull was in flight
+  }
+
   /** Flushes the current minute, stops the sensors and the policy stream. Safe to call twice. */
   stop(): Promise<void> {
     if (this.#shownCheck !== null) this.clock.clearTimer(this.#shownCheck);
@@ -145,7 +179,7 @@ export class TrackingSession {
       try {
         await this.tracker.stop();
       } finally {
-        this.policy.stop();
+        this.#policy.stop();
         await this.sensors.input.stop().catch(() => undefined);
         await this.sensors.close();
       }

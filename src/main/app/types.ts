@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
+import type { Store, StoreOptions } from '../store/index.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer } from '../sensors/types.js';
 import type { Credentials } from '../sync/credentials.js';
 import type { PermissionsPort } from './desktop-permissions.js';
@@ -44,6 +45,8 @@ export interface AppServiceDeps {
   readonly newId?: () => string;
   /** Uploader pass interval (default 5 s). */
   readonly syncIntervalMs?: number;
+  /** Opens the store (default: the store's openStore); a test wraps it to fill the disk under a running session. */
+  readonly openStore?: (options: StoreOptions) => Store;
   /** What the OS withholds (macOS permissions, a Wayland session): the Electron shell's; default: nothing to tell. */
   readonly permissions?: PermissionsPort;
 }

@@ -111,6 +111,12 @@ export const appStateSchema = z
           })
           .strict()
           .nullable(),
+        /**
+         * The disk holding Worktrace's data is full: tracking goes on time only (screenshots skipped, minutes the
+         * disk refuses kept in memory) and `message` says so; null when there is room. Optional only so older
+         * builders of this state still type-check; the app service always fills it.
+         */
+        diskFull: z.object({ unsavedMinutes: z.number().int(), message: z.string() }).strict().nullable().optional(),
       })
       .strict(),
     recentScreenshots: z.array(screenshotViewSchema).max(50),
@@ -119,7 +125,11 @@ export const appStateSchema = z
         online: z.boolean(),
         pendingSegments: z.number().int(),
         pendingScreenshots: z.number().int(),
-        parked: z.array(z.object({ kind: z.string(), error: z.string() }).strict()),
+        /**
+         * Items the server refuses for now: `error` says why in words (the end of a sentence), `detail` is the
+         * server's answer as received, for a person who wants it (optional only for older builders of this state).
+         */
+        parked: z.array(z.object({ kind: z.string(), error: z.string(), detail: z.string().optional() }).strict()),
         lastSyncAt: z.string().nullable(),
         lastError: z.string().nullable(),
         /** The server refused the token: the UI asks the person to sign in again. */

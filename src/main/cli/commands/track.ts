@@ -7,6 +7,7 @@ import type { IdleDecision, TrackerSnapshot } from '../../tracking/index.js';
 import { DEFAULT_SEGMENT_SECONDS, recordIdSchema, type ScreenshotMode } from '../../../shared/protocol/index.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { StoreError } from '../../store/errors.js';
+import { sameAccount } from '../../store/index.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, duration } from '../format.js';
 import { DiskFullWatch } from './track-disk-full.js';
@@ -65,7 +66,7 @@ async function runLocalTrack(context: CommandContext, options: TrackOptions): Pr
 async function runServerTrack(context: CommandContext, options: TrackOptions): Promise<void> {
   // Server mode only: axios and the sync layer are not loaded for personal tracking (about 12 MB less resident).
   const { createPolicySource, createSyncServices } = await import('../../agent/server-sync.js');
-  const { toUserError } = await import('../../sync/index.js');
+  const { toUserError, waitingWords } = await import('../../sync/index.js');
   if (options.screenshots !== undefined || options.segmentSeconds !== undefined) {
     throw new AgentError(
       'POLICY_FROM_SERVER',
@@ -124,10 +125,12 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
         await services.uploader.stop();
       }
       // Only this sign-in's items: work recorded under another account is said to wait for them, not counted here.
-      const mine = base.store.outbox.queueOf({ server: services.client.serverUrl, userId: services.credentials.userId });
+      const me = { server: services.client.serverUrl, userId: services.credentials.userId };
+      const mine = base.store.outbox.queueOf(me);
       if (mine && mine.pendingSegments + mine.pendingScreenshots > 0) {
         out(`${mine.pendingSegments} segment(s) and ${mine.pendingScreenshots} screenshot(s) wait to upload: \`worktrace sync\` sends them.`);
       }
+      for (const queue of base.store.outbox.byAccount()) if (!sameAccount(queue.account, me)) out(waitingWords(queue));
     } finally {
       policy.stop();
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
-import { AppService, type SensorSet } from '../../../../src/main/app/index.js';
+import { AppService, type AppServiceDeps, type SensorSet } from '../../../../src/main/app/index.js';
 import { FileKeyStore } from '../../../../src/main/crypto/index.js';
 import { createLogger } from '../../../../src/main/log.js';
 import type { ScreenCapturer } from '../../../../src/main/sensors/types.js';
@@ -26,7 +26,9 @@ export interface ServiceHarness {
 }
 
 /** The service with real store, key file, credentials file and capture pipeline; the screen and input are scripted. */
-export async function openService(options: { clock?: FakeClock; random?: () => number; dataDir?: string } = {}): Promise<ServiceHarness> {
+export async function openService(
+  options: { clock?: FakeClock; random?: () => number; dataDir?: string; openStore?: AppServiceDeps['openStore'] } = {},
+): Promise<ServiceHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wt-app-'));
   const clock = options.clock ?? new FakeClock({ wallMs: Date.now() });
   const input = new FakeInput();
@@ -41,6 +43,7 @@ export async function openService(options: { clock?: FakeClock; random?: () => n
     random: options.random ?? (() => 0.5),
     newId: ulid,
     syncIntervalMs: 1000,
+    ...(options.openStore ? { openStore: options.openStore } : {}),
   });
   await service.open();
   return {

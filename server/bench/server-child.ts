@@ -3,7 +3,8 @@
  * loop or its heap, so the throughput is the server's and the resident memory read from /proc is the server's alone.
  *
  * Protocol (child_process IPC): the parent sends a {@link StartMessage}; the child seeds the agents, listens on
- * loopback and answers a {@link ReadyMessage}; on "stop" it closes and exits.
+ * loopback and answers a {@link ReadyMessage}; on "load" it starts measuring (server-stats.ts); on "stop" it answers
+ * a {@link StatsMessage}, closes and exits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ import { createLogger } from '../src/logger.js';
 import { openRepositories, type Repositories } from '../src/repository/index.js';
 import { DiskScreenshotStorage } from '../src/storage/disk.js';
 import { systemClock } from '../src/support/system-clock.js';
+import Database from 'better-sqlite3';
+import { timeSqliteCalls, timedStorage, watchServer, type ServerStats, type ServerWatch, type SqliteTimes } from './server-stats.js';
 
 export type Backend = 'bare' | 'sqlite' | 'postgres';
 
@@ -39,9 +42,17 @@ export interface ReadyMessage {
   readonly agents: BenchAgent[];
 }
 
+export interface StatsMessage {
+  readonly stats: ServerStats;
+}
+
+/** What the parent sends once the server is ready. */
+export type ControlMessage = 'load' | 'stop';
+
 interface Running {
   readonly base: string;
   readonly agents: BenchAgent[];
+  readonly watch: ServerWatch;
   close(): Promise<void>;
 }
 
@@ -67,14 +78,20 @@ async function seedAgents(repos: Repositories, count: number): Promise<BenchAgen
 async function startWorktrace(message: StartMessage): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), `wt-bench-${message.backend}-`));
   const { databaseUrl } = message;
+  const sqliteTimes: SqliteTimes | null = databaseUrl ? null : { totalMs: 0, calls: 0, commits: [] };
+  if (sqliteTimes) timeSqliteCalls(Database, sqliteTimes);
   const repos = await openRepositories({ databaseUrl, dataDir, now: Date.now() });
   const agents = await seedAgents(repos, message.agents);
   const config = serverConfig({ dataDir, port: 0, databaseUrl, purgeIntervalMs: 0 });
-  const app = await buildServer(config, { clock: systemClock, repos, storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')), logger: createLogger({ level: 'warn' }) });
+  const puts: number[] = [];
+  const storage = timedStorage(new DiskScreenshotStorage(join(dataDir, 'screenshots')), puts);
+  const app = await buildServer(config, { clock: systemClock, repos, storage, logger: createLogger({ level: 'warn' }) });
+  const watch = watchServer(app, puts, sqliteTimes);
   const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
   return {
     base,
     agents,
+    watch,
     close: async () => {
       await app.close();
       await repos.close();
@@ -89,9 +106,10 @@ async function startBareFastify(message: StartMessage): Promise<Running> {
   app.addContentTypeParser('image/jpeg', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.put('/api/v1/segments/:id', async () => ({ ok: true }));
   app.put('/api/v1/screenshots/:id', async () => ({ ok: true }));
+  const watch = watchServer(app, null);
   const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
   const agents = Array.from({ length: message.agents }, () => ({ token: newToken(), contractId: ulid() }));
-  return { base, agents, close: () => app.close() };
+  return { base, agents, watch, close: () => app.close() };
 }
 
 process.once('message', (message: StartMessage) => {
@@ -99,7 +117,14 @@ process.once('message', (message: StartMessage) => {
   start.then(
     (running) => {
       process.send?.({ base: running.base, agents: running.agents } satisfies ReadyMessage);
-      process.once('message', () => void running.close().then(() => process.exit(0)));
+      let stopping = false;
+      process.on('message', (control: ControlMessage) => {
+        if (control === 'load') return running.watch.start();
+        if (stopping) return;
+        stopping = true;
+        process.send?.({ stats: running.watch.stop() } satisfies StatsMessage);
+        void running.close().then(() => process.exit(0));
+      });
     },
     (error: unknown) => {
       console.error(error);

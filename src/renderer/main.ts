@@ -14,9 +14,12 @@ let state: AppState | null = null;
 let pickedContractId: string | null = null;
 let pendingDelete: ScreenshotView | null = null;
 let noticed: ScreenshotView | null = null;
+/** "Sign in again" was clicked: the form shows while the account stays signed in (and tracking goes on). */
+let signingInAgain = false;
 
 const hooks = {
   selectedContractId: () => pickedContractId,
+  signingInAgain: () => signingInAgain,
   onDeleteRequest: (shot: ScreenshotView) => askDelete(shot),
   onOpenSettings: (pane: PermissionPane) => {
     const api = worktraceApi();
@@ -81,15 +84,22 @@ function wire(api: WorktraceApi): void {
     event.preventDefault();
     const read = (id: string) => byId<HTMLInputElement>(id).value.trim();
     const password = byId<HTMLInputElement>('password');
-    void call(api, 'auth:sign-in', { serverUrl: read('server-url'), email: read('email'), password: password.value }, button('sign-in-button')).then((ok) => {
-      if (ok) password.value = ''; // the password never lingers in the page
+    const request = { serverUrl: read('server-url'), email: read('email'), password: password.value };
+    void call(api, 'auth:sign-in', request, button('sign-in-button')).then((ok) => {
+      if (!ok) return;
+      password.value = ''; // the password never lingers in the page
+      signingInAgain = false;
+      if (state) apply(state);
     });
   });
   byId('sign-out').addEventListener('click', () => void call(api, 'auth:sign-out', {}, button('sign-out')));
+  // No sign-out first: signing in again as the same account keeps tracking, as the banner promises.
   byId('sign-in-again-button').addEventListener('click', () => {
     if (state?.account) byId<HTMLInputElement>('server-url').value = state.account.serverUrl;
     if (state?.account) byId<HTMLInputElement>('email').value = state.account.email;
-    void call(api, 'auth:sign-out', {}).then(() => byId('password').focus());
+    signingInAgain = true;
+    if (state) apply(state);
+    byId('password').focus();
   });
   byId<HTMLSelectElement>('contract').addEventListener('change', (event) => {
     pickedContractId = (event.target as HTMLSelectElement).value;

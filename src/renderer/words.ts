@@ -76,8 +76,14 @@ export function syncWords(state: AppState): string {
   return parts.join(' ');
 }
 
+/** "A screenshot the server would not take: the server could not read it as a picture." (main words the reason). */
 export function parkedWords(item: AppState['sync']['parked'][number]): string {
   return `A ${item.kind} the server would not take: ${item.error}`;
+}
+
+/** The server's own answer, shown folded under the sentence for whoever wants it. */
+export function parkedDetailWords(item: AppState['sync']['parked'][number]): string | null {
+  return item.detail ? `The server said: ${item.detail}` : null;
 }
 
 export function deleteWarning(segmentMinutes: number | null): string {

@@ -1,7 +1,7 @@
 import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
 import { renderPermissions } from './permissions.js';
-import { clockTime, contractOption, elapsed, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
+import { clockTime, contractOption, elapsed, parkedDetailWords, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
 
 /**
  * Draws an AppState into the page. Only what changed is touched, and inputs the person is typing in are left
@@ -10,6 +10,8 @@ import { clockTime, contractOption, elapsed, parkedWords, policyWords, segmentWo
 export interface RenderHooks {
   /** The contract picked in the select while stopped (the state only knows the one being tracked). */
   selectedContractId(): string | null;
+  /** The person asked to sign in again: the form shows although an account is signed in. */
+  signingInAgain(): boolean;
   onDeleteRequest(shot: ScreenshotView): void;
   /** The button of a permission notice: main opens the pane's fixed System Settings URL. */
   onOpenSettings(pane: PermissionPane): void;
@@ -18,11 +20,14 @@ export interface RenderHooks {
 export function renderState(state: AppState, hooks: RenderHooks): void {
   const signedIn = state.account !== null;
   renderPermissions(state.permissions, (pane) => hooks.onOpenSettings(pane));
-  show(byId('sign-in'), !signedIn);
+  show(byId('sign-in'), !signedIn || (hooks.signingInAgain() && state.sync.signInAgain));
   show(byId('sign-out'), signedIn);
   for (const id of ['work', 'recent', 'sync']) show(byId(id), signedIn);
   setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
   show(byId('sign-in-again'), state.sync.signInAgain);
+  const diskFull = state.tracking.diskFull?.message ?? null;
+  setText(byId('disk-full'), diskFull ?? '');
+  show(byId('disk-full'), diskFull !== null);
   if (!signedIn) return;
   renderWork(state, hooks);
   renderRecent(state.recentScreenshots, hooks);
@@ -57,6 +62,10 @@ function renderWork(state: AppState, hooks: RenderHooks): void {
   setText(byId('today'), elapsed(state.tracking.todayMs));
   setText(byId('week'), elapsed(state.tracking.weekMs));
   setText(byId('segment'), segmentWords(state.tracking.segment));
+  // The open segment credits nothing after its screenshot was deleted: say so, and until when.
+  const removed = state.tracking.segment?.timeRemoved?.message ?? null;
+  setText(byId('segment-removed'), removed ?? '');
+  show(byId('segment-removed'), removed !== null);
 }
 
 function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): void {
@@ -95,7 +104,21 @@ function renderSync(state: AppState): void {
   parked.replaceChildren(
     ...state.sync.parked.map((item) => {
       const li = document.createElement('li');
-      li.textContent = parkedWords(item);
+      const words = document.createElement('span');
+      words.className = 'parked-words';
+      words.textContent = parkedWords(item);
+      li.append(words);
+      const detail = parkedDetailWords(item);
+      if (detail !== null) {
+        const more = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = 'Details';
+        const text = document.createElement('p');
+        text.className = 'muted';
+        text.textContent = detail;
+        more.append(summary, text);
+        li.append(more);
+      }
       return li;
     }),
   );

@@ -85,7 +85,7 @@ describe('AppService on a full disk', () => {
     await work(60);
     // The kept minutes are saved at the next minute; screenshots resume once one is stored again (its capture
     // encodes in real time, so the fake seconds wait for it). Until then the notice speaks of screenshots only.
-    const saved = (await h.service.state()).tracking.diskFull;
+    const saved = (await h.service.state()).tracking.diskFull ?? null;
     expect(saved === null || saved.message === `Disk full: screenshots are skipped until there is room in ${h.dataDir}. Your time is still saved.`).toBe(true);
     await vi.waitFor(
       async () => {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { SqlDatabase, SqlExecutor, SqlValue } from '../sql.js';
 
@@ -21,7 +22,8 @@ const MAX_BATCH = 64;
  * sqlite3 is synchronous), and under load those waits filled most of the loop's time, so requests
  * queued unread in front of it (the 500-agent benchmark's p99 tail). Transactions that arrive while
  * others wait their turn therefore run one after another inside ONE SQLite transaction, each in its
- * own savepoint (a member that throws is rolled back alone), and share one COMMIT and one fsync.
+ * own savepoint (a member that throws is rolled back alone), and share one COMMIT and one fsync. A
+ * batch starts at its first member's place in the queue, after the rest of that event-loop turn.
  * Durability is unchanged: no member's promise resolves before the COMMIT that holds it returned,
  * and a failed COMMIT fails every member. Reads queued between batches never see a batch uncommitted.
  *
@@ -92,6 +94,11 @@ export class SqliteDatabase implements SqlDatabase {
       const batch = [member];
       this.openBatch = batch;
       void this.serialize(async () => {
+        // Everything here is synchronous, so without a pause the queue is empty whenever a request
+        // arrives and no batch would ever have a second member. Waiting for the rest of this event-loop
+        // turn lets the transactions of the other requests read in the same turn join; behind an idle
+        // queue it costs one turn.
+        await nextTurn();
         if (this.openBatch === batch) this.openBatch = null; // closed: later transactions start the next batch
         await this.runBatch(batch);
       });

@@ -22,7 +22,7 @@ const missing = e2eMissing();
 const FIRST_MEMO = 'Invoices, first draft';
 const EDITED_MEMO = 'Invoices: the client asked for the tax column';
 /** What a server says about a body that is not the image it claims to be (server/src/domain/screenshots.ts). */
-const INVALID_IMAGE: Refusal = { status: 422, code: 'INVALID_IMAGE', message: 'the body is not a image/jpeg image' };
+const INVALID_IMAGE: Refusal = { status: 422, code: 'INVALID_IMAGE', message: 'the body is not an image of type image/jpeg' };
 const freelancer = DEMO_PASSWORDS.freelancer;
 
 async function submitSignIn(page: Page, serverUrl: string | null): Promise<void> {
@@ -32,7 +32,7 @@ async function submitSignIn(page: Page, serverUrl: string | null): Promise<void>
   }
   await page.getByLabel('Password').fill(freelancer.password);
   await page.getByLabel('Password').press('Enter');
-  await page.getByRole('heading', { name: 'Work' }).waitFor();
+  await page.getByRole('heading', { name: 'Work', exact: true }).waitFor();
 }
 
 /** Waits until the sync panel's summary says `words`; a timeout says what it showed instead. */
@@ -85,17 +85,20 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
   it('lists a screenshot the server refused with 422 as parked, in words, and the rest drains', { timeout: 300_000 }, async () => {
     const { page } = world;
     const parked = page.locator('#sync-parked li');
-    // One screenshot per one-minute segment, at a random moment inside its tracked part; the panel shows the parked
-    // item with the next state the page is given (the next minute's, at the latest).
+    // One screenshot per one-minute segment, at a random moment inside its tracked part; the background pass that
+    // parks it redraws the panel.
     await parked.first().waitFor({ timeout: 180_000 });
     const refusedAt = proxy.exchanges.findIndex((e) => e.refusedByProxy);
     expect(refusedAt).toBeGreaterThanOrEqual(0);
     parkedScreenshotId = proxy.exchanges[refusedAt]!.path.split('/').at(-1)!;
     expect(await parked.count()).toBe(1);
-    const words = (await parked.first().textContent()) ?? '';
-    expect(words).toContain('A screenshot the server would not take');
-    expect(words).toContain(INVALID_IMAGE.message);
-    expect(words).not.toMatch(/[{}[\]"]/); // no raw JSON
+    // A sentence a person understands; the server's own answer only folded away as a detail.
+    expect(await parked.first().locator('.parked-words').textContent()).toBe('A screenshot the server would not take: the server could not read it as a picture.');
+    const detail = parked.first().locator('details');
+    expect(await detail.locator('p').isVisible()).toBe(false);
+    await detail.locator('summary').click();
+    expect(await detail.locator('p').textContent()).toBe(`The server said: HTTP 422 INVALID_IMAGE: ${INVALID_IMAGE.message}`);
+    expect(await parked.first().textContent()).not.toMatch(/[{}[\]"]/); // no raw JSON
 
     // The items queued after it are not held up: the next minute's segment upload reaches the server.
     await expect
@@ -104,10 +107,11 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
         interval: 500,
       })
       .toBe(true);
-    await page.getByRole('button', { name: 'Sync now' }).click();
     await waitForSummary(page, 'Everything is uploaded.');
     const state = await world.app.service.state();
-    expect(state.sync.parked).toEqual([{ kind: 'screenshot', error: expect.stringContaining(INVALID_IMAGE.message) }]);
+    expect(state.sync.parked).toEqual([
+      { kind: 'screenshot', error: 'the server could not read it as a picture.', detail: `HTTP 422 INVALID_IMAGE: ${INVALID_IMAGE.message}` },
+    ]);
     // Parked is not lost: the freelancer still has the screenshot.
     expect(state.recentScreenshots.map((s) => s.id)).toContain(parkedScreenshotId);
 
@@ -143,7 +147,7 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(world.app.segments().find((s) => Date.parse(s.startedAt) === editedSegmentStart)?.memo).toBe(EDITED_MEMO);
   });
 
-  it('says "sign in again" when the server refuses the token, keeps tracking and the queue, and drains it after signing in again', { timeout: 300_000 }, async () => {
+  it('says "sign in again" when the server refuses the token, keeps tracking and the queue, and drains it after signing in again without stopping', { timeout: 300_000 }, async () => {
     const { page } = world;
     const heard = proxy.exchanges.length;
     const refusedFrom = Date.now();
@@ -169,8 +173,12 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(state.sync.pendingSegments).toBeGreaterThan(0);
     expect(state.sync.signInAgain).toBe(true);
 
+    const segmentsBefore = world.app.segments().length;
     await page.getByRole('button', { name: 'Sign in again' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Signing in again is not signing out: nothing stopped, the account is still shown.
+    expect(world.app.bridge.calls.map((c) => c.channel)).not.toContain('auth:sign-out');
+    expect((await world.app.service.state()).tracking.status).toBe('running');
     // The form keeps the server and the email; only the password is asked for.
     expect(await page.getByLabel('Server URL').inputValue()).toBe(proxy.url);
     expect(await page.getByLabel('Email').inputValue()).toBe(freelancer.email);
@@ -178,16 +186,17 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(refusedPuts()).toHaveLength(1);
     await submitSignIn(page, null);
     await banner.waitFor({ state: 'hidden' });
-    // The background uploads drain the queue with the new token, the parked item stays for a person to look at.
-    const pending = async () => {
-      const sync = (await world.app.service.state()).sync;
-      return sync.pendingSegments + sync.pendingScreenshots;
-    };
-    await expect.poll(pending, { timeout: 60_000, interval: 500 }).toBe(0);
-    // The panel is redrawn by the next state the page is given; with tracking stopped by the sign-out, that is
-    // the next action (a background pass sends none): Sync now.
-    await page.getByRole('button', { name: 'Sync now' }).click();
-    await waitForSummary(page, 'Everything is uploaded.', 15_000);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'hidden' });
+    // Tracking went on across the new sign-in: the same session, still recording minutes.
+    expect(await page.locator('#tracking-status').textContent()).toBe('Tracking');
+    expect((await world.app.service.state()).tracking.status).toBe('running');
+    await expect.poll(() => world.app.segments().length, { timeout: 70_000, interval: 500 }).toBeGreaterThan(segmentsBefore);
+
+    // Stop, then the background uploads drain the queue with the new token and redraw the panel on their own
+    // (no action of the person's sends a state); the parked item stays for a person to look at.
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    await waitForSummary(page, 'Everything is uploaded.', 60_000);
     const after = await world.app.service.state();
     expect(after.sync).toMatchObject({ pendingSegments: 0, pendingScreenshots: 0, signInAgain: false });
     expect(after.sync.parked).toHaveLength(1);

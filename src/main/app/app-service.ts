@@ -10,17 +10,18 @@ import {
   type InvokeChannel,
   type InvokeRequest,
 } from '../../shared/ipc/index.js';
-import { isoFromMs, isoFromSec } from '../../shared/time/index.js';
+import { isoFromMs } from '../../shared/time/index.js';
 import type { Logger } from '../log.js';
-import { databasePath, openStore, sameAccount, type Store } from '../store/index.js';
+import { databasePath, openStore, type Store } from '../store/index.js';
 import { SyncError, toUserError, type Credentials, type PassReport } from '../sync/index.js';
-import { DEFAULT_IDLE_THRESHOLD_MS, type IdleDecision, type IdleStretch } from '../tracking/index.js';
+import { DEFAULT_IDLE_THRESHOLD_MS } from '../tracking/index.js';
 import { ContractsCache } from './contracts.js';
 import { DiskNotice } from './disk-notice.js';
 import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
-import { signInToServer, signOutOfServer, typedSameAccount } from './sign-in.js';
+import { refuseAnotherAccount, refuseAnotherUser, signInToServer, signOutOfServer } from './sign-in.js';
 import { AppEvents } from './events.js';
+import { IdlePrompt } from './idle-prompt.js';
 import { SyncConnection } from './sync-connection.js';
 import { SyncStatus } from './sync-status.js';
 import { Thumbnails } from './thumbnails.js';
@@ -48,9 +49,7 @@ export class AppService {
   #memo: string | null = null;
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
-  /** The sync view the page was last given: a background pass redraws the page only when it changed. */
-  #shownSync: string | null = null;
-  #idle: { stretch: IdleStretch; decide: (decision: IdleDecision) => void } | null = null;
+  readonly #idle = new IdlePrompt(this.#events);
   #closing = false;
   /** Invokes run one after another: two quick clicks on Start must not build two trackers. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -133,7 +132,7 @@ export class AppService {
       case 'screenshots:delete':
         return this.#deleteScreenshot((request as InvokeRequest<'screenshots:delete'>).id);
       case 'idle:decide':
-        return this.#decideIdle((request as InvokeRequest<'idle:decide'>).decision);
+        return this.#idle.decide((request as InvokeRequest<'idle:decide'>).decision);
       case 'settings:launch-at-login':
         return this.#setLaunchAtLogin((request as InvokeRequest<'settings:launch-at-login'>).enabled);
       case 'sync:now':
@@ -151,16 +150,10 @@ export class AppService {
    * the running session records under the account it started with.
    */
   async #signIn(request: InvokeRequest<'auth:sign-in'>): Promise<void> {
-    const current = this.#signedIn?.credentials ?? null;
-    if (this.#session && !(current && typedSameAccount(current, request))) {
-      throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in as another account (signing in again as this account keeps tracking).');
-    }
+    const tracking = this.#session ? (this.#signedIn?.credentials ?? null) : null;
+    if (tracking) refuseAnotherAccount(tracking, request);
     const credentials = await signInToServer(request);
-    if (this.#session && current && !sameAccount(current, { server: credentials.server, userId: credentials.userId })) {
-      // The server says this email is now another user: the session's account stays signed in; the new token goes.
-      await signOutOfServer(credentials);
-      throw new AppError('ALREADY_TRACKING', 'This email now belongs to another account on the server: stop tracking before you sign in as it.');
-    }
+    if (tracking) await refuseAnotherUser(tracking, credentials);
     await this.#disconnect();
     this.#deps.credentials.write(credentials);
     this.#sync.reset();
@@ -205,7 +198,7 @@ export class AppService {
         keys: this.#deps.keys,
         client: signedIn.client,
         sensors: this.#deps.sensors(),
-        decideIdle: (stretch) => this.#askIdle(stretch),
+        decideIdle: (stretch) => this.#idle.ask(stretch, this.#closing),
         random: this.#deps.random ?? secureRandom,
         newId: this.#deps.newId ?? ulid,
         totals: this.#requireTotals(),
@@ -234,8 +227,7 @@ export class AppService {
   async #stop(): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    this.#idle?.decide('keep'); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
-    this.#idle = null;
+    this.#idle.keep(); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
     this.#session = null;
     try {
       await session.stop();
@@ -261,12 +253,6 @@ export class AppService {
     this.#thumbnails?.forget(id);
   }
 
-  #decideIdle(decision: IdleDecision): void {
-    if (!this.#idle) throw new AppError('NO_IDLE_PROMPT', 'There is no idle time waiting for a decision.');
-    this.#idle.decide(decision);
-    this.#idle = null;
-  }
-
   #setLaunchAtLogin(enabled: boolean): void {
     this.#deps.launchAtLogin?.set(enabled);
     this.#requireStore().settings.set(LAUNCH_AT_LOGIN_KEY, enabled ? '1' : '0');
@@ -275,7 +261,7 @@ export class AppService {
   async #syncNow(): Promise<void> {
     const signedIn = this.#requireSignedIn();
     const report = await signedIn.uploader.runPass({ everything: true });
-    this.#shownSync = null; // the answer carries the state: the next background pass compares with it afresh
+    this.#sync.shown(null); // the answer carries the state: the next background pass compares with it afresh
     const failure = this.#sync.afterSyncNow(report, signedIn.credentials.server);
     if (failure) throw failure;
   }
@@ -341,20 +327,15 @@ export class AppService {
   }
 
   #publish(state: AppState): void {
-    this.#shownSync = JSON.stringify(state.sync);
+    this.#sync.shown(state.sync);
     this.#events.emit('state:changed', state);
   }
 
-  /**
-   * After a background pass: what it heard changes whether the app is online, and the page is told only when what
-   * its sync panel shows changed (a pass every few seconds that changed nothing sends nothing).
-   */
+  /** After a background pass, the page hears of it when what its sync panel shows changed. */
   #afterPass(connection: SyncConnection, report: PassReport): void {
     if (this.#closing || this.#signedIn !== connection) return;
-    this.#sync.afterPass(report);
     try {
-      const view = this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials);
-      if (JSON.stringify(view) !== this.#shownSync) this.#emitState();
+      if (this.#sync.afterPass(report, () => this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials))) this.#emitState();
     } catch (error) {
       this.#log.warn({ err: error }, 'sync view after a pass failed');
     }
@@ -368,16 +349,6 @@ export class AppService {
       this.#log.warn({ err: error }, 'screenshot thumbnail failed');
     }
     this.#emitState();
-  }
-
-  #askIdle(stretch: IdleStretch): Promise<IdleDecision> {
-    if (this.#closing || !this.#events.has('idle:prompt')) return Promise.resolve('keep');
-    this.#idle?.decide('keep');
-    return new Promise((resolve) => {
-      this.#idle = { stretch, decide: resolve };
-      const minutes = Math.round((stretch.toSec - stretch.fromSec) / 60);
-      this.#events.emit('idle:prompt', { fromAt: isoFromSec(stretch.fromSec), toAt: isoFromSec(stretch.toSec), minutes });
-    });
   }
 
   // ---- the signed-in services -------------------------------------------------------------------------------

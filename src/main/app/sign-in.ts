@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { InvokeRequest } from '../../shared/ipc/index.js';
+import { sameAccount } from '../store/index.js';
 import { ApiClient, ApiRequestError, SyncError, checkServerUrl, notToldWords, revokeOnServer, toUserError, type Credentials } from '../sync/index.js';
+import { AppError } from './errors.js';
 
 /** A person waits on this: fail within seconds, not the sync layer's 30 s. */
 const SIGN_IN_TIMEOUT_MS = 15_000;
@@ -39,13 +41,21 @@ export async function signOutOfServer(credentials: Credentials | null): Promise<
   return result.outcome === 'revoked' ? null : notToldWords(credentials.server, result);
 }
 
-/** What the person typed names the account signed in now: the same server (normalised) and email (any case). */
-export function typedSameAccount(current: Credentials, request: InvokeRequest<'auth:sign-in'>): boolean {
-  let server: string;
+/** While tracking, only the account signed in now may sign in again: the running session records under it. */
+export function refuseAnotherAccount(current: Credentials, request: InvokeRequest<'auth:sign-in'>): void {
+  let server: string | null = null;
   try {
     server = checkServerUrl(request.serverUrl.trim());
   } catch {
-    return false;
+    server = null; // not an address at all: certainly not this account's
   }
-  return server === current.server && request.email.trim().toLowerCase() === current.email.toLowerCase();
+  if (server === current.server && request.email.trim().toLowerCase() === current.email.toLowerCase()) return;
+  throw new AppError('ALREADY_TRACKING', 'Stop tracking before you sign in as another account (signing in again as this account keeps tracking).');
+}
+
+/** The server says this email now names another user: the session's account stays signed in, the new token goes. */
+export async function refuseAnotherUser(current: Credentials, signedIn: Credentials): Promise<void> {
+  if (sameAccount(current, { server: signedIn.server, userId: signedIn.userId })) return;
+  await signOutOfServer(signedIn);
+  throw new AppError('ALREADY_TRACKING', 'This email now belongs to another account on the server: stop tracking before you sign in as it.');
 }

@@ -13,6 +13,8 @@ export class SyncStatus {
   #online = true;
   #signInAgain = false;
   #lastError: string | null = null;
+  /** The sync view the page was last given: a background pass redraws the page only when it changed. */
+  #shown: string | null = null;
 
   get signInAgain(): boolean {
     return this.#signInAgain;
@@ -50,13 +52,23 @@ export class SyncStatus {
     return code;
   }
 
-  /** A background pass: offline when it could not reach the server, online again (problem gone) when it did. */
-  afterPass(report: PassReport): void {
+  /** The page was given a state with this sync view. */
+  shown(view: AppState['sync'] | null): void {
+    this.#shown = view === null ? null : JSON.stringify(view);
+  }
+
+  /**
+   * A background pass: offline when it could not reach the server, online again (problem gone) when it did.
+   * Returns whether the page must be told: only when what its sync panel shows changed (a pass every few seconds
+   * that changed nothing sends nothing).
+   */
+  afterPass(report: PassReport, view: () => AppState['sync']): boolean {
     if (report.stoppedBy?.reason === 'transient') this.#online = false;
     else if (passReachedServer(report) && !this.#online) {
       this.#online = true;
       this.#lastError = null; // it said the server could not be reached; it just was
     }
+    return JSON.stringify(view()) !== this.#shown;
   }
 
   /** "Sync now" asked for everything: the error to answer the person with, if the pass did not get through. */

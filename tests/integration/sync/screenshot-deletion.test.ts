@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describePass } from '../../../src/main/cli/commands/sync.js';
 import { ApiClient, ApiRequestError } from '../../../src/main/sync/index.js';
 import { diarySchema, type Diary, type DiarySegment } from '../../../src/shared/protocol/api/index.js';
 import { DEFAULT_FAKE_WALL_MS, FakeClock } from '../../support/fake-clock.js';
@@ -123,6 +124,7 @@ describe('screenshot deletion by the freelancer, through sync', () => {
     watch();
     const report = await agent.uploader(proxy.url, freelancerToken).runPass();
     expect(report).toMatchObject({ sent: { segments: 1, screenshots: 0, deletions: 1 }, parked: 0, stoppedBy: null });
+    expect(describePass(report)).toBe('Sent 1 segment(s) and 0 screenshot(s). The server was told of 1 screenshot(s) you deleted.');
     // The segment first (the server needs it to record the placeholder), then the deletion; never the image.
     expect(seen).toEqual([
       `PUT /api/v1/segments/${shot!.segmentId}`,

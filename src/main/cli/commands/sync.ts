@@ -52,6 +52,7 @@ export async function runSync(context: CommandContext, options: SyncOptions): Pr
 
 export function describePass(report: PassReport): string {
   const parts = [`Sent ${report.sent.segments} segment(s) and ${report.sent.screenshots} screenshot(s).`];
+  if (report.sent.deletions > 0) parts.push(`The server was told of ${report.sent.deletions} screenshot(s) you deleted.`);
   const refused = report.refused.segments + report.refused.screenshots;
   if (refused > 0) parts.push(`${refused} refused by the server for good (refused screenshots deleted here).`);
   if (report.parked > 0) parts.push(`${report.parked} parked with an error.`);

@@ -261,7 +261,6 @@ export class AppService {
   async #syncNow(): Promise<void> {
     const signedIn = this.#requireSignedIn();
     const report = await signedIn.uploader.runPass({ everything: true });
-    this.#sync.shown(null); // the answer carries the state: the next background pass compares with it afresh
     const failure = this.#sync.afterSyncNow(report, signedIn.credentials.server);
     if (failure) throw failure;
   }

@@ -53,8 +53,8 @@ export class SyncStatus {
   }
 
   /** The page was given a state with this sync view. */
-  shown(view: AppState['sync'] | null): void {
-    this.#shown = view === null ? null : JSON.stringify(view);
+  shown(view: AppState['sync']): void {
+    this.#shown = JSON.stringify(view);
   }
 
   /**

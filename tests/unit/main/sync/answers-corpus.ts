@@ -6,6 +6,7 @@ import { policySchema } from '../../../../src/shared/protocol/index.js';
 import {
   contractListSchema,
   loginResponseSchema,
+  screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
 } from '../../../../src/shared/protocol/api/index.js';
@@ -23,7 +24,7 @@ export const CONTRACT_ID = '01JD3C0NTRACT0000000000000'.replace(/[^0-9A-HJKMNP-T
 export const ANSWER_CAP_BYTES = 4 * 1024 * 1024; // the ApiClient's default cap
 
 export interface EndpointSpec {
-  readonly name: 'login' | 'contracts' | 'policy' | 'putSegment' | 'putScreenshot';
+  readonly name: 'login' | 'contracts' | 'policy' | 'putSegment' | 'putScreenshot' | 'deleteScreenshot';
   readonly okStatus: number;
   readonly schema: z.ZodType;
   /** A well-formed answer: the seed for truncations and retypings. */
@@ -59,6 +60,12 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
     okStatus: 200,
     schema: screenshotUploadResponseSchema,
     valid: { id: 'x', segmentId: 's', takenAt: '2026-11-26T05:00:10.000Z', bytes: 10, contentType: 'image/jpeg', expiresAt: '2026-12-26T05:00:10.000Z' },
+  },
+  {
+    name: 'deleteScreenshot',
+    okStatus: 200,
+    schema: screenshotDeleteResponseSchema,
+    valid: { id: 'x', segmentId: 's', removed: { by: 'freelancer', at: '2026-11-26T05:10:00.000Z' }, segmentBillable: false },
   },
 ];
 

@@ -21,4 +21,4 @@ export { SseParser, type SseEvent } from './sse-parser.js';
 export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
 export { DEFAULT_QUOTA_BYTES, Uploader, type ItemTally, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
 export { toUserError } from './user-errors.js';
-export { readSyncStatus, waitingWords, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';
+export { itemKindWords, readSyncStatus, waitingWords, type ContractSyncStatus, type SyncStatusReport } from './status-report.js';

@@ -84,6 +84,18 @@ export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport 
   return { signedIn, lastError: state.get(null).lastError, contracts, waitingForOtherAccounts };
 }
 
+/** What a queued item is, for a person: "segment", "screenshot", "screenshot deletion". */
+export function itemKindWords(kind: OutboxKind): string {
+  switch (kind) {
+    case 'segment':
+      return 'segment';
+    case 'screenshot':
+      return 'screenshot';
+    case 'screenshot-deletion':
+      return 'screenshot deletion';
+  }
+}
+
 /** "12 items wait for ana@example.com on https://…: sign in as them to send them." */
 export function waitingWords(queue: AccountQueue): string {
   const items = queue.pendingSegments + queue.pendingScreenshots;

@@ -62,6 +62,18 @@ describe('the signed-in account’s queue', () => {
         store.segments.flushMinute(id, { startedAt: hour + i * 600, trackedMs: 60_000, keyboard: 1, mouse: 1, idle: false }, []);
       }
       store.outbox.park(store.outbox.next(Number.MAX_SAFE_INTEGER)!.seq, 'HTTP 422 INVALID_SEGMENT: refused');
+
+      // My own parked item: a screenshot deletion the server refused (as if it said 403), after its segment went up.
+      store.outbox.useAccount({ server: url, userId: me.userId, email: me.email });
+      const mySegment = ulid();
+      const myShot = ulid();
+      store.segments.openSegment({ id: mySegment, contractId: server.contractId, startedAt: hour + 1800, lengthSeconds: 60, memo: null, policyVersion: 1 });
+      store.screenshots.insert({ id: myShot, segmentId: mySegment, takenAt: (hour + 1810) * 1000, width: 1, height: 1, bytes: 1, blurred: false, policyVersion: 1, data: Buffer.alloc(64) });
+      store.deleteScreenshotWithTime(myShot);
+      store.outbox.markSent(store.outbox.next(Number.MAX_SAFE_INTEGER)!);
+      const deletion = store.outbox.next(Number.MAX_SAFE_INTEGER)!;
+      expect(deletion.kind).toBe('screenshot-deletion');
+      store.outbox.park(deletion.seq, 'HTTP 403 FORBIDDEN: not yours');
       store.close();
 
       const agent = startCli(['track', '--contract', server.contractId], env);
@@ -81,10 +93,13 @@ describe('the signed-in account’s queue', () => {
       const status = await runCliAsync(['status', '--json'], env);
       expect(status.status).toBe(0);
       const report = JSON.parse(status.stdout) as { sync: { contracts: { contractId: string; parked: unknown[] }[]; waitingForOtherAccounts: unknown[] } };
-      expect(report.sync.contracts.flatMap((c) => c.parked)).toEqual([]);
+      expect(report.sync.contracts.flatMap((c) => c.parked)).toEqual([
+        { kind: 'screenshot-deletion', itemId: myShot, error: 'HTTP 403 FORBIDDEN: not yours', parkedAt: expect.any(Number) },
+      ]);
       expect(report.sync.waitingForOtherAccounts).toEqual([{ account: other, pendingSegments: 1, pendingScreenshots: 0, parked: 1 }]);
       const text = await runCliAsync(['status'], env);
       expect(text.stdout).not.toMatch(/parked segment/);
+      expect(text.stdout).toContain(`parked screenshot deletion ${myShot}: HTTP 403 FORBIDDEN: not yours`);
       expect(text.stdout).toContain(`1 item waits (and 1 parked) for bob@elsewhere.test on ${url}`);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
 import { NO_ROOM_BYTES, freeBytesAt } from '../../store/errors.js';
-import { readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
+import { itemKindWords, readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, megabytes } from '../format.js';
 
@@ -107,7 +107,7 @@ function syncLines(sync: SyncStatusReport): string[] {
     const policy = c.policy ? `screenshots ${c.policy.screenshots === 'off' ? 'off (time only)' : c.policy.screenshots}, policy v${c.policy.version}` : 'no policy known (time only)';
     lines.push(`Contract ${c.contractId}: ${policy}`);
     lines.push(`  ${c.pendingSegments} segments and ${c.pendingScreenshots} screenshots pending, ${c.parked.length} parked`);
-    for (const p of c.parked) lines.push(`  parked ${p.kind} ${p.itemId}: ${p.error ?? 'no error recorded'}`);
+    for (const p of c.parked) lines.push(`  parked ${itemKindWords(p.kind)} ${p.itemId}: ${p.error ?? 'no error recorded'}`);
     lines.push(`  last sync: ${c.lastSuccessAt ? when(c.lastSuccessAt) : 'never'}`);
     if (c.lastError) lines.push(`  last error ${when(c.lastError.at)}: ${c.lastError.message}`);
   }

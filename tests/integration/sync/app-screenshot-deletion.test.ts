@@ -31,12 +31,17 @@ describe('AppService: deleting a screenshot reaches the server', () => {
       return fault(method, path);
     });
   };
-  async function trackUntilShot(count: number): Promise<EventPayload<'screenshot:taken'>> {
-    for (let i = 0; i < 2 * SEGMENT_S && shots.length < count; i += 1) {
+  /**
+   * Types until `untilMs` past the first segment's start, then waits (real time: the capture pipeline runs on the
+   * thread pool) for the `count`-th screenshot. Each stretch holds one screenshot moment (random 0.5: the middle of
+   * the segment's tracked part), so no later one can come first.
+   */
+  async function trackUntilShot(untilMs: number, count: number): Promise<EventPayload<'screenshot:taken'>> {
+    while (clock.now() < segStartMs + untilMs) {
       h.input.add({ keyboard: 1 });
       await clock.advanceAsync(1000);
     }
-    await vi.waitFor(() => expect(shots).toHaveLength(count), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(shots).toHaveLength(count), { timeout: 20_000, interval: 20 });
     return shots[count - 1]!;
   }
   async function diary(): Promise<Diary> {
@@ -65,7 +70,7 @@ describe('AppService: deleting a screenshot reaches the server', () => {
   });
 
   it('an uploaded screenshot: the image goes from the server and its segment is no longer billed', async () => {
-    const shot = await trackUntilShot(1);
+    const shot = await trackUntilShot(65_000, 1); // the first segment's moment (~32 s) and its end, its minute written
     expectOk(await h.service.invoke('sync:now', {}));
     const before = (await diary()).segments.find((s) => s.screenshot?.id === shot.id);
     expect(before).toMatchObject({ billable: true, trackedSeconds: expect.any(Number) });
@@ -82,7 +87,7 @@ describe('AppService: deleting a screenshot reaches the server', () => {
   it('a screenshot whose upload has not gone through: its image is never sent, the server keeps the placeholder', async () => {
     // Every screenshot upload is lost on the way from now on (dropped before it reaches the server).
     watch((method, path) => (method === 'PUT' && path.startsWith('/api/v1/screenshots/') ? 'drop-before' : 'pass'));
-    const shot = await trackUntilShot(2);
+    const shot = await trackUntilShot(115_000, 2); // the second segment's moment, ~90 s
     expectOk(await h.service.invoke('screenshots:delete', { id: shot.id }));
     expectOk(await h.service.invoke('tracking:stop', {}));
 

@@ -173,7 +173,6 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(state.sync.pendingSegments).toBeGreaterThan(0);
     expect(state.sync.signInAgain).toBe(true);
 
-    const segmentsBefore = world.app.segments().length;
     await page.getByRole('button', { name: 'Sign in again' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // Signing in again is not signing out: nothing stopped, the account is still shown.
@@ -187,10 +186,11 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     await submitSignIn(page, null);
     await banner.waitFor({ state: 'hidden' });
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'hidden' });
-    // Tracking went on across the new sign-in: the same session, still recording minutes.
+    const signedInAgainAt = Date.now();
+    // Tracking went on across the new sign-in: the same session (one Start, no sign-out), still running.
     expect(await page.locator('#tracking-status').textContent()).toBe('Tracking');
     expect((await world.app.service.state()).tracking.status).toBe('running');
-    await expect.poll(() => world.app.segments().length, { timeout: 70_000, interval: 500 }).toBeGreaterThan(segmentsBefore);
+    expect(world.app.bridge.calls.filter((c) => c.channel === 'tracking:start')).toHaveLength(1);
 
     // Stop, then the background uploads drain the queue with the new token and redraw the panel on their own
     // (no action of the person's sends a state); the parked item stays for a person to look at.
@@ -200,6 +200,9 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     const after = await world.app.service.state();
     expect(after.sync).toMatchObject({ pendingSegments: 0, pendingScreenshots: 0, signInAgain: false });
     expect(after.sync.parked).toHaveLength(1);
+    // ... and recorded on after it, up to the Stop.
+    const lastMinute = world.app.segments().at(-1)?.minutes.at(-1);
+    expect(Date.parse(lastMinute?.startedAt ?? '') + 60_000).toBeGreaterThan(signedInAgainAt);
 
     // The server's diary equals the app's record: every segment, minute for minute, memo and screenshot.
     const local = world.app.segments();

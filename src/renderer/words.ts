@@ -78,7 +78,7 @@ export function syncWords(state: AppState): string {
 
 /** "A screenshot the server would not take: the server could not read it as a picture." (main words the reason). */
 export function parkedWords(item: AppState['sync']['parked'][number]): string {
-  return `A ${item.kind} the server would not take: ${item.error}`;
+  return `A ${item.kind.replace('-', ' ')} the server would not take: ${item.error}`; // "screenshot-deletion": two words
 }
 
 /** The server's own answer, shown folded under the sentence for whoever wants it. */

@@ -7,7 +7,7 @@
 /** A server answer as describeFailure() writes it: "HTTP <status>[ <CODE>]: <server message>". */
 const HTTP_FAILURE = /^HTTP (\d{3})(?: ([A-Z][A-Z0-9_]*))?: ([\s\S]*)$/;
 /** The uploader's history records: "<kind> <id> parked: <failure>" / "<kind> <id> refused: <failure>". */
-const ITEM_RECORD = /^(segment|screenshot) \S+ (parked|refused): ([\s\S]*)$/;
+const ITEM_RECORD = /^(segment|screenshot-deletion|screenshot) \S+ (parked|refused): ([\s\S]*)$/;
 /** The uploader's record of a 401 names the CLI's command; the app has a button for it. */
 const CLI_SIGN_IN_AGAIN = /^the server no longer accepts this sign-in\b/;
 
@@ -89,7 +89,8 @@ export function syncProblemWords(message: string): string {
   const item = ITEM_RECORD.exec(message);
   if (item) {
     const [, kind = 'item', fate, detail = ''] = item;
-    return fate === 'parked' ? `A ${kind} was not uploaded: ${parkedReason(detail)}` : refusedWords(kind, parseServerAnswer(detail));
+    const what = kind.replace('-', ' '); // "screenshot deletion"
+    return fate === 'parked' ? `A ${what} was not sent: ${parkedReason(detail)}` : refusedWords(what, parseServerAnswer(detail));
   }
   return retryWords(message) ?? message;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, elapsed, idleWords, policyChangeWords, policyWords, syncWords } from '../../../src/renderer/words.js';
+import { clockTime, elapsed, idleWords, parkedDetailWords, parkedWords, policyChangeWords, policyWords, syncWords } from '../../../src/renderer/words.js';
 import type { AppState } from '../../../src/shared/ipc/index.js';
 
 /** The renderer's words are pure functions: what the freelancer reads, checked without a browser. */
@@ -46,5 +46,12 @@ describe('renderer words', () => {
     expect(syncWords(state({ waiting: [{ email: 'ana@example.com', serverUrl: 'https://diary.example.com', items: 12 }] }))).toBe(
       'Connected to the server. Everything is uploaded. 12 items wait for ana@example.com on https://diary.example.com: sign in as them to send them. Last sync at 14:05.',
     );
+  });
+
+  it('words a parked item by its kind, the server answer only as a detail', () => {
+    const deletion = { kind: 'screenshot-deletion', error: 'the server refused it (HTTP 451).', detail: 'HTTP 451: no' };
+    expect(parkedWords(deletion)).toBe('A screenshot deletion the server would not take: the server refused it (HTTP 451).');
+    expect(parkedDetailWords(deletion)).toBe('The server said: HTTP 451: no');
+    expect(parkedDetailWords({ kind: 'segment', error: 'the server refused it.' })).toBeNull();
   });
 });

@@ -37,7 +37,9 @@ describe('the app words for what the uploader records', () => {
   it("words the uploader's history records: a refused sign-in, parked and refused items, retries", () => {
     expect(syncProblemWords('the server no longer accepts this sign-in: run `worktrace login` again')).toBe(SIGN_IN_AGAIN_WORDS);
     const parked = `screenshot 01JABCDEFGHJKMNPQRSTVWXYZ0 parked: ${describeFailure(http(422, 'INVALID_IMAGE', 'the body is not an image of type image/jpeg'))}`;
-    expect(syncProblemWords(parked)).toBe('A screenshot was not uploaded: the server could not read it as a picture.');
+    expect(syncProblemWords(parked)).toBe('A screenshot was not sent: the server could not read it as a picture.');
+    const deletion = `screenshot-deletion 01JABCDEFGHJKMNPQRSTVWXYZ0 parked: ${describeFailure(http(403, 'FORBIDDEN', 'not yours'))}`;
+    expect(syncProblemWords(deletion)).toBe('A screenshot deletion was not sent: this account may no longer record time for its contract.');
     const off = `screenshot 01JABCDEFGHJKMNPQRSTVWXYZ0 refused: ${describeFailure(http(409, 'SCREENSHOTS_DISABLED', 'off at the capture time'))}`;
     expect(syncProblemWords(off)).toMatch(/^A screenshot was taken while the client had screenshots off: .* Its time stays\.$/);
     expect(syncProblemWords(describeFailure({ kind: 'network', detail: 'connect ECONNREFUSED 127.0.0.1:9' }))).toBe(

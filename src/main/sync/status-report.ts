@@ -1,6 +1,7 @@
 import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
 import { sameAccount, type AccountQueue, type OutboxKind, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
+import { contractOfItem } from './item-contract.js';
 import { SyncStateRepository, type SyncErrorRecord } from './sync-state.js';
 
 /** What `worktrace status` adds in server mode: the sign-in, and per contract its policy and upload queue. */
@@ -56,13 +57,7 @@ export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport 
   for (const id of queues.keys()) if (id !== '' && !id.startsWith('local:')) contractIds.add(id);
   const parkedByContract = new Map<string, ContractSyncStatus['parked'][number][]>();
   for (const item of store.outbox.parked(account)) {
-    const segmentId =
-      item.kind === 'segment'
-        ? item.itemId
-        : item.kind === 'screenshot'
-          ? store.screenshots.meta(item.itemId)?.segmentId
-          : store.screenshots.pendingDeletion(item.itemId)?.segmentId;
-    const contractId = (segmentId ? store.segments.get(segmentId)?.contractId : undefined) ?? '';
+    const contractId = contractOfItem(store, item) ?? '';
     const list = parkedByContract.get(contractId) ?? [];
     list.push({ kind: item.kind, itemId: item.itemId, error: item.lastError, parkedAt: item.parkedAt });
     parkedByContract.set(contractId, list);

@@ -5,6 +5,7 @@ import type { OutboxAccount, OutboxItem, Store } from '../store/index.js';
 import type { ApiClient } from './api-client.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 import { ApiRequestError, describeFailure, isTransient, type RequestFailure } from './errors.js';
+import { contractOfItem } from './item-contract.js';
 import { SyncStateRepository } from './sync-state.js';
 
 export interface UploaderDeps {
@@ -266,14 +267,7 @@ export class Uploader {
   }
 
   #contractOf(item: OutboxItem): string | null {
-    const { store } = this.#deps;
-    const segmentId =
-      item.kind === 'segment'
-        ? item.itemId
-        : item.kind === 'screenshot'
-          ? store.screenshots.meta(item.itemId)?.segmentId
-          : store.screenshots.pendingDeletion(item.itemId)?.segmentId;
-    return segmentId ? (store.segments.get(segmentId)?.contractId ?? null) : null;
+    return contractOfItem(this.#deps.store, item);
   }
 }
 

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { describePass } from '../../../src/main/cli/commands/sync.js';
 import { ApiClient, ApiRequestError } from '../../../src/main/sync/index.js';
 import { diarySchema, type Diary, type DiarySegment } from '../../../src/shared/protocol/api/index.js';
 import { DEFAULT_FAKE_WALL_MS, FakeClock } from '../../support/fake-clock.js';
 import { createAgentFixture, type AgentFixture } from './support/agent-fixture.js';
-import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
-import { startLiveServer, type LiveServer } from './support/live-server.js';
+import { type Fault } from './support/fault-proxy.js';
+import { useProxiedServer } from './support/proxied-server.js';
 
 /**
  * The freelancer's screenshot deletion reaches the real server on loopback as an outbox item: the image goes (or,
@@ -18,36 +18,19 @@ const DAY = 86_400_000;
 const WORK_START = T0 - 6 * 3_600_000;
 
 describe('screenshot deletion by the freelancer, through sync', () => {
-  let server: LiveServer;
-  let proxy: FaultProxy;
-  let freelancerToken: string;
-  let clientToken: string;
+  const world = useProxiedServer({ segmentSeconds: 60 });
   let agent: AgentFixture | undefined;
   let seen: string[] = [];
-
-  beforeAll(async () => {
-    const serverClock = new FakeClock({ wallMs: T0 - DAY });
-    server = await startLiveServer({ segmentSeconds: 60, clock: serverClock });
-    serverClock.setWall(T0 + DAY);
-    freelancerToken = await server.token('freelancer');
-    clientToken = await server.token('client');
-    proxy = await startFaultProxy(server.url);
-  });
 
   afterEach(() => {
     agent?.close();
     agent = undefined;
   });
 
-  afterAll(async () => {
-    await proxy?.close();
-    await server?.close();
-  });
-
   /** Records every request that reaches the proxy; `fault` picks what happens to it (default: passed on). */
   const watch = (fault: (method: string, path: string) => Fault = () => 'pass') => {
     seen = [];
-    proxy.setChooser((method, path) => {
+    world.proxy.setChooser((method, path) => {
       seen.push(`${method} ${path}`);
       return fault(method, path);
     });
@@ -62,7 +45,7 @@ describe('screenshot deletion by the freelancer, through sync', () => {
 
   const diarySegment = async (segmentId: string): Promise<{ segment: DiarySegment; diary: Diary }> => {
     const range = `from=${new Date(WORK_START - DAY).toISOString()}&to=${new Date(T0 + DAY).toISOString()}`;
-    const answer = await server.api('GET', `/contracts/${server.contractId}/diary?${range}`, { token: clientToken });
+    const answer = await world.server.api('GET', `/contracts/${world.server.contractId}/diary?${range}`, { token: world.clientToken });
     expect(answer.status).toBe(200);
     const diary = diarySchema.parse(answer.json);
     const segment = diary.segments.find((s) => s.id === segmentId);
@@ -74,14 +57,14 @@ describe('screenshot deletion by the freelancer, through sync', () => {
   const expectRemovedByFreelancer = async (segmentId: string, screenshotId: string) => {
     const { segment } = await diarySegment(segmentId);
     expect(segment).toMatchObject({ billable: false, screenshot: null, trackedSeconds: 0, screenshotRemoved: { by: 'freelancer' } });
-    const image = await server.api('GET', `/screenshots/${screenshotId}`, { token: clientToken });
+    const image = await world.server.api('GET', `/screenshots/${screenshotId}`, { token: world.clientToken });
     expect(image.status).toBe(410);
   };
 
   it('an uploaded screenshot: deleted on the server, its segment no longer billed; a lost answer is retried and 410 ends it', async () => {
     agent = createAgentFixture(new FakeClock({ wallMs: T0 }));
-    const [gone, kept] = await agent.record({ contractId: server.contractId, startMs: WORK_START, count: 2 });
-    const uploader = agent.uploader(proxy.url, freelancerToken);
+    const [gone, kept] = await agent.record({ contractId: world.server.contractId, startMs: WORK_START, count: 2 });
+    const uploader = agent.uploader(world.proxy.url, world.freelancerToken);
     watch();
     expect((await uploader.runPass()).sent).toEqual({ segments: 2, screenshots: 2, deletions: 0 });
     expect((await diarySegment(gone!.segmentId)).segment.billable).toBe(true);
@@ -117,12 +100,12 @@ describe('screenshot deletion by the freelancer, through sync', () => {
 
   it('a screenshot deleted before its upload: the image is never sent, the server keeps a placeholder and refuses it later', async () => {
     agent = createAgentFixture(new FakeClock({ wallMs: T0 }));
-    const [shot] = await agent.record({ contractId: server.contractId, startMs: WORK_START + 3_600_000, count: 1 });
+    const [shot] = await agent.record({ contractId: world.server.contractId, startMs: WORK_START + 3_600_000, count: 1 });
     expect(agent.store.deleteScreenshotWithTime(shot!.screenshot!.id)).toBe(true);
     expect(queued(agent).map(([kind]) => kind)).toEqual(['segment', 'screenshot-deletion']);
 
     watch();
-    const report = await agent.uploader(proxy.url, freelancerToken).runPass();
+    const report = await agent.uploader(world.proxy.url, world.freelancerToken).runPass();
     expect(report).toMatchObject({ sent: { segments: 1, screenshots: 0, deletions: 1 }, parked: 0, stoppedBy: null });
     expect(describePass(report)).toBe('Sent 1 segment(s) and 0 screenshot(s). The server was told of 1 screenshot(s) you deleted.');
     // The segment first (the server needs it to record the placeholder), then the deletion; never the image.
@@ -133,7 +116,7 @@ describe('screenshot deletion by the freelancer, through sync', () => {
     await expectRemovedByFreelancer(shot!.segmentId, shot!.screenshot!.id);
 
     // An agent that still had the image (an older copy of this data directory) could not bring it back.
-    const client = new ApiClient({ serverUrl: server.url, token: freelancerToken });
+    const client = new ApiClient({ serverUrl: world.server.url, token: world.freelancerToken });
     const refused = await client
       .putScreenshot({ id: shot!.screenshot!.id, segmentId: shot!.segmentId, capturedAt: shot!.screenshot!.takenAt, jpeg: shot!.screenshot!.jpeg })
       .catch((error: unknown) => error);
@@ -143,8 +126,8 @@ describe('screenshot deletion by the freelancer, through sync', () => {
 
   it('a 401 on the deletion stops sync with the queue untouched; network trouble retries it; it drains once both pass', async () => {
     agent = createAgentFixture(new FakeClock({ wallMs: T0 }));
-    const [shot] = await agent.record({ contractId: server.contractId, startMs: WORK_START + 2 * 3_600_000, count: 1 });
-    const uploader = agent.uploader(proxy.url, freelancerToken);
+    const [shot] = await agent.record({ contractId: world.server.contractId, startMs: WORK_START + 2 * 3_600_000, count: 1 });
+    const uploader = agent.uploader(world.proxy.url, world.freelancerToken);
     watch();
     await uploader.runPass();
     expect(agent.store.deleteScreenshotWithTime(shot!.screenshot!.id)).toBe(true);
@@ -171,13 +154,13 @@ describe('screenshot deletion by the freelancer, through sync', () => {
 
   it('a deletion the server has nothing for (404) is done, and the rest goes on', async () => {
     agent = createAgentFixture(new FakeClock({ wallMs: T0 }));
-    const [mine] = await agent.record({ contractId: server.contractId, startMs: WORK_START + 4 * 3_600_000, count: 1, screenshots: false });
+    const [mine] = await agent.record({ contractId: world.server.contractId, startMs: WORK_START + 4 * 3_600_000, count: 1, screenshots: false });
     // A deletion naming a segment the server never had (its upload was parked, say): the server has nothing to delete.
     agent.store.db.prepare('INSERT INTO screenshot_deletions (screenshot_id, segment_id, deleted_at) VALUES (?, ?, ?)').run('01JD0000000000000000000000', '01JD0000000000000000000001', T0);
     agent.store.outbox.enqueue('screenshot-deletion', '01JD0000000000000000000000');
     agent.store.outbox.enqueue('segment', mine!.segmentId);
     watch();
-    const report = await agent.uploader(proxy.url, freelancerToken).runPass();
+    const report = await agent.uploader(world.proxy.url, world.freelancerToken).runPass();
     expect(report).toMatchObject({ sent: { segments: 1, deletions: 1 }, parked: 0, stoppedBy: null });
     expect(seen).toEqual([
       `PUT /api/v1/segments/${mine!.segmentId}`,

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.js';
-import { FakeClock, DEFAULT_FAKE_WALL_MS } from '../../support/fake-clock.js';
+import { DEFAULT_FAKE_WALL_MS } from '../../support/fake-clock.js';
 import { FIXTURE_ACCOUNT, createAgentFixture, type AgentFixture, type RecordedSegment } from './support/agent-fixture.js';
-import { FAULTS, startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
-import { startLiveServer, type LiveServer } from './support/live-server.js';
+import { FAULTS, type Fault } from './support/fault-proxy.js';
+import { useProxiedServer } from './support/proxied-server.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 /**
@@ -18,37 +18,19 @@ const WORK_START = T0 - 6 * 3_600_000;
 
 
 describe('uploads through a faulty network', () => {
-  let server: LiveServer;
-  let serverClock: FakeClock;
-  let proxy: FaultProxy;
-  let freelancerToken: string;
-  let clientToken: string;
+  const world = useProxiedServer({ segmentSeconds: 60 });
   let agent: AgentFixture | undefined;
 
-  beforeAll(async () => {
-    serverClock = new FakeClock({ wallMs: T0 - DAY });
-    server = await startLiveServer({ segmentSeconds: 60, clock: serverClock });
-    serverClock.setWall(T0 + DAY);
-    freelancerToken = await server.token('freelancer');
-    clientToken = await server.token('client');
-    proxy = await startFaultProxy(server.url);
-  });
-
   afterEach(() => {
-    proxy.setChooser(() => 'pass');
+    world.proxy.setChooser(() => 'pass');
     agent?.close();
     agent = undefined;
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await server?.close();
   });
 
   const diary = async (): Promise<Diary> => {
     const from = new Date(WORK_START - DAY).toISOString();
     const to = new Date(T0 + DAY).toISOString();
-    const answer = await server.api('GET', `/contracts/${server.contractId}/diary?from=${from}&to=${to}`, { token: clientToken });
+    const answer = await world.server.api('GET', `/contracts/${world.server.contractId}/diary?from=${from}&to=${to}`, { token: world.clientToken });
     expect(answer.status).toBe(200);
     return diarySchema.parse(answer.json);
   };
@@ -66,7 +48,7 @@ describe('uploads through a faulty network', () => {
       expect(theirs.apps).toEqual(mine.apps);
       if (withScreenshots(r) && r.screenshot) {
         expect(theirs.screenshot?.id).toBe(r.screenshot.id);
-        const image = await server.api('GET', `/screenshots/${r.screenshot.id}`, { token: clientToken });
+        const image = await world.server.api('GET', `/screenshots/${r.screenshot.id}`, { token: world.clientToken });
         expect(image.status).toBe(200);
         expect(image.bytes.equals(r.screenshot.jpeg)).toBe(true);
       } else {
@@ -92,22 +74,22 @@ describe('uploads through a faulty network', () => {
 
   it('loses nothing and duplicates nothing under drops, resets, 5xx, 429, latency and spoiled answers', { timeout: 180_000 }, async () => {
     agent = createAgentFixture();
-    const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START, count: 60, imageBytes: 20_000 });
+    const recorded = await agent.record({ contractId: world.server.contractId, startMs: WORK_START, count: 60, imageBytes: 20_000 });
     const random = seededRandom(20261126);
     const faulty = FAULTS.filter((f) => f !== 'unauthorized' && f !== 'pass');
     let latencies = 0;
-    proxy.setChooser(() => {
+    world.proxy.setChooser(() => {
       if (random() < 0.45) return 'pass';
       let fault: Fault = faulty[Math.floor(random() * faulty.length)]!;
       // Each latency fault costs real seconds: a few are enough to cover the timeout path.
       if (fault === 'latency' && ++latencies > 4) fault = 'pass';
       return fault;
     });
-    const uploader = agent.uploader(proxy.url, freelancerToken, { timeoutMs: 2_000 });
+    const uploader = agent.uploader(world.proxy.url, world.freelancerToken, { timeoutMs: 2_000 });
     const passes = await drain(agent, uploader);
-    proxy.setChooser(() => 'pass');
-    console.log(`drained 60 segments + 60 screenshots through the faulty proxy in ${passes} passes; faults: ${JSON.stringify(proxy.counts)}`);
-    for (const fault of faulty) expect(proxy.counts[fault], fault).toBeGreaterThan(0);
+    world.proxy.setChooser(() => 'pass');
+    console.log(`drained 60 segments + 60 screenshots through the faulty proxy in ${passes} passes; faults: ${JSON.stringify(world.proxy.counts)}`);
+    for (const fault of faulty) expect(world.proxy.counts[fault], fault).toBeGreaterThan(0);
     expect(agent.store.outbox.counts()).toEqual({ pending: { segment: 0, screenshot: 0 }, parked: { segment: 0, screenshot: 0 } });
     // The latency faults' late requests reach the server after the agent moved on; let them land first.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
@@ -116,10 +98,10 @@ describe('uploads through a faulty network', () => {
 
   it('a 401 halfway through a pass stops it cleanly and leaves the queue intact', async () => {
     agent = createAgentFixture();
-    const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START + 3_600_000, count: 10 });
+    const recorded = await agent.record({ contractId: world.server.contractId, startMs: WORK_START + 3_600_000, count: 10 });
     let requests = 0;
-    proxy.setChooser(() => (++requests > 7 ? 'unauthorized' : 'pass'));
-    const uploader = agent.uploader(proxy.url, freelancerToken);
+    world.proxy.setChooser(() => (++requests > 7 ? 'unauthorized' : 'pass'));
+    const uploader = agent.uploader(world.proxy.url, world.freelancerToken);
     let told = '';
     uploader.onUnauthorized((detail) => (told = detail));
     const report = await uploader.runPass();
@@ -135,7 +117,7 @@ describe('uploads through a faulty network', () => {
     expect((await diary()).segments.filter((s) => recorded.some((r) => r.segmentId === s.id))).toHaveLength(4);
 
     // Signed in again (here: the proxy lets requests through again), the same queue drains completely.
-    proxy.setChooser(() => 'pass');
+    world.proxy.setChooser(() => 'pass');
     const again = await uploader.runPass();
     expect(again.stoppedBy).toBeNull();
     expect(again.sent).toEqual({ segments: 6, screenshots: 7, deletions: 0 });
@@ -144,20 +126,20 @@ describe('uploads through a faulty network', () => {
   it('"off" set while the agent was offline: later screenshots are refused by the server and deleted locally', async () => {
     agent = createAgentFixture();
     const start = WORK_START + 2 * 3_600_000;
-    // The client switches screenshots off at start + 100 s (server time): after shots 0 and 1 were taken.
-    serverClock.setWall(start + 100_000);
-    const off = await server.api('PUT', `/contracts/${server.contractId}/policy`, { token: clientToken, json: { screenshots: 'off' } });
+    // The client switches screenshots off at start + 100 s (world.server time): after shots 0 and 1 were taken.
+    world.serverClock.setWall(start + 100_000);
+    const off = await world.server.api('PUT', `/contracts/${world.server.contractId}/policy`, { token: world.clientToken, json: { screenshots: 'off' } });
     expect(off.status).toBe(200);
     const on = async () => {
-      serverClock.setWall(start + 4 * 60_000 + 30_000);
-      expect((await server.api('PUT', `/contracts/${server.contractId}/policy`, { token: clientToken, json: { screenshots: 'on' } })).status).toBe(200);
-      serverClock.setWall(T0 + DAY);
+      world.serverClock.setWall(start + 4 * 60_000 + 30_000);
+      expect((await world.server.api('PUT', `/contracts/${world.server.contractId}/policy`, { token: world.clientToken, json: { screenshots: 'on' } })).status).toBe(200);
+      world.serverClock.setWall(T0 + DAY);
     };
     try {
-      serverClock.setWall(T0 + DAY);
+      world.serverClock.setWall(T0 + DAY);
       // The offline agent knew only "on": it recorded four segments with a screenshot each.
-      const recorded = await agent.record({ contractId: server.contractId, startMs: start, count: 4 });
-      const report = await agent.uploader(server.url, freelancerToken).runPass();
+      const recorded = await agent.record({ contractId: world.server.contractId, startMs: start, count: 4 });
+      const report = await agent.uploader(world.server.url, world.freelancerToken).runPass();
       // Deleting a refused screenshot changes its segment's record (no screenshot any more): it is sent again.
       expect(report.sent).toEqual({ segments: 6, screenshots: 2, deletions: 0 });
       expect(report.refused).toEqual({ segments: 0, screenshots: 2, deletions: 0 });
@@ -178,8 +160,8 @@ describe('uploads through a faulty network', () => {
   it('another 4xx parks the item with its error and the rest still drains', async () => {
     agent = createAgentFixture();
     const stranger = await agent.record({ contractId: ulid(), startMs: WORK_START + 3 * 3_600_000, count: 1, screenshots: false });
-    const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START + 3 * 3_600_000, count: 3 });
-    const report = await agent.uploader(server.url, freelancerToken).runPass();
+    const recorded = await agent.record({ contractId: world.server.contractId, startMs: WORK_START + 3 * 3_600_000, count: 3 });
+    const report = await agent.uploader(world.server.url, world.freelancerToken).runPass();
     expect(report.parked).toBe(1);
     expect(report.sent).toEqual({ segments: 3, screenshots: 3, deletions: 0 });
     const parked = agent.store.outbox.parked(FIXTURE_ACCOUNT);
@@ -190,9 +172,9 @@ describe('uploads through a faulty network', () => {
 
   it('keeps local screenshots under the quota by dropping the oldest first, never time', async () => {
     agent = createAgentFixture();
-    const recorded = await agent.record({ contractId: server.contractId, startMs: WORK_START, count: 5, imageBytes: 10_000 });
+    const recorded = await agent.record({ contractId: world.server.contractId, startMs: WORK_START, count: 5, imageBytes: 10_000 });
     const perShot = agent.store.screenshots.totalStoredBytes() / 5;
-    const uploader = agent.uploader(server.url, freelancerToken, { quotaBytes: Math.floor(perShot * 3.5) });
+    const uploader = agent.uploader(world.server.url, world.freelancerToken, { quotaBytes: Math.floor(perShot * 3.5) });
     expect(uploader.enforceQuota()).toBe(2);
     expect(agent.store.screenshots.list().map((s) => s.id)).toEqual(recorded.slice(2).map((r) => r.screenshot!.id));
     expect(agent.store.segments.list()).toHaveLength(5);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,35 @@ export function screenshotsDir(): string {
   return docs;
 }
 
-/** Builds the renderer exactly as `npm run build` does, so the page under test is the page the app ships. */
+/** Newest modification time of the files under `dir` (0 when there is none). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The built page and preload are at least as new as every source they are built from. */
+function rendererIsFresh(): boolean {
+  const built = [join(RENDERER_DIR, 'app.js'), join(RENDERER_DIR, 'index.html'), join(ROOT, 'dist/preload/preload.cjs')];
+  if (!built.every((file) => existsSync(file))) return false;
+  const sources = Math.max(...['src/renderer', 'src/preload', 'src/shared'].map((dir) => newestMtime(join(ROOT, dir))));
+  return Math.min(...built.map((file) => statSync(file).mtimeMs)) >= sources;
+}
+
+/**
+ * Builds the renderer exactly as `npm run build` does, so the page under test is the page the app ships — unless the
+ * build is already newer than its sources (as after `npm run build` in scripts/test.sh). Test files run two at a
+ * time: rewriting dist/ under another file's open page could hand it half a file, so a rebuild happens only when
+ * something changed, one build at a time (flock).
+ */
 export function buildRenderer(): void {
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-renderer.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (rendererIsFresh()) return;
+  const lock = join(ROOT, 'dist/.renderer-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const result = spawnSync('flock', [lock, process.execPath, join(ROOT, 'scripts/build-renderer.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (result.error) throw new Error(`renderer build could not start: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`renderer build failed: ${result.stderr}`);
 }
 

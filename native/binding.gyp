@@ -1,10 +1,17 @@
 {
-  # The X11 core of Worktrace: XShm capture, active window, XRecord input counting, XScreenSaver idle time,
-  # and the screenshot encoder (downscale, blur, libjpeg) so the agent never loads sharp for native captures.
-  # Linux only; elsewhere the install script skips the build and the agent uses the npm backends.
+  # The native core of Worktrace. Linux: XShm capture, active window, XRecord input counting, XScreenSaver idle
+  # time. Windows: GDI capture, the foreground window, low-level input hooks, GetLastInputInfo idle time. Both:
+  # the screenshot encoder (downscale, blur, JPEG: libjpeg on Linux, WIC on Windows) so the agent never loads
+  # sharp for native captures. Elsewhere the install script skips the build and the agent uses the npm backends.
+  # Windows builds here with MSVC (node-gyp); scripts/build-win32.mjs cross-builds the same sources with MinGW.
+  "variables": {
+    "conditions": [
+      ["OS=='win'", {"addon_name": "worktrace_win32"}, {"addon_name": "worktrace_x11"}]
+    ]
+  },
   "targets": [
     {
-      "target_name": "worktrace_x11",
+      "target_name": "<(addon_name)",
       "conditions": [
         ["OS=='linux'", {
           "sources": [
@@ -20,6 +27,24 @@
             "src/encode_worker.cc"
           ],
           "libraries": ["-lX11", "-lXext", "-lXtst", "-lXrandr", "-lXss", "-ljpeg", "-lpthread"]
+        }],
+        ["OS=='win'", {
+          "sources": [
+            "src/win/win_addon.cc",
+            "src/win/win_session.cc",
+            "src/win/screen_grabber.cc",
+            "src/win/foreground_window.cc",
+            "src/win/hook_recorder.cc",
+            "src/win/wic_jpeg_writer.cc",
+            "src/recorder_wrap.cc",
+            "src/image_ops.cc",
+            "src/encode_worker.cc"
+          ],
+          "libraries": ["user32.lib", "gdi32.lib", "ole32.lib", "windowscodecs.lib"],
+          "defines": ["UNICODE", "_UNICODE", "NOMINMAX", "WIN32_LEAN_AND_MEAN", "_WIN32_WINNT=0x0A00"],
+          "msvs_settings": {
+            "VCCLCompilerTool": {"ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/utf-8", "/O2"]}
+          }
         }]
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -1,6 +1,6 @@
 #include "encode_worker.h"
 
-#include <malloc.h>
+#include <malloc.h>  // malloc_trim (glibc)
 
 #include <cmath>
 #include <new>
@@ -86,8 +86,10 @@ void EncodeWorker::Execute() {
     code_ = "ERR_NO_MEMORY";
     SetError("out of memory while encoding a screenshot");
   }
+#ifdef __GLIBC__
   // libjpeg's small work areas were malloc'd in this pool thread's arena: give back what glibc can.
   malloc_trim(0);
+#endif
 }
 
 void EncodeWorker::OnOK() {

@@ -193,24 +193,6 @@ struct RecordSession {
   }
 };
 
-const char* PhaseName(RecorderPhase phase) {
-  switch (phase) {
-    case RecorderPhase::kIdle:
-      return "idle";
-    case RecorderPhase::kStarting:
-      return "starting";
-    case RecorderPhase::kRecording:
-      return "recording";
-    case RecorderPhase::kStopping:
-      return "stopping";
-    case RecorderPhase::kStopped:
-      return "stopped";
-    case RecorderPhase::kFailed:
-      return "failed";
-  }
-  return "unknown";
-}
-
 InputRecorder::InputRecorder(std::string displayName) : displayName_(std::move(displayName)) {}
 
 // Only signals: the thread holds its own reference to the session and closes what it opened.

@@ -1,4 +1,5 @@
-// Counts keyboard and mouse events with the RECORD extension on a thread of its own.
+// Counts keyboard and mouse events with the RECORD extension on a thread of its own. (On Windows,
+// win/hook_recorder.cc implements this same class with low-level hooks; recorder_wrap.cc serves both.)
 //
 // Every X call of a recording session runs on that thread: opening the two connections, creating and
 // enabling the context, reading the recorded events, disabling the context, draining its EndOfData
@@ -35,7 +36,23 @@ struct InputCounts {
 // Where a session is. starting -> recording -> stopping -> stopped, or -> failed from any of them.
 enum class RecorderPhase { kIdle, kStarting, kRecording, kStopping, kStopped, kFailed };
 
-const char* PhaseName(RecorderPhase phase);
+inline const char* PhaseName(RecorderPhase phase) {
+  switch (phase) {
+    case RecorderPhase::kIdle:
+      return "idle";
+    case RecorderPhase::kStarting:
+      return "starting";
+    case RecorderPhase::kRecording:
+      return "recording";
+    case RecorderPhase::kStopping:
+      return "stopping";
+    case RecorderPhase::kStopped:
+      return "stopped";
+    case RecorderPhase::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
 
 struct RecorderStatus {
   RecorderPhase phase = RecorderPhase::kIdle;

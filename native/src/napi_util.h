@@ -3,7 +3,7 @@
 
 #include <napi.h>
 
-#include "x_errors.h"
+#include "native_error.h"
 
 namespace worktrace {
 

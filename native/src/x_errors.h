@@ -9,20 +9,11 @@
 #include <X11/Xlib.h>
 
 #include <atomic>
-#include <stdexcept>
 #include <string>
 
+#include "native_error.h"
+
 namespace worktrace {
-
-// A failure with a stable code ("ERR_NO_DISPLAY", ...), surfaced to JS as Error.code.
-class NativeError : public std::runtime_error {
- public:
-  NativeError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
-  const std::string& code() const { return code_; }
-
- private:
-  std::string code_;
-};
 
 // Installs the process-wide handlers (idempotent, thread-safe).
 void InstallErrorHandlers();

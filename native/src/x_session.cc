@@ -6,6 +6,7 @@
 #include "encode_worker.h"
 #include "napi_util.h"
 #include "pixel_buffer.h"
+#include "x_errors.h"
 
 namespace worktrace {
 namespace {

@@ -54,16 +54,18 @@ export interface JpegFrame extends MonitorGeometry, JpegImage {
 }
 
 export interface NativeWindowInfo {
-  /** X window id of the focused client window. */
+  /** X window id of the focused client window; on Windows the HWND's value. */
   readonly id: number;
   /** UTF-8 title. */
   readonly title: string;
-  readonly titleSource: '_NET_WM_NAME' | 'WM_NAME' | 'none';
-  /** WM_CLASS instance and class ("xterm", "XTerm"); empty when the window sets none. */
+  readonly titleSource: '_NET_WM_NAME' | 'WM_NAME' | 'none' | 'GetWindowTextW';
+  /** WM_CLASS instance and class ("xterm", "XTerm"); empty when the window sets none. Windows: "" and the window class. */
   readonly instanceName: string;
   readonly className: string;
-  /** From _NET_WM_PID; absent when the window does not say. */
+  /** From _NET_WM_PID (absent when the window does not say); on Windows from GetWindowThreadProcessId. */
   readonly pid?: number;
+  /** Windows only: the owning process's image ("C:\\Windows\\System32\\notepad.exe"); "" when it would not say. */
+  readonly processPath?: string;
 }
 
 export interface X11SessionInfo {
@@ -145,5 +147,43 @@ export interface X11Addon {
    */
   readonly encodeJpeg?: (pixels: Buffer, width: number, height: number, channels: 3 | 4, options?: JpegEncodeOptions) => Promise<JpegImage>;
   /** 2 since the JPEG encoder (encodeJpeg, captureJpeg). */
+  readonly abiVersion: number;
+}
+
+/** The methods every platform's session has: what the sensors in src/main/sensors/native use. */
+export type NativeSession = Pick<
+  X11Session,
+  'monitors' | 'captureMonitors' | 'captureComposite' | 'capturePrimary' | 'activeWindow' | 'idleMs' | 'close'
+> & {
+  captureJpeg?(area: 'all' | 'primary', options?: JpegEncodeOptions): Promise<JpegFrame>;
+};
+
+export interface Win32SessionInfo {
+  /** The virtual screen: the bounding box of every monitor, in physical pixels when dpiAware. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly monitors: number;
+  /** Whether the calls run per-monitor DPI aware (Windows 10 1607+); otherwise a scaled desktop is captured scaled. */
+  readonly dpiAware: boolean;
+}
+
+/**
+ * The Windows session (native/src/win): GDI capture of the virtual screen, the foreground window
+ * (GetForegroundWindow, GetWindowTextW, QueryFullProcessImageNameW), idle from GetLastInputInfo. Frames
+ * have `shm: false`. Nothing is held between calls; close() only refuses further calls (ERR_CLOSED).
+ */
+export interface Win32Session extends NativeSession {
+  info(): Win32SessionInfo;
+  captureJpeg(area: 'all' | 'primary', options?: JpegEncodeOptions): Promise<JpegFrame>;
+}
+
+export interface Win32Addon {
+  readonly platform: 'win32';
+  readonly Win32Session: new () => Win32Session;
+  /** Low-level keyboard and mouse hooks on the addon's own thread (ERR_HOOK when Windows refuses them). */
+  readonly InputRecorder: new (display?: string) => InputRecorder;
+  readonly encodeJpeg: (pixels: Buffer, width: number, height: number, channels: 3 | 4, options?: JpegEncodeOptions) => Promise<JpegImage>;
   readonly abiVersion: number;
 }

@@ -1,4 +1,4 @@
-/** Codes the native X11 addon throws with (native/src), plus the facade's own. */
+/** Codes the native addons throw with (native/src, native/src/win), plus the facade's own. */
 export type NativeX11ErrorCode =
   | 'ERR_NATIVE_UNAVAILABLE'
   | 'ERR_NO_DISPLAY'
@@ -13,6 +13,7 @@ export type NativeX11ErrorCode =
   | 'ERR_INVALID_ARG'
   | 'ERR_NO_MEMORY'
   | 'ERR_ENCODE'
+  | 'ERR_HOOK'
   | 'ERR_NATIVE_UNKNOWN';
 
 const KNOWN: ReadonlySet<string> = new Set<NativeX11ErrorCode>([
@@ -29,6 +30,7 @@ const KNOWN: ReadonlySet<string> = new Set<NativeX11ErrorCode>([
   'ERR_INVALID_ARG',
   'ERR_NO_MEMORY',
   'ERR_ENCODE',
+  'ERR_HOOK',
 ]);
 
 /** A native failure with a stable code; the message is written for a person. */

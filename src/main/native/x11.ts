@@ -4,6 +4,7 @@ import { loadX11Addon, type AddonLoad } from './load.js';
 
 /** The addon plus one open X connection: what the native sensor backends are built from. */
 export interface NativeX11 {
+  readonly platform: 'x11';
   readonly addon: X11Addon;
   readonly session: X11Session;
   /** The display name the session opened (":0"); the input recorder opens its own connections to it. */
@@ -29,7 +30,7 @@ export function openNativeX11(options: OpenOptions = {}): NativeX11Open {
   }
   try {
     const session = new load.addon.X11Session(options.display);
-    return { ok: true, x11: { addon: load.addon, session, display: session.info().display } };
+    return { ok: true, x11: { platform: 'x11', addon: load.addon, session, display: session.info().display } };
   } catch (error) {
     return { ok: false, error: toNativeX11Error(error) };
   }

@@ -1,4 +1,5 @@
-import { openNativeX11, type OpenOptions } from '../../native/x11.js';
+import { openNativeCore } from '../../native/core.js';
+import type { OpenOptions } from '../../native/x11.js';
 import type { Logger } from '../logger.js';
 import { NativeActiveWindowSensor } from './native-active-window-sensor.js';
 import { NativeIdleReader } from './native-idle-reader.js';
@@ -15,7 +16,7 @@ export interface NativeSensors {
   readonly activeWindow: NativeActiveWindowSensor;
   readonly capturer: NativeScreenCapturer;
   readonly idle: NativeIdleReader;
-  /** Closes the shared X connection (stop the input sensor first). */
+  /** Closes the shared X connection, or the Windows session (stop the input sensor first). */
   close(): void;
 }
 
@@ -24,25 +25,26 @@ export type NativeSensorsResult =
   | { readonly ok: false; readonly code: string; readonly reason: string };
 
 /**
- * The native backends over one X connection, for the composition root: on { ok: false } it keeps
+ * The native backends of this platform (X11 over one X connection; the Windows addon on win32), for the
+ * composition root: on { ok: false } it keeps
  * the npm backends and shows `reason` in `worktrace status`. The input sensor may still turn out
  * unavailable at start() (no RECORD extension): check its state() after starting it.
  */
 export function createNativeSensors(
-  options: OpenOptions & NativeCaptureOptions & { readonly logger?: Logger } = {},
+  options: OpenOptions & NativeCaptureOptions & { readonly logger?: Logger; readonly platform?: NodeJS.Platform } = {},
 ): NativeSensorsResult {
-  const opened = openNativeX11(options);
+  const opened = openNativeCore(options);
   if (!opened.ok) return { ok: false, code: opened.error.code, reason: opened.error.message };
-  const { x11 } = opened;
+  const { core } = opened;
   const logger = options.logger;
   return {
     ok: true,
     sensors: {
-      input: new NativeInputSensor(x11, { logger }),
-      activeWindow: new NativeActiveWindowSensor(x11, { logger }),
-      capturer: new NativeScreenCapturer(x11, { channels: options.channels, area: options.area, output: options.output }),
-      idle: new NativeIdleReader(x11),
-      close: () => x11.session.close(),
+      input: new NativeInputSensor(core, { logger }),
+      activeWindow: new NativeActiveWindowSensor(core, { logger }),
+      capturer: new NativeScreenCapturer(core, { channels: options.channels, area: options.area, output: options.output }),
+      idle: new NativeIdleReader(core),
+      close: () => core.session.close(),
     },
   };
 }

@@ -1,10 +1,9 @@
 import type { InputRecorder, RecorderState } from '../../native/binding.js';
+import { NATIVE_BACKENDS, type NativeCore } from '../../native/core.js';
 import { toNativeX11Error } from '../../native/errors.js';
-import type { NativeX11 } from '../../native/x11.js';
 import { sensorLogger, type Logger } from '../logger.js';
 import type { InputCounts, InputSensor, SensorState } from '../types.js';
 
-const BACKEND = 'native-xrecord';
 const ZERO: InputCounts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
 /** Polling the recorder's phase costs nothing (an atomic load); the X work happens on its thread. */
 const POLL_MS = 10;
@@ -20,8 +19,9 @@ export interface NativeInputSensorOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Input activity from the native XRecord thread. The thread only increments counters; drain()
- * reads and resets them, so the cost per event stays in C and JS runs once per drain.
+ * Input activity from the native recording thread (XRecord on X11, low-level hooks on Windows). The
+ * thread only increments counters; drain() reads and resets them, so the cost per event stays in C and
+ * JS runs once per drain.
  *
  * No call here waits on the X server: the recorder does every X call of a session on its own thread,
  * and start()/stop() only await its phase with timers. A server that never answers therefore leaves
@@ -30,35 +30,39 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class NativeInputSensor implements InputSensor {
   private recorder: InputRecorder | null = null;
-  private current: SensorState = { status: 'unavailable', backend: BACKEND, reason: 'not started' };
+  private readonly backend: string;
+  private current: SensorState;
   private readonly log: Logger;
 
   constructor(
-    private readonly x11: NativeX11,
+    private readonly core: NativeCore,
     private readonly options: NativeInputSensorOptions = {},
   ) {
     this.log = sensorLogger(options.logger, 'input');
+    this.backend = NATIVE_BACKENDS[core.platform].input;
+    this.current = { status: 'unavailable', backend: this.backend, reason: 'not started' };
   }
 
   async start(): Promise<void> {
     if (this.recorder) return;
-    const recorder = new this.x11.addon.InputRecorder(this.x11.display);
+    const recorder = new this.core.addon.InputRecorder(this.core.display);
     try {
       recorder.start(); // returns at once: the thread opens, enables and reports through state()
     } catch (error) {
       const failure = toNativeX11Error(error);
-      this.current = { status: 'unavailable', backend: BACKEND, reason: failure.message };
+      this.current = { status: 'unavailable', backend: this.backend, reason: failure.message };
       this.log.warn({ code: failure.code }, 'input activity unavailable: %s', failure.message);
       return;
     }
     this.recorder = recorder;
     const state = await this.waitWhile(recorder, 'starting', this.options.startTimeoutMs ?? 10_000);
     if (state.phase === 'recording') {
-      this.current = { status: 'ok', backend: BACKEND, detail: `XRecord on ${this.x11.display}` };
+      const detail = this.core.platform === 'win32' ? "low-level hooks on the addon's thread" : `XRecord on ${this.core.display}`;
+      this.current = { status: 'ok', backend: this.backend, detail };
       return;
     }
     const reason = state.phase === 'starting' ? 'the X server did not start input recording in time' : (state.message ?? state.phase);
-    this.current = { status: 'unavailable', backend: BACKEND, reason };
+    this.current = { status: 'unavailable', backend: this.backend, reason };
     this.log.warn({ code: state.code ?? 'ERR_RECORD' }, 'input activity unavailable: %s', reason);
     recorder.stop();
     this.recorder = null;
@@ -79,7 +83,7 @@ export class NativeInputSensor implements InputSensor {
   async stop(): Promise<void> {
     const recorder = this.recorder;
     this.recorder = null;
-    this.current = { status: 'unavailable', backend: BACKEND, reason: 'stopped' };
+    this.current = { status: 'unavailable', backend: this.backend, reason: 'stopped' };
     if (!recorder) return;
     recorder.stop();
     // Let the thread close its connections before the caller closes the display or exits; it needs
@@ -101,7 +105,7 @@ export class NativeInputSensor implements InputSensor {
   private noteStopped(recorder: InputRecorder): void {
     if (this.current.status === 'unavailable') return;
     const reason = recorder.failure() ?? 'input recording stopped';
-    this.current = { status: 'unavailable', backend: BACKEND, reason };
+    this.current = { status: 'unavailable', backend: this.backend, reason };
     this.log.warn('input activity unavailable: %s', reason);
   }
 }

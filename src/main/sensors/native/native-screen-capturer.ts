@@ -1,10 +1,8 @@
 import { BLUR_SIGMA, DEFAULT_MAX_WIDTH, DEFAULT_QUALITY } from '../../capture/encode.js';
 import type { JpegFrame, RawFrame } from '../../native/binding.js';
+import { NATIVE_BACKENDS, type NativeCore } from '../../native/core.js';
 import { NativeX11Error, toNativeX11Error } from '../../native/errors.js';
-import type { NativeX11 } from '../../native/x11.js';
 import type { CaptureOptions, CapturedImage, ScreenCapturer, SensorState } from '../types.js';
-
-const BACKEND = 'native-xshm';
 
 export interface NativeCaptureOptions {
   /**
@@ -27,9 +25,9 @@ export interface NativeCaptureOptions {
 }
 
 /**
- * Screenshots through MIT-SHM. capture() returns by default one composite image of all monitors
- * (their bounding box, what `import -window root` gives on X11), as raw pixels for the encoder:
- * no PNG round trip, one copy out of the shared segment.
+ * Screenshots through MIT-SHM (on Windows: BitBlt of the virtual screen). capture() returns by default one
+ * composite image of all monitors (their bounding box, what `import -window root` gives on X11), as raw
+ * pixels for the encoder: no PNG round trip, one copy out of the shared segment (the DIB section).
  * captureEach() gives one image per monitor for callers that want them apart.
  */
 export class NativeScreenCapturer implements ScreenCapturer {
@@ -37,20 +35,25 @@ export class NativeScreenCapturer implements ScreenCapturer {
   private readonly channels: 3 | 4;
   private readonly area: 'all' | 'primary';
   private readonly jpeg: boolean;
+  private readonly backend: string;
 
   constructor(
-    private readonly x11: NativeX11,
+    private readonly core: NativeCore,
     options: NativeCaptureOptions = {},
   ) {
     this.channels = options.channels ?? 3;
     this.area = options.area ?? 'all';
-    this.jpeg = options.output === 'jpeg' && typeof x11.session.captureJpeg === 'function';
-    const encoder = this.jpeg ? ', native JPEG encoder' : '';
-    this.current = { status: 'ok', backend: BACKEND, detail: `MIT-SHM on ${x11.display}${encoder}` };
+    this.jpeg = options.output === 'jpeg' && typeof core.session.captureJpeg === 'function';
+    this.backend = NATIVE_BACKENDS[core.platform].capture;
+    const detail =
+      core.platform === 'win32'
+        ? `BitBlt of the virtual screen${this.jpeg ? ', native JPEG encoder (WIC)' : ''}`
+        : `MIT-SHM on ${core.display}${this.jpeg ? ', native JPEG encoder' : ''}`;
+    this.current = { status: 'ok', backend: this.backend, detail };
   }
 
   async capture(options: CaptureOptions = {}): Promise<CapturedImage> {
-    const session = this.x11.session;
+    const session = this.core.session;
     if (this.jpeg && session.captureJpeg) {
       const blurred = options.blur === true;
       const request = {
@@ -68,7 +71,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
   }
 
   async captureEach(): Promise<RawFrame[]> {
-    return this.grab(() => this.x11.session.captureMonitors(this.channels));
+    return this.grab(() => this.core.session.captureMonitors(this.channels));
   }
 
   state(): SensorState {
@@ -94,7 +97,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
 
   private noteShm<T extends RawFrame | RawFrame[] | JpegFrame>(result: T): T {
     if (this.current.status === 'ok' && this.current.detail?.startsWith('MIT-SHM') && !usedShm(result)) {
-      this.current = { status: 'ok', backend: BACKEND, detail: `XGetImage on ${this.x11.display} (no MIT-SHM)` };
+      this.current = { status: 'ok', backend: this.backend, detail: `XGetImage on ${this.core.display} (no MIT-SHM)` };
     }
     return result;
   }
@@ -102,7 +105,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
   private failed(error: unknown): NativeX11Error {
     const failure = toNativeX11Error(error);
     if (failure.code === 'ERR_CONNECTION_LOST' || failure.code === 'ERR_CLOSED') {
-      this.current = { status: 'unavailable', backend: BACKEND, reason: failure.message };
+      this.current = { status: 'unavailable', backend: this.backend, reason: failure.message };
     }
     return new NativeX11Error(failure.code, `screen capture failed: ${failure.message}`, { cause: error });
   }

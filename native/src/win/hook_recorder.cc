@@ -10,6 +10,7 @@
 #include <windows.h>
 
 #include <atomic>
+#include <climits>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -47,6 +48,10 @@ namespace {
 
 // Hook callbacks carry no user data; they run only on the session's own thread, which sets this first.
 thread_local RecordSession* t_session = nullptr;
+// Where the pointer was at the last counted move. Windows also reports WM_MOUSEMOVE with the pointer where it
+// was (a click injected with MOUSEEVENTF_MOVE, Wine's button events, "mouse jiggler" tools sending 0,0): that
+// is not movement, and X11 (MotionNotify) would not count it either.
+thread_local POINT t_lastPoint = {LONG_MIN, LONG_MIN};
 
 LRESULT CALLBACK OnKeyboard(int code, WPARAM message, LPARAM data) {
   if (code == HC_ACTION && t_session != nullptr && (message == WM_KEYDOWN || message == WM_SYSKEYDOWN)) {
@@ -58,9 +63,12 @@ LRESULT CALLBACK OnKeyboard(int code, WPARAM message, LPARAM data) {
 LRESULT CALLBACK OnMouse(int code, WPARAM message, LPARAM data) {
   if (code == HC_ACTION && t_session != nullptr) {
     switch (message) {
-      case WM_MOUSEMOVE:
-        t_session->moves.fetch_add(1, std::memory_order_relaxed);
+      case WM_MOUSEMOVE: {
+        const POINT at = reinterpret_cast<const MSLLHOOKSTRUCT*>(data)->pt;
+        if (at.x != t_lastPoint.x || at.y != t_lastPoint.y) t_session->moves.fetch_add(1, std::memory_order_relaxed);
+        t_lastPoint = at;
         break;
+      }
       case WM_LBUTTONDOWN:
       case WM_RBUTTONDOWN:
       case WM_MBUTTONDOWN:

@@ -124,7 +124,7 @@ describe('native capture straight to JPEG (output: jpeg)', () => {
 
   it('rejects with a code, and reports unavailable, once its X connection is closed', async () => {
     const other = new (requireAddon().X11Session)(display.display);
-    const closedCapturer = new NativeScreenCapturer({ addon: requireAddon(), session: other, display: display.display }, { output: 'jpeg' });
+    const closedCapturer = new NativeScreenCapturer({ platform: 'x11', addon: requireAddon(), session: other, display: display.display }, { output: 'jpeg' });
     expect((await closedCapturer.capture()).kind).toBe('jpeg');
     other.close();
     await expect(closedCapturer.capture()).rejects.toMatchObject({ name: 'NativeX11Error', code: 'ERR_CLOSED' });

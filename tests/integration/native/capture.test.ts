@@ -77,7 +77,7 @@ describe('native capture (MIT-SHM) against import -window root', () => {
   });
 
   it('hands the encoder RGB by default, the primary monitor when asked', async () => {
-    const x11 = { addon: requireAddon(), session, display: display.display };
+    const x11 = { platform: 'x11' as const, addon: requireAddon(), session, display: display.display };
     const image = await new NativeScreenCapturer(x11).capture();
     expect(image).toMatchObject({ kind: 'raw', width: 1920, height: 1080, channels: 3 });
     const primary = await new NativeScreenCapturer(x11, { area: 'primary' }).capture();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from nothing: system packages (Debian as root), npm ci, build, lint, type-check, tests.
-# Tests start what they need themselves (Xvfb + openbox, PostgreSQL); in CI a missing tool fails the run.
+# Tests start what they need themselves (Xvfb + openbox, PostgreSQL, Wine with the Windows node.exe for the Windows
+# native core: tests/integration/wine); in CI a missing tool fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --system-packages

@@ -1,4 +1,4 @@
-import type { NativeX11Error } from './errors.js';
+import { NativeX11Error } from './errors.js';
 import { openNativeWin32, type NativeWin32 } from './win32.js';
 import { openNativeX11, type NativeX11, type OpenOptions } from './x11.js';
 
@@ -23,6 +23,9 @@ export function openNativeCore(options: OpenOptions & { readonly platform?: Node
   if (platform === 'win32') {
     const opened = openNativeWin32();
     return opened.ok ? { ok: true, core: opened.win32 } : opened;
+  }
+  if (platform !== 'linux') {
+    return { ok: false, error: new NativeX11Error('ERR_NATIVE_UNAVAILABLE', `no native core for this platform (${platform})`) };
   }
   const opened = openNativeX11(options);
   return opened.ok ? { ok: true, core: opened.x11 } : opened;

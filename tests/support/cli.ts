@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { binPath } from './built.js';
 
-/** Runs the built `worktrace` CLI (dist/), the same file a user runs. `npm run build` must have run. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/main/cli/bin.js', import.meta.url));
+/** Runs the built `worktrace` CLI (package.json "bin"), the same file a user runs. `npm run build` must have run. */
+export const CLI_PATH = binPath('.', 'worktrace');
 
 export function assertBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first`);

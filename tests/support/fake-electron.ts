@@ -16,6 +16,7 @@ export class FakeWebContents extends EventEmitter {
   static nextId = 1;
   readonly id = FakeWebContents.nextId++;
   readonly sent: { channel: string; payload: unknown }[] = [];
+  devToolsClosed = 0;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   destroyed = false;
   send(channel: string, payload: unknown): void {
@@ -26,6 +27,9 @@ export class FakeWebContents extends EventEmitter {
   }
   isDestroyed(): boolean {
     return this.destroyed;
+  }
+  closeDevTools(): void {
+    this.devToolsClosed += 1;
   }
 }
 
@@ -66,6 +70,8 @@ export interface FakeMenuItem {
   id?: string;
   label?: string;
   type?: string;
+  role?: string;
+  submenu?: FakeMenuItem[];
   checked?: boolean;
   enabled?: boolean;
   click?: (item: { checked: boolean }) => void;
@@ -106,7 +112,11 @@ export class FakeTray extends EventEmitter {
 
 class FakeApp extends EventEmitter {
   singleInstanceLock = true;
+  /** Electron's app.isPackaged: true when running from an installed package (a test sets it to see that build). */
+  isPackaged = false;
   quitCalls = 0;
+  /** The code of app.exit(code), which ends Electron at once (the fake only records it). */
+  exitCode: number | null = null;
   userData = '/nonexistent';
   loginItem = { openAtLogin: false };
   requestSingleInstanceLock(): boolean {
@@ -114,6 +124,9 @@ class FakeApp extends EventEmitter {
   }
   quit(): void {
     this.quitCalls += 1;
+  }
+  exit(code = 0): void {
+    this.exitCode = code;
   }
   whenReady(): Promise<void> {
     return Promise.resolve();
@@ -196,6 +209,25 @@ class FakeSystemPreferences {
   isTrustedAccessibilityClient(prompt: boolean): boolean {
     this.accessibilityPrompts.push(prompt);
     return this.accessibilityTrusted;
+  }
+}
+
+/** Records the error boxes the app shows (dialog.showErrorBox), instead of showing them. */
+class FakeDialog {
+  readonly errorBoxes: { title: string; content: string }[] = [];
+  showErrorBox(title: string, content: string): void {
+    this.errorBoxes.push({ title, content });
+  }
+}
+
+/** The application menu the app set (Menu.setApplicationMenu), null when it removed it, undefined when untouched. */
+class FakeMenu {
+  static applicationMenu: { items: FakeMenuItem[] } | null | undefined = undefined;
+  static buildFromTemplate(items: FakeMenuItem[]): { items: FakeMenuItem[] } {
+    return { items };
+  }
+  static setApplicationMenu(menu: { items: FakeMenuItem[] } | null): void {
+    FakeMenu.applicationMenu = menu;
   }
 }
 
@@ -287,6 +319,7 @@ const defaultSession = new FakeSession();
 const safeStorage = new FakeSafeStorage();
 const systemPreferences = new FakeSystemPreferences();
 const shell = new FakeShell();
+const dialog = new FakeDialog();
 const utilityProcess = {
   fork: (modulePath: string, args: string[] = [], options: ConstructorParameters<typeof FakeUtilityProcess>[2] = {}) =>
     new FakeUtilityProcess(modulePath, args, options),
@@ -299,8 +332,10 @@ export const fakeElectron = {
   safeStorage,
   systemPreferences,
   shell,
+  dialog,
   utilityProcess,
   utilityProcesses: FakeUtilityProcess.all,
+  menus: FakeMenu,
   session: { defaultSession },
   windows: FakeBrowserWindow.all,
   trays: FakeTray.all,
@@ -312,11 +347,12 @@ export const fakeElectron = {
     safeStorage,
     systemPreferences,
     shell,
+    dialog,
     utilityProcess,
     session: { defaultSession },
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
-    Menu: { buildFromTemplate: (items: FakeMenuItem[]) => ({ items }) },
+    Menu: FakeMenu,
     nativeImage: { createFromBitmap: (bitmap: Buffer, size: { width: number; height: number }) => ({ bitmap, ...size }) },
   },
 };

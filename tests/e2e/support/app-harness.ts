@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/main/log.js';
 import { databasePath, openStore } from '../../../src/main/store/index.js';
 import { CredentialsStore } from '../../../src/main/sync/index.js';
 import type { SegmentRecord } from '../../../src/shared/protocol/index.js';
+import { rendererIsFresh } from '../../support/built.js';
 import { startBridge, type Bridge } from './bridge-server.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,23 +25,6 @@ export function screenshotsDir(): string {
   const docs = join(ROOT, 'docs');
   mkdirSync(docs, { recursive: true });
   return docs;
-}
-
-/** Newest modification time of the files under `dir` (0 when there is none). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** The built page and preload are at least as new as every source they are built from. */
-function rendererIsFresh(): boolean {
-  const built = [join(RENDERER_DIR, 'app.js'), join(RENDERER_DIR, 'index.html'), join(ROOT, 'dist/preload/preload.cjs')];
-  if (!built.every((file) => existsSync(file))) return false;
-  const sources = Math.max(...['src/renderer', 'src/preload', 'src/shared'].map((dir) => newestMtime(join(ROOT, dir))));
-  return Math.min(...built.map((file) => statSync(file).mtimeMs)) >= sources;
 }
 
 /**

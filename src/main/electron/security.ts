@@ -1,4 +1,4 @@
-import type { Session, WebContents } from 'electron';
+import type { Input, MenuItemConstructorOptions, Session, WebContents } from 'electron';
 
 /**
  * Electron's security checklist in one place: the page's Content-Security-Policy (also a <meta> in the renderer's
@@ -17,10 +17,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The webPreferences of every window: the renderer is a web page with only the preload's narrow API. */
-export function secureWebPreferences(preloadPath: string) {
+/**
+ * The webPreferences of every window: the renderer is a web page with only the preload's narrow API. DevTools only
+ * where the app runs from source (`npm start`): in an installed app they would let anyone at the keyboard call that
+ * API by hand (sign in elsewhere, stop tracking, delete screenshots) outside the page's rules.
+ */
+export function secureWebPreferences(preloadPath: string, packaged: boolean) {
   return {
     preload: preloadPath,
+    devTools: !packaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -41,10 +46,36 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-/** Applied to every web contents the app creates: the page stays where it was loaded. */
-export function hardenWebContents(contents: WebContents): void {
+/**
+ * Applied to every web contents the app creates: the page stays where it was loaded. In a packaged app the DevTools
+ * stay shut whatever asks for them: their shortcuts are swallowed and, should they open anyway, they are closed.
+ */
+export function hardenWebContents(contents: WebContents, packaged: boolean): void {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  if (!packaged) return;
+  contents.on('before-input-event', (event, input) => {
+    if (isDevToolsShortcut(input)) event.preventDefault();
+  });
+  contents.on('devtools-opened', () => contents.closeDevTools());
+}
+
+/** F12, and Ctrl+Shift+I/J/C (Cmd+Alt+I/J/C on macOS): Chromium's ways to open the DevTools from the keyboard. */
+export function isDevToolsShortcut(input: Pick<Input, 'type' | 'key' | 'control' | 'meta' | 'shift' | 'alt'>): boolean {
+  if (input.type !== 'keyDown') return false;
+  const key = input.key.toLowerCase();
+  if (key === 'f12') return true;
+  const inspectorKey = key === 'i' || key === 'j' || key === 'c';
+  return inspectorKey && ((input.control && input.shift) || (input.meta && input.alt));
+}
+
+/**
+ * The application menu of a packaged app: Electron's default menu has View → Toggle Developer Tools (and Reload), so
+ * it is replaced by the menus a person needs: on macOS the app menu (Quit, Hide), and Edit everywhere (copy and paste
+ * in the sign-in form and the memo), with no View menu.
+ */
+export function packagedMenuTemplate(platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+  return [...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []), { role: 'editMenu' }, { role: 'windowMenu' }];
 }

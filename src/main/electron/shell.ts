@@ -11,7 +11,7 @@ import { electronPermissionProbe } from './permissions.js';
 import { wirePowerEvents } from './power.js';
 import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
 import { utilityProcessLauncher } from './utility-process-launcher.js';
-import { hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
+import { hardenSession, hardenWebContents, packagedMenuTemplate, secureWebPreferences } from './security.js';
 import { trayIconBitmap, TRAY_ICON_SIZE, type TrayIconState } from './tray-icon.js';
 import { trayIconState, trayMenuTemplate, trayTooltip } from './tray.js';
 
@@ -50,9 +50,10 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     return null;
   }
   const logger = (options.logger ?? createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'warn' })).child({ subsystem: 'electron' });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, app.isPackaged));
   await app.whenReady();
   hardenSession(session.defaultSession);
+  if (app.isPackaged) Menu.setApplicationMenu(Menu.buildFromTemplate(packagedMenuTemplate(options.platform ?? process.platform)));
 
   const dataDir = options.dataDir ?? app.getPath('userData');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -96,7 +97,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       height: 720,
       show: false,
       title: 'Worktrace',
-      webPreferences: secureWebPreferences(options.preloadPath),
+      webPreferences: secureWebPreferences(options.preloadPath, app.isPackaged),
     });
     mainWindow = created;
     created.once('ready-to-show', () => created.show());

@@ -1,41 +1,101 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { FileMatcher } from 'app-builder-lib/out/fileMatcher.js';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import type { Configuration } from 'app-builder-lib';
+import { DebugLogger } from 'builder-util';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { builtPaths } from '../../../../src/main/electron/paths.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const identity = (pattern: string): string => pattern;
 
-/** The entries of a top-level list in electron-builder.yml ("files:", "asarUnpack:"), quotes removed. */
-function listOf(yaml: string, key: string): string[] {
-  const lines = yaml.split('\n');
-  const start = lines.findIndex((line) => line === `${key}:`);
-  if (start < 0) throw new Error(`electron-builder.yml has no ${key}`);
-  const items: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*#/.test(line)) continue;
-    const item = /^\s+-\s+(.*)$/.exec(line);
-    if (!item) break;
-    items.push(item[1]!.replace(/^["']|["']$/g, ''));
-  }
-  return items;
+/** electron-builder's own reading of electron-builder.yml, checked against its own schema (a misspelt key fails). */
+async function builderConfig(): Promise<Configuration> {
+  const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
+  await validateConfiguration(config, new DebugLogger(false));
+  return config;
 }
 
-/** What the shell loads must be what the package holds: the bundled preload, the page, the worker outside the asar. */
-describe('electron-builder.yml packs what the shell loads', () => {
-  const yaml = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
+/** Files under `dir`, absolute. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The package directories of the app's runtime dependencies (what electron-builder copies into the app). */
+function runtimeDependencyDirs(): string[] {
+  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable', '--workspaces=false'], { cwd: ROOT, encoding: 'utf8' });
+  return listed.stdout.split('\n').filter((dir) => dir.startsWith(join(ROOT, 'node_modules') + '/'));
+}
+
+/**
+ * Machine code the OS loads from a real file: shared libraries, addons, executables (by name or by magic bytes).
+ * Object files and static libraries left over from a native build are machine code too, but nothing loads them.
+ */
+function isMachineCode(file: string): boolean {
+  if (/\.(?:node|so|dll|dylib|exe)$|\.so\.\d/.test(file)) return true;
+  if (/\.(?:o|a|obj|lib)$/.test(file)) return false;
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  const read = readSync(fd, head, 0, 4, 0);
+  closeSync(fd);
+  if (read < 4) return false;
+  const magic = head.readUInt32BE(0);
+  return magic === 0x7f454c46 /* ELF */ || [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic) || head.subarray(0, 2).toString('latin1') === 'MZ';
+}
+
+/** What the shell loads must be what the package holds: the bundled preload, the page, the worker inside the asar. */
+describe('electron-builder.yml packs what the shell loads, and locks the binary down', () => {
+  let config: Configuration;
+  beforeAll(async () => {
+    config = await builderConfig();
+  });
   const paths = builtPaths(join(ROOT, 'dist/main/electron'));
 
   it('names the one bundled preload file the window loads, and the page', () => {
-    const files = listOf(yaml, 'files');
+    const files = (config.files as { filter: string[] }[]).flatMap((set) => set.filter);
     expect(relative(ROOT, paths.preloadPath)).toBe('dist/preload/preload.cjs');
     expect(files).toContain('dist/preload/preload.cjs');
     expect(files).toContain('dist/renderer/**');
     expect(relative(ROOT, paths.rendererIndex)).toBe('dist/renderer/index.html');
   });
 
-  it('keeps the input worker and the native modules outside the asar', () => {
-    const unpacked = listOf(yaml, 'asarUnpack');
-    expect(unpacked).toEqual(expect.arrayContaining(['dist/main/sensors/input/**', 'node_modules/uiohook-napi/**', 'node_modules/better-sqlite3/**']));
+  it('flips the fuses: no run-as-node, no NODE_OPTIONS, no --inspect, the app only from its asar, whose integrity is checked', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('keeps every script in the asar (the input worker too) and unpacks only machine code', () => {
+    // electron-builder's own matcher, as it decides per file; smartUnpack off, or it would unpack a whole package
+    // (its scripts too) for one binary inside it.
+    expect(config.asar).toEqual({ smartUnpack: false });
+    const unpacked = new FileMatcher(ROOT, '/', identity, config.asarUnpack as string[]).createFilter();
+    const isUnpacked = (file: string): boolean => unpacked(file, { isDirectory: () => false } as never) === true;
+    const packed = new FileMatcher(ROOT, '/', identity, (config.files as { filter: string[] }[]).flatMap((set) => set.filter)).createFilter();
+    const appFiles = [...filesUnder(join(ROOT, 'dist')), ...filesUnder(join(ROOT, 'native/build/Release'))].filter((file) => packed(file, { isDirectory: () => false } as never));
+    const dependencyFiles = runtimeDependencyDirs().flatMap((dir) => filesUnder(dir).filter((file) => !relative(dir, file).includes('node_modules/')));
+    expect(dependencyFiles.length).toBeGreaterThan(1000);
+
+    const worker = join(ROOT, 'dist/main/sensors/input/uiohook-worker.js');
+    expect(appFiles).toContain(worker);
+    expect(isUnpacked(worker)).toBe(false);
+    const scripts = [...appFiles, ...dependencyFiles].filter((file) => /\.(?:c|m)?js$/.test(file));
+    expect(scripts.filter(isUnpacked).map((file) => relative(ROOT, file))).toEqual([]);
+
+    const machineCode = [...appFiles, ...dependencyFiles].filter(isMachineCode);
+    expect(machineCode.map((file) => relative(ROOT, file))).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/uiohook-napi/prebuilds/linux-x64/uiohook-napi.node', 'node_modules/active-win/main']),
+    );
+    expect(machineCode.filter((file) => !isUnpacked(file)).map((file) => relative(ROOT, file))).toEqual([]);
+    // screenshot-desktop copies its Windows batch file out of app.asar.unpacked before running it.
+    expect(isUnpacked(join(ROOT, 'node_modules/screenshot-desktop/lib/win32/screenCapture_1.3.2.bat'))).toBe(true);
+    expect(existsSync(join(ROOT, 'native/build/Release'))).toBe(true);
   });
 });

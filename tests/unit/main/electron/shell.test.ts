@@ -64,6 +64,14 @@ describe('Electron shell wiring (against a fake electron module)', () => {
     expect(window.visible).toBe(true);
   });
 
+  it('run from source (not packaged), keeps the DevTools and Electron\'s default menu for the developer', () => {
+    expect(fakeElectron.app.isPackaged).toBe(false);
+    expect(window.options.webPreferences).toMatchObject({ devTools: true });
+    expect(fakeElectron.menus.applicationMenu).toBeUndefined();
+    window.webContents.emit('devtools-opened');
+    expect(window.webContents.devToolsClosed).toBe(0);
+  });
+
   it('refuses navigation, redirects, webviews and new windows in every web contents', () => {
     for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       const preventDefault = vi.fn();

@@ -1,3 +1,4 @@
+import { read } from 'read';
 import { z } from 'zod';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { ApiClient, CredentialsStore, SyncError, checkServerUrl, toUserError } from '../../sync/index.js';
@@ -35,15 +36,28 @@ export async function runLogin(context: CommandContext, options: LoginOptions): 
   context.stdout.write(`Signed in to ${server} as ${answer.user.email} (${answer.user.role}) until ${answer.expiresAt}.\n`);
 }
 
-/** The first line of stdin (a prompt on stderr when a person is typing). */
+/**
+ * The password: typed at a prompt that does not echo when a person is at a terminal (npm's `read`: the terminal in raw
+ * mode, nothing of the typing shown, not even one mask character per key), else the first line of stdin (a pipe).
+ */
 async function readPassword(context: CommandContext): Promise<string> {
   const stdin = process.stdin;
-  if (stdin.isTTY) context.stderr.write('Password: ');
+  if (stdin.isTTY) {
+    let typed: string;
+    try {
+      typed = await read({ prompt: 'Password:', silent: true, input: stdin, output: context.stderr, terminal: true });
+    } catch {
+      // Ctrl-C: readline has already given the terminal back as it was (echo on).
+      throw new SyncError('PASSWORD_MISSING', 'Sign-in cancelled: no password was entered.');
+    } finally {
+      context.stderr.write('\n'); // the Enter (or ^C) was not echoed either: the next line starts on its own
+    }
+    return typed.trim();
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) {
     chunks.push(Buffer.from(chunk as Buffer));
     if (Buffer.concat(chunks).includes(0x0a)) break;
   }
-  if (stdin.isTTY) stdin.pause();
   return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').trim();
 }

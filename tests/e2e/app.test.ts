@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORDS } from '../integration/sync/support/live-server.js';
+import { seriousViolations } from '../support/axe.js';
 import { screenshotsDir } from './support/app-harness.js';
 import { e2eMissing, useE2eWorld } from './support/e2e-world.js';
 
@@ -23,6 +24,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     const { page } = world;
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'visible' });
     await page.screenshot({ path: join(shotsDir, 'app-sign-in.png') });
+    expect(await seriousViolations(page), 'axe: signed out').toEqual([]);
 
     const freelancer = DEMO_PASSWORDS.freelancer;
     await page.getByLabel('Server URL').fill('not a url');
@@ -32,6 +34,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     const alert = page.locator('#error');
     await alert.waitFor({ state: 'visible' });
     expect(await alert.textContent()).toMatch(/\S/);
+    expect(await seriousViolations(page), 'axe: signed out, with an error').toEqual([]);
     expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
 
     await page.getByLabel('Server URL').fill(world.server.url);
@@ -63,6 +66,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     await page.getByRole('button', { name: 'Stop' }).waitFor({ state: 'visible' });
     expect(await page.locator('#tracking-status').textContent()).toBe('Tracking');
     expect(await picker.isDisabled()).toBe(true);
+    expect(await seriousViolations(page), 'axe: tracking').toEqual([]);
     const tracking = (await world.app.service.state()).tracking;
     expect(tracking).toMatchObject({ status: 'running', contractId: world.server.contractId, memo: 'Renderer e2e' });
   });
@@ -79,6 +83,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     const shot = shown[0]!;
     await page.locator(`#recent-list li[data-screenshot-id="${shot.id}"]`).waitFor();
     await page.screenshot({ path: join(shotsDir, 'app-screenshot-notice.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe: screenshot notice').toEqual([]);
 
     await notice.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this screenshot?' });
@@ -87,6 +92,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     // The safe choice has the focus: Enter alone never deletes.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('delete-cancel');
     await page.screenshot({ path: join(shotsDir, 'app-delete-warning.png') });
+    expect(await seriousViolations(page), 'axe: screenshot deletion warning').toEqual([]);
     await dialog.getByRole('button', { name: 'Delete screenshot and time' }).click();
 
     await notice.waitFor({ state: 'hidden' });
@@ -106,6 +112,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     expect(await banner.textContent()).toMatch(/The client turned screenshots off for this contract at \d\d:\d\d\./);
     await page.waitForFunction(() => document.getElementById('contract-policy')?.textContent?.startsWith('Time only — no screenshots'));
     await page.screenshot({ path: join(shotsDir, 'app-policy-banner.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe: policy banner').toEqual([]);
     await page.getByRole('button', { name: 'Dismiss the policy notice' }).click();
     expect(await banner.isVisible()).toBe(false);
   });
@@ -120,6 +127,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     await page.waitForFunction(() => /Last sync at \d\d:\d\d/.test(document.getElementById('sync-summary')?.textContent ?? ''));
     expect(await page.locator('#today').textContent()).toMatch(/^\d+ (min|h \d\d min)$/);
     await page.screenshot({ path: join(shotsDir, 'app-stopped.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe: stopped, synced').toEqual([]);
     expect(world.browser.problems).toEqual([]);
     // Every action went through the contract's channels.
     expect(new Set(world.app.bridge.calls.map((c) => c.channel))).toEqual(

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../integration/sync/support/live-server.js';
+import { seriousViolations } from '../support/axe.js';
 import { screenshotsDir } from './support/app-harness.js';
 import { e2eMissing, useE2eWorld } from './support/e2e-world.js';
 
@@ -59,6 +60,7 @@ describe.skipIf(missing !== null)('desktop app renderer from the keyboard, idle 
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
     expect(await dialog.textContent()).toMatch(/You were idle for \d+ minutes? \(\d\d:\d\d–\d\d:\d\d\) — keep or discard\?/);
     await page.screenshot({ path: join(shotsDir, 'app-idle-prompt.png') });
+    expect(await seriousViolations(page), 'axe: idle prompt').toEqual([]);
     // Keep has the focus (the safe choice); Tab reaches Discard.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('idle-keep');
     await page.keyboard.press('Tab');

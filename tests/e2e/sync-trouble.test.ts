@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { diarySchema, type Diary } from '../../src/shared/protocol/api/index.js';
 import { DEMO_PASSWORDS } from '../integration/sync/support/live-server.js';
+import { seriousViolations } from '../support/axe.js';
 import { e2eMissing, useE2eWorld } from './support/e2e-world.js';
 import { startRefusingProxy, type Refusal, type RefusingProxy } from './support/refusing-proxy.js';
 
@@ -99,6 +100,7 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     await detail.locator('summary').click();
     expect(await detail.locator('p').textContent()).toBe(`The server said: HTTP 422 INVALID_IMAGE: ${INVALID_IMAGE.message}`);
     expect(await parked.first().textContent()).not.toMatch(/[{}[\]"]/); // no raw JSON
+    expect(await seriousViolations(page), 'axe: sync trouble, a parked upload').toEqual([]);
 
     // The items queued after it are not held up: the next minute's segment upload reaches the server.
     await expect
@@ -159,6 +161,7 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     await banner.waitFor({ state: 'visible', timeout: 90_000 });
     expect(await banner.textContent()).toContain('The server no longer accepts your sign-in. Tracking goes on; uploads wait until you sign in again.');
     await waitForSummary(page, 'Stopped: sign in again to upload.', 10_000);
+    expect(await seriousViolations(page), 'axe: sync trouble, sign in again').toEqual([]);
     // One refused upload stopped the pass, and the passes after it wait for a sign-in instead of asking again.
     const refusedPuts = () => proxy.exchanges.slice(heard).filter((e) => e.method === 'PUT' && e.status === 401);
     expect(refusedPuts()).toHaveLength(1);

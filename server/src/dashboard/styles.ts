@@ -3,7 +3,7 @@
  * only). One grid of segment cells that fills 1280 px and folds to one or two columns on a phone.
  */
 export const DASHBOARD_CSS = `
-:root { --ink: #1d2330; --muted: #5d6575; --line: #d9dde5; --bg: #f5f6f8; --panel: #fff; --accent: #1f6feb; --danger: #b42318; --ok: #1a7f37; }
+:root { --ink: #1d2330; --muted: #5d6575; --line: #d9dde5; --bg: #f5f6f8; --panel: #fff; --accent: #0969da; --danger: #b42318; --ok: #1a7f37; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
 a { color: var(--accent); }

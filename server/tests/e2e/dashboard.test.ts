@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
+import { seriousViolations } from '../../../tests/support/axe.js';
 import { filesContaining } from '../support/files.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
 import { buildDashboardClient, diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, thumbnailsLoaded, type WatchedPage } from './support/pages.js';
@@ -68,9 +69,13 @@ describe('client dashboard in Chromium', () => {
 
   it('signs the client in: contracts with this week’s hours and policy, then the diary as a grid of segment cells', async () => {
     const { page } = watched;
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByLabel('Email').waitFor();
+    expect(await seriousViolations(page), 'axe: sign-in').toEqual([]);
     await signIn(page, server.baseUrl, CLIENT.email, CLIENT.password);
     const card = page.locator(`li.contract[data-contract-id="${server.contract.id}"]`);
     await expect.poll(() => card.locator('h2').textContent()).toBe('Demo contract');
+    expect(await seriousViolations(page), 'axe: contract list').toEqual([]);
     expect(await card.locator('.policy-mode').textContent()).toBe('Screenshots on, kept 30 days');
     // "This week" is the browser's current week, whichever that is relative to the uploads.
     const now = Date.now();
@@ -100,6 +105,7 @@ describe('client dashboard in Chromium', () => {
     expect(await cell(segments[2]!).locator('.app').textContent()).toBe('Firefox');
     expect(await cell(segments[5]!).locator('.placeholder').textContent()).toBe('No screenshot in this segment');
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:54 h');
+    expect(await seriousViolations(page), 'axe: diary with its policy form').toEqual([]);
     expect(await page.locator('.day-totals').allTextContents()).toHaveLength(new Set(segments.map((s) => new Date(s.startedAt).toISOString().slice(0, 10))).size);
   });
 
@@ -116,6 +122,7 @@ describe('client dashboard in Chromium', () => {
     expect(await page.getByRole('radio', { name: /^Time only/ }).isChecked()).toBe(true);
     const policy = await server.api('GET', `contracts/${server.contract.id}/policy`, server.freelancerToken);
     expect(policy.json).toMatchObject({ screenshots: 'off', version: 2 });
+    expect(await seriousViolations(page), 'axe: policy changed, with its history').toEqual([]);
     await hideStatus(page);
     await page.locator('#policy').screenshot({ path: screenshotPath('dashboard-policy.png', scratch) });
 
@@ -197,6 +204,7 @@ describe('client dashboard in Chromium', () => {
       'Delete this screenshot? Deleting your screenshot also removes this segment’s time (0:10 h) from the billable hours. This cannot be undone.',
     );
     expect(await warning.getAttribute('class')).toBe('warning');
+    expect(await seriousViolations(page), 'axe: the freelancer’s deletion warning').toEqual([]);
     await dialog.getByRole('button', { name: 'Delete for good' }).click();
     await expect.poll(() => cell(target).locator('.placeholder').textContent()).toBe('Removed by freelancer');
     expect(await cell(target).locator('.flag').textContent()).toBe('Not billable');
@@ -249,6 +257,7 @@ describe('client dashboard in Chromium', () => {
     expect(await cell(segments[5]!).locator('.placeholder').textContent()).toBe('No screenshot in this segment');
     expect(await cell(timeOnly!).locator('.placeholder').textContent()).toBe('Time only');
     expect(await weekTotals()).toBe('Tracked 1:04 h · Billable 0:54 h');
+    expect(await seriousViolations(page), 'axe: every kind of cell').toEqual([]);
     await hideStatus(page);
     await page.locator('#diary').screenshot({ path: screenshotPath('dashboard-diary.png', scratch) });
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -282,6 +291,7 @@ describe('client dashboard in Chromium', () => {
     await open.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor();
+    expect(await seriousViolations(page), 'axe: the screenshot viewer, narrow').toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // Every form control and button on the page has a name a screen reader can say.

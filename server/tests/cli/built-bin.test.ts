@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,45 +8,9 @@ import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
 import { launchChromium, type Chromium } from '../e2e/support/chromium.js';
 import { openPage, signIn } from '../e2e/support/pages.js';
 import { testBackends } from '../support/backends.js';
+import { startServerProcess, stopProcess } from '../support/server-process.js';
 
 const [CLIENT] = DEMO_ACCOUNTS;
-
-interface RunningServer {
-  readonly child: ChildProcess;
-  /** http://127.0.0.1:<port> */
-  readonly origin: string;
-  output(): string;
-}
-
-/**
- * Starts the BUILT `worktrace-server` (server/package.json "bin", under plain node: no tsx, no vitest resolver) and
- * resolves once it listens. serve-demo.test.ts covers the flags from source; this one covers what a person runs.
- */
-function startBuiltServer(args: readonly string[]): Promise<RunningServer> {
-  const child = spawn(process.execPath, [binPath('server', 'worktrace-server'), ...args], {
-    env: { ...process.env, WORKTRACE_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-      if (match?.[1] && out.includes('other@demo.test')) resolve({ child, origin: match[1], output: () => out });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the built worktrace-server exited ${code} before it listened:\n${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
 
 describe.each(testBackends())('the built worktrace-server --demo on $name', (backend) => {
   let chromium: Chromium;
@@ -59,7 +23,7 @@ describe.each(testBackends())('the built worktrace-server --demo on $name', (bac
     await chromium?.close();
   });
   afterEach(async () => {
-    for (const child of started.splice(0)) await stop(child);
+    for (const child of started.splice(0)) await stopProcess(child);
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -67,10 +31,12 @@ describe.each(testBackends())('the built worktrace-server --demo on $name', (bac
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-built-server-'));
     dirs.push(dataDir);
     const url = await backend.databaseUrl();
-    const server = await startBuiltServer(['--demo', '--port', '0', '--data-dir', dataDir, ...(url ? ['--database', url] : [])]);
+    // The BUILT bin (server/package.json "bin") under plain node: no tsx, no vitest resolver. serve-demo.test.ts covers
+    // the flags from source; this covers what a person runs.
+    const server = await startServerProcess([binPath('server', 'worktrace-server')], ['--demo', '--port', '0', '--data-dir', dataDir, ...(url ? ['--database', url] : [])]);
     started.push(server.child);
-
-    const api = `${server.origin}/api/v1`;
+    const api = server.base;
+    const origin = new URL(api).origin;
     const openapi = await fetch(`${api}/openapi.json`);
     expect(openapi.status).toBe(200);
     expect(((await openapi.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty('/api/v1/auth/token');
@@ -87,12 +53,12 @@ describe.each(testBackends())('the built worktrace-server --demo on $name', (bac
     // The page and its modules come from server/dist/dashboard-client; the client signs in and sees the contract.
     const watched = await openPage(chromium.context);
     try {
-      await signIn(watched.page, server.origin, CLIENT.email, CLIENT.password);
+      await signIn(watched.page, origin, CLIENT.email, CLIENT.password);
       await watched.page.locator('li.contract h2', { hasText: 'Demo contract' }).waitFor();
       expect(watched.problems).toEqual([]);
     } finally {
       await watched.page.close();
     }
-    expect(await stop(server.child)).toBe(0);
+    expect(await stopProcess(server.child)).toBe(0);
   });
 });

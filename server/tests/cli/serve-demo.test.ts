@@ -4,42 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
-
-const REPO = join(import.meta.dirname, '..', '..', '..');
-
-/** Starts `worktrace-server` from source and resolves with its API base URL once it listens. */
-function startCli(args: string[]): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args], {
-    cwd: REPO,
-    env: { ...process.env, WORKTRACE_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+\/api\/v1)/.exec(out);
-      if (match?.[1] && out.includes('other@demo.test')) resolve({ child, base: match[1], output: () => out });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worktrace-server exited ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+import { REPO, SERVER_FROM_SOURCE, startServerProcess, stopProcess } from '../support/server-process.js';
 
 describe.each(testBackends())('worktrace-server --demo on $name', (backend) => {
   const started: ChildProcess[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
-    for (const c of started.splice(0)) await stop(c);
+    for (const c of started.splice(0)) await stopProcess(c);
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
@@ -49,7 +20,7 @@ describe.each(testBackends())('worktrace-server --demo on $name', (backend) => {
     const url = await backend.databaseUrl();
     const args = ['--demo', '--port', '0', '--data-dir', dataDir, '--demo-segment-seconds', '60', ...(url ? ['--database', url] : [])];
     for (let run = 0; run < 2; run += 1) {
-      const server = await startCli(args);
+      const server = await startServerProcess(SERVER_FROM_SOURCE, args);
       started.push(server.child);
       expect(server.output()).toContain('client@demo.test / demo-client-pass');
       const login = await fetch(`${server.base}/auth/token`, {
@@ -71,7 +42,7 @@ describe.each(testBackends())('worktrace-server --demo on $name', (backend) => {
         const r = await fetch(`${server.base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
         expect(r.status).toBe(200);
       }
-      expect(await stop(server.child)).toBe(0);
+      expect(await stopProcess(server.child)).toBe(0);
       // Logs say who signed in, never with what.
       expect(server.output()).not.toContain(token);
     }
@@ -81,7 +52,7 @@ describe.each(testBackends())('worktrace-server --demo on $name', (backend) => {
 describe('worktrace-server flags', () => {
   it('refuses bad flags with a one-line error and exit code 2', async () => {
     for (const args of [['--port', 'eighty'], ['--demo-segment-seconds', '45'], ['--database', 'mysql://x'], ['--nope']]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...SERVER_FROM_SOURCE, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -8,6 +8,7 @@ import { createContract, ensureUser } from '../../src/domain/demo.js';
 import { openRepositories } from '../../src/repository/index.js';
 import { systemClock } from '../../src/support/system-clock.js';
 import { testBackends } from '../support/backends.js';
+import { stopProcess } from '../support/server-process.js';
 import { sendRaw } from '../support/raw-http.js';
 import { openPolicyStream } from '../support/sse.js';
 import { fakeJpeg, segmentBody } from '../support/server.js';
@@ -54,14 +55,6 @@ async function startServer(logFile: string, args: string[]): Promise<{ child: Ch
   throw new Error(`worktrace-server did not start: ${readFileSync(logFile, 'utf8')}`);
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
 describe.each(testBackends())('the server log on $name', (backend) => {
   const cleanup: Array<() => Promise<unknown> | void> = [];
   afterEach(async () => {
@@ -85,7 +78,7 @@ describe.each(testBackends())('the server log on $name', (backend) => {
 
     const logFile = join(dataDir, 'server.log');
     const { child, base } = await startServer(logFile, ['--data-dir', dataDir, ...(databaseUrl ? ['--database', databaseUrl] : [])]);
-    cleanup.push(() => stop(child));
+    cleanup.push(() => stopProcess(child));
     const call = async (method: string, path: string, init: { token?: string; json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) => {
       const headers: Record<string, string> = { ...init.headers };
       if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -140,7 +133,7 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     expect((await call('DELETE', '/auth/token', { token: tokens.spare })).status).toBe(204);
     expect((await call('GET', '/contracts', { token: tokens.spare })).status).toBe(401);
 
-    expect(await stop(child)).toBe(0);
+    expect(await stopProcess(child)).toBe(0);
     const log = readFileSync(logFile, 'utf8');
     // The search is not vacuous: the session is in the log, request by request.
     expect(log).toContain('signed in');

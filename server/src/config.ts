@@ -20,6 +20,8 @@ export interface ServerConfig {
   /** 0 disables the schedule (the purge still runs once at start). */
   readonly purgeIntervalMs: number;
   readonly sseHeartbeatMs: number;
+  /** Policy streams one account may hold open at once (an agent needs one, a dashboard tab one per contract). */
+  readonly policyStreamsPerAccount: number;
   /** A capture time this far past the server's clock is refused: agents' clocks drift, but not by hours. */
   readonly captureFutureSlackMs: number;
   /** Segment length of new contracts (the demo contract included). */
@@ -41,6 +43,7 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     maxJsonBytes: 1024 * 1024,
     purgeIntervalMs: 3_600_000,
     sseHeartbeatMs: 25_000,
+    policyStreamsPerAccount: 16,
     captureFutureSlackMs: 10 * 60_000,
     defaultSegmentSeconds: DEFAULT_SEGMENT_SECONDS,
     defaultRetentionDays: 90,

@@ -50,6 +50,11 @@ export class PolicyEvents {
     this.emitter.on(contractId, listener);
     return () => this.emitter.off(contractId, listener);
   }
+
+  /** Listeners subscribed now, over every contract (what a leak check counts). */
+  listenerCount(): number {
+    return this.emitter.eventNames().reduce((n, name) => n + this.emitter.listenerCount(name), 0);
+  }
 }
 
 /**

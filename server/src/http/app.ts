@@ -11,6 +11,7 @@ import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
 import { requestForLog } from './log-serializers.js';
+import { PolicyStreams } from './policy-streams.js';
 import { clockRateLimitStore } from './rate-limit-store.js';
 import { refuseDuplicatedHeaders } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
@@ -20,6 +21,13 @@ import { screenshotRoutes } from './routes/screenshots.js';
 import { segmentRoutes } from './routes/segments.js';
 
 export const API_PREFIX = '/api/v1';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The open policy streams (see policy-streams.ts). */
+    readonly policyStreams: PolicyStreams;
+  }
+}
 
 /**
  * The application, without listening: the CLI, the tests and the benchmark each build one from a
@@ -61,7 +69,10 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     repos: deps.repos,
     storage: deps.storage,
     policyEvents: deps.policyEvents ?? new PolicyEvents(),
+    policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
   };
+  // Read-only for whoever holds the app (a test asks it how many streams are open).
+  app.decorate('policyStreams', { getter: () => ctx.policyStreams });
 
   await app.register(
     async (api) => {

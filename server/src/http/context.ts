@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { ServerConfig } from '../config.js';
 import type { PolicyEvents } from '../domain/policies.js';
+import type { PolicyStreams } from './policy-streams.js';
 import type { Repositories } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
 
@@ -22,4 +23,6 @@ export interface RouteContext {
   readonly repos: Repositories;
   readonly storage: ScreenshotStorage;
   readonly policyEvents: PolicyEvents;
+  /** The open policy streams' single owner (ended on sign-out and when the server closes). */
+  readonly policyStreams: PolicyStreams;
 }

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /**
  * HTTP/1.1 written byte for byte on a fresh socket, for requests no well-behaved client would send:
@@ -127,5 +127,54 @@ export function sendRaw(baseUrl: string, request: RawRequest, timeoutMs = 15_000
       socket.write(encodeRequest(request));
       if (request.halfClose) socket.end();
     });
+  });
+}
+
+/** A socket the caller keeps: for streams, clients that hang up at a chosen moment, and requests sent slowly. */
+export interface RawConnection {
+  readonly socket: Socket;
+  /** Everything the server sent so far. */
+  received(): Buffer;
+  /** Resolves once what the server sent contains `text` (rejects if the connection closes first). */
+  until(text: string): Promise<void>;
+  /** Resolves when the connection is closed, by either side. */
+  readonly closed: Promise<void>;
+}
+
+/** Opens a connection to `baseUrl` (from `localAddress` when given) and resolves once it is connected. */
+export function connectRaw(baseUrl: string, options: { localAddress?: string } = {}): Promise<RawConnection> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), localAddress: options.localAddress });
+    const chunks: Buffer[] = [];
+    const waiters = new Set<() => void>();
+    let open = true;
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    void closed.then(() => {
+      open = false;
+      for (const wake of [...waiters]) wake();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      for (const wake of [...waiters]) wake();
+    });
+    socket.on('error', () => undefined); // a reset is how some of these end; 'close' follows
+    const received = () => Buffer.concat(chunks);
+    const until = (text: string) =>
+      new Promise<void>((done, fail) => {
+        const check = () => {
+          if (received().includes(text)) {
+            waiters.delete(check);
+            done();
+          } else if (!open) {
+            waiters.delete(check);
+            fail(new Error(`the connection closed before ${JSON.stringify(text)} arrived; got ${JSON.stringify(received().toString('latin1').slice(0, 300))}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    socket.once('connect', () => resolve({ socket, received, until, closed }));
+    socket.once('error', reject);
   });
 }

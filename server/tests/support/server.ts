@@ -9,13 +9,14 @@ import { FakeClock } from '../../../tests/support/fake-clock.js';
 import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
 import { serverConfig, type ServerConfig } from '../../src/config.js';
 import { createContract, ensureUser } from '../../src/domain/demo.js';
+import { PolicyEvents } from '../../src/domain/policies.js';
 import { buildServer } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { openRepositories, type ContractRow, type Repositories, type UserRow } from '../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import type { Backend } from './backends.js';
 
-/** A real server on loopback (port 0) over a real database, with a fake clock and captured logs. */
+/** A real server on loopback (port 0; 127.0.0.1 unless `host` says ::1) over a real database, with a fake clock and captured logs. */
 export interface TestServer {
   readonly baseUrl: string;
   readonly clock: FakeClock;
@@ -24,6 +25,8 @@ export interface TestServer {
   readonly storageDir: string;
   readonly databaseUrl: string | undefined;
   readonly app: FastifyInstance;
+  /** The server's policy events (a leak check counts their listeners). */
+  readonly policyEvents: PolicyEvents;
   /** Every log line written so far (JSON text). */
   logs(): string;
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -69,8 +72,9 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     addressLoginFailureLimit: { max: 10_000, windowMs: 60_000 },
     ...overrides,
   });
-  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const policyEvents = new PolicyEvents();
+  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger, policyEvents });
+  const address = await app.listen({ host: config.host, port: 0 });
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...options.headers };
@@ -97,6 +101,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     storageDir,
     databaseUrl,
     app,
+    policyEvents,
     logs: () => lines.join(''),
     request,
     async close() {

@@ -2,6 +2,14 @@ import type { Policy } from '../../../../src/shared/protocol/index.js';
 
 const RETRY_MS = 3000;
 
+/** The server refused the stream for now (429) and said when to ask again. */
+class StreamRefused extends Error {
+  override readonly name = 'StreamRefused';
+  constructor(readonly retryAfterMs: number) {
+    super('too many policy streams open');
+  }
+}
+
 export interface PolicyStreamHandlers {
   readonly onPolicy: (policy: Policy) => void;
   /** The server no longer accepts the token: the stream stops for good. */
@@ -11,7 +19,7 @@ export interface PolicyStreamHandlers {
 /**
  * Follows GET /contracts/{id}/policy/stream. EventSource cannot send an Authorization header, so the
  * stream is read through fetch() and parsed here (only the `event:` and `data:` fields the server
- * sends). A dropped connection is reopened after a pause; 401/403/404 end it. Returns a function
+ * sends). A dropped connection is reopened after a pause (a 429 after its Retry-After); 401/403/404 end it. Returns a function
  * that closes the stream.
  */
 export function watchPolicy(token: string, contractId: string, handlers: PolicyStreamHandlers): () => void {
@@ -27,6 +35,10 @@ export function watchPolicy(token: string, contractId: string, handlers: PolicyS
     if (response.status === 401) {
       handlers.onUnauthenticated();
       return;
+    }
+    if (response.status === 429) {
+      // Too many streams open for this account (other tabs): ask again when the server says.
+      throw new StreamRefused(Number(response.headers.get('retry-after')) * 1000 || RETRY_MS);
     }
     if (!response.ok || !response.body) {
       if (response.status >= 400 && response.status < 500) return; // not a party (any more): nothing to follow
@@ -47,8 +59,8 @@ export function watchPolicy(token: string, contractId: string, handlers: PolicyS
   };
 
   const run = () => {
-    open().catch(() => {
-      if (!abort.signal.aborted) retry = window.setTimeout(run, RETRY_MS);
+    open().catch((error: unknown) => {
+      if (!abort.signal.aborted) retry = window.setTimeout(run, error instanceof StreamRefused ? error.retryAfterMs : RETRY_MS);
     });
   };
   run();

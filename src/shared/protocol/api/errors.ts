@@ -25,6 +25,8 @@ export const API_ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'RATE_LIMITED',
+  // The account has as many policy streams open as the server allows: close one (429, with Retry-After).
+  'TOO_MANY_STREAMS',
   'ID_MISMATCH',
   'SEGMENT_CONFLICT',
   // The same segment revision uploaded again with other content: the agent reused a revision number.

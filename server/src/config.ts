@@ -17,6 +17,21 @@ export interface ServerConfig {
   readonly addressLoginFailureLimit: { readonly max: number; readonly windowMs: number };
   readonly maxScreenshotBytes: number;
   readonly maxJsonBytes: number;
+  /** The request line and headers must arrive within this (http/deadlines.ts). */
+  readonly headersTimeoutMs: number;
+  /**
+   * The slowest uplink an honest agent has: a request is given its headers' time plus its route's body limit at this
+   * rate (JSON routes 42 s, screenshot uploads 266 s with the defaults).
+   */
+  readonly slowestUplinkBytesPerSecond: number;
+  /** A connection with nothing sent either way for this long is closed (longer than the policy stream heartbeat). */
+  readonly idleConnectionMs: number;
+  /** A kept-alive connection waits this long for its next request. */
+  readonly keepAliveTimeoutMs: number;
+  /** How often requests past their deadline are looked for. */
+  readonly deadlineCheckIntervalMs: number;
+  /** Open connections at most (policy streams included); more are closed as they arrive. */
+  readonly maxConnections: number;
   /** 0 disables the schedule (the purge still runs once at start). */
   readonly purgeIntervalMs: number;
   readonly sseHeartbeatMs: number;
@@ -41,6 +56,12 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     addressLoginFailureLimit: { max: 50, windowMs: 10 * 60_000 },
     maxScreenshotBytes: 8 * 1024 * 1024,
     maxJsonBytes: 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    slowestUplinkBytesPerSecond: 32 * 1024,
+    idleConnectionMs: 60_000,
+    keepAliveTimeoutMs: 10_000,
+    deadlineCheckIntervalMs: 1_000,
+    maxConnections: 4_096,
     purgeIntervalMs: 3_600_000,
     sseHeartbeatMs: 25_000,
     policyStreamsPerAccount: 16,

@@ -10,6 +10,7 @@ import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
+import { capConnections, installBodyDeadlines, serverTimeouts } from './deadlines.js';
 import { requestForLog } from './log-serializers.js';
 import { PolicyStreams } from './policy-streams.js';
 import { clockRateLimitStore } from './rate-limit-store.js';
@@ -35,7 +36,11 @@ declare module 'fastify' {
  * purge runs when the server is ready and on its schedule, and stops when it closes.
  */
 export async function buildServer(config: ServerConfig, deps: ServerDeps): Promise<FastifyInstance> {
+  if (config.sseHeartbeatMs >= config.idleConnectionMs) {
+    throw new Error(`sseHeartbeatMs (${config.sseHeartbeatMs}) must be shorter than idleConnectionMs (${config.idleConnectionMs}): idle policy streams would be cut`);
+  }
   const app = Fastify({
+    ...serverTimeouts(config),
     loggerInstance: deps.logger.child({ subsystem: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     bodyLimit: config.maxJsonBytes,
     // Ids never need more; longer path parameters are an attack or a bug.
@@ -47,6 +52,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.server.on('checkExpectation', refuseExpectation);
+  capConnections(app, config);
+  installBodyDeadlines(app, config);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);

@@ -17,6 +17,8 @@ function codeForStatus(status: number, fastifyCode: string | undefined): ApiErro
       return 'FORBIDDEN';
     case 404:
       return 'NOT_FOUND';
+    case 408:
+      return 'REQUEST_TIMEOUT';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
     case 415:
@@ -39,22 +41,30 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
 
 /**
  * Requests Node's HTTP parser refuses before fastify sees them (a NUL or CRLF in a header, a bad
- * request line, conflicting lengths, headers over the size limit): the same JSON error shape as
- * everything else, where fastify's default would answer `{"error":"Bad Request",...}` without a code.
- * Like the default, it writes straight to the socket and closes it: the connection cannot be trusted.
+ * request line, conflicting lengths, headers over the size limit, a request that did not arrive in
+ * time): the same JSON error shape as everything else, where fastify's default would answer
+ * `{"error":"Bad Request",...}` without a code.
  */
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   // The code only: the parser's message can quote the offending bytes, which may be a token.
   this.log.debug({ code: error.code, remoteAddress: socket.remoteAddress }, 'malformed HTTP request refused');
-  const [status, answer]: [number, ApiErrorBody] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, body('PAYLOAD_TOO_LARGE', 'the request headers are too large')]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, body('VALIDATION_FAILED', 'the request did not arrive in time')]
-        : [400, body('VALIDATION_FAILED', 'the request is not well-formed HTTP')];
-  const text = JSON.stringify(answer);
-  if (socket.writable) {
+  if (error.code === 'HPE_HEADER_OVERFLOW') answerAndClose(socket, 431, body('PAYLOAD_TOO_LARGE', 'the request headers are too large'));
+  else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') answerAndClose(socket, 408, requestTimeoutBody);
+  else answerAndClose(socket, 400, body('VALIDATION_FAILED', 'the request is not well-formed HTTP'));
+}
+
+/** A request whose headers or body did not arrive within its deadline (Node's, or the route's: deadlines.ts). */
+export const requestTimeoutBody = body('REQUEST_TIMEOUT', 'the request did not arrive in time: send it again');
+
+/**
+ * Answers straight on the socket and closes it: the connection cannot be trusted (or is too slow) to carry
+ * another request. When a response has already begun there is nothing sound left to say: it is only closed.
+ */
+export function answerAndClose(socket: Socket, status: number, answer: ApiErrorBody): void {
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !started) {
+    const text = JSON.stringify(answer);
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`,
     );

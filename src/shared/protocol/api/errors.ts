@@ -17,6 +17,8 @@ export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
  */
 export const API_ERROR_CODES = [
   'VALIDATION_FAILED',
+  // The request's headers or body did not arrive within the server's deadline (408): send it again.
+  'REQUEST_TIMEOUT',
   'INVALID_JSON',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',

@@ -70,12 +70,13 @@ function refusedWords(kind: string, answer: ServerAnswer | null): string {
   }
 }
 
-/** A failure the uploader retries on its own (network, 5xx, 429, an unreadable answer). */
+/** A failure the uploader retries on its own (network, 5xx, 429, 408, an unreadable answer). */
 function retryWords(detail: string): string | null {
   if (detail.startsWith('server unreachable')) return 'The server could not be reached: uploads will retry on their own.';
   if (detail.startsWith('unreadable answer')) return "The server's answer could not be read: uploads will retry on their own.";
   const answer = parseServerAnswer(detail);
   if (answer?.status === 429) return 'The server asked Worktrace to slow down: uploads will retry on their own.';
+  if (answer?.status === 408) return 'An upload took longer than the server waits for one (a slow connection): uploads will retry on their own.';
   if (answer && answer.status >= 500) return `The server had a problem (HTTP ${answer.status}): uploads will retry on their own.`;
   return null;
 }

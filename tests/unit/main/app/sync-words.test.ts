@@ -47,6 +47,7 @@ describe('the app words for what the uploader records', () => {
     );
     expect(syncProblemWords(describeFailure(http(503, null, 'busy')))).toBe('The server had a problem (HTTP 503): uploads will retry on their own.');
     expect(syncProblemWords(describeFailure(http(429, 'RATE_LIMITED', 'slow down')))).toMatch(/slow down: uploads will retry/);
+    expect(syncProblemWords(describeFailure(http(408, 'REQUEST_TIMEOUT', 'too slow')))).toMatch(/^An upload took longer than the server waits .*: uploads will retry on their own\.$/);
     expect(syncProblemWords(describeFailure({ kind: 'invalid', status: 200, detail: 'not JSON' }))).toMatch(/could not be read: uploads will retry/);
     // The app's own words pass through.
     expect(syncProblemWords('Cannot reach https://diary.example.com right now: uploads will retry on their own.')).toBe(

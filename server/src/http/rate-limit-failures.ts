@@ -1,4 +1,5 @@
 import type { Clock } from '../../../src/shared/clock.js';
+import { BoundedMap } from '../support/bounded-map.js';
 
 /** At most `max` failed sign-ins from one address within any `windowMs`. */
 export interface FailureLimit {
@@ -6,11 +7,13 @@ export interface FailureLimit {
   readonly windowMs: number;
 }
 
-/** One sign-in in progress: it holds a place until it is settled. */
+/** One sign-in in progress: it holds a place until it is settled (the first call settles it; later ones do nothing). */
 export interface SignInAttempt {
-  /** The password check failed: the attempt counts against the address. */
+  /** The password check failed: the attempt counts against the address (or account). */
   failed(): void;
-  /** Anything else (success, or the check could not run): the place is given back. Safe after failed(). */
+  /** The password was right. */
+  succeeded(): void;
+  /** The check could not run to its end: not the caller's failure; the place is given back. */
   release(): void;
 }
 
@@ -43,18 +46,20 @@ interface AddressRecord {
  * the least recently seen forgotten first.
  */
 export class AddressFailureLimiter {
-  readonly #records = new Map<string, AddressRecord>();
+  readonly #records: BoundedMap<string, AddressRecord>;
 
   constructor(
     private readonly clock: Clock,
     private readonly limit: FailureLimit,
-    private readonly capacity = 10_000,
-  ) {}
+    capacity = 10_000,
+  ) {
+    this.#records = new BoundedMap(capacity);
+  }
 
   /** Admits one sign-in attempt from `address`, or says how long the address must wait. */
   admit(address: string): AttemptAdmission {
     const now = this.clock.now();
-    const record = this.#touch(address);
+    const record = this.#records.use(address, () => ({ failures: [], pending: 0 }));
     this.#forgetExpired(record, now);
     if (record.failures.length + record.pending >= this.limit.max) {
       // Full of failures: wait for the oldest counted one to leave the window. Full only because of
@@ -72,27 +77,16 @@ export class AddressFailureLimiter {
       record.failures.push(this.clock.now());
       if (record.failures.length > this.limit.max) record.failures.splice(0, record.failures.length - this.limit.max);
     };
-    return { admitted: true, attempt: { failed: () => settle(true), release: () => settle(false) } };
+    // Successes do not count here: someone who signs in correctly many times is not spraying.
+    return { admitted: true, attempt: { failed: () => settle(true), succeeded: () => settle(false), release: () => settle(false) } };
   }
 
   /** Failures from `address` inside the window now (what a log line or a test may want to know). */
   failuresOf(address: string): number {
-    const record = this.#records.get(address);
+    const record = this.#records.peek(address);
     if (!record) return 0;
     this.#forgetExpired(record, this.clock.now());
     return record.failures.length;
-  }
-
-  #touch(address: string): AddressRecord {
-    const record = this.#records.get(address) ?? { failures: [], pending: 0 };
-    this.#records.delete(address); // re-inserted last: Map order is then least recently seen first
-    this.#records.set(address, record);
-    while (this.#records.size > this.capacity) {
-      const oldest = this.#records.keys().next().value;
-      if (oldest === undefined) break;
-      this.#records.delete(oldest);
-    }
-    return record;
   }
 
   #forgetExpired(record: AddressRecord, now: number): void {

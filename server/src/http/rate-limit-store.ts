@@ -1,5 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Clock } from '../../../src/shared/clock.js';
+import { BoundedMap } from '../support/bounded-map.js';
 
 interface Bucket {
   count: number;
@@ -14,21 +15,17 @@ interface Bucket {
  */
 export function clockRateLimitStore(clock: Clock, capacity = 10_000): FastifyRateLimitStoreCtor {
   class ClockRateLimitStore implements FastifyRateLimitStore {
-    readonly #buckets = new Map<string, Bucket>();
+    readonly #buckets = new BoundedMap<string, Bucket>(capacity);
 
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
       const now = clock.now();
-      let bucket = this.#buckets.get(key);
+      const bucket = this.#buckets.use(key, () => ({ count: 0, windowStart: now }));
       // A window also ends if the clock went back before its start: never a lock-out longer than one window.
-      if (!bucket || now >= bucket.windowStart + timeWindow || now < bucket.windowStart) bucket = { count: 0, windowStart: now };
-      bucket.count += 1;
-      this.#buckets.delete(key); // re-inserted last: Map order is then least-recently-used first
-      this.#buckets.set(key, bucket);
-      while (this.#buckets.size > capacity) {
-        const oldest = this.#buckets.keys().next().value;
-        if (oldest === undefined) break;
-        this.#buckets.delete(oldest);
+      if (now >= bucket.windowStart + timeWindow || now < bucket.windowStart) {
+        bucket.count = 0;
+        bucket.windowStart = now;
       }
+      bucket.count += 1;
       callback(null, { current: bucket.count, ttl: bucket.windowStart + timeWindow - now });
     }
 

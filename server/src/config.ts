@@ -1,4 +1,6 @@
 import { DEFAULT_SEGMENT_SECONDS } from '../../src/shared/protocol/index.js';
+import type { HashingLimits } from './auth/passwords.js';
+import type { BackoffPolicy } from './http/sign-in-backoff.js';
 
 /** Everything the server's behaviour depends on, with production defaults. The CLI fills it from flags. */
 export interface ServerConfig {
@@ -15,6 +17,10 @@ export interface ServerConfig {
    * successful sign-ins do not count. Higher than the per-email limit: one address can be an office.
    */
   readonly addressLoginFailureLimit: { readonly max: number; readonly windowMs: number };
+  /** Failed sign-ins in a row per account, from any address: past the free ones, a doubling wait (sign-in-backoff.ts). */
+  readonly accountLoginBackoff: BackoffPolicy;
+  /** Password hashes computed at once, and checks waiting for their turn (auth/passwords.ts). */
+  readonly passwordHashing: HashingLimits;
   readonly maxScreenshotBytes: number;
   readonly maxJsonBytes: number;
   /** The request line and headers must arrive within this (http/deadlines.ts). */
@@ -54,6 +60,10 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     tokenTtlMs: 30 * 86_400_000,
     loginRateLimit: { max: 10, windowMs: 60_000 },
     addressLoginFailureLimit: { max: 50, windowMs: 10 * 60_000 },
+    accountLoginBackoff: { freeFailures: 5, baseMs: 1_000, maxMs: 15 * 60_000 },
+    // One scrypt at a time (about 50 ms, 16 MiB) leaves libuv's other three threads to file I/O; 32 waiting is
+    // under two seconds of work.
+    passwordHashing: { concurrency: 1, maxQueued: 32 },
     maxScreenshotBytes: 8 * 1024 * 1024,
     maxJsonBytes: 1024 * 1024,
     headersTimeoutMs: 10_000,

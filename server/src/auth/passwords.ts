@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
  * Passwords are stored as `scrypt$N$r$p$salt$hash` (base64url), so the cost can be raised later
@@ -37,4 +38,58 @@ let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(randomBytes(16).toString('hex'));
   return decoy;
+}
+
+/** More password checks are waiting than the queue holds: the caller is asked to come back (429). */
+export class PasswordQueueFullError extends Error {
+  override readonly name = 'PasswordQueueFullError';
+  readonly code = 'PASSWORD_QUEUE_FULL';
+  constructor() {
+    super('too many sign-ins are being checked right now');
+  }
+}
+
+export interface HashingLimits {
+  /** Password hashes computed at once. */
+  readonly concurrency: number;
+  /** Checks waiting for their turn; more are refused at once. */
+  readonly maxQueued: number;
+}
+
+/**
+ * Password checks and hashes, at most `concurrency` at a time behind a queue of at most `maxQueued`. scrypt runs on
+ * libuv's thread pool (4 threads by default), the same threads that read and write screenshot files: a flood of
+ * sign-ins let straight through would queue hundreds of scrypt jobs there, and every upload's file write would wait
+ * behind all of them. With the cap, the pool always has threads for files, and a flood past the queue is refused
+ * at once instead of piling up.
+ */
+export class PasswordHasher {
+  readonly #limit: LimitFunction;
+
+  constructor(private readonly limits: HashingLimits) {
+    this.#limit = pLimit(limits.concurrency);
+  }
+
+  verify(password: string, stored: string): Promise<boolean> {
+    return this.#run(() => verifyPassword(password, stored));
+  }
+
+  hash(password: string): Promise<string> {
+    return this.#run(() => hashPassword(password));
+  }
+
+  /** Checks running now. */
+  get active(): number {
+    return this.#limit.activeCount;
+  }
+
+  /** Checks waiting for their turn. */
+  get queued(): number {
+    return this.#limit.pendingCount;
+  }
+
+  #run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#limit.pendingCount >= this.limits.maxQueued) return Promise.reject(new PasswordQueueFullError());
+    return this.#limit(work);
+  }
 }

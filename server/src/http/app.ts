@@ -2,12 +2,14 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { PasswordHasher } from '../auth/passwords.js';
 import type { ServerConfig } from '../config.js';
 import { defaultClientDir } from '../dashboard/assets.js';
 import { dashboardRoutes } from '../dashboard/routes.js';
 import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
+import { clientKey } from './client-address.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
 import { capConnections, installBodyDeadlines, serverTimeouts } from './deadlines.js';
@@ -27,6 +29,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The open policy streams (see policy-streams.ts). */
     readonly policyStreams: PolicyStreams;
+    /** The password checks' queue (see auth/passwords.ts). */
+    readonly passwords: PasswordHasher;
   }
 }
 
@@ -68,7 +72,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(rateLimit, { global: false, store: clockRateLimitStore(deps.clock) });
+  // Every limiter counts clients by clientKey (an IPv6 client by its /64).
+  await app.register(rateLimit, { global: false, keyGenerator: clientKey, store: clockRateLimitStore(deps.clock) });
 
   const ctx: RouteContext = {
     config,
@@ -77,9 +82,11 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     storage: deps.storage,
     policyEvents: deps.policyEvents ?? new PolicyEvents(),
     policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
+    passwords: new PasswordHasher(config.passwordHashing),
   };
-  // Read-only for whoever holds the app (a test asks it how many streams are open).
+  // Read-only for whoever holds the app (a test asks how many streams are open, how many password checks wait).
   app.decorate('policyStreams', { getter: () => ctx.policyStreams });
+  app.decorate('passwords', { getter: () => ctx.passwords });
 
   await app.register(
     async (api) => {

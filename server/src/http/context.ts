@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import type { ServerConfig } from '../config.js';
 import type { PolicyEvents } from '../domain/policies.js';
 import type { PolicyStreams } from './policy-streams.js';
@@ -25,4 +26,6 @@ export interface RouteContext {
   readonly policyEvents: PolicyEvents;
   /** The open policy streams' single owner (ended on sign-out and when the server closes). */
   readonly policyStreams: PolicyStreams;
+  /** Every password check goes through it: a capped queue in front of scrypt. */
+  readonly passwords: PasswordHasher;
 }

@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { createWorld, startTestServer, type TestServer, type World } from '../support/server.js';
+import { signInFrom } from '../support/sign-in.js';
 
 /**
  * Sign-in rate limiting beyond what auth-policy.test.ts shows (429 after the limit, Retry-After, other
@@ -77,36 +77,6 @@ describe.each(backends)('sign-in rate limit on $name', (backend) => {
 const SPRAY_MAX = 5;
 const SPRAY_WINDOW = 10 * 60_000;
 const OTHER_ADDRESS = '127.0.0.2';
-
-interface SignInAnswer {
-  readonly status: number;
-  readonly retryAfter: number | null;
-  readonly code: string | undefined;
-}
-
-/** POST /auth/token from a chosen local address (fetch cannot choose one). */
-function signInFrom(server: TestServer, localAddress: string, email: string, password: string): Promise<SignInAnswer> {
-  const url = new URL('/api/v1/auth/token', server.baseUrl);
-  const body = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const retryAfter = res.headers['retry-after'];
-        resolve({
-          status: res.statusCode ?? 0,
-          retryAfter: retryAfter === undefined ? null : Number(retryAfter),
-          code: (JSON.parse(text) as { error?: { code?: string } }).error?.code,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe.each(backends.filter((b) => b.name === 'sqlite'))('failed sign-ins per address across emails on $name', (backend) => {
   let server: TestServer;

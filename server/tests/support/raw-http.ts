@@ -45,6 +45,9 @@ export function encodeRequest(request: RawRequest): Buffer {
   return Buffer.concat([...head, request.body ?? Buffer.alloc(0)]);
 }
 
+/** The host to connect to: an IPv6 literal without its URL brackets. */
+const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
+
 function parseHead(head: string): { status: number; headers: Record<string, string> } {
   const [statusLine = '', ...lines] = head.split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
@@ -79,7 +82,7 @@ function decodeChunked(data: Buffer): Buffer {
 export function sendRaw(baseUrl: string, request: RawRequest, timeoutMs = 15_000): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    const socket = connect({ host: hostOf(url), port: Number(url.port) });
     const chunks: Buffer[] = [];
     let settled = false;
     const finish = () => {
@@ -145,7 +148,7 @@ export interface RawConnection {
 export function connectRaw(baseUrl: string, options: { localAddress?: string } = {}): Promise<RawConnection> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), localAddress: options.localAddress });
+    const socket = connect({ host: hostOf(url), port: Number(url.port), localAddress: options.localAddress });
     const chunks: Buffer[] = [];
     const waiters = new Set<() => void>();
     let open = true;

@@ -67,9 +67,10 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     dataDir,
     port: 0,
     databaseUrl,
-    // High enough for a whole file's logins; the rate-limit test sets its own.
+    // High enough for a whole file's logins; the rate-limit tests set their own.
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
     addressLoginFailureLimit: { max: 10_000, windowMs: 60_000 },
+    accountLoginBackoff: { freeFailures: 10_000, baseMs: 1_000, maxMs: 60_000 },
     ...overrides,
   });
   const policyEvents = new PolicyEvents();

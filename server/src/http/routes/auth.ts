@@ -1,28 +1,38 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { apiErrorSchema, loginRequestSchema, loginResponseSchema, logoutResponseSchema } from '../../../../src/shared/protocol/api/index.js';
-import { decoyHash, verifyPassword } from '../../auth/passwords.js';
+import { decoyHash, PasswordQueueFullError } from '../../auth/passwords.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
 import { ApiError } from '../../errors.js';
 import type { UserRow } from '../../repository/index.js';
 import { toIso } from '../../support/time.js';
 import { bearerAuthentication, bearerToken, callerOf } from '../authenticate.js';
+import { clientKey } from '../client-address.js';
 import type { RouteContext } from '../context.js';
-import { AddressFailureLimiter } from '../rate-limit-failures.js';
+import { emailKey } from '../sign-in-backoff.js';
+import { SignInLimits } from '../sign-in-limits.js';
 
 /** The user with this email and password; undefined when there is none (a decoy hash makes both cases cost the same). */
 async function userWithPassword(ctx: RouteContext, email: string, password: string): Promise<UserRow | undefined> {
   const user = await ctx.repos.users.findByEmail(email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+  const ok = await ctx.passwords.verify(password, user?.passwordHash ?? (await decoyHash()));
   return user && ok ? user : undefined;
 }
 
+const rateLimited = (retryAfterMs: number, why: string, setHeader: (seconds: string) => void): ApiError => {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  setHeader(String(seconds));
+  return new ApiError(429, 'RATE_LIMITED', `${why}: try again in ${seconds} s`);
+};
+
 /**
- * POST /auth/token: email and password for a bearer token. Rate-limited per address and email (every
- * attempt), and per address across emails (failed attempts only: password spraying).
+ * POST /auth/token: email and password for a bearer token. Rate-limited per address and email (every attempt),
+ * per address across emails (failed attempts: password spraying), per account from any address (failures in a row:
+ * a doubling wait), and by the password queue (a flood of sign-ins waits its turn or is refused, and never holds
+ * the threads screenshot uploads need).
  * DELETE /auth/token: the bearer token revokes itself (sign-out).
  */
 export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
-  const failedSignIns = new AddressFailureLimiter(ctx.clock, ctx.config.addressLoginFailureLimit);
+  const limits = new SignInLimits(ctx.clock, ctx.config);
   app.post(
     '/auth/token',
     {
@@ -39,18 +49,19 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
           // After body parsing, so the key can include the email: one attacker cannot lock out everyone
           // behind the same address, and one address cannot try many passwords for one account.
           hook: 'preHandler',
-          keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+          keyGenerator: (request) => `${clientKey(request)}|${emailKey(String((request.body as { email?: unknown } | undefined)?.email ?? ''))}`,
         },
       },
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      // Checked before the password, so a refused address learns nothing about it.
-      const admission = failedSignIns.admit(request.ip);
+      const address = clientKey(request);
+      const setRetryAfter = (seconds: string) => void reply.header('retry-after', seconds);
+      // Checked before the password, so a refused caller learns nothing about it.
+      const admission = limits.admit(address, email);
       if (!admission.admitted) {
-        const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
-        reply.header('retry-after', String(seconds));
-        throw new ApiError(429, 'RATE_LIMITED', `too many failed sign-ins from this address: try again in ${seconds} s`);
+        const why = admission.limit === 'address' ? 'too many failed sign-ins from this address' : 'too many failed sign-ins for this email';
+        throw rateLimited(admission.retryAfterMs, why, setRetryAfter);
       }
       const { attempt } = admission;
       let user: UserRow | undefined;
@@ -58,16 +69,17 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
         user = await userWithPassword(ctx, email, password);
       } catch (error) {
         attempt.release(); // the check did not run to its end: not a failure of the caller's
+        if (error instanceof PasswordQueueFullError) throw rateLimited(1000, 'the server is busy checking other sign-ins', setRetryAfter);
         throw error;
       }
       if (!user) {
         attempt.failed();
-        if (failedSignIns.failuresOf(request.ip) === ctx.config.addressLoginFailureLimit.max) {
-          request.log.warn({ address: request.ip }, 'failed sign-ins from one address reached the limit: its sign-ins are refused for a while');
+        if (limits.addressFailures(address) === ctx.config.addressLoginFailureLimit.max) {
+          request.log.warn({ address }, 'failed sign-ins from one address reached the limit: its sign-ins are refused for a while');
         }
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
       }
-      attempt.release();
+      attempt.succeeded();
       const token = newToken();
       const now = ctx.clock.now();
       const expiresAt = now + ctx.config.tokenTtlMs;

@@ -1,0 +1,49 @@
+import type { Clock } from '../../../src/shared/clock.js';
+import type { ServerConfig } from '../config.js';
+import { AddressFailureLimiter, type SignInAttempt } from './rate-limit-failures.js';
+import { AccountBackoff, emailKey } from './sign-in-backoff.js';
+
+export type SignInAdmission =
+  | { readonly admitted: true; readonly attempt: SignInAttempt }
+  | { readonly admitted: false; readonly retryAfterMs: number; readonly limit: 'address' | 'account' };
+
+/**
+ * The sign-in limits that count failures, checked before the password (so a correct password does not get through
+ * a lock-out, and a refused caller learns nothing about it): failures per client address across every email
+ * (password spraying), then failures in a row per account from any address (one account guessed from many). The
+ * per address + email limit on every attempt is @fastify/rate-limit's, before both.
+ */
+export class SignInLimits {
+  readonly #addresses: AddressFailureLimiter;
+  readonly #accounts: AccountBackoff;
+
+  constructor(clock: Clock, config: Pick<ServerConfig, 'addressLoginFailureLimit' | 'accountLoginBackoff'>) {
+    this.#addresses = new AddressFailureLimiter(clock, config.addressLoginFailureLimit);
+    this.#accounts = new AccountBackoff(clock, config.accountLoginBackoff);
+  }
+
+  /** `address` is a clientKey, `email` as the caller sent it. */
+  admit(address: string, email: string): SignInAdmission {
+    const byAddress = this.#addresses.admit(address);
+    if (!byAddress.admitted) return { admitted: false, retryAfterMs: byAddress.retryAfterMs, limit: 'address' };
+    const byAccount = this.#accounts.admit(emailKey(email));
+    if (!byAccount.admitted) {
+      byAddress.attempt.release();
+      return { admitted: false, retryAfterMs: byAccount.retryAfterMs, limit: 'account' };
+    }
+    const both = [byAddress.attempt, byAccount.attempt];
+    return {
+      admitted: true,
+      attempt: {
+        failed: () => both.forEach((a) => a.failed()),
+        succeeded: () => both.forEach((a) => a.succeeded()),
+        release: () => both.forEach((a) => a.release()),
+      },
+    };
+  }
+
+  /** Failures from `address` inside its window now. */
+  addressFailures(address: string): number {
+    return this.#addresses.failuresOf(address);
+  }
+}

@@ -30,6 +30,12 @@ export interface StartMessage {
   readonly backend: Backend;
   readonly agents: number;
   readonly databaseUrl?: string;
+  /**
+   * For sign-in-flood.ts: the sign-in limits that count per address and per account are lifted (a flood from many
+   * addresses and emails passes them anyway), and password checks go through the server's queue or, `uncapped`,
+   * straight to scrypt.
+   */
+  readonly signInFlood?: { readonly hashing: 'queue' | 'uncapped' };
 }
 
 export interface BenchAgent {
@@ -82,7 +88,22 @@ async function startWorktrace(message: StartMessage): Promise<Running> {
   if (sqliteTimes) timeSqliteCalls(Database, sqliteTimes);
   const repos = await openRepositories({ databaseUrl, dataDir, now: Date.now() });
   const agents = await seedAgents(repos, message.agents);
-  const config = serverConfig({ dataDir, port: 0, databaseUrl, purgeIntervalMs: 0 });
+  const flood = message.signInFlood;
+  const lifted = { max: 1_000_000, windowMs: 60_000 };
+  const config = serverConfig({
+    dataDir,
+    port: 0,
+    databaseUrl,
+    purgeIntervalMs: 0,
+    ...(flood
+      ? {
+          loginRateLimit: lifted,
+          addressLoginFailureLimit: lifted,
+          accountLoginBackoff: { freeFailures: 1_000_000, baseMs: 1_000, maxMs: 1_000 },
+          ...(flood.hashing === 'uncapped' ? { passwordHashing: { concurrency: Infinity, maxQueued: Infinity } } : {}),
+        }
+      : {}),
+  });
   const puts: number[] = [];
   const storage = timedStorage(new DiskScreenshotStorage(join(dataDir, 'screenshots')), puts);
   const app = await buildServer(config, { clock: systemClock, repos, storage, logger: createLogger({ level: 'warn' }) });

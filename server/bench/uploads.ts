@@ -14,7 +14,6 @@
  *   npm run bench:server -- --agents 500 --cycles 5 --image-kb 60 [--backends bare,sqlite,postgres] [--out bench-results/server.json]
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +24,7 @@ import { ulid } from 'ulid';
 import { postgresUnavailableReason, startPostgres } from '../tests/support/postgres.js';
 import type { Backend, BenchAgent, ControlMessage, ReadyMessage, StartMessage, StatsMessage } from './server-child.js';
 import { ACCEPTED_AT_HEADER, RECEIVED_AT_HEADER, spreadOf, type ServerStats, type Spread } from './server-stats.js';
+import { benchJpeg, benchSegment } from './upload-bodies.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -60,27 +60,6 @@ interface Result extends Load {
   /** Measured inside the server process over the load. */
   readonly stats: ServerStats;
   readonly loadGeneratorLoopDelayMs: Spread;
-}
-
-function jpeg(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(IMAGE_BYTES - 6), Buffer.from([0xff, 0xd9])]));
-}
-
-function segment(agent: BenchAgent, start: number) {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    id: ulid(),
-    contractId: agent.contractId,
-    startedAt: iso(start),
-    lengthSeconds: 600,
-    trackedSeconds: 600,
-    idleSeconds: 0,
-    memo: null,
-    minutes: Array.from({ length: 10 }, (_, i) => ({ startedAt: iso(start + i * 60_000), trackedSeconds: 60, keyboard: 40, mouse: 25, active: true, idle: false })),
-    apps: [{ app: 'code', title: 'editor', seconds: 420 }, { app: 'firefox', title: 'docs', seconds: 180 }],
-    screenshot: null,
-    policyVersion: 1,
-  };
 }
 
 /** Every agent runs its cycles one after the other; all agents run at once. */
@@ -124,13 +103,13 @@ async function drive(name: string, base: string, agents: BenchAgent[]): Promise<
     }
   };
   const latest = Math.floor(Date.now() / SEGMENT_MS) * SEGMENT_MS - SEGMENT_MS;
-  const image = jpeg();
+  const image = benchJpeg(IMAGE_BYTES);
   const started = performance.now();
   await Promise.all(
     agents.map(async (agent) => {
       for (let c = 0; c < CYCLES; c += 1) {
         const start = latest - c * SEGMENT_MS;
-        const body = segment(agent, start);
+        const body = benchSegment(agent.contractId, start);
         const auth = { authorization: `Bearer ${agent.token}` };
         await timed(`${base}/segments/${body.id}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'segment', c);
         await timed(`${base}/screenshots/${ulid()}`, {

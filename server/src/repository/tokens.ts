@@ -32,6 +32,11 @@ export class TokensRepository {
     return (await this.sql.run('DELETE FROM tokens WHERE token_hash = ? AND user_id = ?', [tokenHash, userId])).changes === 1;
   }
 
+  /** Revokes every token of `userId` (sign out everywhere); returns how many there were. */
+  async revokeAll(userId: string): Promise<number> {
+    return (await this.sql.run('DELETE FROM tokens WHERE user_id = ?', [userId])).changes;
+  }
+
   async deleteExpired(now: number): Promise<number> {
     return (await this.sql.run('DELETE FROM tokens WHERE expires_at <= ?', [now])).changes;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
+import { hashToken } from '../../src/auth/tokens.js';
 import { testBackends } from '../support/backends.js';
 import { documentedRoutes, routeName, routerRoutes } from '../support/routes.js';
 import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestResponse, type TestServer, type World } from '../support/server.js';
@@ -91,6 +92,23 @@ const ROUTES: RouteCase[] = [
       }
       const response = await server.request('DELETE', '/api/v1/auth/token', { token: own });
       return { response, unchanged: async () => (await server.request('GET', '/api/v1/contracts', { token: world.client.token })).status === 200 };
+    },
+  },
+  {
+    route: 'DELETE /api/v1/auth/tokens',
+    expected: { anonymous: 401, client: 204, freelancer: 204, otherClient: 204, otherFreelancer: 204 },
+    async call(server, world, token) {
+      const kinds = ['client', 'freelancer', 'otherClient', 'otherFreelancer'] as const;
+      const who = kinds.map((k) => world[k]).find((u) => u.token === token);
+      const others = kinds.map((k) => world[k]).filter((u) => u !== who);
+      const response = await server.request('DELETE', '/api/v1/auth/tokens', { token });
+      if (who && response.status === 204) {
+        // Every token of the caller went, the world's one too: it is put back, so the rows after this one run.
+        expect((await server.request('GET', '/api/v1/contracts', { token })).status).toBe(401);
+        await server.repos.tokens.create(hashToken(who.token), who.id, server.clock.now(), server.clock.now() + 86_400_000);
+      }
+      const othersWork = async () => (await Promise.all(others.map((u) => server.request('GET', '/api/v1/contracts', { token: u.token })))).every((a) => a.status === 200);
+      return { response, unchanged: othersWork, leaked: () => false };
     },
   },
   {

@@ -89,6 +89,8 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
   const segmentId = ulid();
   const known: Record<string, Omit<RouteRecipe, 'route' | 'needsToken'>> = {
     'POST /api/v1/auth/token': { params: {}, json: { email: world.client.email, password: world.client.password } },
+    // Bad requests only: one that succeeded would sign the client out everywhere, which the health check notices.
+    'DELETE /api/v1/auth/tokens': { token: world.client.token, params: {} },
     'GET /api/v1/contracts': { token: world.client.token, params: {} },
     'GET /api/v1/contracts/{id}/policy': { token: world.freelancer.token, params: contract },
     'PUT /api/v1/contracts/{id}/policy': { token: world.client.token, params: contract, json: { screenshots: 'blurred' } },

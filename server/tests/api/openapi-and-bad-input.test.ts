@@ -24,6 +24,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
       [
         'POST /api/v1/auth/token',
         'DELETE /api/v1/auth/token',
+        'DELETE /api/v1/auth/tokens',
         'GET /api/v1/contracts',
         'GET /api/v1/contracts/{id}/policy',
         'PUT /api/v1/contracts/{id}/policy',

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { hashToken } from '../../src/auth/tokens.js';
 import { testBackends } from '../support/backends.js';
+import { openPolicyStream } from '../support/sse.js';
 import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
 
 const DAY = 86_400_000;
@@ -9,7 +10,8 @@ const DAY = 86_400_000;
 /**
  * DELETE /api/v1/auth/token: a bearer token revokes itself (sign-out). Afterwards that token is refused on every
  * route family, while the same user's other tokens (other devices) and other users' tokens keep working; expiry
- * still ends tokens nobody revoked.
+ * still ends tokens nobody revoked. DELETE /api/v1/auth/tokens revokes every token of the caller (sign out
+ * everywhere), and nobody else's. Either way the policy streams opened with a revoked token end at once.
  */
 describe.each(testBackends())('token revocation on $name', (backend) => {
   let server: TestServer;
@@ -56,6 +58,7 @@ describe.each(testBackends())('token revocation on $name', (backend) => {
       ['GET', `/api/v1/screenshots/${shot.id}`, {}],
       ['DELETE', `/api/v1/screenshots/${shot.id}`, {}],
       ['DELETE', '/api/v1/auth/token', {}],
+      ['DELETE', '/api/v1/auth/tokens', {}],
     ];
     const results = [];
     for (const [method, path, options] of calls) {
@@ -80,7 +83,7 @@ describe.each(testBackends())('token revocation on $name', (backend) => {
     expect(answer.text).toBe('');
 
     const refused = await everyRoute(laptop);
-    expect(refused.map((r) => r.route)).toHaveLength(10);
+    expect(refused.map((r) => r.route)).toHaveLength(11);
     for (const r of refused) expect(r, r.route).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
 
     for (const token of [phone, world.client.token, world.freelancer.token, world.otherClient.token]) {
@@ -150,6 +153,74 @@ describe.each(testBackends())('token revocation on $name', (backend) => {
     expect(logs).not.toContain(hashToken(token));
     const doc = await server.request('GET', '/api/v1/openapi.json');
     const operation = doc.json.paths['/api/v1/auth/token'].delete;
+    expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401']);
+    expect(operation.requestBody).toBeUndefined();
+  });
+  const streamOf = (token: string) => openPolicyStream(`${server.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`, token);
+  const contractsWith = async (token: string) => (await server.request('GET', '/api/v1/contracts', { token })).status;
+
+  it("signing out everywhere revokes every token of the caller, this one included, ends their streams at once, and touches no one else's", async () => {
+    const [laptop, phone, agent] = [await signIn(world.freelancer), await signIn(world.freelancer), await signIn(world.freelancer)];
+    const agentStream = await streamOf(agent);
+    await agentStream.received(1);
+    const clientStream = await streamOf(world.client.token);
+    await clientStream.received(1);
+    expect(server.app.policyStreams.openFor(world.freelancer.id)).toBe(1);
+
+    const answer = await server.request('DELETE', '/api/v1/auth/tokens', { token: laptop });
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe('');
+    for (const token of [laptop, phone, agent, world.freelancer.token]) {
+      expect(await contractsWith(token)).toBe(401);
+      expect(await server.repos.tokens.findUser(hashToken(token), server.clock.now())).toBeUndefined();
+    }
+    // The freelancer's stream ended without waiting for a heartbeat (the server clock did not move); the client's did not.
+    await agentStream.ended();
+    expect(server.app.policyStreams.openFor(world.freelancer.id)).toBe(0);
+    expect(server.app.policyStreams.openFor(world.client.id)).toBe(1);
+    for (const token of [world.client.token, world.otherFreelancer.token]) expect(await contractsWith(token)).toBe(200);
+    clientStream.close();
+
+    const again = await signIn(world.freelancer);
+    expect(await contractsWith(again)).toBe(200);
+    const logs = server.logs();
+    expect(logs).toContain('signed out everywhere: every token revoked');
+    expect(logs).toMatch(/"revoked":4\b/);
+    for (const token of [laptop, phone, agent]) expect(logs).not.toContain(token);
+  });
+
+  it("signing out ends the streams opened with that token at once, and not the person's other streams", async () => {
+    const [laptop, phone] = [await signIn(world.client), await signIn(world.client)];
+    const laptopStream = await streamOf(laptop);
+    const phoneStream = await streamOf(phone);
+    await Promise.all([laptopStream.received(1), phoneStream.received(1)]);
+    expect((await revoke(laptop)).status).toBe(204);
+    await laptopStream.ended();
+    expect(server.app.policyStreams.openFor(world.client.id)).toBe(1);
+    const policy = await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: phone, json: { screenshots: 'off' } });
+    expect(policy.status).toBe(200);
+    await phoneStream.received(2);
+    phoneStream.close();
+  });
+
+  it('signing out everywhere answers bad input with 4xx and revokes nothing', async () => {
+    const token = await signIn(world.otherClient);
+    for (const authorization of ['', 'Bearer', `Basic ${token}`, `Bearer ${token} extra`, 'Bearer wt_nonexistent-token-000000000000']) {
+      const answer = await server.request('DELETE', '/api/v1/auth/tokens', { headers: { authorization } });
+      expect(answer.status, authorization.slice(0, 20)).toBe(401);
+      expect(answer.json.error.code).toBe('UNAUTHENTICATED');
+    }
+    const broken = await server.request('DELETE', '/api/v1/auth/tokens', { token, body: '{', headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+    expect(await contractsWith(token)).toBe(200);
+    expect(await contractsWith(world.otherClient.token)).toBe(200);
+    // A token already signed out cannot sign the others out.
+    const ended = await signIn(world.otherClient);
+    expect((await revoke(ended)).status).toBe(204);
+    expect((await server.request('DELETE', '/api/v1/auth/tokens', { token: ended })).status).toBe(401);
+    expect(await contractsWith(token)).toBe(200);
+    const doc = await server.request('GET', '/api/v1/openapi.json');
+    const operation = doc.json.paths['/api/v1/auth/tokens'].delete;
     expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401']);
     expect(operation.requestBody).toBeUndefined();
   });

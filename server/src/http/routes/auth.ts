@@ -30,6 +30,7 @@ const rateLimited = (retryAfterMs: number, why: string, setHeader: (seconds: str
  * a doubling wait), and by the password queue (a flood of sign-ins waits its turn or is refused, and never holds
  * the threads screenshot uploads need).
  * DELETE /auth/token: the bearer token revokes itself (sign-out).
+ * DELETE /auth/tokens: every token of the caller is revoked (sign out everywhere).
  */
 export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   const limits = new SignInLimits(ctx.clock, ctx.config);
@@ -103,9 +104,28 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       async (request, reply) => {
         const caller = callerOf(request);
         // The hook found this token, so it is well formed; a request racing another revocation finds no row.
-        const token = bearerToken(request);
-        if (token) await ctx.repos.tokens.revoke(hashToken(token), caller.id);
+        const tokenHash = hashToken(bearerToken(request) ?? '');
+        await ctx.repos.tokens.revoke(tokenHash, caller.id);
+        ctx.policyStreams.endFor(caller.id, tokenHash);
         request.log.info({ userId: caller.id }, 'signed out: token revoked');
+        return reply.code(204).send(null);
+      },
+    );
+    authed.delete(
+      '/auth/tokens',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out everywhere: revoke every token of the caller, this one included (other browsers, every agent)',
+          response: { 204: logoutResponseSchema, 400: apiErrorSchema, 401: apiErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        const revoked = await ctx.repos.tokens.revokeAll(caller.id);
+        // Streams opened with those tokens end now, not at their next heartbeat's token check.
+        ctx.policyStreams.endFor(caller.id);
+        request.log.info({ userId: caller.id, revoked }, 'signed out everywhere: every token revoked');
         return reply.code(204).send(null);
       },
     );

@@ -19,6 +19,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <a class="brand" href="#/">Worktrace</a>
   <span id="who" class="who"></span>
   <button id="sign-out" type="button" hidden>Sign out</button>
+  <button id="sign-out-everywhere" type="button" hidden>Sign out everywhere</button>
 </header>
 <main id="app" tabindex="-1"><p class="muted">Loading the work diary…</p></main>
 <div id="status" class="status" role="status" aria-live="polite"></div>

@@ -5,6 +5,7 @@
 export const DASHBOARD_CSS = `
 :root { --ink: #1d2330; --muted: #5d6575; --line: #d9dde5; --bg: #f5f6f8; --panel: #fff; --accent: #0969da; --danger: #b42318; --ok: #1a7f37; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
@@ -68,8 +69,10 @@ dialog.viewer { width: min(1100px, 95vw); max-height: 95vh; border: 0; border-ra
 dialog.viewer::backdrop { background: rgb(0 0 0 / .6); }
 dialog.viewer .large { width: 100%; height: auto; max-height: 70vh; object-fit: contain; background: #111; }
 dialog.viewer .actions, dialog.viewer .confirm { display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; margin-top: .6rem; }
-dialog.viewer .confirm[hidden] { display: none; }
 dialog.viewer .confirm p { flex-basis: 100%; margin: 0; }
+dialog.question { width: min(34rem, 92vw); border: 0; border-radius: 8px; padding: 1rem 1.2rem; }
+dialog.question::backdrop { background: rgb(0 0 0 / .6); }
+dialog.question .actions { display: flex; flex-wrap: wrap; gap: .6rem; }
 @media (max-width: 640px) {
   main { padding: .6rem; }
   .cells { grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }

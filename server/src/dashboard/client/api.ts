@@ -82,6 +82,22 @@ export class ApiClient {
     return watchPolicy(this.token, contractId, { onPolicy, onUnauthenticated: this.onUnauthenticated });
   }
 
+  /**
+   * Sign-out (DELETE /auth/token) or, `everywhere`, every sign-in of the person (DELETE /auth/tokens). Resolves
+   * 'ended' when the server ended it, 'already-ended' when it no longer knew the token (401); rejects when the server
+   * could not be told.
+   */
+  async signOut(everywhere: boolean): Promise<'ended' | 'already-ended'> {
+    const response = await fetch(`${API}/auth/${everywhere ? 'tokens' : 'token'}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${this.token}` },
+      cache: 'no-store',
+    });
+    if (response.status === 204) return 'ended';
+    if (response.status === 401) return 'already-ended';
+    throw await failure(response);
+  }
+
   /** The image behind a diary screenshot's `url` (an API path), as a Blob. */
   async image(url: string): Promise<Blob> {
     return (await this.call('GET', url)).blob();

@@ -6,6 +6,7 @@ import { beginDrawing, endDrawing, releaseImages } from './images.js';
 import { contractView } from './views/contract.js';
 import { contractsView } from './views/contracts.js';
 import { signInView } from './views/sign-in.js';
+import { askSignOutEverywhere } from './views/sign-out.js';
 import { parseDateKey } from './week.js';
 
 /**
@@ -19,6 +20,7 @@ const SESSION_KEY = 'worktrace.session';
 const app = document.getElementById('app') as HTMLElement;
 const who = document.getElementById('who') as HTMLElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
+const signOutEverywhere = document.getElementById('sign-out-everywhere') as HTMLButtonElement;
 const status = document.getElementById('status') as HTMLElement;
 
 function loadSession(): LoginResponse | undefined {
@@ -59,6 +61,7 @@ async function render(): Promise<void> {
   const session = loadSession();
   who.textContent = session ? `${session.user.email} (${session.user.role})` : '';
   signOut.hidden = !session;
+  signOutEverywhere.hidden = !session;
   if (!session) {
     releaseImages();
     app.replaceChildren(
@@ -100,6 +103,44 @@ async function render(): Promise<void> {
   }
 }
 
-signOut.addEventListener('click', () => endSession('Signed out.'));
+/**
+ * Sign-out asks the server to end the session's token, then forgets it here whatever the answer: offline, the
+ * person is told the token stays valid on the server until it expires.
+ */
+async function signOutHere(): Promise<void> {
+  const session = loadSession();
+  if (!session) return endSession();
+  signOut.disabled = true;
+  try {
+    await new ApiClient(session.token, () => undefined).signOut(false);
+    endSession('Signed out: this session no longer works anywhere.');
+  } catch (e) {
+    const until = new Date(session.expiresAt).toLocaleString();
+    endSession(`Signed out in this browser, but the server could not be told (${(e as Error).message}): this session stays valid there until ${until}.`);
+  } finally {
+    signOut.disabled = false;
+  }
+}
+
+/** Every sign-in of the person ends, after one question. Unlike sign-out, nothing changes here when the server cannot be told. */
+function signOutOfEverything(): void {
+  const session = loadSession();
+  if (!session) return endSession();
+  askSignOutEverywhere(session.user.email, async () => {
+    try {
+      const outcome = await new ApiClient(session.token, () => undefined).signOut(true);
+      endSession(
+        outcome === 'ended'
+          ? `Signed out everywhere: every sign-in of ${session.user.email} has ended.`
+          : 'This session had already ended, so the others could not be: sign in again, then sign out everywhere.',
+      );
+    } catch (e) {
+      say(`Not signed out everywhere: ${(e as Error).message}. Nothing changed; try again.`);
+    }
+  });
+}
+
+signOut.addEventListener('click', () => void signOutHere());
+signOutEverywhere.addEventListener('click', signOutOfEverything);
 window.addEventListener('hashchange', () => void render());
 void render();

@@ -13,7 +13,7 @@ import {
 import { isoFromMs } from '../../shared/time/index.js';
 import type { Logger } from '../log.js';
 import { databasePath, openStore, type Store } from '../store/index.js';
-import { SyncError, toUserError, type Credentials, type PassReport } from '../sync/index.js';
+import { SyncError, endReplacedSignIn, toUserError, type Credentials, type PassReport } from '../sync/index.js';
 import { DEFAULT_IDLE_THRESHOLD_MS } from '../tracking/index.js';
 import { ContractsCache } from './contracts.js';
 import { DiskNotice } from './disk-notice.js';
@@ -147,10 +147,11 @@ export class AppService {
   /**
    * Signing in again as the account signed in now (same server, same email) keeps tracking: the banner promises that
    * tracking goes on while the server refuses the old token. Another account needs tracking stopped first, since
-   * the running session records under the account it started with.
+   * the running session records under the account it started with. The sign-in replaced is ended on its server.
    */
   async #signIn(request: InvokeRequest<'auth:sign-in'>): Promise<void> {
-    const tracking = this.#session ? (this.#signedIn?.credentials ?? null) : null;
+    const replaced = this.#signedIn?.credentials ?? null;
+    const tracking = this.#session ? replaced : null;
     if (tracking) refuseAnotherAccount(tracking, request);
     const credentials = await signInToServer(request);
     if (tracking) await refuseAnotherUser(tracking, credentials);
@@ -161,6 +162,9 @@ export class AppService {
     this.#connect(credentials);
     await this.#session?.useClient(this.#requireSignedIn().client);
     await this.#refreshContracts().catch((error: unknown) => this.#noteFailure(error));
+    // Once nothing here uses the replaced token any more, its server ends it (best effort, said when it fails).
+    const notEnded = await endReplacedSignIn(replaced);
+    if (notEnded) this.#sync.note(notEnded);
   }
 
   /**

@@ -38,7 +38,7 @@ export async function signInToServer(request: InvokeRequest<'auth:sign-in'>): Pr
 export async function signOutOfServer(credentials: Credentials | null): Promise<string | null> {
   if (!credentials) return null;
   const result = await revokeOnServer(credentials);
-  return result.outcome === 'revoked' ? null : notToldWords(credentials.server, result);
+  return result.outcome === 'not-told' ? notToldWords(credentials.server, result) : null;
 }
 
 /** While tracking, only the account signed in now may sign in again: the running session records under it. */

@@ -27,6 +27,11 @@ export class SyncStatus {
     this.#lastError = lastError;
   }
 
+  /** Something the person should read that is no failure of the link (a sign-in replaced but not ended). */
+  note(message: string): void {
+    this.#lastError = message;
+  }
+
   /** The server answered a request (the contract list). */
   reached(): void {
     this.#online = true;

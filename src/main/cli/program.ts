@@ -66,7 +66,7 @@ export function buildProgram(context: CommandContext): Command {
 
   program
     .command('login')
-    .description('sign in to a work-diary server; the password comes from stdin or WORKTRACE_PASSWORD')
+    .description('sign in to a work-diary server (the sign-in it replaces is ended); the password comes from stdin or WORKTRACE_PASSWORD')
     .requiredOption('--server <url>', 'the server, e.g. https://diary.example.com (plain http only to this machine)')
     .requiredOption('--email <email>', 'your account')
     .action(async (options: { server: string; email: string }) => {
@@ -76,8 +76,9 @@ export function buildProgram(context: CommandContext): Command {
   program
     .command('logout')
     .description('sign out: the server revokes the token, this machine forgets it (recorded time stays queued)')
-    .action(async () => {
-      await (await import('./commands/logout.js')).runLogout(context, { dataDir: dataDir() });
+    .option('--everywhere', 'end every sign-in of this account: other computers and browsers too')
+    .action(async (options: { everywhere?: boolean }) => {
+      await (await import('./commands/logout.js')).runLogout(context, { dataDir: dataDir(), everywhere: options.everywhere === true });
     });
 
   program

@@ -80,6 +80,12 @@ export class ApiClient {
     if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), 'sign out');
   }
 
+  /** Sign out everywhere: the server revokes every token of the user, this client's included (204). */
+  async revokeAllTokens(): Promise<void> {
+    const answer = await this.send('sign out everywhere', () => this.http.delete('/auth/tokens'));
+    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), 'sign out everywhere');
+  }
+
   async contracts(): Promise<ContractSummary[]> {
     const answer = await this.send('list contracts', () => this.http.get('/contracts'));
     return this.expect('list contracts', answer, 200, contractListSchema).contracts;

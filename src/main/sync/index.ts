@@ -16,7 +16,7 @@ export {
   type ServerPolicySourceOptions,
 } from './policy-source.js';
 export { checkServerUrl, isLoopbackHost } from './server-url.js';
-export { notToldWords, revokeOnServer, type ServerSignOut } from './sign-out.js';
+export { endReplacedSignIn, everywhereWords, notToldWords, revokeOnServer, type ServerSignOut } from './sign-out.js';
 export { SseParser, type SseEvent } from './sse-parser.js';
 export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
 export { DEFAULT_QUOTA_BYTES, Uploader, type ItemTally, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';

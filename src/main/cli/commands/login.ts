@@ -1,7 +1,7 @@
 import { read } from 'read';
 import { z } from 'zod';
 import { resolveDataDir } from '../../config/data-dir.js';
-import { ApiClient, CredentialsStore, SyncError, checkServerUrl, toUserError } from '../../sync/index.js';
+import { ApiClient, CredentialsStore, SyncError, checkServerUrl, endReplacedSignIn, toUserError, type Credentials } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 
 export interface LoginOptions {
@@ -13,7 +13,7 @@ export interface LoginOptions {
 /**
  * `worktrace login --server URL --email EMAIL`: the password comes from WORKTRACE_PASSWORD or stdin, never from
  * argv (where every user of the machine could read it in the process list). The token goes to a 0600 file in
- * the data directory.
+ * the data directory; the one it replaces is ended on its server (best effort: when that fails, it says so).
  */
 export async function runLogin(context: CommandContext, options: LoginOptions): Promise<void> {
   const server = checkServerUrl(options.server);
@@ -31,9 +31,24 @@ export async function runLogin(context: CommandContext, options: LoginOptions): 
   } catch (error) {
     throw toUserError(error, server);
   }
+  const replaced = storedSignIn(store);
   store.write({ server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt });
   context.logger.info({ server, userId: answer.user.id }, 'signed in');
   context.stdout.write(`Signed in to ${server} as ${answer.user.email} (${answer.user.role}) until ${answer.expiresAt}.\n`);
+  // The replaced token is forgotten here: nothing would ever use or revoke it again, so it is ended now.
+  if (!replaced) return;
+  const notEnded = await endReplacedSignIn(replaced);
+  context.logger.info({ server: replaced.server, ended: notEnded === null }, 'the sign-in replaced was ended on its server');
+  if (notEnded) context.stdout.write(`${notEnded}\n`);
+}
+
+/** The sign-in stored now, if one can be read (a damaged file holds no token to end). */
+function storedSignIn(store: CredentialsStore): Credentials | null {
+  try {
+    return store.read();
+  } catch {
+    return null;
+  }
 }
 
 /**

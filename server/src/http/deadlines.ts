@@ -62,7 +62,7 @@ export function installBodyDeadlines(app: FastifyInstance, config: ServerConfig)
     const timer = setTimeout(() => {
       if (raw.complete) return;
       request.log.info({ deadlineMs }, 'request body too slow: answered 408 and closed');
-      answerAndClose(raw.socket, 408, requestTimeoutBody);
+      answerAndClose(raw.socket, 408, requestTimeoutBody, reply.raw.headersSent);
     }, deadlineMs);
     const stop = () => clearTimeout(timer);
     raw.once('end', stop);

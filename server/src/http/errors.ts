@@ -59,11 +59,11 @@ export const requestTimeoutBody = body('REQUEST_TIMEOUT', 'the request did not a
 
 /**
  * Answers straight on the socket and closes it: the connection cannot be trusted (or is too slow) to carry
- * another request. When a response has already begun there is nothing sound left to say: it is only closed.
+ * another request. When a response has already begun (`responseStarted`) there is nothing sound left to say: it
+ * is only closed.
  */
-export function answerAndClose(socket: Socket, status: number, answer: ApiErrorBody): void {
-  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (socket.writable && !started) {
+export function answerAndClose(socket: Socket, status: number, answer: ApiErrorBody, responseStarted = false): void {
+  if (socket.writable && !responseStarted) {
     const text = JSON.stringify(answer);
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`,

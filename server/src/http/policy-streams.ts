@@ -18,7 +18,7 @@ export interface StreamLease {
   hold(release: () => void): void;
   /** Writes to the response while the stream is open; a response found destroyed ends the stream instead. */
   write(text: string): void;
-  /** Ends the response (when it is still open) and lets go of everything held. */
+  /** Ends the response (closes its connection when the head was not sent yet) and lets go of everything held. */
   end(): void;
 }
 
@@ -54,7 +54,10 @@ class Lease implements StreamLease {
   }
 
   end(): void {
-    if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
+    // A stream that has not sent its head yet (still checking the contract) has nothing to finish: its connection
+    // is closed instead, and the route stops at its next step.
+    if (!this.res.headersSent) this.res.destroy();
+    else if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
     this.#release();
   }
 

@@ -126,6 +126,31 @@ describe.each(testBackends())('policy streams dropped by their clients on $name'
     expect(server.app.policyStreams.size).toBe(1);
     fresh.socket.destroy();
     await expect.poll(holdings).toEqual(baseline);
+    expect(server.logs(), 'nothing went wrong in the server').not.toMatch(/"level":(50|60)/);
+  });
+
+  it('a token revoked while its streams are still being set up: they are closed, and nothing is left', async () => {
+    const baseline = await holdings();
+    const signedIn = await server.request('POST', '/api/v1/auth/token', { json: { email: world.client.email, password: world.client.password } });
+    const token = signedIn.json.token as string;
+    const held = holdCalls(server.repos.contracts, 'find');
+    const connections = await Promise.all(Array.from({ length: 4 }, () => connectRaw(server.baseUrl)));
+    for (const c of connections) streamRequest(c, token);
+    await held.reached(connections.length);
+    expect(server.app.policyStreams.openFor(world.client.id)).toBe(connections.length);
+    expect((await server.request('DELETE', '/api/v1/auth/token', { token })).status).toBe(204);
+    await Promise.all(connections.map((c) => c.closed));
+    held.release();
+    await held.finished(connections.length);
+    await expect.poll(holdings).toEqual(baseline);
+    for (let i = 0; i < 3; i += 1) await nextTurn();
+    expect(await holdings()).toEqual(baseline);
+    // The client's reconnect meets the 401.
+    const again = await connectRaw(server.baseUrl);
+    streamRequest(again, token);
+    await again.until('UNAUTHENTICATED');
+    again.socket.destroy();
+    expect(server.logs(), 'nothing went wrong in the server').not.toMatch(/"level":(50|60)/);
   });
 
   it(`refuses a ${PER_ACCOUNT + 1}th stream of one account with 429 TOO_MANY_STREAMS and Retry-After; other accounts and closed places are free`, async () => {

@@ -17,6 +17,19 @@ export interface SignInAttempt {
   release(): void;
 }
 
+export type AttemptOutcome = 'failed' | 'succeeded' | 'released';
+
+/** An attempt whose first settling call runs `settle` with its outcome; any later call does nothing. */
+export function attemptSettlingOnce(settle: (outcome: AttemptOutcome) => void): SignInAttempt {
+  let settled = false;
+  const once = (outcome: AttemptOutcome) => () => {
+    if (settled) return;
+    settled = true;
+    settle(outcome);
+  };
+  return { failed: once('failed'), succeeded: once('succeeded'), release: once('released') };
+}
+
 export type AttemptAdmission =
   | { readonly admitted: true; readonly attempt: SignInAttempt }
   | { readonly admitted: false; readonly retryAfterMs: number };
@@ -68,17 +81,14 @@ export class AddressFailureLimiter {
       return { admitted: false, retryAfterMs: oldestCounted === undefined ? 1000 : oldestCounted + this.limit.windowMs - now };
     }
     record.pending += 1;
-    let settled = false;
-    const settle = (failed: boolean) => {
-      if (settled) return;
-      settled = true;
+    const attempt = attemptSettlingOnce((outcome) => {
       record.pending -= 1;
-      if (!failed) return;
+      // Successes do not count here: someone who signs in correctly many times is not spraying.
+      if (outcome !== 'failed') return;
       record.failures.push(this.clock.now());
       if (record.failures.length > this.limit.max) record.failures.splice(0, record.failures.length - this.limit.max);
-    };
-    // Successes do not count here: someone who signs in correctly many times is not spraying.
-    return { admitted: true, attempt: { failed: () => settle(true), succeeded: () => settle(false), release: () => settle(false) } };
+    });
+    return { admitted: true, attempt };
   }
 
   /** Failures from `address` inside the window now (what a log line or a test may want to know). */

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../src/shared/clock.js';
 import { BoundedMap } from '../support/bounded-map.js';
-import type { AttemptAdmission } from './rate-limit-failures.js';
+import { attemptSettlingOnce, type AttemptAdmission } from './rate-limit-failures.js';
 
 /** After `freeFailures` failed sign-ins in a row, each further failure makes the account wait longer. */
 export interface BackoffPolicy {
@@ -52,10 +52,7 @@ export class AccountBackoff {
     const places = Math.max(1, this.policy.freeFailures - record.failures);
     if (record.pending >= places) return { admitted: false, retryAfterMs: 1000 }; // the attempts in flight settle within a second or so
     record.pending += 1;
-    let settled = false;
-    const settle = (outcome: 'failed' | 'succeeded' | 'released') => {
-      if (settled) return;
-      settled = true;
+    const attempt = attemptSettlingOnce((outcome) => {
       record.pending -= 1;
       if (outcome === 'failed') {
         record.failures += 1;
@@ -65,8 +62,8 @@ export class AccountBackoff {
         record.failures = 0;
         record.lockedUntil = 0;
       }
-    };
-    return { admitted: true, attempt: { failed: () => settle('failed'), succeeded: () => settle('succeeded'), release: () => settle('released') } };
+    });
+    return { admitted: true, attempt };
   }
 
   /** Failed sign-ins in a row for `account` (what a test or a log line may want to know). */

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
+import { seriousViolations } from '../../../tests/support/axe.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
 import { buildDashboardClient, openDiary, openPage, signIn, type WatchedPage } from './support/pages.js';
 import { startE2eServer, type E2eServer } from './support/world.js';
@@ -54,6 +55,7 @@ describe('dashboard sign-out in Chromium', () => {
     expect(await contractsWith(token!)).toBe(401);
     expect(await contractsWith(server.clientToken)).toBe(200);
     expect(await page.getByRole('button', { name: 'Sign out everywhere' }).isHidden()).toBe(true);
+    expect(await seriousViolations(page), 'axe: signed out, with its message').toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -83,6 +85,7 @@ describe('dashboard sign-out in Chromium', () => {
     await here.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     const question = here.page.getByRole('dialog', { name: 'Sign out everywhere?' });
     expect(await question.textContent()).toContain(`Every sign-in of ${CLIENT.email} ends`);
+    expect(await seriousViolations(here.page), 'axe: the sign-out-everywhere question').toEqual([]);
     await question.getByRole('button', { name: 'Cancel' }).click();
     await question.waitFor({ state: 'detached' });
     for (const token of tokens) expect(await contractsWith(token!)).toBe(200);

@@ -102,8 +102,9 @@ describe.each(testBackends())('request deadlines on $name', (backend) => {
       });
       return { id, request };
     };
-    // 192 KiB at the assumed uplink (8 KiB every 125 ms = 64 KiB/s): 3 s, twice what a JSON route may take.
-    const honest = upload(withShot.id, start + 1000, fakeJpeg(192 * 1024));
+    // 160 KiB at the assumed uplink (8 KiB every 125 ms = 64 KiB/s): 2.5 s, past a JSON route's 1.5 s and 2 s inside
+    // the upload's 4.5 s (room for a loaded machine's late timers on the sending side).
+    const honest = upload(withShot.id, start + 1000, fakeJpeg(160 * 1024));
     const dribbled = upload(forTrickle.id, start + 601_000, fakeJpeg(2048));
     const segment = segmentBody({ contractId: world.contract.id, startedAt: start + 1_200_000 });
     const jsonRequest = encodeRequest({
@@ -151,7 +152,8 @@ describe('connection cap', () => {
   const [sqlite] = testBackends();
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer(sqlite!, { ...CONFIG, maxConnections: 6 });
+    // Deadlines long enough that no admitted connection is closed for being idle while the test runs.
+    server = await startTestServer(sqlite!, { maxConnections: 6, keepAliveTimeoutMs: 120_000, idleConnectionMs: 120_000 });
   });
   afterEach(async () => server?.close());
 
@@ -161,7 +163,7 @@ describe('connection cap', () => {
       await c.until('"openapi"');
     };
     const admitted = await Promise.all(Array.from({ length: 6 }, () => connectRaw(server.baseUrl)));
-    for (const c of admitted) await ask(c);
+    await Promise.all(admitted.map(ask));
     const refused = await connectRaw(server.baseUrl);
     refused.socket.write('GET /api/v1/openapi.json HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
     await refused.closed;

@@ -6,14 +6,15 @@ cd "$(dirname "$0")/.."
 
 # What the agent and its tests need from the OS: an X display and window manager for the tests, xdotool to send
 # real input, xprop/xwininfo (active-win), xrandr + ImageMagick (screenshot-desktop), xterm as a test window, the
-# X11 headers for the native addon, PostgreSQL for the server's tests and Chromium for the end-to-end tests.
+# X11 headers for the native addon, PostgreSQL for the server's tests, Chromium for the end-to-end tests and strace
+# (the tests that watch the agent's fsyncs from outside, and npm run bench:saves).
 # The Windows lane (tests/integration/wine): wine64 runs the Windows node.exe, and the MinGW posix-thread compiler
 # cross-builds the Windows addon. They are the largest part of a first install (~1.3 GB, ~40 s, once per machine);
 # the lane itself then makes its Wine prefix and fetches node.exe (npm pack) into .tmp/wine on its first run only.
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
   libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
-  postgresql chromium fonts-dejavu-core
+  postgresql chromium fonts-dejavu-core strace
   wine64 g++-mingw-w64-x86-64-posix
 )
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, link, open, readFile, unlink } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PrivateFileError, writePrivateFile } from '../files/private-file.js';
 import { CryptoError } from './errors.js';
 import { KEY_BYTES } from './screenshot-cipher.js';
 import type { KeyStore } from './key-store.js';
@@ -11,22 +11,22 @@ export const KEY_FILE_NAME = 'screenshot.key';
 /**
  * The screenshot key as 32 raw bytes in `<dataDir>/screenshot.key`, mode 0600.
  *
- * Creation is atomic and never clobbers: the key is written and fsynced under a temporary name created
- * with O_EXCL and mode 0600, then hard-linked to its final name. link() fails if the name exists, so
- * two agents starting at once agree on one key, and a crash never leaves a half-written key file under
- * the real name (losing the key would make every stored screenshot unreadable).
+ * Creation is atomic and never clobbers (writePrivateFile with replace: false: a 0600 temporary hard-linked to
+ * the real name, directory synced): link() fails if the name exists, so two agents starting at once agree on one
+ * key, and a crash never leaves a half-written key file under the real name (losing the key would make every
+ * stored screenshot unreadable).
  */
 export class FileKeyStore implements KeyStore {
   readonly path: string;
 
-  constructor(private readonly dataDir: string) {
+  constructor(dataDir: string) {
     this.path = join(dataDir, KEY_FILE_NAME);
   }
 
   async loadOrCreate(): Promise<Buffer> {
     const existing = await this.load();
     if (existing) return existing;
-    if (await this.create()) return (await this.load()) ?? this.missingAfterCreate();
+    if (this.create()) return (await this.load()) ?? this.missingAfterCreate();
     // Another process created it between our load and create: use theirs.
     return (await this.load()) ?? this.missingAfterCreate();
   }
@@ -74,39 +74,13 @@ export class FileKeyStore implements KeyStore {
   }
 
   /** Returns false when another process won the race to create the key. */
-  private async create(): Promise<boolean> {
-    const temporary = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  private create(): boolean {
     try {
-      const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      try {
-        await handle.writeFile(randomBytes(KEY_BYTES));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await link(temporary, this.path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw error;
-      }
-      await this.syncDirectory();
+      writePrivateFile(this.path, randomBytes(KEY_BYTES), { replace: false });
       return true;
     } catch (error) {
-      throw this.unavailable(error);
-    } finally {
-      await unlink(temporary).catch(() => undefined);
-    }
-  }
-
-  /** Makes the new directory entry durable, so a power cut cannot lose a key already used to encrypt. */
-  private async syncDirectory(): Promise<void> {
-    if (process.platform === 'win32') return;
-    const dir = await open(this.dataDir, constants.O_RDONLY);
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
+      if (error instanceof PrivateFileError && error.code === 'PRIVATE_FILE_EXISTS') return false;
+      throw this.unavailable(error instanceof PrivateFileError && error.cause !== undefined ? error.cause : error);
     }
   }
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { CredentialsVault } from '../app/index.js';
 import { CryptoError } from '../crypto/errors.js';
 import { FileKeyStore, type KeyStore } from '../crypto/index.js';
 import { KEY_BYTES } from '../crypto/screenshot-cipher.js';
 import { KEY_FILE_NAME } from '../crypto/file-key-store.js';
-import { SyncError, type Credentials } from '../sync/index.js';
+import { PrivateFileError, writePrivateFile } from '../files/private-file.js';
+import { SyncError, credentialsSchema, type Credentials } from '../sync/index.js';
 
 /** The part of Electron's safeStorage used here (the OS keychain: Keychain, DPAPI, libsecret/kwallet). */
 export interface SafeStorageLike {
@@ -27,20 +27,6 @@ export function keychainAvailable(safeStorage: SafeStorageLike): boolean {
 
 export const SEALED_KEY_FILE = 'screenshot.key.sealed';
 export const SEALED_CREDENTIALS_FILE = 'credentials.sealed';
-
-/** Writes through a 0600 temporary file and a rename: a crash never leaves half a file under the real name. */
-function writeSealed(file: string, bytes: Buffer): void {
-  const temporary = `${file}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
-}
 
 function readOptional(file: string): Buffer | null {
   try {
@@ -73,7 +59,14 @@ export class SafeStorageKeyStore implements KeyStore {
     if (sealed) return this.#unseal(sealed);
     if (!keychainAvailable(this.safeStorage) || existsSync(join(this.dataDir, KEY_FILE_NAME))) return this.#fallback.loadOrCreate();
     const key = randomBytes(KEY_BYTES);
-    writeSealed(this.#file, this.safeStorage.encryptString(key.toString('base64')));
+    try {
+      // Never over another instance's key (replace: false), and synced with its directory: a key already used to
+      // encrypt must survive a power cut.
+      writePrivateFile(this.#file, this.safeStorage.encryptString(key.toString('base64')), { replace: false });
+    } catch (error) {
+      if (error instanceof PrivateFileError && error.code === 'PRIVATE_FILE_EXISTS') return this.#unseal(readFileSync(this.#file));
+      throw new CryptoError('KEY_FILE_UNAVAILABLE', `Cannot write ${this.#file}: check the data directory.`, { cause: error });
+    }
     return key;
   }
 
@@ -88,10 +81,6 @@ export class SafeStorageKeyStore implements KeyStore {
     return key;
   }
 }
-
-const credentialsSchema = z
-  .object({ server: z.string().min(1), email: z.string().min(1), userId: z.string().min(1), role: z.enum(['client', 'freelancer']), token: z.string().min(1), expiresAt: z.string() })
-  .strict();
 
 /**
  * The sign-in (with its bearer token) sealed by the OS keychain. Without a keychain the token is not written at all
@@ -125,7 +114,7 @@ export class SafeStorageCredentials implements CredentialsVault {
       this.#memory = checked;
       return;
     }
-    writeSealed(this.file, this.safeStorage.encryptString(JSON.stringify(checked)));
+    writePrivateFile(this.file, this.safeStorage.encryptString(JSON.stringify(checked)), { replace: true });
   }
 
   clear(): boolean {

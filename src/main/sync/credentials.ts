@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writePrivateFile } from '../files/private-file.js';
 import { SyncError } from './errors.js';
 
 /**
@@ -9,7 +10,8 @@ import { SyncError } from './errors.js';
  */
 export const CREDENTIALS_FILE_NAME = 'credentials.json';
 
-const credentialsSchema = z
+/** The stored sign-in, in the headless file and in the app's sealed copy alike (src/main/electron/safe-storage.ts). */
+export const credentialsSchema = z
   .object({
     server: z.string().min(1),
     email: z.string().min(1),
@@ -51,18 +53,9 @@ export class CredentialsStore {
     return credentials;
   }
 
-  /** Writes through a 0600 temporary file and a rename, so a crash never leaves half a token or a readable one. */
+  /** Written the careful way (writePrivateFile): a crash never leaves half a token, and never a readable one. */
   write(credentials: Credentials): void {
-    const temporary = `${this.file}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(credentialsSchema.parse(credentials))}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(temporary, 0o600); // an older file of that name may have had wider permissions
-    renameSync(temporary, this.file);
+    writePrivateFile(this.file, `${JSON.stringify(credentialsSchema.parse(credentials))}\n`, { replace: true });
   }
 
   /** Signs out locally, a damaged file included (its own message says to run logout). Returns whether there was a file. */

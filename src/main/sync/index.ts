@@ -5,7 +5,7 @@
  */
 export { ApiClient, type ApiClientOptions, type PolicyAnswer } from './api-client.js';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
-export { CREDENTIALS_FILE_NAME, CredentialsStore, type Credentials } from './credentials.js';
+export { CREDENTIALS_FILE_NAME, CredentialsStore, credentialsSchema, type Credentials } from './credentials.js';
 export { ApiRequestError, SyncError, describeFailure, isTransient, type RequestFailure, type SyncErrorCode } from './errors.js';
 export {
   ServerPolicySource,

@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isStoreError, sqliteCode } from './errors.js';
+import { DeletedScreenshotEraser } from './erase-deleted.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 import { checkDataDirectory, checkFileWritable, checkSqliteHeader, corruptMessage, existingFileSize } from './preflight.js';
+import { makeDatabaseFilesPrivate } from './private-files.js';
 
 export type { SqliteDatabase };
 
@@ -42,14 +44,18 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
 
   let db: SqliteDatabase;
   try {
+    if (!inMemory) makeDatabaseFilesPrivate(file);
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
+    if (error instanceof StoreError) throw error;
     throw openFailed(file, error);
   }
   try {
     configure(db);
-    namesDiskFullInTransactions(db, inMemory ? 'the in-memory database' : dirname(file));
+    const eraser = inMemory ? null : new DeletedScreenshotEraser(db);
+    wrapTransactions(db, inMemory ? 'the in-memory database' : dirname(file), eraser);
     migrate(db);
+    eraser?.install();
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
@@ -60,20 +66,27 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
 
 /**
  * Every write of the repositories runs in a `db.transaction(...)`. Wrapping the transactions this connection
- * builds turns SQLite's bare "database or disk is full" into the named DISK_FULL error naming the data
- * directory, so the tracker and the CLI can tell "no space" (keep the time in memory, retry) from a bug.
- * SQLite has already rolled the transaction back when this runs: nothing half-written stays behind.
+ * builds does two things at their edges:
+ * - it turns SQLite's bare "database or disk is full" into the named DISK_FULL error naming the data directory, so
+ *   the tracker and the CLI can tell "no space" (keep the time in memory, retry) from a bug. SQLite has already
+ *   rolled the transaction back when this runs: nothing half-written stays behind;
+ * - when the outermost transaction ends, it tells the eraser (erase-deleted.ts), which removes a deleted
+ *   screenshot's bytes from the files right after the commit that deleted it.
  */
-function namesDiskFullInTransactions(db: SqliteDatabase, dataDir: string): void {
+function wrapTransactions(db: SqliteDatabase, dataDir: string, eraser: DeletedScreenshotEraser | null): void {
   const build = db.transaction.bind(db);
   const named =
     <A extends unknown[], R>(run: (...args: A) => R) =>
     function (this: unknown, ...args: A): R {
+      let result: R;
       try {
-        return run.apply(this, args);
+        result = run.apply(this, args);
       } catch (error) {
+        if (!db.inTransaction) eraser?.rolledBack();
         throw isDiskFull(error) && !isStoreError(error) ? diskFullError(dataDir, error) : error;
       }
+      if (!db.inTransaction) eraser?.committed();
+      return result;
     };
   db.transaction = ((fn: (...args: unknown[]) => unknown) => {
     const tx = build(fn);
@@ -94,7 +107,11 @@ function configure(db: SqliteDatabase): void {
   db.pragma('foreign_keys = ON');
   // A deleted screenshot (the freelancer's choice, a refused upload, the quota) is zeroed on disk rather
   // than left in free pages: it is ciphertext, but the key sits next to it, so deleting must mean gone.
+  // Read back: a build of SQLite that ignores it must not pass for one that erases (erase-deleted.ts relies on it).
   db.pragma('secure_delete = ON');
+  if (db.pragma('secure_delete', { simple: true }) !== 1) {
+    throw new StoreError('DB_OPEN_FAILED', 'This build of SQLite cannot erase deleted data (secure_delete): reinstall Worktrace.');
+  }
   // After a checkpoint the WAL shrinks back to this size instead of keeping old page images around.
   db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`);
 }

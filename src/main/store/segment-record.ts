@@ -1,5 +1,5 @@
 import type { MinuteRecord, SegmentRecord, ScreenshotRef } from '../../shared/protocol/index.js';
-import type { MinuteBucket, SegmentHeader, StoredSegment } from '../tracking/ports.js';
+import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment } from '../tracking/ports.js';
 
 /**
  * Row shapes of the segment tables and their mapping to the tracker's StoredSegment and the shared
@@ -42,6 +42,10 @@ export interface AppRow {
   ms: number;
 }
 
+export interface MinuteAppRow extends AppRow {
+  minute_at: number;
+}
+
 export interface ScreenshotRefRow {
   id: string;
   taken_at: number;
@@ -70,7 +74,7 @@ export function toHeader(row: SegmentRow): SegmentHeader {
   };
 }
 
-export function toStoredSegment(row: SegmentRow, minutes: MinuteRow[], apps: AppRow[], hasScreenshot: boolean): StoredSegment {
+export function toStoredSegment(row: SegmentRow, minutes: MinuteRow[], apps: MinuteAppRow[], hasScreenshot: boolean): StoredSegment {
   return {
     header: toHeader(row),
     minutes: minutes.map(
@@ -82,7 +86,7 @@ export function toStoredSegment(row: SegmentRow, minutes: MinuteRow[], apps: App
         idle: m.idle === 1,
       }),
     ),
-    apps: apps.map((a) => ({ app: a.app, title: a.title, ms: a.ms })),
+    apps: apps.map((a) => ({ minuteAt: a.minute_at, app: a.app, title: a.title, ms: a.ms })),
     hasScreenshot,
     // Only said when true: the port's field is optional, absent meaning false.
     ...(row.time_removed === 1 ? { timeRemoved: true } : {}),
@@ -127,7 +131,7 @@ function toScreenshotRef(row: ScreenshotRefRow): ScreenshotRef {
  * Cuts app names and titles to the shared schema's limits and folds entries that become equal, so the
  * (segment, app, title) key still holds and no milliseconds are lost.
  */
-export function normaliseApps(apps: readonly { app: string; title: string; ms: number }[]): AppRow[] {
+export function normaliseApps(apps: readonly AppTime[]): AppRow[] {
   const merged = new Map<string, AppRow>();
   for (const entry of apps) {
     const app = clipText(entry.app, MAX_APP_CHARS);

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SegmentRecord, SegmentUpload } from '../../shared/protocol/index.js';
-import type { MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../tracking/ports.js';
+import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../tracking/ports.js';
 import { StoreError, sqliteCode } from './errors.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import {
@@ -11,6 +11,7 @@ import {
   toSegmentRecord,
   toStoredSegment,
   type AppRow,
+  type MinuteAppRow,
   type MinuteRow,
   type ScreenshotRefRow,
   type SegmentRow,
@@ -63,21 +64,22 @@ export class SegmentsRepository implements TrackingSink {
   private readonly summaries: Statement<[{ since: number | null; contractId: string | null }], SegmentSummaryRow>;
   private readonly minutesOf: Statement<[string], MinuteRow>;
   private readonly appsOf: Statement<[string, number], AppRow>;
+  private readonly minuteAppsOf: Statement<[string], MinuteAppRow>;
   private readonly screenshotOf: Statement<[string], ScreenshotRefRow>;
   private readonly upsertMinute: Statement<[Record<string, string | number>]>;
-  private readonly upsertApp: Statement<[string, string, string, number]>;
+  private readonly deleteMinuteApps: Statement<[string, number]>;
+  private readonly insertMinuteApp: Statement<[string, number, string, string, number]>;
   private readonly updateMemo: Statement<[string | null, string]>;
   private readonly segmentsInRange: Statement<[RangeParams], { segment_id: string }>;
   private readonly flagIdle: Statement<[RangeParams]>;
   private readonly deleteMinutes: Statement<[RangeParams]>;
   private readonly deleteAllMinutes: Statement<[string]>;
-  private readonly deleteAllApps: Statement<[string]>;
   private readonly flagTimeRemoved: Statement<[string]>;
   private readonly minuteSeconds: Statement<[string, number], { tracked_s: number }>;
   private readonly raiseRevision: Statement<[string]>;
   private readonly raiseRevisionsInRange: Statement<[RangeParams]>;
 
-  readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => void;
+  readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => void;
 
   constructor(
     private readonly db: Database,
@@ -102,7 +104,12 @@ export class SegmentsRepository implements TrackingSink {
       `SELECT started_at, tracked_ms, (tracked_ms + 500) / 1000 AS tracked_s, idle, keyboard, mouse
          FROM minutes WHERE segment_id = ? ORDER BY started_at`,
     );
-    this.appsOf = db.prepare('SELECT app, title, ms FROM app_usage WHERE segment_id = ? ORDER BY ms DESC, app, title LIMIT ?');
+    // A segment's app list is the sum of its minutes' app time (migration 007): whatever minutes went, their apps went.
+    this.appsOf = db.prepare(
+      `SELECT app, title, sum(ms) AS ms FROM minute_apps WHERE segment_id = ?
+        GROUP BY app, title ORDER BY ms DESC, app, title LIMIT ?`,
+    );
+    this.minuteAppsOf = db.prepare('SELECT minute_at, app, title, ms FROM minute_apps WHERE segment_id = ? ORDER BY minute_at, app, title');
     this.screenshotOf = db.prepare('SELECT id, taken_at, width, height, bytes FROM screenshots WHERE segment_id = ?');
     this.upsertMinute = db.prepare(
       `INSERT INTO minutes (segment_id, started_at, tracked_ms, idle, keyboard, mouse)
@@ -110,16 +117,13 @@ export class SegmentsRepository implements TrackingSink {
        ON CONFLICT (segment_id, started_at) DO UPDATE SET
          tracked_ms = excluded.tracked_ms, idle = excluded.idle, keyboard = excluded.keyboard, mouse = excluded.mouse`,
     );
-    this.upsertApp = db.prepare(
-      `INSERT INTO app_usage (segment_id, app, title, ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (segment_id, app, title) DO UPDATE SET ms = excluded.ms`,
-    );
+    this.deleteMinuteApps = db.prepare('DELETE FROM minute_apps WHERE segment_id = ? AND minute_at = ?');
+    this.insertMinuteApp = db.prepare('INSERT INTO minute_apps (segment_id, minute_at, app, title, ms) VALUES (?, ?, ?, ?, ?)');
     this.updateMemo = db.prepare('UPDATE segments SET memo = ? WHERE id = ?');
     this.segmentsInRange = db.prepare(`SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE}`);
     this.flagIdle = db.prepare(`UPDATE minutes SET idle = 1 WHERE ${MINUTES_IN_RANGE}`);
     this.deleteMinutes = db.prepare(`DELETE FROM minutes WHERE ${MINUTES_IN_RANGE}`);
     this.deleteAllMinutes = db.prepare('DELETE FROM minutes WHERE segment_id = ?');
-    this.deleteAllApps = db.prepare('DELETE FROM app_usage WHERE segment_id = ?');
     this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
     this.minuteSeconds = db.prepare('SELECT (tracked_ms + 500) / 1000 AS tracked_s FROM minutes WHERE segment_id = ? AND started_at = ?');
     this.raiseRevision = db.prepare('UPDATE segments SET revision = revision + 1 WHERE id = ?');
@@ -129,7 +133,7 @@ export class SegmentsRepository implements TrackingSink {
     );
 
     // A property rather than a method so the transaction wrapper is built once.
-    this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]) => {
+    this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => {
       const segment = this.requireSegment(segmentId);
       // The freelancer removed this segment's time with its screenshot: it takes no more, whoever writes.
       if (segment.time_removed === 1) return;
@@ -147,7 +151,9 @@ export class SegmentsRepository implements TrackingSink {
         keyboard: minute.keyboard,
         mouse: minute.mouse,
       });
-      for (const app of normaliseApps(apps)) this.upsertApp.run(segmentId, app.app, app.title, app.ms);
+      // The minute's app time is absolute, like its counts: it replaces what the minute held.
+      this.deleteMinuteApps.run(segmentId, minute.startedAt);
+      for (const app of normaliseApps(apps)) this.insertMinuteApp.run(segmentId, minute.startedAt, app.app, app.title, app.ms);
       this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     });
@@ -156,7 +162,7 @@ export class SegmentsRepository implements TrackingSink {
   findSegment(contractId: string, startedAt: number): StoredSegment | null {
     const row = this.segmentByStart.get(contractId, startedAt);
     if (!row) return null;
-    return toStoredSegment(row, this.minutesOf.all(row.id), this.appsOf.all(row.id, -1), this.screenshotOf.get(row.id) !== undefined);
+    return toStoredSegment(row, this.minutesOf.all(row.id), this.minuteAppsOf.all(row.id), this.screenshotOf.get(row.id) !== undefined);
   }
 
   /** Creates the segment; opening the same id again is a no-op. */
@@ -201,7 +207,10 @@ export class SegmentsRepository implements TrackingSink {
     return this.changeRange({ contractId, from: fromSec, to: toSec }, this.flagIdle);
   }
 
-  /** Removes the minutes of an idle stretch the freelancer discarded. Returns how many were removed. */
+  /**
+   * Removes the minutes of an idle stretch the freelancer discarded, and with them (ON DELETE CASCADE) the app
+   * time and window titles they saw: nothing of the stretch is stored or uploaded. Returns how many were removed.
+   */
   discardMinutes(contractId: string, fromSec: number, toSec: number): number {
     return this.changeRange({ contractId, from: fromSec, to: toSec }, this.deleteMinutes);
   }
@@ -215,8 +224,7 @@ export class SegmentsRepository implements TrackingSink {
   clearTime(segmentId: string): void {
     this.db.transaction(() => {
       this.requireSegment(segmentId);
-      this.deleteAllMinutes.run(segmentId);
-      this.deleteAllApps.run(segmentId);
+      this.deleteAllMinutes.run(segmentId); // their app time goes with them (ON DELETE CASCADE)
       this.flagTimeRemoved.run(segmentId);
       this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);

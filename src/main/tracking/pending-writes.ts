@@ -108,14 +108,14 @@ export class PendingWrites {
     for (const held of this.#minutes) if (held.seg === seg) this.#minutes.delete(held);
   }
 
-  /** Writes one minute with the segment's app totals; false when the store refused it (it is then held). */
+  /** Writes one minute with its app time; false when the store refused it (it is then held). */
   #write(seg: SegmentState, minuteSec: number): boolean {
     if (seg.timeRemoved || !seg.hasMinute(minuteSec)) return true;
     const minute: MinuteBucket = seg.bucket(minuteSec);
     if (minute.trackedMs === 0 && minute.keyboard + minute.mouse === 0) return true;
     try {
       this.storeSegment(seg);
-      this.sink.flushMinute(seg.id, minute, seg.appTotals());
+      this.sink.flushMinute(seg.id, minute, seg.minuteApps(minuteSec));
     } catch (cause) {
       this.#hold(seg, minuteSec);
       this.#report(new TrackerError('FLUSH_FAILED', 'writing a minute failed; it is retried with the next one', { cause }));

@@ -26,12 +26,24 @@ export interface MinuteBucket {
   readonly idle: boolean;
 }
 
+/** Milliseconds one (app, title) was the active window. */
+export interface AppTime {
+  readonly app: string;
+  readonly title: string;
+  readonly ms: number;
+}
+
+/** The app time of one stored minute (`minuteAt`: the minute's startedAt). */
+export interface MinuteAppTime extends AppTime {
+  readonly minuteAt: number;
+}
+
 /** What is already recorded for a segment, so a restarted agent continues instead of overwriting. */
 export interface StoredSegment {
   readonly header: SegmentHeader;
   readonly minutes: readonly MinuteBucket[];
-  /** Milliseconds per (app, title). */
-  readonly apps: readonly { app: string; title: string; ms: number }[];
+  /** App time per minute: the segment's app list is their sum, so it never outlives the minutes it came from. */
+  readonly apps: readonly MinuteAppTime[];
   readonly hasScreenshot: boolean;
   /** The freelancer deleted its screenshot and with it its time: it credits nothing more (absent: false). */
   readonly timeRemoved?: boolean;
@@ -43,13 +55,13 @@ export interface TrackingSink {
   /** Creates the segment (idempotent by id). */
   openSegment(header: SegmentHeader): void;
   /**
-   * Writes a minute and the segment's app totals in one transaction: this is the flush that bounds
-   * what a crash can lose to the current minute.
+   * Writes a minute and that minute's own app time in one transaction, both absolute (they replace what the
+   * minute held): this is the flush that bounds what a crash can lose to the current minute.
    */
-  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]): void;
+  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void;
   /** Changes a recorded segment's memo at once (the freelancer edited it while the segment is open). */
   setMemo(segmentId: string, memo: string | null): void;
-  /** Flags (keep) or removes (discard) the minutes of this contract starting in [fromSec, toSec). */
+  /** Flags (keep) or removes (discard: with their app time) the minutes of this contract starting in [fromSec, toSec). */
   markIdle(contractId: string, fromSec: number, toSec: number): void;
   discardMinutes(contractId: string, fromSec: number, toSec: number): void;
 }

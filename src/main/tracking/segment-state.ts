@@ -1,18 +1,12 @@
 import { MINUTE_MS } from '../../shared/time/index.js';
 import type { WindowSample } from '../sensors/types.js';
-import type { MinuteBucket, SegmentHeader, StoredSegment } from './ports.js';
+import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment } from './ports.js';
 
 /** What the store and the protocol can hold (see src/shared/protocol/segment.ts). */
 const MAX_APP_LENGTH = 256;
 const MAX_TITLE_LENGTH = 1024;
 /** The app name recorded for time whose window was unknown (no sample yet, null, or an error). */
 export const UNKNOWN_APP = '(unknown)';
-
-export interface AppTotal {
-  app: string;
-  title: string;
-  ms: number;
-}
 
 interface MinuteTally {
   readonly startedAt: number;
@@ -23,17 +17,17 @@ interface MinuteTally {
 }
 
 /**
- * The in-memory picture of the open segment: minute tallies and app totals with absolute values, so
- * that every flush is an idempotent upsert. A segment continued after a restart starts from what was
- * stored and adds to it. App time is also kept per minute for this run, so that discarding an idle
- * stretch can take its app time back out.
+ * The in-memory picture of the open segment: minute tallies and each minute's app time with absolute values,
+ * so that every flush is an idempotent upsert of one minute. A segment continued after a restart starts from
+ * what was stored and adds to it. App time belongs to its minute, here as in the store: a minute forgotten (a
+ * discarded idle stretch) takes its window titles with it.
  */
 export class SegmentState {
   readonly continued: boolean;
   hasScreenshot: boolean;
   readonly #minutes = new Map<number, MinuteTally>();
-  readonly #apps = new Map<string, AppTotal>();
-  readonly #appMsByMinute = new Map<number, Map<string, number>>();
+  /** minute start (epoch s) -> (app, title) key -> app time in that minute. */
+  readonly #appsByMinute = new Map<number, Map<string, { app: string; title: string; ms: number }>>();
   #header: SegmentHeader;
   #timeRemoved = false;
 
@@ -54,7 +48,7 @@ export class SegmentState {
       return state;
     }
     for (const m of stored.minutes) state.#minutes.set(m.startedAt, { ...m });
-    for (const a of stored.apps) state.#apps.set(appKey(a.app, a.title), { ...a });
+    for (const a of stored.apps) state.#addAppTime(a.minuteAt, a.app, a.title, a.ms);
     return state;
   }
 
@@ -90,8 +84,7 @@ export class SegmentState {
    */
   removeTime(): void {
     this.#minutes.clear();
-    this.#apps.clear();
-    this.#appMsByMinute.clear();
+    this.#appsByMinute.clear();
     this.#timeRemoved = true;
     this.hasScreenshot = true;
   }
@@ -116,13 +109,7 @@ export class SegmentState {
     minute.trackedMs += added;
     const app = window ? truncate(window.app, MAX_APP_LENGTH) || UNKNOWN_APP : UNKNOWN_APP;
     const title = window ? truncate(window.title, MAX_TITLE_LENGTH) : '';
-    const key = appKey(app, title);
-    const total = this.#apps.get(key) ?? { app, title, ms: 0 };
-    total.ms += added;
-    this.#apps.set(key, total);
-    const perMinute = this.#appMsByMinute.get(minuteSec) ?? new Map<string, number>();
-    perMinute.set(key, (perMinute.get(key) ?? 0) + added);
-    this.#appMsByMinute.set(minuteSec, perMinute);
+    this.#addAppTime(minuteSec, app, title, added);
     return added;
   }
 
@@ -144,13 +131,7 @@ export class SegmentState {
     for (const key of [...this.#minutes.keys()]) {
       if (key < fromSec || key >= toSec) continue;
       this.#minutes.delete(key);
-      for (const [appKeyValue, ms] of this.#appMsByMinute.get(key) ?? []) {
-        const total = this.#apps.get(appKeyValue);
-        if (!total) continue;
-        total.ms -= ms;
-        if (total.ms <= 0) this.#apps.delete(appKeyValue);
-      }
-      this.#appMsByMinute.delete(key);
+      this.#appsByMinute.delete(key);
     }
   }
 
@@ -158,22 +139,14 @@ export class SegmentState {
     return this.#minutes.has(minuteSec);
   }
 
-  /** The latest minute with anything in it that starts before `beforeSec`, or null. */
-  latestMinuteBefore(beforeSec: number): number | null {
-    let latest: number | null = null;
-    for (const m of this.#minutes.values()) {
-      if (m.startedAt < beforeSec && m.trackedMs + m.keyboard + m.mouse > 0 && (latest === null || m.startedAt > latest)) latest = m.startedAt;
-    }
-    return latest;
-  }
-
   bucket(minuteSec: number): MinuteBucket {
     const m = this.#tally(minuteSec);
     return { startedAt: m.startedAt, trackedMs: m.trackedMs, keyboard: m.keyboard, mouse: m.mouse, idle: m.idle };
   }
 
-  appTotals(): AppTotal[] {
-    return [...this.#apps.values()].map((a) => ({ ...a }));
+  /** The app time of one minute, as flushMinute writes it. */
+  minuteApps(minuteSec: number): AppTime[] {
+    return [...(this.#appsByMinute.get(minuteSec)?.values() ?? [])].map((a) => ({ ...a }));
   }
 
   trackedMs(): number {
@@ -187,6 +160,15 @@ export class SegmentState {
     let n = 0;
     for (const m of this.#minutes.values()) if (m.keyboard + m.mouse > 0) n += 1;
     return n;
+  }
+
+  #addAppTime(minuteSec: number, app: string, title: string, ms: number): void {
+    const apps = this.#appsByMinute.get(minuteSec) ?? new Map<string, { app: string; title: string; ms: number }>();
+    const key = appKey(app, title);
+    const entry = apps.get(key) ?? { app, title, ms: 0 };
+    entry.ms += ms;
+    apps.set(key, entry);
+    this.#appsByMinute.set(minuteSec, apps);
   }
 
   #tally(minuteSec: number): MinuteTally {

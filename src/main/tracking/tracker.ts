@@ -359,18 +359,15 @@ export class Tracker {
     );
   }
 
+  /**
+   * The freelancer discarded the stretch: its minutes go from the store with their app time (one transaction), and
+   * from memory, so that a minute still to be written (held by a full disk) is never written back.
+   */
   #discard(fromSec: number, toSec: number): void {
     this.#deps.sink.discardMinutes(this.#contractId, fromSec, toSec);
     const { minutes, closedSegments } = this.#idleUndo.takeBack(fromSec, toSec);
     for (const [minuteSec, ms] of minutes) this.#worked.takeBack(minuteSec * 1000, ms);
-    for (const seg of [...closedSegments, ...(this.#segment ? [this.#segment] : [])]) {
-      if (seg.endMs <= fromSec * 1000 || seg.startMs >= toSec * 1000) continue;
-      seg.forget(fromSec, toSec);
-      // Rewrite the segment's app totals without the discarded time, through its latest written minute.
-      const open = seg === this.#segment && this.#status !== 'stopped';
-      const latest = seg.latestMinuteBefore(open ? (this.#minuteSec ?? 0) : Number.POSITIVE_INFINITY);
-      if (latest !== null) this.#deps.sink.flushMinute(seg.id, seg.bucket(latest), seg.appTotals());
-    }
+    for (const seg of [...closedSegments, ...(this.#segment ? [this.#segment] : [])]) seg.forget(fromSec, toSec);
   }
 
   #inBackground(work: Promise<void>): void {

@@ -167,7 +167,7 @@ describe('openDatabase', () => {
     first.segments.openSegment(h);
     first.segments.flushMinute(h.id, minute(T0), [{ app: 'code', title: 'store.ts', ms: 50_000 }]);
     first.segments.flushMinute(h.id, minute(T0 + 60, { trackedMs: 30_500, keyboard: 0, mouse: 0 }), [
-      { app: 'code', title: 'store.ts', ms: 70_000 },
+      { app: 'code', title: 'store.ts', ms: 20_000 },
       { app: 'firefox', title: 'SQLite docs', ms: 10_500 },
     ]);
     first.close();
@@ -178,8 +178,9 @@ describe('openDatabase', () => {
       header: h,
       minutes: [minute(T0), minute(T0 + 60, { trackedMs: 30_500, keyboard: 0, mouse: 0 })],
       apps: [
-        { app: 'code', title: 'store.ts', ms: 70_000 },
-        { app: 'firefox', title: 'SQLite docs', ms: 10_500 },
+        { minuteAt: T0, app: 'code', title: 'store.ts', ms: 50_000 },
+        { minuteAt: T0 + 60, app: 'code', title: 'store.ts', ms: 20_000 },
+        { minuteAt: T0 + 60, app: 'firefox', title: 'SQLite docs', ms: 10_500 },
       ],
       hasScreenshot: false,
     });

@@ -62,6 +62,34 @@ describe('migrations', () => {
     expect(checkIntegrity(db)).toEqual({ ok: true, problems: [] });
   });
 
+  it("007 moves each segment's app totals onto its first minute, drops those of a segment with no minute left, and cascades", () => {
+    db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 6);
+    const segment = db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, 600)');
+    const minuteRow = db.prepare('INSERT INTO minutes (segment_id, started_at, tracked_ms) VALUES (?, ?, 60000)');
+    const app = db.prepare('INSERT INTO app_usage (segment_id, app, title, ms) VALUES (?, ?, ?, ?)');
+    segment.run('A', 'c', 600);
+    minuteRow.run('A', 660);
+    minuteRow.run('A', 720);
+    app.run('A', 'code', 'a.ts', 90_000);
+    app.run('A', 'bank', 'account 12', 30_000);
+    segment.run('B', 'c', 1200); // every minute discarded: its titles have no time behind them
+    app.run('B', 'bank', 'account 12', 600_000);
+
+    expect(migrate(db, MIGRATIONS, 7)).toBe(7);
+    expect(tables()).not.toContain('app_usage');
+    expect(db.prepare('SELECT * FROM minute_apps ORDER BY segment_id, app').all()).toEqual([
+      { segment_id: 'A', minute_at: 660, app: 'bank', title: 'account 12', ms: 30_000 },
+      { segment_id: 'A', minute_at: 660, app: 'code', title: 'a.ts', ms: 90_000 },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(() => db.prepare("INSERT INTO minute_apps VALUES ('A', 780, 'x', '', 1)").run()).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM minutes WHERE started_at = 660').run();
+    expect(db.prepare('SELECT count(*) AS n FROM minute_apps').get()).toEqual({ n: 0 });
+    expect(checkIntegrity(db)).toEqual({ ok: true, problems: [] });
+  });
+
   it('applying all migrations twice is a no-op the second time', () => {
     db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, checkIntegrity, migrate, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
+import { MIGRATIONS, SCHEMA_VERSION, checkIntegrity, migrate, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
 import { T0, WallClock, header, makeTempDir, minute, newId, openTestStore, type TestDir } from './store-fixtures.js';
 
 /**
@@ -159,7 +159,7 @@ describe('screenshot deletions in the outbox', () => {
     v5.close();
 
     store = openTestStore(file, 'server', clock);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.db.prepare('SELECT * FROM outbox ORDER BY seq').all()).toEqual(before);
     expect(checkIntegrity(store.db)).toEqual({ ok: true, problems: [] });
     store.outbox.enqueue('segment', newId());

@@ -20,21 +20,45 @@ describe('SegmentsRepository', () => {
     store.db.prepare('SELECT started_at, tracked_ms, idle FROM minutes WHERE segment_id = ? ORDER BY started_at').all(segmentId);
 
   describe('flushMinute', () => {
-    it('writes the minute and the app totals, and rewriting a minute replaces it (absolute values)', () => {
+    it('writes the minute and its app time, and rewriting a minute replaces both (absolute values)', () => {
       const h = header();
       store.segments.openSegment(h);
-      store.segments.flushMinute(h.id, minute(T0, { trackedMs: 20_000, keyboard: 3 }), [{ app: 'code', title: 'a.ts', ms: 20_000 }]);
+      store.segments.flushMinute(h.id, minute(T0, { trackedMs: 20_000, keyboard: 3 }), [
+        { app: 'code', title: 'a.ts', ms: 15_000 },
+        { app: 'browser', title: 'docs', ms: 5_000 },
+      ]);
+      store.segments.flushMinute(h.id, minute(T0 + 60, { trackedMs: 30_000 }), [{ app: 'code', title: 'a.ts', ms: 30_000 }]);
+      // The minute again, without the browser: its time in that minute is gone, not kept beside the new values.
       store.segments.flushMinute(h.id, minute(T0, { trackedMs: 60_000, keyboard: 9 }), [{ app: 'code', title: 'a.ts', ms: 60_000 }]);
       const found = store.segments.findSegment(h.contractId, h.startedAt);
-      expect(found?.minutes).toEqual([minute(T0, { trackedMs: 60_000, keyboard: 9 })]);
-      expect(found?.apps).toEqual([{ app: 'code', title: 'a.ts', ms: 60_000 }]);
+      expect(found?.minutes).toEqual([minute(T0, { trackedMs: 60_000, keyboard: 9 }), minute(T0 + 60, { trackedMs: 30_000 })]);
+      expect(found?.apps).toEqual([
+        { minuteAt: T0, app: 'code', title: 'a.ts', ms: 60_000 },
+        { minuteAt: T0 + 60, app: 'code', title: 'a.ts', ms: 30_000 },
+      ]);
+      // The segment's list is the sum over its minutes.
+      expect(store.segments.get(h.id)?.apps).toEqual([{ app: 'code', title: 'a.ts', seconds: 90 }]);
     });
 
-    it('is one transaction: when the app totals cannot be written, the minute is not written either', () => {
+    it("discarding or clearing minutes takes their app time with them, and the segment's list follows", () => {
+      const h = header();
+      store.segments.openSegment(h);
+      store.segments.flushMinute(h.id, minute(T0), [{ app: 'code', title: 'a.ts', ms: 60_000 }]);
+      store.segments.flushMinute(h.id, minute(T0 + 60), [{ app: 'bank', title: 'account 12', ms: 60_000 }]);
+      store.segments.flushMinute(h.id, minute(T0 + 120), [{ app: 'code', title: 'a.ts', ms: 60_000 }]);
+      expect(store.segments.discardMinutes(h.contractId, T0 + 60, T0 + 120)).toBe(1);
+      expect(store.segments.get(h.id)?.apps).toEqual([{ app: 'code', title: 'a.ts', seconds: 120 }]);
+      expect(store.db.prepare("SELECT count(*) AS n FROM minute_apps WHERE app = 'bank'").get()).toEqual({ n: 0 });
+      store.segments.clearTime(h.id);
+      expect(store.db.prepare('SELECT count(*) AS n FROM minute_apps').get()).toEqual({ n: 0 });
+      expect(store.segments.get(h.id)?.apps).toEqual([]);
+    });
+
+    it('is one transaction: when the app time cannot be written, the minute is not written either', () => {
       const h = header();
       store.segments.openSegment(h);
       // A trigger stands in for a failure half-way through the flush (disk full, a constraint).
-      store.db.exec(`CREATE TRIGGER fail_app BEFORE INSERT ON app_usage WHEN NEW.app = 'boom'
+      store.db.exec(`CREATE TRIGGER fail_app BEFORE INSERT ON minute_apps WHEN NEW.app = 'boom'
                      BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
       store.segments.flushMinute(h.id, minute(T0), [{ app: 'ok', title: '', ms: 60_000 }]);
       expect(() =>
@@ -45,7 +69,7 @@ describe('SegmentsRepository', () => {
       ).toThrow(/simulated failure/);
       const found = store.segments.findSegment(h.contractId, h.startedAt);
       expect(found?.minutes.map((m) => m.startedAt)).toEqual([T0]);
-      expect(found?.apps).toEqual([{ app: 'ok', title: '', ms: 60_000 }]);
+      expect(found?.apps).toEqual([{ minuteAt: T0, app: 'ok', title: '', ms: 60_000 }]);
     });
 
     it('refuses a minute of a segment never opened, or outside its segment', () => {
@@ -69,9 +93,9 @@ describe('SegmentsRepository', () => {
       ]);
       const apps = store.segments.findSegment(h.contractId, T0)?.apps ?? [];
       expect(apps).toHaveLength(2);
-      expect(apps).toContainEqual({ app: 'browser', title: 'x'.repeat(1024), ms: 3000 });
+      expect(apps).toContainEqual({ minuteAt: T0, app: 'browser', title: 'x'.repeat(1024), ms: 3000 });
       // The emoji's surrogate pair is not split in half.
-      expect(apps).toContainEqual({ app: 'y'.repeat(256), title: 'z'.repeat(1023), ms: 3000 });
+      expect(apps).toContainEqual({ minuteAt: T0, app: 'y'.repeat(256), title: 'z'.repeat(1023), ms: 3000 });
       expect(() => segmentRecordSchema.parse(store.segments.get(h.id))).not.toThrow();
     });
   });
@@ -127,10 +151,12 @@ describe('SegmentsRepository', () => {
       const h = header({ memo: 'weekly report', policyVersion: 7 });
       store.segments.openSegment(h);
       const partial = [30_500, 29_499, 60_000, 499, 0];
+      // Each minute's own app time: 100 000 ms of code and 20 498 ms of slack over the segment.
+      const slack = [4_100, 4_100, 4_100, 4_100, 4_098];
       partial.forEach((ms, i) =>
         store.segments.flushMinute(h.id, minute(T0 + i * 60, { trackedMs: ms, keyboard: i, mouse: 0, idle: i === 2 }), [
-          { app: 'code', title: 'report.md', ms: 100_000 },
-          { app: 'slack', title: 'general', ms: 20_498 },
+          { app: 'code', title: 'report.md', ms: 20_000 },
+          { app: 'slack', title: 'general', ms: slack[i]! },
         ]),
       );
       const shotId = newId();
@@ -231,7 +257,7 @@ describe('SegmentsRepository', () => {
     it('does not rise when the write fails (one transaction with the change)', () => {
       const h = header();
       store.segments.openSegment(h);
-      store.db.exec(`CREATE TRIGGER fail_app BEFORE INSERT ON app_usage WHEN NEW.app = 'boom'
+      store.db.exec(`CREATE TRIGGER fail_app BEFORE INSERT ON minute_apps WHEN NEW.app = 'boom'
                      BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
       expect(() => store.segments.flushMinute(h.id, minute(T0), [{ app: 'boom', title: '', ms: 1 }])).toThrow(/simulated failure/);
       expect(revision(h.id)).toBe(1);

@@ -67,7 +67,7 @@ describe('the agent against a generated corpus of bad server answers', () => {
           await uploader.stop();
           expectOutboxWhereAnswersPutIt(agent, recorded.map((r) => [r.segmentId, r.screenshot!.id]), answered);
           const after = recordedContents(agent.dataDir);
-          for (const table of ['segments', 'minutes', 'app_usage']) expect(after[table], table).toEqual(before[table]);
+          for (const table of ['segments', 'minutes', 'minute_apps']) expect(after[table], table).toEqual(before[table]);
         } finally {
           agent.close();
         }

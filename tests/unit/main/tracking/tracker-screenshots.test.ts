@@ -49,7 +49,7 @@ describe('Tracker: screenshots', () => {
       const due = tracker.snapshot().segment!.screenshotDueAtMs!;
       positions.push((due - startMs) / (segmentEnd - startMs));
       await tracker.stop();
-      rig.sink.segments.clear();
+      rig.sink.clear();
     }
     expect(Math.min(...positions)).toBeGreaterThanOrEqual(0); // never before tracking started
     expect(Math.max(...positions)).toBeLessThan(1); // never outside the segment
@@ -131,7 +131,7 @@ describe('Tracker: screenshots', () => {
     rig.clock.advance(9 * MIN);
     await rig.tracker.stop();
     for (const r of rig.screenshots.requests) {
-      const seg = rig.sink.segments.get(r.segmentId)!.header;
+      const seg = rig.sink.segment(r.segmentId)!.header;
       expect(r.takenAt).toBeGreaterThanOrEqual(seg.startedAt * 1000);
       expect(r.takenAt).toBeLessThan((seg.startedAt + seg.lengthSeconds) * 1000);
     }

@@ -1,100 +1,10 @@
 import type { ActiveWindowSensor, InputCounts, InputSensor, SensorState, WindowSample } from '../../../../../src/main/sensors/types.js';
-import type {
-  IdleDecision,
-  IdleStretch,
-  MinuteBucket,
-  PolicySource,
-  ScreenshotRequest,
-  ScreenshotTaker,
-  SegmentHeader,
-  StoredSegment,
-  TrackingPolicy,
-  TrackingSink,
-} from '../../../../../src/main/tracking/ports.js';
+import type { IdleDecision, IdleStretch, PolicySource, ScreenshotRequest, ScreenshotTaker, TrackingPolicy } from '../../../../../src/main/tracking/ports.js';
+import type { StoreSink } from './store-sink.js';
 
 /**
- * In-memory doubles of the tracker's own ports. The real ones (SQLite store, sensors, capture) are
- * tested elsewhere; these keep the semantics the ports document (idempotent upserts, absolute values).
+ * Doubles of the tracker's sensors, capture, policy and idle prompt. The store is the real one (store-sink.ts).
  */
-interface MemorySegment {
-  header: SegmentHeader;
-  minutes: Map<number, MinuteBucket>;
-  apps: { app: string; title: string; ms: number }[];
-  hasScreenshot: boolean;
-}
-
-export class MemorySink implements TrackingSink {
-  readonly segments = new Map<string, MemorySegment>();
-  readonly calls: string[] = [];
-
-  findSegment(contractId: string, startedAt: number): StoredSegment | null {
-    for (const s of this.segments.values()) {
-      if (s.header.contractId === contractId && s.header.startedAt === startedAt) {
-        return { header: s.header, minutes: [...s.minutes.values()], apps: s.apps.map((a) => ({ ...a })), hasScreenshot: s.hasScreenshot };
-      }
-    }
-    return null;
-  }
-
-  openSegment(header: SegmentHeader): void {
-    this.calls.push(`open ${header.startedAt}`);
-    if (!this.segments.has(header.id)) this.segments.set(header.id, { header, minutes: new Map(), apps: [], hasScreenshot: false });
-  }
-
-  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]): void {
-    const seg = this.segments.get(segmentId);
-    if (!seg) throw new Error(`flush into unknown segment ${segmentId}`);
-    this.calls.push(`flush ${minute.startedAt}`);
-    seg.minutes.set(minute.startedAt, { ...minute });
-    seg.apps = apps.map((a) => ({ ...a }));
-  }
-
-  setMemo(segmentId: string, memo: string | null): void {
-    const seg = this.segments.get(segmentId);
-    if (!seg) throw new Error(`memo for unknown segment ${segmentId}`);
-    this.calls.push(`memo ${seg.header.startedAt}`);
-    seg.header = { ...seg.header, memo };
-  }
-
-  markIdle(contractId: string, fromSec: number, toSec: number): void {
-    this.calls.push(`markIdle ${fromSec} ${toSec}`);
-    for (const m of this.#minutesOf(contractId)) if (m.bucket.startedAt >= fromSec && m.bucket.startedAt < toSec) m.seg.minutes.set(m.bucket.startedAt, { ...m.bucket, idle: true });
-  }
-
-  discardMinutes(contractId: string, fromSec: number, toSec: number): void {
-    this.calls.push(`discard ${fromSec} ${toSec}`);
-    for (const m of this.#minutesOf(contractId)) if (m.bucket.startedAt >= fromSec && m.bucket.startedAt < toSec) m.seg.minutes.delete(m.bucket.startedAt);
-  }
-
-  markScreenshot(segmentId: string): void {
-    const seg = this.segments.get(segmentId);
-    if (seg) seg.hasScreenshot = true;
-  }
-
-  /** All minutes of all segments, in time order. */
-  allMinutes(contractId = 'c1'): MinuteBucket[] {
-    return this.#minutesOf(contractId)
-      .map((m) => m.bucket)
-      .sort((a, b) => a.startedAt - b.startedAt);
-  }
-
-  orderedSegments(contractId = 'c1'): MemorySegment[] {
-    return [...this.segments.values()].filter((s) => s.header.contractId === contractId).sort((a, b) => a.header.startedAt - b.header.startedAt);
-  }
-
-  totalTrackedMs(contractId = 'c1'): number {
-    return this.allMinutes(contractId).reduce((sum, m) => sum + m.trackedMs, 0);
-  }
-
-  #minutesOf(contractId: string): { seg: MemorySegment; bucket: MinuteBucket }[] {
-    const out: { seg: MemorySegment; bucket: MinuteBucket }[] = [];
-    for (const seg of this.segments.values()) {
-      if (seg.header.contractId !== contractId) continue;
-      for (const bucket of seg.minutes.values()) out.push({ seg, bucket });
-    }
-    return out;
-  }
-}
 
 const ZERO: InputCounts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
 
@@ -149,13 +59,13 @@ export class FakeWindow implements ActiveWindowSensor {
 export class FakeScreenshots implements ScreenshotTaker {
   readonly requests: ScreenshotRequest[] = [];
   outcome: 'ok' | 'null' | 'reject' = 'ok';
-  constructor(private readonly sink?: MemorySink) {}
+  constructor(private readonly sink?: StoreSink) {}
 
   take(request: ScreenshotRequest): Promise<string | null> {
     this.requests.push(request);
     if (this.outcome === 'reject') return Promise.reject(new Error('capture failed'));
     if (this.outcome === 'null') return Promise.resolve(null);
-    this.sink?.markScreenshot(request.segmentId);
+    this.sink?.markScreenshot(request.segmentId, request.takenAt);
     return Promise.resolve(`shot-${this.requests.length}`);
   }
 }

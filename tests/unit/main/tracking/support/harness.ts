@@ -4,11 +4,12 @@ import type { TrackerEvents } from '../../../../../src/main/tracking/events.js';
 import type { TrackerOptions } from '../../../../../src/main/tracking/tracker-types.js';
 import type { TrackingPolicy } from '../../../../../src/main/tracking/ports.js';
 import { FakeClock, type FakeClockOptions } from '../../../../support/fake-clock.js';
-import { FakeInput, FakePolicy, FakeScreenshots, FakeWindow, MemorySink, RecordingDecider, seededRandom } from './fakes.js';
+import { FakeInput, FakePolicy, FakeScreenshots, FakeWindow, RecordingDecider, seededRandom } from './fakes.js';
+import { StoreSink } from './store-sink.js';
 
 export interface Rig {
   readonly clock: FakeClock;
-  readonly sink: MemorySink;
+  readonly sink: StoreSink;
   readonly input: FakeInput;
   readonly window: FakeWindow;
   readonly screenshots: FakeScreenshots;
@@ -25,14 +26,15 @@ export interface RigOptions {
   readonly policy?: TrackingPolicy | null;
   readonly tracker?: Partial<TrackerOptions>;
   readonly seed?: number;
-  readonly sink?: MemorySink;
+  /** A sink (a store) an earlier rig recorded into: a restarted agent on the same database. */
+  readonly sink?: StoreSink;
 }
 
 let idCounter = 0;
 
 export function makeRig(options: RigOptions = {}): Rig {
   const clock = new FakeClock(options.clock);
-  const sink = options.sink ?? new MemorySink();
+  const sink = options.sink ?? new StoreSink(clock);
   const input = new FakeInput();
   const window = new FakeWindow();
   const screenshots = new FakeScreenshots(sink);
@@ -63,7 +65,7 @@ export function utcDayStart(ms: number): number {
  * What must hold for any recorded timeline: segments never overlap, minutes lie inside their segment,
  * no minute key appears twice, no minute holds negative or more than 60 s of time.
  */
-export function expectConsistent(sink: MemorySink, contractId = 'c1'): void {
+export function expectConsistent(sink: StoreSink, contractId = 'c1'): void {
   const segments = sink.orderedSegments(contractId);
   const seenMinutes = new Set<number>();
   for (let i = 0; i < segments.length; i += 1) {

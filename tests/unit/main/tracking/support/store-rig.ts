@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { CaptureScreenshotTaker } from '../../../../../src/main/capture/screenshot-taker.js';
 import { FileKeyStore } from '../../../../../src/main/crypto/index.js';
 import { databasePath, openStore, type Store } from '../../../../../src/main/store/index.js';
-import type { TrackingSink } from '../../../../../src/main/tracking/ports.js';
+import type { IdleDecision, TrackingSink } from '../../../../../src/main/tracking/ports.js';
 import { Tracker } from '../../../../../src/main/tracking/tracker.js';
 import type { TrackerOptions } from '../../../../../src/main/tracking/tracker-types.js';
 import { FakeClock, type FakeClockOptions } from '../../../../support/fake-clock.js';
@@ -22,6 +22,7 @@ import { utcDayStart } from './harness.js';
 export interface StoreRig {
   readonly clock: FakeClock;
   readonly input: FakeInput;
+  readonly window: FakeWindow;
   readonly policy: FakePolicy;
   readonly dataDir: string;
   readonly store: Store;
@@ -37,11 +38,15 @@ export interface StoreRigOptions {
   readonly clock?: FakeClockOptions;
   readonly segmentSeconds?: number;
   readonly memo?: string | null;
+  /** What the freelancer answers when an idle stretch ends (default keep). */
+  readonly idle?: IdleDecision;
+  readonly tracker?: Partial<TrackerOptions>;
 }
 
 export function makeStoreRig(options: StoreRigOptions = {}): StoreRig {
   const clock = new FakeClock(options.clock);
   const input = new FakeInput();
+  const window = new FakeWindow();
   const trackingPolicy = new FakePolicy(policy('on', options.segmentSeconds ?? 600));
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-tracker-store-'));
   const keys = new FileKeyStore(dataDir);
@@ -52,15 +57,15 @@ export function makeStoreRig(options: StoreRigOptions = {}): StoreRig {
       {
         clock,
         input,
-        window: new FakeWindow(),
+        window,
         sink,
         screenshots: new CaptureScreenshotTaker({ capturer: greyCapturer, keys, screenshots: store.screenshots, newId: ulid }),
         policy: trackingPolicy,
-        decideIdle: new RecordingDecider('keep').decide,
+        decideIdle: new RecordingDecider(options.idle ?? 'keep').decide,
         random,
         newId: ulid,
       },
-      { contractId: 'c1', memo: options.memo ?? null, dayStartOf: utcDayStart, ...extra },
+      { contractId: 'c1', memo: options.memo ?? null, dayStartOf: utcDayStart, ...options.tracker, ...extra },
     );
 
   let store = open();
@@ -68,6 +73,7 @@ export function makeStoreRig(options: StoreRigOptions = {}): StoreRig {
   return {
     clock,
     input,
+    window,
     policy: trackingPolicy,
     dataDir,
     get store() {

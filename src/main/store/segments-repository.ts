@@ -75,11 +75,14 @@ export class SegmentsRepository implements TrackingSink {
   private readonly deleteMinutes: Statement<[RangeParams]>;
   private readonly deleteAllMinutes: Statement<[string]>;
   private readonly flagTimeRemoved: Statement<[string]>;
-  private readonly minuteSeconds: Statement<[string, number], { tracked_s: number }>;
   private readonly raiseRevision: Statement<[string]>;
+  private readonly raiseRevisionOwingUpload: Statement<[string]>;
   private readonly raiseRevisionsInRange: Statement<[RangeParams]>;
+  private readonly owedUploads: Statement<[], { id: string }>;
+  private readonly clearOwedUploads: Statement<[]>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => void;
+  readonly saveMinute: (segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => void;
 
   constructor(
     private readonly db: Database,
@@ -125,38 +128,69 @@ export class SegmentsRepository implements TrackingSink {
     this.deleteMinutes = db.prepare(`DELETE FROM minutes WHERE ${MINUTES_IN_RANGE}`);
     this.deleteAllMinutes = db.prepare('DELETE FROM minutes WHERE segment_id = ?');
     this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
-    this.minuteSeconds = db.prepare('SELECT (tracked_ms + 500) / 1000 AS tracked_s FROM minutes WHERE segment_id = ? AND started_at = ?');
-    this.raiseRevision = db.prepare('UPDATE segments SET revision = revision + 1 WHERE id = ?');
+    // Every write that queues the segment raises its revision and settles what a save left owed (upload_owed).
+    this.raiseRevision = db.prepare('UPDATE segments SET revision = revision + 1, upload_owed = 0 WHERE id = ?');
+    this.raiseRevisionOwingUpload = db.prepare('UPDATE segments SET revision = revision + 1, upload_owed = 1 WHERE id = ?');
     // Run before the range changes, while its minutes still name the segments they belong to.
     this.raiseRevisionsInRange = db.prepare(
-      `UPDATE segments SET revision = revision + 1 WHERE id IN (SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE})`,
+      `UPDATE segments SET revision = revision + 1, upload_owed = 0
+        WHERE id IN (SELECT DISTINCT segment_id FROM minutes WHERE ${MINUTES_IN_RANGE})`,
     );
+    this.owedUploads = db.prepare('SELECT id FROM segments WHERE upload_owed = 1 ORDER BY started_at, id');
+    this.clearOwedUploads = db.prepare('UPDATE segments SET upload_owed = 0 WHERE upload_owed = 1');
 
-    // A property rather than a method so the transaction wrapper is built once.
+    // Properties rather than methods so the transaction wrappers are built once.
     this.flushMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => {
-      const segment = this.requireSegment(segmentId);
-      // The freelancer removed this segment's time with its screenshot: it takes no more, whoever writes.
-      if (segment.time_removed === 1) return;
-      if (minute.startedAt < segment.started_at || minute.startedAt >= segment.started_at + segment.length_s) {
-        throw new StoreError(
-          'MINUTE_OUTSIDE_SEGMENT',
-          `Minute ${minute.startedAt} is outside segment ${segmentId} (${segment.started_at}+${segment.length_s}s).`,
-        );
-      }
-      this.upsertMinute.run({
-        segmentId,
-        startedAt: minute.startedAt,
-        trackedMs: Math.round(minute.trackedMs),
-        idle: minute.idle ? 1 : 0,
-        keyboard: minute.keyboard,
-        mouse: minute.mouse,
-      });
-      // The minute's app time is absolute, like its counts: it replaces what the minute held.
-      this.deleteMinuteApps.run(segmentId, minute.startedAt);
-      for (const app of normaliseApps(apps)) this.insertMinuteApp.run(segmentId, minute.startedAt, app.app, app.title, app.ms);
+      if (!this.writeMinute(segmentId, minute, apps)) return;
       this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     });
+    this.saveMinute = db.transaction((segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => {
+      if (!this.writeMinute(segmentId, minute, apps)) return;
+      // Changed content, a new revision; the upload is owed, not queued: the minute's end queues it (queueOwedUploads).
+      (this.uploads ? this.raiseRevisionOwingUpload : this.raiseRevision).run(segmentId);
+    });
+  }
+
+  /**
+   * Queues every segment a save changed after it was last queued: what a crash left between a save and the end of
+   * its minute. The store runs it at open (server mode), so a saved minute reaches the server whatever happens next.
+   * Returns how many were queued.
+   */
+  queueOwedUploads(): number {
+    if (!this.uploads) return 0;
+    const uploads = this.uploads;
+    return this.db.transaction(() => {
+      const owed = this.owedUploads.all();
+      for (const { id } of owed) uploads.enqueue('segment', id);
+      this.clearOwedUploads.run();
+      return owed.length;
+    })();
+  }
+
+  /** Upserts a minute and its app time (inside the caller's transaction); false if the segment takes no more time. */
+  private writeMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): boolean {
+    const segment = this.requireSegment(segmentId);
+    // The freelancer removed this segment's time with its screenshot: it takes no more, whoever writes.
+    if (segment.time_removed === 1) return false;
+    if (minute.startedAt < segment.started_at || minute.startedAt >= segment.started_at + segment.length_s) {
+      throw new StoreError(
+        'MINUTE_OUTSIDE_SEGMENT',
+        `Minute ${minute.startedAt} is outside segment ${segmentId} (${segment.started_at}+${segment.length_s}s).`,
+      );
+    }
+    this.upsertMinute.run({
+      segmentId,
+      startedAt: minute.startedAt,
+      trackedMs: Math.round(minute.trackedMs),
+      idle: minute.idle ? 1 : 0,
+      keyboard: minute.keyboard,
+      mouse: minute.mouse,
+    });
+    // The minute's app time is absolute, like its counts: it replaces what the minute held.
+    this.deleteMinuteApps.run(segmentId, minute.startedAt);
+    for (const app of normaliseApps(apps)) this.insertMinuteApp.run(segmentId, minute.startedAt, app.app, app.title, app.ms);
+    return true;
   }
 
   findSegment(contractId: string, startedAt: number): StoredSegment | null {
@@ -229,11 +263,6 @@ export class SegmentsRepository implements TrackingSink {
       this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();
-  }
-
-  /** The tracked seconds one minute holds in the store, rounded as in its record (0 when it is not written yet). */
-  storedMinuteSeconds(segmentId: string, startedAt: number): number {
-    return this.minuteSeconds.get(segmentId, startedAt)?.tracked_s ?? 0;
   }
 
   /** Segments in start order, in the shared SegmentRecord shape (what `worktrace segments --json` prints). */

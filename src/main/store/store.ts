@@ -50,6 +50,8 @@ export function openStore(options: StoreOptions): Store {
   const uploads = options.mode === 'server' ? outbox : null;
   const segments = new SegmentsRepository(db, { uploads });
   const screenshots = new ScreenshotsRepository(db, { uploads });
+  // A crash between a save of the open minute and that minute's end left its segment changed but not queued.
+  segments.queueOwedUploads();
   return {
     db,
     segments,

@@ -59,6 +59,12 @@ export interface TrackingSink {
    * minute held): this is the flush that bounds what a crash can lose to the current minute.
    */
   flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void;
+  /**
+   * Saves the open minute as it stands: the same upsert as flushMinute (the minute's final write replaces it), in
+   * one small transaction, so a crash loses at most the time since the last save. Not queued for upload by itself:
+   * the minute's end queues it, and a store opened after a crash queues what was saved but not yet queued.
+   */
+  saveMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void;
   /** Changes a recorded segment's memo at once (the freelancer edited it while the segment is open). */
   setMemo(segmentId: string, memo: string | null): void;
   /** Flags (keep) or removes (discard: with their app time) the minutes of this contract starting in [fromSec, toSec). */

@@ -28,6 +28,8 @@ export interface TrackerOptions {
   readonly idleThresholdMs?: number;
   readonly tickMs?: number;
   readonly windowSampleMs?: number;
+  /** Save the open minute this often (default SAVE_EVERY_MS, 10 s); null: only when it ends (for benchmarks). */
+  readonly saveOpenMinuteEveryMs?: number | null;
   /** Start of the local day containing an epoch ms, for "elapsed today". Default: the process's time zone. */
   readonly dayStartOf?: (epochMs: number) => number;
 }

@@ -3,7 +3,7 @@ import { localDayStartOf, minuteStartOfMs, MINUTE_SECONDS, splitIntoMinutes } fr
 import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
 import { IdleTracker, type IdleTransition } from './idle-tracker.js';
 import { IdleUndoLedger } from './idle-undo.js';
-import { PendingWrites } from './pending-writes.js';
+import { PendingWrites, SAVE_EVERY_MS } from './pending-writes.js';
 import type { MinuteBucket, TrackingPolicy } from './ports.js';
 import { SegmentScreenshots } from './segment-screenshots.js';
 import { SegmentState } from './segment-state.js';
@@ -26,8 +26,9 @@ export { MAX_UNWRITTEN_MINUTES } from './pending-writes.js';
 /**
  * The tracking core: every tick it credits worked time to the effective timeline (timeline.ts), cuts it
  * into minutes of wall-clock-aligned segments, counts input, follows the active window, marks idle
- * stretches and takes the segment's one screenshot. Minutes are written when the tick leaves them, so
- * a crash loses at most the current minute. Everything outside comes in through the ports.
+ * stretches and takes the segment's one screenshot. Minutes are written when the tick leaves them and the
+ * open one is saved every 10 s (pending-writes.ts), so a crash loses at most ten seconds. Everything outside
+ * comes in through the ports.
  */
 export class Tracker {
   readonly #deps: TrackerDeps;
@@ -62,7 +63,11 @@ export class Tracker {
     this.#memo = options.memo ?? null;
     this.#tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.#worked = new WorkedTime(options.dayStartOf ?? localDayStartOf);
-    this.#writes = new PendingWrites(deps.sink, this.#events);
+    this.#writes = new PendingWrites(deps.sink, this.#events, {
+      monotonic: () => deps.clock.monotonic(),
+      tickMs: this.#tickMs,
+      saveEveryMs: options.saveOpenMinuteEveryMs === undefined ? SAVE_EVERY_MS : options.saveOpenMinuteEveryMs,
+    });
     this.#idle = new IdleTracker(options.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS);
     this.#screenshots = new SegmentScreenshots({
       contractId: options.contractId,
@@ -219,7 +224,8 @@ export class Tracker {
   #tick(): void {
     if (this.#status !== 'running') return;
     this.#guard(() => this.#advance());
-    this.#writes.retryRefused(this.#deps.clock.monotonic());
+    const seg = this.#segment;
+    this.#writes.tick(seg && this.#minuteSec !== null ? { seg, minuteSec: this.#minuteSec } : null);
   }
 
   /** One tick of the time model (see timeline.ts for where the credited interval lies). */

@@ -4,7 +4,7 @@ import { migration003SegmentTimeRemoved } from './003-segment-time-removed.js';
 import { migration004ContractAccounts } from './004-contract-accounts.js';
 import { migration005SegmentRevision } from './005-segment-revision.js';
 import { migration006ScreenshotDeletions } from './006-screenshot-deletions.js';
-import { migration007MinuteApps } from './007-minute-apps.js';
+import { migration007MinuteAppsAndSaves } from './007-minute-apps-and-saves.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -17,7 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004ContractAccounts,
   migration005SegmentRevision,
   migration006ScreenshotDeletions,
-  migration007MinuteApps,
+  migration007MinuteAppsAndSaves,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

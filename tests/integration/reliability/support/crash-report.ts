@@ -16,6 +16,8 @@ export interface LifeFigures {
   readonly lostMs: number;
   /** How far into its wall-clock minute the kill fell (or since tracking began, if later): the unwritten minute. */
   readonly currentMinuteMs: number;
+  /** What the life may lose: its unwritten minute, or at most the 10 s since the open minute's last save (plus a tick's lag). */
+  readonly boundMs: number;
   readonly integrity: string;
   readonly foreignKeyViolations: number;
   /** Outbox rows still queued after the kill. */
@@ -71,12 +73,12 @@ export function crashLoopTable(summary: CrashLoopSummary): string {
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   const rows = summary.perLife.map((l) =>
     [pad(l.life, 4), pad(l.kill, 6), pad(seconds(l.startupMs).toFixed(2), 8), pad(seconds(l.aliveMs).toFixed(2), 7), pad(seconds(l.addedMs).toFixed(2), 7),
-      pad(seconds(l.lostMs).toFixed(2), 7), pad(seconds(l.currentMinuteMs).toFixed(2), 8), pad(l.integrity, 9), pad(l.queued, 6)].join(' '),
+      pad(seconds(l.lostMs).toFixed(2), 7), pad(seconds(l.currentMinuteMs).toFixed(2), 8), pad(seconds(l.boundMs).toFixed(2), 6), pad(l.integrity, 9), pad(l.queued, 6)].join(' '),
   );
   const { lostSeconds: lost, startupSeconds: startup, uploads } = summary;
   return [
     `crash loop, seed ${summary.seed}: ${summary.lives} kill -9s`,
-    ' life   kill  startup   alive   added    lost  cur.min integrity queued',
+    ' life   kill  startup   alive   added    lost  cur.min  bound integrity queued',
     ...rows,
     `lost s: total ${lost.total.toFixed(2)}, max ${lost.max.toFixed(2)}, mean ${lost.mean.toFixed(2)} (alive ${summary.aliveSeconds.toFixed(2)}, tracked ${summary.trackedSeconds.toFixed(2)})`,
     `recorded: ${summary.segments} segment(s), ${summary.screenshots} screenshot(s)`,

@@ -26,6 +26,7 @@ describe('AppService on a full disk', () => {
       findSegment: segments.findSegment.bind(segments),
       openSegment: segments.openSegment.bind(segments),
       flushMinute: segments.flushMinute.bind(segments),
+      saveMinute: segments.saveMinute.bind(segments),
       setMemo: segments.setMemo.bind(segments),
       markIdle: segments.markIdle.bind(segments),
       discardMinutes: segments.discardMinutes.bind(segments),
@@ -34,6 +35,7 @@ describe('AppService on a full disk', () => {
     Object.assign(segments, {
       openSegment: disk.openSegment.bind(disk),
       flushMinute: disk.flushMinute.bind(disk),
+      saveMinute: disk.saveMinute.bind(disk),
       setMemo: disk.setMemo.bind(disk),
       markIdle: disk.markIdle.bind(disk),
       discardMinutes: disk.discardMinutes.bind(disk),

@@ -7,14 +7,13 @@ import { makeStoreRig, work, type StoreRig } from '../tracking/support/store-rig
 const local = (day: number, h: number, m: number, s = 0): number => new Date(2026, 0, day, h, m, s).getTime();
 
 /** The store's segments, counting how often the totals read the whole week. */
-function counting(segments: SegmentsRepository): Pick<SegmentsRepository, 'list' | 'storedMinuteSeconds'> & { reads: number } {
+function counting(segments: SegmentsRepository): Pick<SegmentsRepository, 'list'> & { reads: number } {
   const wrapper = {
     reads: 0,
     list: (query?: Parameters<SegmentsRepository['list']>[0]) => {
       wrapper.reads += 1;
       return segments.list(query);
     },
-    storedMinuteSeconds: (segmentId: string, startedAt: number) => segments.storedMinuteSeconds(segmentId, startedAt),
   };
   return wrapper;
 }
@@ -29,16 +28,21 @@ describe('LiveTotals: today and this week with the tracker\'s open minute', () =
     rig.tracker.start();
     await work(rig, 30);
     expect(totals.current(rig.clock.now(), rig.tracker.unwrittenMinutes())).toEqual({ todayMs: 30_000, weekMs: 30_000 });
-    expect(totals.current(rig.clock.now(), [])).toEqual({ todayMs: 0, weekMs: 0 }); // what the store alone says
+    expect(totals.current(rig.clock.now(), [])).toEqual({ todayMs: 30_000, weekMs: 30_000 }); // the store: saved at 12:00:30
+    // Saved again at 12:00:40 and :50 without a word to the totals (no minuteFlushed): still counted once, to the second.
+    await work(rig, 25);
+    expect(totals.current(rig.clock.now(), rig.tracker.unwrittenMinutes())).toEqual({ todayMs: 55_000, weekMs: 55_000 });
+    await work(rig, 5);
 
-    await work(rig, 60); // 12:01:30: 12:00 written (60 s), 12:01 open (30 s)
+    await work(rig, 30); // 12:01:30: 12:00 written (60 s), 12:01 open (30 s)
     rig.tracker.suspend(); // a screen lock, at once undone: writes 12:01 with its 30 s
     totals.invalidate();
     rig.tracker.resume();
     await work(rig, 20); // 12:01 goes on in memory
     const live = rig.tracker.unwrittenMinutes();
     expect(live).toHaveLength(1);
-    expect(rig.store.segments.storedMinuteSeconds(live[0]!.segmentId, live[0]!.minute.startedAt)).toBe(30);
+    const stored = rig.store.segments.get(live[0]!.segmentId)!.minutes.find((m) => Date.parse(m.startedAt) === live[0]!.minute.startedAt * 1000);
+    expect(stored?.trackedSeconds).toBe(50); // written with 30 s at the suspend, saved at 12:01:50 since
     expect(totals.current(rig.clock.now(), live)).toEqual({ todayMs: 110_000, weekMs: 110_000 });
   });
 

@@ -62,7 +62,7 @@ describe('migrations', () => {
     expect(checkIntegrity(db)).toEqual({ ok: true, problems: [] });
   });
 
-  it("007 moves each segment's app totals onto its first minute, drops those of a segment with no minute left, and cascades", () => {
+  it("007 moves each segment's app totals onto its first minute, drops those of a segment with no minute left, cascades, and owes no upload", () => {
     db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, MIGRATIONS, 6);
@@ -79,6 +79,10 @@ describe('migrations', () => {
 
     expect(migrate(db, MIGRATIONS, 7)).toBe(7);
     expect(tables()).not.toContain('app_usage');
+    expect(db.prepare('SELECT id, upload_owed FROM segments ORDER BY id').all()).toEqual([
+      { id: 'A', upload_owed: 0 },
+      { id: 'B', upload_owed: 0 },
+    ]);
     expect(db.prepare('SELECT * FROM minute_apps ORDER BY segment_id, app').all()).toEqual([
       { segment_id: 'A', minute_at: 660, app: 'bank', title: 'account 12', ms: 30_000 },
       { segment_id: 'A', minute_at: 660, app: 'code', title: 'a.ts', ms: 90_000 },

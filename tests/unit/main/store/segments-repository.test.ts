@@ -302,5 +302,44 @@ describe('SegmentsRepository', () => {
       store.segments.discardMinutes(h.contractId, T0, T0 + 60);
       expect(store.outbox.next(T0 * 1000)).toMatchObject({ kind: 'segment', itemId: h.id });
     });
+
+    it('a save of the open minute is stored at once but queued with the minute’s end, or at the next open after a crash', () => {
+      const file = join(dir.path, 'worktrace.db');
+      store.close();
+      store = openTestStore(file, 'server');
+      const h = header();
+      store.segments.openSegment(h);
+      store.segments.flushMinute(h.id, minute(T0), [{ app: 'code', title: 'a.ts', ms: 60_000 }]);
+      expect(store.outbox.markSent(store.outbox.next(T0 * 1000)!)).toBe(true); // the server has 09:00
+      const revision = store.segments.getForUpload(h.id)!.revision!;
+
+      // Saves of 09:01 while it is open: stored (a new revision each), not queued (no upload every 10 s).
+      store.segments.saveMinute(h.id, minute(T0 + 60, { trackedMs: 10_000 }), [{ app: 'code', title: 'a.ts', ms: 10_000 }]);
+      store.segments.saveMinute(h.id, minute(T0 + 60, { trackedMs: 20_000 }), [{ app: 'code', title: 'a.ts', ms: 20_000 }]);
+      expect(store.outbox.counts().pending.segment).toBe(0);
+      expect(store.segments.getForUpload(h.id)).toMatchObject({ revision: revision + 2, trackedSeconds: 80 });
+
+      // The agent is killed here. The next open (any command, the restarted agent) queues what the saves changed.
+      store.close();
+      store = openTestStore(file, 'server');
+      expect(store.outbox.due(T0 * 1000, 10).map((i) => [i.kind, i.itemId])).toEqual([['segment', h.id]]);
+      expect(store.segments.queueOwedUploads()).toBe(0); // once
+      expect(store.outbox.markSent(store.outbox.next(T0 * 1000)!)).toBe(true);
+
+      // Without a crash, the minute's own write queues it and nothing is left owed.
+      store.segments.saveMinute(h.id, minute(T0 + 60, { trackedMs: 30_000 }), []);
+      store.segments.flushMinute(h.id, minute(T0 + 60), []);
+      expect(store.outbox.counts().pending.segment).toBe(1);
+      expect(store.segments.queueOwedUploads()).toBe(0);
+    });
+
+    it('local mode: a save owes no upload', () => {
+      const h = header();
+      store.segments.openSegment(h);
+      store.segments.saveMinute(h.id, minute(T0, { trackedMs: 10_000 }), []);
+      expect(store.segments.queueOwedUploads()).toBe(0);
+      expect(store.db.prepare('SELECT upload_owed FROM segments').all()).toEqual([{ upload_owed: 0 }]);
+      expect(store.segments.get(h.id)?.trackedSeconds).toBe(10);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDiskFull } from '../../../../src/main/store/errors.js';
 import type { TrackerEvents } from '../../../../src/main/tracking/events.js';
-import { RETRY_REFUSED_MS } from '../../../../src/main/tracking/pending-writes.js';
+import { SAVE_EVERY_MS } from '../../../../src/main/tracking/pending-writes.js';
 import { MAX_UNWRITTEN_MINUTES, type Tracker } from '../../../../src/main/tracking/tracker.js';
 import { FullDiskSink } from './support/full-disk-sink.js';
 import { makeStoreRig, work, type StoreRig } from './support/store-rig.js';
@@ -62,7 +62,7 @@ describe('Tracker on a full disk', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => e.error.code === 'FLUSH_FAILED' && isDiskFull(e.error.cause))).toBe(true);
     // No storm of retries: per minute one refused segment, one refused flush and a retry every 10 s (one try each).
-    expect(errors.length).toBeLessThanOrEqual(5 * (2 + 60 / RETRY_REFUSED_MS * 1000) + 1);
+    expect(errors.length).toBeLessThanOrEqual(5 * (2 + 60 / SAVE_EVERY_MS * 1000) + 1);
     expect(rig.store.segments.list().slice(0, 3)).toEqual(before);
     expect(rig.store.segments.list()).toHaveLength(4);
 

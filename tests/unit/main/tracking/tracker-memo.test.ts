@@ -64,6 +64,7 @@ describe('Tracker: a memo edited while tracking', () => {
       findSegment: (...a) => real.findSegment(...a),
       openSegment: (...a) => real.openSegment(...a),
       flushMinute: (...a) => real.flushMinute(...a),
+      saveMinute: (...a) => real.saveMinute(...a),
       markIdle: (...a) => real.markIdle(...a),
       discardMinutes: (...a) => real.discardMinutes(...a),
       setMemo: (...a) => {

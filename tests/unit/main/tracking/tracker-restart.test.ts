@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectConsistent, makeRig } from './support/harness.js';
 import { policy } from './support/fakes.js';
+import { SAVE_EVERY_MS } from '../../../../src/main/tracking/pending-writes.js';
 
 const MIN = 60_000;
 const at = (h: number, m: number, s = 0): number => Date.UTC(2026, 0, 5, h, m, s);
@@ -44,12 +45,17 @@ describe('Tracker: restart continuity', () => {
     expectConsistent(rig.sink);
   });
 
-  it('after a crash (no stop), the restarted agent keeps every flushed minute and loses at most the current one', async () => {
+  it('after a crash (no stop), the restarted agent keeps everything up to the last save: at most 10 s is lost', async () => {
     const crashed = makeRig({ policy: policy('off') });
     crashed.tracker.start();
     crashed.clock.advance(6 * MIN + 20_000); // killed at 09:06:20 (its clock is never advanced again)
     const written = crashed.sink.allMinutes();
-    expect(written.map((m) => m.startedAt)).toEqual([0, 1, 2, 3, 4, 5].map((m) => sec(9, m)));
+    // 09:06 was left open, saved at 09:06:11 (10 s after its predecessor was written, at 09:06:01).
+    expect(written.map((m) => m.startedAt)).toEqual([0, 1, 2, 3, 4, 5, 6].map((m) => sec(9, m)));
+    expect(written.at(-1)!.trackedMs).toBe(11_000);
+    const lostMs = 6 * MIN + 20_000 - crashed.sink.totalTrackedMs();
+    expect(lostMs).toBe(9_000);
+    expect(lostMs).toBeLessThanOrEqual(SAVE_EVERY_MS);
 
     const restarted = makeRig({ sink: crashed.sink, policy: policy('off'), clock: { wallMs: at(9, 7, 5) } });
     restarted.tracker.start();
@@ -58,8 +64,50 @@ describe('Tracker: restart continuity', () => {
     const segments = restarted.sink.orderedSegments();
     expect(segments.map((s) => s.header.startedAt)).toEqual([sec(9, 0), sec(9, 10)]);
     for (const m of written) expect(restarted.sink.allMinutes().find((x) => x.startedAt === m.startedAt)).toEqual(m);
-    expect(restarted.sink.totalTrackedMs()).toBe(6 * MIN + 5 * MIN);
+    expect(restarted.sink.totalTrackedMs()).toBe(6 * MIN + 11_000 + 5 * MIN);
     expectConsistent(restarted.sink);
+  });
+
+  it('a restart within the saved minute continues it: what was saved is added to, never counted twice', async () => {
+    const crashed = makeRig({ policy: policy('off') });
+    crashed.tracker.start();
+    for (let i = 0; i < 6 * 60 + 20; i += 1) {
+      crashed.input.add({ keyboard: 1 });
+      crashed.clock.advance(1000);
+    }
+    // Killed at 09:06:20: 09:06 holds its first 11 s and 11 key presses, saved at 09:06:11.
+    expect(crashed.sink.allMinutes().at(-1)).toMatchObject({ startedAt: sec(9, 6), trackedMs: 11_000, keyboard: 11 });
+
+    const restarted = makeRig({ sink: crashed.sink, policy: policy('off'), clock: { wallMs: at(9, 6, 25) } });
+    restarted.tracker.start();
+    expect(restarted.tracker.snapshot().segment).toMatchObject({ startedAt: sec(9, 0), continued: true });
+    for (let i = 0; i < 60; i += 1) {
+      restarted.input.add({ keyboard: 2 });
+      restarted.clock.advance(1000);
+    }
+    await restarted.tracker.stop(); // 09:07:25
+    const minutes = new Map(restarted.sink.allMinutes().map((m) => [m.startedAt, m]));
+    // 09:06: 11 s saved before the crash + 35 s after the restart; 11 presses + 35 ticks of 2.
+    expect(minutes.get(sec(9, 6))).toMatchObject({ trackedMs: 11_000 + 35_000, keyboard: 11 + 70 });
+    expect(minutes.get(sec(9, 7))).toMatchObject({ trackedMs: 25_000, keyboard: 50 });
+    expect(restarted.sink.totalTrackedMs()).toBe(6 * MIN + 11_000 + 60_000);
+    expectConsistent(restarted.sink);
+  });
+
+  it('saves the open minute every 10 s, one small write each, and the minute-end write replaces the saves', async () => {
+    const rig = makeRig({ clock: { wallMs: at(9, 0, 0) } });
+    rig.tracker.start();
+    rig.clock.advance(3 * MIN + 30_000);
+    await rig.tracker.stop();
+    const writes = rig.sink.calls.filter((c) => c.startsWith('save ') || c.startsWith('flush '));
+    // Per minute: the write at its end (on the first tick of the next) and five saves 10 s apart while it is open.
+    const ofMinute = (m: number) => writes.filter((c) => c.endsWith(` ${sec(9, m)}`));
+    for (const m of [1, 2]) expect(ofMinute(m)).toEqual([...Array(5).fill(`save ${sec(9, m)}`), `flush ${sec(9, m)}`]);
+    expect(ofMinute(3)).toEqual([...Array(2).fill(`save ${sec(9, 3)}`), `flush ${sec(9, 3)}`]); // saved at :11 and :21, stopped at :30
+    // Saves tell the CLI nothing (one status line per minute): only the four minute ends did.
+    expect(rig.events.minuteFlushed).toHaveLength(4);
+    expect(rig.sink.totalTrackedMs()).toBe(3 * MIN + 30_000);
+    expectConsistent(rig.sink);
   });
 
   it('a restart after the clock was set back starts where the earlier run left off, writing over nothing', async () => {

@@ -62,7 +62,8 @@ describe('Tracker: segments and minutes', () => {
     rig.tracker.start();
     rig.clock.advance(3 * MIN);
     expect(rig.events.minuteFlushed.map((e) => e.minute.startedAt * 1000)).toEqual([at(9, 0), at(9, 1), at(9, 2)]);
-    expect(rig.sink.totalTrackedMs()).toBe(2 * MIN + 30_000); // 09:03 is still open: a crash would lose only it
+    // 09:03 is still open, saved at 09:03:21 (its predecessor was written at 09:03:01): a crash now would lose 9 s.
+    expect(rig.sink.totalTrackedMs()).toBe(2 * MIN + 30_000 + 21_000);
     await rig.tracker.stop();
     expect(rig.events.minuteFlushed).toHaveLength(4);
     expect(rig.sink.totalTrackedMs()).toBe(3 * MIN);

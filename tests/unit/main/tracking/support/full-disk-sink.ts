@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { isDiskFull } from '../../../../../src/main/store/errors.js';
 import type { Store } from '../../../../../src/main/store/index.js';
-import type { MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../../../../../src/main/tracking/ports.js';
+import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../../../../../src/main/tracking/ports.js';
 
 /**
  * The store's segments on a disk that can be filled and emptied. On a real full disk every write is refused (the
@@ -41,9 +41,14 @@ export class FullDiskSink implements TrackingSink {
     this.store.segments.openSegment(header);
   }
 
-  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly { app: string; title: string; ms: number }[]): void {
+  flushMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void {
     this.#refuse();
     this.store.segments.flushMinute(segmentId, minute, apps);
+  }
+
+  saveMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void {
+    this.#refuse();
+    this.store.segments.saveMinute(segmentId, minute, apps);
   }
 
   setMemo(segmentId: string, memo: string | null): void {

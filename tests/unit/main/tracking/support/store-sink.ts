@@ -39,6 +39,11 @@ export class StoreSink implements TrackingSink {
     this.store.segments.flushMinute(segmentId, minute, apps);
   }
 
+  saveMinute(segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]): void {
+    this.calls.push(`save ${minute.startedAt}`);
+    this.store.segments.saveMinute(segmentId, minute, apps);
+  }
+
   setMemo(segmentId: string, memo: string | null): void {
     this.calls.push(`memo ${this.#startOf(segmentId)}`);
     this.store.segments.setMemo(segmentId, memo);

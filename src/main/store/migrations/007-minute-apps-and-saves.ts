@@ -11,12 +11,18 @@ import type { Migration } from './migration.js';
  * Existing totals know no minute: they are kept on their segment's first minute (a later discard of that minute
  * takes them all, which errs towards forgetting). Totals of a segment without any minute left are titles with no
  * time behind them, the very leak: they are dropped.
+ *
+ * And `segments.upload_owed`: the open minute is now saved every 10 s (issue 12 item 14) without queueing an upload
+ * each time (the minute's end queues it, as before); a save sets the flag, any write that queues the segment clears
+ * it, and opening the store queues what a crash left flagged, so a saved minute always reaches the server.
  */
-export const migration007MinuteApps: Migration = {
+export const migration007MinuteAppsAndSaves: Migration = {
   version: 7,
-  name: 'minute-apps',
+  name: 'minute-apps-and-saves',
   up(db) {
     db.exec(`
+      ALTER TABLE segments ADD COLUMN upload_owed INTEGER NOT NULL DEFAULT 0 CHECK (upload_owed IN (0, 1));
+
       CREATE TABLE minute_apps (
         segment_id TEXT    NOT NULL,
         minute_at  INTEGER NOT NULL,                     -- the minute's started_at, epoch s

@@ -10,7 +10,6 @@ import { monotonicFactory } from 'ulid';
 import { openStore, databasePath } from '../../src/main/store/index.js';
 import type { InputCounts, SensorState } from '../../src/main/sensors/types.js';
 import { Tracker } from '../../src/main/tracking/tracker.js';
-import type { AppTime, MinuteBucket } from '../../src/main/tracking/ports.js';
 import { FakeClock } from '../../tests/support/fake-clock.js';
 
 const [variant, hoursArg, dataDir] = process.argv.slice(2);
@@ -20,22 +19,17 @@ const hours = Number(hoursArg);
 const clock = new FakeClock();
 const store = openStore({ file: databasePath(dataDir), clock, mode: 'server' });
 const counts = { flushes: 0, saves: 0, uploadsQueued: 0 };
-const segments = store.segments;
-const sink = {
-  findSegment: segments.findSegment.bind(segments),
-  openSegment: segments.openSegment.bind(segments),
-  setMemo: segments.setMemo.bind(segments),
-  markIdle: segments.markIdle.bind(segments),
-  discardMinutes: segments.discardMinutes.bind(segments),
-  flushMinute(id: string, minute: MinuteBucket, apps: readonly AppTime[]) {
+const { flushMinute, saveMinute } = store.segments;
+Object.assign(store.segments, {
+  flushMinute: (...args: Parameters<typeof flushMinute>) => {
     counts.flushes += 1;
-    segments.flushMinute(id, minute, apps);
+    flushMinute(...args);
   },
-  saveMinute(id: string, minute: MinuteBucket, apps: readonly AppTime[]) {
+  saveMinute: (...args: Parameters<typeof saveMinute>) => {
     counts.saves += 1;
-    segments.saveMinute(id, minute, apps);
+    saveMinute(...args);
   },
-};
+});
 const enqueue = store.outbox.enqueue.bind(store.outbox);
 store.outbox.enqueue = (kind, itemId) => {
   if (kind === 'segment') counts.uploadsQueued += 1;
@@ -48,7 +42,7 @@ const tracker = new Tracker(
     clock,
     input: { start: async () => undefined, stop: async () => undefined, drain: () => typing, state: () => ok },
     window: { sample: async () => ({ app: 'Editor', title: 'main.ts — worktrace' }), state: () => ok },
-    sink,
+    sink: store.segments,
     screenshots: { take: () => Promise.reject(new Error('time only: no screenshots in this benchmark')) },
     policy: { current: () => ({ screenshots: 'off', segmentSeconds: 600, version: 1 }), onChange: () => () => undefined },
     decideIdle: () => 'keep',

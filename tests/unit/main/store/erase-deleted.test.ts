@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store, StoredScreenshot } from '../../../../src/main/store/index.js';
-import { T0, header, makeTempDir, minute, newId, openTestStore, type TestDir } from './store-fixtures.js';
+import { T0, header, makeTempDir, minute, openTestStore, recordShot, type TestDir } from './store-fixtures.js';
 
 /**
  * Issue 12 item 8 (on the device): a screenshot deleted here — by the freelancer, by the quota, after the server
@@ -39,22 +39,7 @@ describe('deleted screenshots leave the database files at once', () => {
 
   /** A segment `index` segments after T0 with a minute of time and an encrypted-looking screenshot. */
   function shotIn(index: number, size = 60_000): StoredScreenshot {
-    const h = header({ startedAt: T0 + index * 600 });
-    store.segments.openSegment(h);
-    store.segments.flushMinute(h.id, minute(h.startedAt), []);
-    const shot: StoredScreenshot = {
-      id: newId(),
-      segmentId: h.id,
-      takenAt: (h.startedAt + 30) * 1000,
-      width: 1280,
-      height: 720,
-      bytes: size - 29,
-      blurred: false,
-      policyVersion: 1,
-      data: randomBytes(size),
-    };
-    store.screenshots.insert(shot);
-    return shot;
+    return recordShot(store, index, { data: randomBytes(size) });
   }
 
   /** Copies the WAL into the database file but keeps the WAL (as SQLite's own auto-checkpoint does). */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, checkIntegrity, migrate, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
-import { T0, WallClock, header, makeTempDir, minute, newId, openTestStore, type TestDir } from './store-fixtures.js';
+import { T0, WallClock, makeTempDir, newId, openTestStore, recordShot, type TestDir } from './store-fixtures.js';
 
 /**
  * The freelancer's screenshot deletions as queue items (migration 006): queued with the local delete, after the
@@ -36,22 +36,7 @@ describe('screenshot deletions in the outbox', () => {
   const deletionRows = () => store.db.prepare('SELECT screenshot_id, segment_id, deleted_at FROM screenshot_deletions').all();
 
   function shotIn(index: number, contractId = 'contract-a'): StoredScreenshot {
-    const h = header({ startedAt: T0 + index * 600, contractId });
-    store.segments.openSegment(h);
-    store.segments.flushMinute(h.id, minute(h.startedAt), []);
-    const shot: StoredScreenshot = {
-      id: newId(),
-      segmentId: h.id,
-      takenAt: (h.startedAt + 30) * 1000,
-      width: 1280,
-      height: 720,
-      bytes: 100,
-      blurred: false,
-      policyVersion: 1,
-      data: Buffer.alloc(129, index),
-    };
-    store.screenshots.insert(shot);
-    return shot;
+    return recordShot(store, index, { data: Buffer.alloc(129, index), bytes: 100, contractId });
   }
 
   /** Marks everything due as sent, as a pass against a server that takes it all would. */

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decryptScreenshot, encryptScreenshot } from '../../../../src/main/crypto/index.js';
 import type { Store, StoredScreenshot } from '../../../../src/main/store/index.js';
-import { T0, header, makeTempDir, minute, newId, openTestStore, type TestDir } from './store-fixtures.js';
+import { T0, header, makeTempDir, newId, openTestStore, recordShot, type TestDir } from './store-fixtures.js';
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -29,22 +29,7 @@ describe('ScreenshotsRepository', () => {
 
   /** A segment starting `index` segments after T0, with one minute of time, and its screenshot of `size` bytes. */
   function shotIn(index: number, size: number): StoredScreenshot {
-    const h = header({ startedAt: T0 + index * 600 });
-    store.segments.openSegment(h);
-    store.segments.flushMinute(h.id, minute(h.startedAt), []);
-    const shot: StoredScreenshot = {
-      id: newId(),
-      segmentId: h.id,
-      takenAt: (h.startedAt + 30) * 1000,
-      width: 1280,
-      height: 720,
-      bytes: size - 29,
-      blurred: index % 2 === 1,
-      policyVersion: 2,
-      data: Buffer.alloc(size, index),
-    };
-    store.screenshots.insert(shot);
-    return shot;
+    return recordShot(store, index, { data: Buffer.alloc(size, index), blurred: index % 2 === 1, policyVersion: 2 });
   }
 
   it('stores, reads, lists and deletes, keeping the segment and its time', () => {

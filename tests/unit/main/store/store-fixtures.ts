@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
-import { openStore, type Store } from '../../../../src/main/store/index.js';
+import { openStore, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
 import type { MinuteBucket, SegmentHeader } from '../../../../src/main/tracking/ports.js';
 
 /** Shared helpers for the store tests: temp directories, ids, a settable wall clock, file hashes. */
@@ -53,4 +53,34 @@ export function header(overrides: Partial<SegmentHeader> = {}): SegmentHeader {
 
 export function minute(startedAt: number, overrides: Partial<MinuteBucket> = {}): MinuteBucket {
   return { startedAt, trackedMs: 60_000, keyboard: 10, mouse: 5, idle: false, ...overrides };
+}
+
+export interface RecordShotOptions {
+  /** Stands for the AES-GCM blob. */
+  readonly data: Buffer;
+  readonly contractId?: string;
+  /** The plaintext size (default: the blob less the cipher's 29 bytes). */
+  readonly bytes?: number;
+  readonly blurred?: boolean;
+  readonly policyVersion?: number;
+}
+
+/** Opens the segment `index` segments after T0, writes a minute of time into it and stores its screenshot. */
+export function recordShot(store: Store, index: number, options: RecordShotOptions): StoredScreenshot {
+  const h = header({ startedAt: T0 + index * 600, contractId: options.contractId ?? 'contract-a' });
+  store.segments.openSegment(h);
+  store.segments.flushMinute(h.id, minute(h.startedAt), []);
+  const shot: StoredScreenshot = {
+    id: newId(),
+    segmentId: h.id,
+    takenAt: (h.startedAt + 30) * 1000,
+    width: 1280,
+    height: 720,
+    bytes: options.bytes ?? options.data.length - 29,
+    blurred: options.blurred ?? false,
+    policyVersion: options.policyVersion ?? 1,
+    data: options.data,
+  };
+  store.screenshots.insert(shot);
+  return shot;
 }

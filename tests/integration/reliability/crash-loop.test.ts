@@ -46,6 +46,8 @@ const LONG_LIFETIME_MS = { min: 15_000, max: 30_000 };
 const LONG_LIFE_KILL_INTO_MINUTE_MS = 14_000;
 /** Share of lives killed the moment an upload is stored (only when something waits in the queue). */
 const UPLOAD_KILL_SHARE = 0.25;
+/** From this many lives before the end, a life with something queued is killed on its upload if none was yet. */
+const UPLOAD_KILL_LAST_CHANCES = 8;
 /** The uploader's first pass comes 5 s after start; give it time on a loaded machine. */
 const UPLOAD_KILL_WITHIN_MS = 10_000;
 /** Ticks are 1 s apart: a minute is written by the first tick after it ends, up to a tick (plus lag) later. */
@@ -95,6 +97,7 @@ describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
   it('loses at most 10 s per kill, keeps the database whole, and the server ends equal to the agent', { timeout: 120_000 + LIVES * 10_000 + LONG_LIVES.size * 45_000 }, async () => {
     console.log(`crash loop seed: ${SEED} (set WORKTRACE_CRASH_LOOP_SEED to replay a run's lifetimes)`);
     const random = seededRandom(SEED);
+    const longRandom = seededRandom(SEED + 1);
     const login = await cli(['login', '--server', proxy.url, '--email', DEMO_PASSWORDS.freelancer.email], `${DEMO_PASSWORDS.freelancer.password}\n`);
     expect(login.stderr).toBe('');
     expect(login.status).toBe(0);
@@ -112,9 +115,13 @@ describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
       const onScreenshot = before.queuedScreenshots > 0 && !proxy.exchanges.some((e) => !e.delivered && isScreenshotPath(e.path));
       const lastChanceToCross: boolean = n === LIVES && crossedMinute === null;
       const long: boolean = LONG_LIVES.has(n) && !lastChanceToCross;
-      const wantsUploadKill: boolean = ((random() < UPLOAD_KILL_SHARE && before.queued > 0) || onScreenshot) && !lastChanceToCross && !long;
+      // Whether a life has anything to upload depends on timing; the last lives make sure at least one kill is on one.
+      const lastChanceForUpload: boolean = n > LIVES - UPLOAD_KILL_LAST_CHANCES && !lives.some((l) => l.kill === 'upload');
+      const wantsUploadKill: boolean =
+        (((random() < UPLOAD_KILL_SHARE || lastChanceForUpload) && before.queued > 0) || onScreenshot) && !lastChanceToCross && !long;
       let lifetimeMs = LIFETIME_MS.min + random() * (LIFETIME_MS.max - LIFETIME_MS.min);
-      const longLifetimeMs: number = LONG_LIFETIME_MS.min + random() * (LONG_LIFETIME_MS.max - LONG_LIFETIME_MS.min);
+      // From a generator of their own, so the long lives leave the other lives' draws as they were.
+      const longLifetimeMs: number = long ? LONG_LIFETIME_MS.min + longRandom() * (LONG_LIFETIME_MS.max - LONG_LIFETIME_MS.min) : 0;
       const typeAfterMs = random() * 1_000;
       const keys = 3 + Math.floor(random() * 8);
 

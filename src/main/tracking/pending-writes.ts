@@ -100,9 +100,9 @@ export class PendingWrites {
   }
 
   /**
-   * Called each tick with the open minute. Every SAVE_EVERY_MS since the last write: the held minutes are tried again
-   * (room that returns mid-minute is used within seconds; one try per interval keeps a full disk from being
-   * hammered), and if the store took them, the open minute is saved as it stands.
+   * Called each tick with the open minute. Every SAVE_EVERY_MS since the last write: a refused memo and the held
+   * minutes are tried again (room that returns mid-minute is used within seconds; one try per interval keeps a full
+   * disk from being hammered), and if the store took them, the open minute is saved as it stands.
    */
   tick(open: MinuteRef | null): void {
     const interval = this.options.saveEveryMs ?? (this.#minutes.size > 0 ? SAVE_EVERY_MS : null);
@@ -110,6 +110,7 @@ export class PendingWrites {
     // between two saves (what a crash can lose) to 11 s.
     if (interval === null || this.options.monotonic() - this.#lastWriteMs + this.options.tickMs / 2 < interval) return;
     this.#lastWriteMs = this.options.monotonic();
+    this.#writeMemo();
     if (!this.#retryHeld() || !open || this.options.saveEveryMs === null) return;
     this.#save(open.seg, open.minuteSec);
   }

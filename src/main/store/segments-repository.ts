@@ -49,7 +49,7 @@ interface RangeParams {
 }
 
 /**
- * Segments with their minutes and app totals. Implements the tracker's TrackingSink; every logical
+ * Segments with their minutes and each minute's app time. Implements the tracker's TrackingSink; every logical
  * write is one transaction, so a crash leaves whole minutes or nothing. Every write that changes a
  * segment raises its revision in that same transaction (opening one starts it at 1), so one revision
  * number always names one content: the server keeps the highest revision whole, which is what lets a
@@ -250,7 +250,7 @@ export class SegmentsRepository implements TrackingSink {
   }
 
   /**
-   * Removes all time of a segment (its minutes and app totals) but keeps the segment row, so the diary
+   * Removes all time of a segment (its minutes and their app time) but keeps the segment row, so the diary
    * still shows the slot and a later upload tells the server it is now empty. Used when the freelancer
    * deletes the segment's screenshot: evidence cannot be hidden while its time stays billed. The segment
    * is flagged, so later minute writes for it are ignored (the tracker may still be inside it).

@@ -68,8 +68,14 @@ function play(ops: readonly Op[], clock: FakeClock, tracker: Tracker, input: Fak
   return worked;
 }
 
+/**
+ * Each run opens a real store (in memory, ~10 ms with its migrations) and writes every minute and every 10 s save to
+ * it: 300 runs take 5-15 s on an idle two-core machine and up to a minute on a loaded one, not the default 30 s.
+ */
+const MANY_RUNS_TIMEOUT_MS = 120_000;
+
 describe('Tracker properties across clock changes (fast-check, fixed seeds)', () => {
-  it('screenshots: at most one per segment, inside its segment and its tracked part (300 runs)', async () => {
+  it('screenshots: at most one per segment, inside its segment and its tracked part (300 runs)', { timeout: MANY_RUNS_TIMEOUT_MS }, async () => {
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -177,7 +183,7 @@ describe('Tracker properties across clock changes (fast-check, fixed seeds)', ()
     { zone: 'Asia/Kolkata', atMs: Date.UTC(2026, 2, 29, 1) }, // no DST: the control
   ];
 
-  it('DST in several time zones: nothing lost or doubled, today never more than the session (300 runs)', async () => {
+  it('DST in several time zones: nothing lost or doubled, today never more than the session (300 runs)', { timeout: MANY_RUNS_TIMEOUT_MS }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...TRANSITIONS),

@@ -20,6 +20,7 @@ import { refuseDuplicatedHeaders } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
 import { contractRoutes } from './routes/contracts.js';
 import { policyStreamRoutes } from './routes/policy-stream.js';
+import { screenshotRemovalRoutes } from './routes/screenshot-removals.js';
 import { screenshotRoutes } from './routes/screenshots.js';
 import { segmentRoutes } from './routes/segments.js';
 
@@ -98,6 +99,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
         await authed.register(policyStreamRoutes, ctx);
         await authed.register(segmentRoutes, ctx);
         await authed.register(screenshotRoutes, ctx);
+        await authed.register(screenshotRemovalRoutes, ctx);
       });
     },
     { prefix: API_PREFIX },

@@ -9,6 +9,9 @@ const COLUMNS = columns('');
 
 const DAY_MS = 86_400_000;
 
+/** A screenshot row of which only the placeholder is left. */
+export type RemovedScreenshotRow = ScreenshotRow & { readonly removedBy: RemovalActor; readonly removedAt: number };
+
 /** Screenshot metadata. The image itself lives in the ScreenshotStorage, never in the database. */
 export class ScreenshotsRepository {
   constructor(private readonly sql: SqlExecutor) {}
@@ -43,6 +46,19 @@ export class ScreenshotsRepository {
     if (segmentIds.length === 0) return Promise.resolve([]);
     const marks = segmentIds.map(() => '?').join(', ');
     return this.sql.all<ScreenshotRow>(`SELECT ${COLUMNS} FROM screenshots WHERE segment_id IN (${marks})`, segmentIds);
+  }
+
+  /**
+   * Removed screenshots of a contract captured in [from, to), in (taken_at, id) order, starting after the entry
+   * (from, afterId) — afterId '' starts at `from` itself. Served by the (contract_id, taken_at) index.
+   */
+  listRemoved(contractId: string, window: { from: number; to: number; afterId: string }, limit: number): Promise<RemovedScreenshotRow[]> {
+    return this.sql.all<RemovedScreenshotRow>(
+      `SELECT ${COLUMNS} FROM screenshots
+        WHERE contract_id = ? AND removed_at IS NOT NULL AND removed_by IS NOT NULL AND taken_at < ? AND (taken_at > ? OR (taken_at = ? AND id > ?))
+        ORDER BY taken_at, id LIMIT ?`,
+      [contractId, window.to, window.from, window.from, window.afterId, limit],
+    );
   }
 
   /**

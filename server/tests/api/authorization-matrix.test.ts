@@ -33,6 +33,7 @@ interface RouteCase {
   call(server: TestServer, world: World, token: string | undefined): Promise<CallOutcome>;
 }
 
+const freelancerReads = { anonymous: 401, client: 403, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
 const partiesRead = { anonymous: 401, client: 200, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
 const freelancerWrites = { anonymous: 401, client: 403, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
 const clientWrites = { anonymous: 401, client: 200, freelancer: 403, otherClient: 404, otherFreelancer: 404 };
@@ -159,6 +160,19 @@ const ROUTES: RouteCase[] = [
     expected: partiesRead,
     async call(server, world, token) {
       return { response: await server.request('GET', `/api/v1/contracts/${world.contract.id}/diary`, { token }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'GET /api/v1/contracts/{id}/screenshots/removed',
+    expected: freelancerReads,
+    async call(server, world, token) {
+      // A screenshot the client deleted: what the feed lists, and what no one else may learn of.
+      const { shot } = await segmentWithScreenshot(server, world);
+      expect((await server.request('DELETE', `/api/v1/screenshots/${shot.id}`, { token: world.client.token })).status).toBe(200);
+      const window = `from=${new Date(0).toISOString()}&to=${new Date(server.clock.now() + 86_400_000).toISOString()}`;
+      const response = await server.request('GET', `/api/v1/contracts/${world.contract.id}/screenshots/removed?${window}`, { token });
+      if (token === world.freelancer.token) expect(response.text).toContain(shot.id);
+      return { response, unchanged: async () => true, leaked: () => token !== world.freelancer.token && response.text.includes(shot.id) };
     },
   },
   {

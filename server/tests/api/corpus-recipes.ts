@@ -100,6 +100,11 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       params: contract,
       query: { from: new Date(fixtures.now - 7 * 86_400_000).toISOString(), to: new Date(fixtures.now).toISOString() },
     },
+    'GET /api/v1/contracts/{id}/screenshots/removed': {
+      token: world.freelancer.token,
+      params: contract,
+      query: { from: new Date(fixtures.now - 7 * 86_400_000).toISOString(), to: new Date(fixtures.now).toISOString() },
+    },
     'PUT /api/v1/segments/{id}': {
       token: world.freelancer.token,
       params: { id: segmentId },

@@ -30,6 +30,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'PUT /api/v1/contracts/{id}/policy',
         'GET /api/v1/contracts/{id}/policy/stream',
         'GET /api/v1/contracts/{id}/diary',
+        'GET /api/v1/contracts/{id}/screenshots/removed',
         'PUT /api/v1/segments/{id}',
         'PUT /api/v1/screenshots/{id}',
         'GET /api/v1/screenshots/{id}',
@@ -40,6 +41,9 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     expect(Object.keys(segmentPut.requestBody.content['application/json'].schema.properties)).toEqual(
       expect.arrayContaining(['id', 'contractId', 'startedAt', 'minutes', 'apps', 'policyVersion']),
     );
+    const removed = doc.json.paths['/api/v1/contracts/{id}/screenshots/removed'].get;
+    expect(removed.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'to']);
+    expect(Object.keys(removed.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

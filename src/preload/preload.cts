@@ -17,6 +17,7 @@ const INVOKE_CHANNELS = {
   'idle:decide': true,
   'settings:launch-at-login': true,
   'sync:now': true,
+  'sync:retry-parked': true,
   'permissions:open-settings': true,
 } satisfies Record<InvokeChannel, true>;
 

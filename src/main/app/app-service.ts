@@ -136,7 +136,9 @@ export class AppService {
       case 'settings:launch-at-login':
         return this.#setLaunchAtLogin((request as InvokeRequest<'settings:launch-at-login'>).enabled);
       case 'sync:now':
-        return this.#syncNow();
+        return this.#syncNow((uploader) => uploader.runPass({ everything: true }));
+      case 'sync:retry-parked':
+        return this.#syncNow((uploader) => uploader.retryParked());
       case 'permissions:open-settings':
         return openPermissionSettings(this.#deps.permissions, (request as InvokeRequest<'permissions:open-settings'>).pane);
     }
@@ -262,9 +264,10 @@ export class AppService {
     this.#requireStore().settings.set(LAUNCH_AT_LOGIN_KEY, enabled ? '1' : '0');
   }
 
-  async #syncNow(): Promise<void> {
+  /** "Sync now" (everything due) and Retry (parked items too): a pass the person waits for, and its trouble in words. */
+  async #syncNow(pass: (uploader: SyncConnection['uploader']) => Promise<PassReport>): Promise<void> {
     const signedIn = this.#requireSignedIn();
-    const report = await signedIn.uploader.runPass({ everything: true });
+    const report = await pass(signedIn.uploader);
     const failure = this.#sync.afterSyncNow(report, signedIn.credentials.server);
     if (failure) throw failure;
   }
@@ -316,7 +319,7 @@ export class AppService {
         diskFull: this.#disk.view(snapshot?.unsavedMinutes ?? 0),
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
-      sync: this.#sync.view(store, contracts.map((c) => c.id), credentials),
+      sync: this.#sync.view(store, contracts.map((c) => c.id), credentials, now),
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
     };
@@ -338,7 +341,8 @@ export class AppService {
   #afterPass(connection: SyncConnection, report: PassReport): void {
     if (this.#closing || this.#signedIn !== connection) return;
     try {
-      if (this.#sync.afterPass(report, () => this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials))) this.#emitState();
+      const view = () => this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials, this.#deps.clock.now());
+      if (this.#sync.afterPass(report, view)) this.#emitState();
     } catch (error) {
       this.#log.warn({ err: error }, 'sync view after a pass failed');
     }

@@ -44,6 +44,8 @@ export class SyncConnection {
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ subsystem: 'app-sync' });
     this.uploader.onUnauthorized(() => hooks.onUnauthorized());
+    // A sign-in (or the app starting signed in) is when a fix on either side most likely shows: try parked items.
+    this.uploader.wakeParked();
     this.#timer = deps.clock.setInterval(() => {
       if (!hooks.passAllowed()) return;
       // runPass() joins a pass in flight (a "Sync now"), so passes never overlap.
@@ -67,5 +69,6 @@ export class SyncConnection {
 /** Whether a pass heard from the server at all (an empty queue sends nothing and proves nothing). */
 export function passReachedServer(report: PassReport): boolean {
   const { sent, refused } = report;
-  return sent.segments + sent.screenshots + refused.segments + refused.screenshots + report.parked > 0 || report.stoppedBy?.reason === 'unauthorized';
+  const answered = sent.segments + sent.screenshots + sent.deletions + refused.segments + refused.screenshots + refused.deletions + report.parked;
+  return answered > 0 || report.stoppedBy?.reason === 'unauthorized' || report.stoppedBy?.reason === 'clock';
 }

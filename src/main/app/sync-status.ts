@@ -73,14 +73,20 @@ export class SyncStatus {
       this.#online = true;
       this.#lastError = null; // it said the server could not be reached; it just was
     }
+    // The server disputes this computer's clock: online, and the words say what to do (the store keeps them too).
+    if (report.stoppedBy?.reason === 'clock') this.#lastError = report.stoppedBy.detail;
     return JSON.stringify(view()) !== this.#shown;
   }
 
-  /** "Sync now" asked for everything: the error to answer the person with, if the pass did not get through. */
+  /** "Sync now" or Retry asked for everything: the error to answer the person with, if the pass did not get through. */
   afterSyncNow(report: PassReport, server: string): SyncError | null {
     this.#signInAgain ||= report.stoppedBy?.reason === 'unauthorized';
     this.#online = report.stoppedBy?.reason !== 'transient';
     this.#lastError = null;
+    if (report.stoppedBy?.reason === 'clock') {
+      this.#lastError = report.stoppedBy.detail;
+      return new SyncError('CLOCK_SKEW', report.stoppedBy.detail);
+    }
     if (report.stoppedBy?.reason === 'transient') {
       this.#lastError = `Cannot reach ${server} right now: uploads will retry on their own.`;
       return new SyncError('SERVER_UNREACHABLE', this.#lastError);
@@ -90,9 +96,9 @@ export class SyncStatus {
   }
 
   /** The sync panel: this status plus the store's queue (null store: still opening or already closed). */
-  view(store: Store | null, contractIds: readonly string[], account: Pick<OutboxAccount, 'server' | 'userId'> | null): AppState['sync'] {
+  view(store: Store | null, contractIds: readonly string[], account: Pick<OutboxAccount, 'server' | 'userId'> | null, now: number): AppState['sync'] {
     const live = { online: this.#online, signInAgain: this.#signInAgain, lastError: this.#lastError };
     if (!store) return { ...live, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, waiting: [] };
-    return syncView(store, contractIds, { ...live, account });
+    return syncView(store, contractIds, { ...live, account }, now);
   }
 }

@@ -1,8 +1,8 @@
 import type { AppState } from '../../shared/ipc/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
 import { sameAccount, type OutboxAccount, type Store } from '../store/index.js';
-import { SyncStateRepository } from '../sync/index.js';
-import { parkedReason, syncProblemWords } from './sync-words.js';
+import { SyncStateRepository, parkedAdvice } from '../sync/index.js';
+import { syncProblemWords } from './sync-words.js';
 
 /**
  * What the UI's sync panel shows, read from the store's queue and the uploader's records. Pending counts are the
@@ -13,6 +13,7 @@ export function syncView(
   store: Store,
   contractIds: readonly string[],
   live: { online: boolean; signInAgain: boolean; lastError: string | null; account?: Pick<OutboxAccount, 'server' | 'userId'> | null },
+  now: number,
 ): AppState['sync'] {
   const queues = store.outbox.byAccount();
   const account = live.account ?? null;
@@ -35,10 +36,11 @@ export function syncView(
     online: live.online,
     pendingSegments: mine?.pendingSegments ?? 0,
     pendingScreenshots: mine?.pendingScreenshots ?? 0,
-    parked: store.outbox.parked(account).map((item) => ({
-      kind: item.kind,
-      ...(item.lastError === null ? { error: 'the server refused it.' } : { error: parkedReason(item.lastError), detail: item.lastError }),
-    })),
+    parked: store.outbox.parked(account).map((item) => {
+      const { reason, todo } = parkedAdvice(item.lastError);
+      const retryAt = item.nextAttemptAt > now ? isoFromMs(item.nextAttemptAt) : null;
+      return { kind: item.kind, error: reason, todo, retryAt, ...(item.lastError === null ? {} : { detail: item.lastError }) };
+    }),
     lastSyncAt: lastSyncAt === null ? null : isoFromMs(lastSyncAt),
     lastError,
     signInAgain: live.signInAgain,

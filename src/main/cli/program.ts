@@ -94,7 +94,8 @@ export function buildProgram(context: CommandContext): Command {
     .description('send everything queued to the server now and report what was sent')
     .option('--json', 'machine-readable output')
     .option('--quota-mb <n>', 'local screenshot storage quota in MB (default 500)', parseQuotaMb)
-    .action(async (options: { json?: boolean; quotaMb?: number }) => {
+    .option('--retry-parked', 'also try every parked item now (they are retried on their own every few hours) and report each')
+    .action(async (options: { json?: boolean; quotaMb?: number; retryParked?: boolean }) => {
       await (await import('./commands/sync.js')).runSync(context, { ...options, dataDir: dataDir() });
     });
 

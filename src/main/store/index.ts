@@ -38,6 +38,7 @@ export {
   type PendingDeletion,
   type ScreenshotMeta,
   type StoredScreenshot,
+  type UploadedCopySpan,
 } from './screenshots-repository.js';
 export { SegmentsRepository, type SegmentQuery } from './segments-repository.js';
 export { SettingsRepository } from './settings-repository.js';

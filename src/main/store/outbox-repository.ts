@@ -29,13 +29,14 @@ export interface OutboxItem {
   /** Pass back to markSent: if the item changed after it was read, it stays queued for another send. */
   readonly revision: number;
   readonly attempts: number;
-  /** Epoch ms. */
+  /** Epoch ms. For a parked item: when it is tried again on its own. */
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
+  /** Epoch ms of the first refusal that parked it, while it stays parked; null for an item that is not. */
+  readonly parkedAt: number | null;
 }
 
 export interface ParkedItem extends OutboxItem {
-  /** Epoch ms. */
   readonly parkedAt: number;
 }
 
@@ -122,11 +123,12 @@ export class OutboxRepository {
   private readonly claimAdoptedContracts: Statement<[{ accountId: number }]>;
   private readonly queueByAccount: Statement<[], AccountQueueRow>;
   private readonly removeItem: Statement<[string, string]>;
-  private readonly dueItems: Statement<[number | null, number, number], OutboxRow>;
+  private readonly dueItems: Statement<[{ accountId: number | null; now: number; dueBy: number; limit: number }], OutboxRow>;
   private readonly deleteIfUnchanged: Statement<[number, number]>;
   private readonly retry: Statement<[number, string, number]>;
-  private readonly parkItem: Statement<[number, string, number]>;
-  private readonly unparkItem: Statement<[number]>;
+  private readonly parkItem: Statement<[number, number, string, number]>;
+  private readonly retryParkedOf: Statement<[{ accountId: number | null }]>;
+  private readonly retryParkedOfSegment: Statement<[{ segmentId: string }]>;
   private readonly countRows: Statement<[], { kind: OutboxKind; parked: number; n: number }>;
   private readonly parkedRows: Statement<[number], OutboxRow>;
 
@@ -139,7 +141,8 @@ export class OutboxRepository {
     this.upsert = db.prepare(
       `INSERT INTO outbox (kind, item_id, account_id)
        VALUES (@kind, @itemId, coalesce((SELECT account_id FROM contract_accounts WHERE contract_id = ${CONTRACT_OF_ITEM}), @accountId))
-       ON CONFLICT (kind, item_id) DO UPDATE SET revision = revision + 1`,
+       ON CONFLICT (kind, item_id) DO UPDATE SET revision = revision + 1,
+         next_attempt_at = CASE WHEN parked_at IS NULL THEN next_attempt_at ELSE 0 END`,
     );
     this.claimContract = db.prepare(
       `INSERT OR IGNORE INTO contract_accounts (contract_id, account_id)
@@ -168,22 +171,31 @@ export class OutboxRepository {
     // A screenshot (or its deletion) waits while its segment has an earlier unparked row: the server needs the
     // segment first, and a segment in backoff must not let its screenshot overtake it. A deletion that overtook
     // its segment would be answered 404 and count as done while the segment arrives billable afterwards.
+    // A parked item is due when its slow retry is (@now), whatever @dueBy a "send everything now" passes.
     this.dueItems = db.prepare(
       `SELECT ${COLUMNS} FROM outbox AS o
-        WHERE o.account_id IS ? AND o.parked_at IS NULL AND o.next_attempt_at <= ?
+        WHERE o.account_id IS @accountId AND o.next_attempt_at <= (CASE WHEN o.parked_at IS NULL THEN @dueBy ELSE @now END)
           AND NOT (o.kind <> 'segment' AND EXISTS (
                 SELECT 1 FROM outbox AS seg
                  WHERE seg.kind = 'segment' AND seg.item_id = ${SEGMENT_OF_ROW} AND seg.seq < o.seq AND seg.parked_at IS NULL))
-        ORDER BY o.seq LIMIT ?`,
+        ORDER BY o.seq LIMIT @limit`,
     );
     this.deleteIfUnchanged = db.prepare('DELETE FROM outbox WHERE seq = ? AND revision = ?');
     this.retry = db.prepare(
       'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?',
     );
+    // Parked again after a retry, an item keeps the time it was first parked: how long it has waited sets the next wait.
     this.parkItem = db.prepare(
-      'UPDATE outbox SET attempts = attempts + 1, parked_at = ?, last_error = ? WHERE seq = ?',
+      'UPDATE outbox SET attempts = attempts + 1, parked_at = coalesce(parked_at, ?), next_attempt_at = ?, last_error = ? WHERE seq = ?',
     );
-    this.unparkItem = db.prepare('UPDATE outbox SET parked_at = NULL, next_attempt_at = 0 WHERE seq = ?');
+    this.retryParkedOf = db.prepare('UPDATE outbox SET next_attempt_at = 0 WHERE parked_at IS NOT NULL AND account_id IS @accountId');
+    // What a segment's refusal parked behind it: its screenshot (404 SEGMENT_NOT_FOUND) and its deletion.
+    this.retryParkedOfSegment = db.prepare(
+      `UPDATE outbox SET next_attempt_at = 0
+        WHERE parked_at IS NOT NULL AND (
+              (kind = 'screenshot' AND item_id IN (SELECT id FROM screenshots WHERE segment_id = @segmentId))
+           OR (kind = 'screenshot-deletion' AND item_id IN (SELECT screenshot_id FROM screenshot_deletions WHERE segment_id = @segmentId)))`,
+    );
     this.countRows = db.prepare(
       'SELECT kind, parked_at IS NOT NULL AS parked, count(*) AS n FROM outbox GROUP BY kind, parked_at IS NOT NULL',
     );
@@ -208,7 +220,10 @@ export class OutboxRepository {
     })();
   }
 
-  /** Queues an item, or marks an already queued one as changed (it keeps its place in the order). */
+  /**
+   * Queues an item, or marks an already queued one as changed (it keeps its place in the order). A parked item that
+   * changes is due again at once: the change (a memo, a shorter segment) may be what the server was waiting for.
+   */
   enqueue(kind: OutboxKind, itemId: string): void {
     const ref: ItemRef = { kind, itemId, accountId: this.accountId };
     this.upsert.run(ref);
@@ -221,16 +236,17 @@ export class OutboxRepository {
   }
 
   /**
-   * The first item due at `now` (epoch ms) of the account in use, skipping parked items and items waiting for
-   * their backoff.
+   * The first item due at `now` (epoch ms) of the account in use, skipping items waiting for their backoff and
+   * parked items until their slow retry. `dueBy` (later than now) also takes items whose backoff ends by then: a
+   * person asked to send everything now. Parked items go only at their own time (or after retryParked()).
    */
-  next(now: number): OutboxItem | null {
-    return this.due(now, 1)[0] ?? null;
+  next(now: number, dueBy = now): OutboxItem | null {
+    return this.due(now, 1, dueBy)[0] ?? null;
   }
 
-  /** Up to `limit` due items of the account in use, in queue order. */
-  due(now: number, limit: number): OutboxItem[] {
-    return this.dueItems.all(this.accountId, now, limit).map(toItem);
+  /** Up to `limit` due items of the account in use, in queue order (see next()). */
+  due(now: number, limit: number, dueBy = now): OutboxItem[] {
+    return this.dueItems.all({ accountId: this.accountId, now, dueBy, limit }).map(toItem);
   }
 
   /**
@@ -246,14 +262,22 @@ export class OutboxRepository {
     this.retry.run(nextAttemptAt, clip(error), seq);
   }
 
-  /** A final failure that needs a person: the item stops draining but stays visible with its error. */
-  park(seq: number, error: string): void {
-    this.parkItem.run(this.clock.now(), clip(error), seq);
+  /**
+   * A refusal that needs a person: the item stops draining but stays visible with its error, and is tried again on
+   * its own at `retryAt` (epoch ms; the uploader's slow schedule), or sooner (retryParked, a change to it).
+   */
+  park(seq: number, error: string, retryAt: number): void {
+    this.parkItem.run(this.clock.now(), retryAt, clip(error), seq);
   }
 
-  /** Puts a parked item back into the queue, due now. */
-  unpark(seq: number): void {
-    this.unparkItem.run(seq);
+  /** Makes every parked item of the account in use due now (sign-in, start, the person's Retry). Returns how many. */
+  retryParked(): number {
+    return this.retryParkedOf.run({ accountId: this.accountId }).changes;
+  }
+
+  /** Makes the parked screenshot and deletion of a segment due now: the segment was just accepted. */
+  retryParkedOfSegmentItems(segmentId: string): void {
+    this.retryParkedOfSegment.run({ segmentId });
   }
 
   counts(): OutboxCounts {
@@ -309,6 +333,7 @@ function toItem(row: OutboxRow): OutboxItem {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
+    parkedAt: row.parked_at,
   };
 }
 

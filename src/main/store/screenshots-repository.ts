@@ -36,6 +36,14 @@ export interface PendingDeletion {
   readonly deletedAt: number;
 }
 
+/** The capture times of the copies kept here of one contract's uploaded screenshots (epoch ms). */
+export interface UploadedCopySpan {
+  readonly contractId: string;
+  readonly firstTakenAt: number;
+  readonly lastTakenAt: number;
+  readonly copies: number;
+}
+
 export interface ScreenshotsRepositoryOptions {
   /** Server mode: inserting queues the screenshot (and its segment's new reference) for upload. */
   readonly uploads: OutboxRepository | null;
@@ -54,6 +62,13 @@ interface ScreenshotRow {
 
 const META_COLUMNS = 'id, segment_id, taken_at, width, height, bytes, blurred, policy_version';
 
+/**
+ * Whether screenshot `s` of segment `seg` is a copy the server already has: its upload left the queue. Screenshots of
+ * local contracts ('local:' ids, never uploaded: the only copy there is) are not.
+ */
+const IS_UPLOADED_COPY = `(NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 'screenshot' AND o.item_id = s.id)
+  AND seg.contract_id NOT LIKE 'local:%')`;
+
 export class ScreenshotsRepository {
   private readonly uploads: OutboxRepository | null;
   private readonly insertRow: Statement<[Record<string, string | number | null | Buffer>]>;
@@ -67,6 +82,7 @@ export class ScreenshotsRepository {
   private readonly dequeue: Statement<[string]>;
   private readonly insertDeletion: Statement<[string, string, number]>;
   private readonly deletionById: Statement<[string], { segment_id: string; deleted_at: number }>;
+  private readonly uploadedSpans: Statement<[string, string], UploadedCopySpan>;
 
   constructor(
     private readonly db: Database,
@@ -88,8 +104,7 @@ export class ScreenshotsRepository {
     // copy there is) count as unsent.
     this.evictionOrder = db.prepare(
       `SELECT ${META_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, length(s.data) AS stored,
-              (NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 'screenshot' AND o.item_id = s.id)
-               AND seg.contract_id NOT LIKE 'local:%') AS sent
+              ${IS_UPLOADED_COPY} AS sent
          FROM screenshots AS s JOIN segments AS seg ON seg.id = s.segment_id
         ORDER BY sent DESC, s.taken_at, s.id`,
     );
@@ -100,6 +115,14 @@ export class ScreenshotsRepository {
       'INSERT INTO screenshot_deletions (screenshot_id, segment_id, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.deletionById = db.prepare('SELECT segment_id, deleted_at FROM screenshot_deletions WHERE screenshot_id = ?');
+    this.uploadedSpans = db.prepare(
+      `SELECT seg.contract_id AS contractId, min(s.taken_at) AS firstTakenAt, max(s.taken_at) AS lastTakenAt, count(*) AS copies
+         FROM screenshots AS s JOIN segments AS seg ON seg.id = s.segment_id
+         JOIN contract_accounts AS ca ON ca.contract_id = seg.contract_id
+         JOIN accounts AS a ON a.id = ca.account_id
+        WHERE a.server = ? AND a.user_id = ? AND ${IS_UPLOADED_COPY}
+        GROUP BY seg.contract_id ORDER BY seg.contract_id`,
+    );
   }
 
   insert(screenshot: StoredScreenshot): void {
@@ -153,10 +176,19 @@ export class ScreenshotsRepository {
   /**
    * Deletes a screenshot and its queue entry. The segment and its time stay (callers that must also
    * remove time, as when the freelancer deletes evidence, do that through the segments). Returns false
-   * when there was no such screenshot.
+   * when there was no such screenshot. The segment is queued again (its record no longer names a screenshot)
+   * unless `requeueSegment` is false: the server removed the screenshot itself and needs no word of it.
    */
-  delete(id: string): boolean {
-    return this.db.transaction(() => this.deleteOne(id))();
+  delete(id: string, options: { requeueSegment: boolean } = { requeueSegment: true }): boolean {
+    return this.db.transaction(() => this.deleteOne(id, options))();
+  }
+
+  /**
+   * Per contract of `account`, the capture times spanned by the copies kept here of screenshots it uploaded: what
+   * to ask the server about when learning which of them are gone there.
+   */
+  uploadedCopySpans(account: { readonly server: string; readonly userId: string }): UploadedCopySpan[] {
+    return this.uploadedSpans.all(account.server, account.userId);
   }
 
   /**

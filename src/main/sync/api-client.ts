@@ -8,11 +8,14 @@ import {
   apiErrorSchema,
   contractListSchema,
   loginResponseSchema,
+  removedScreenshotsSchema,
   screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
   type ContractSummary,
   type LoginResponse,
+  type RemovedScreenshots,
+  type RemovedScreenshotsQuery,
   type ScreenshotDeleteResponse,
   type ScreenshotUploadResponse,
   type SegmentUploadResponse,
@@ -77,7 +80,7 @@ export class ApiClient {
   /** Sign-out: the server revokes the token this client carries (204). Other sign-ins of the user keep working. */
   async revokeToken(): Promise<void> {
     const answer = await this.send('sign out', () => this.http.delete('/auth/token'));
-    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), 'sign out');
+    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers), 'sign out');
   }
 
   /** Sign out everywhere: the server revokes every token of the user, this client's included (204). */
@@ -133,6 +136,13 @@ export class ApiClient {
     return this.expect(what, answer, 200, screenshotDeleteResponseSchema);
   }
 
+  /** One page of the contract's screenshots that are gone on the server, captured in [from, to) (the shared schema says how to page). */
+  async removedScreenshots(contractId: string, query: RemovedScreenshotsQuery): Promise<RemovedScreenshots> {
+    const what = `removed screenshots of ${contractId}`;
+    const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/screenshots/removed`, { params: query }));
+    return this.expect(what, answer, 200, removedScreenshotsSchema);
+  }
+
   /**
    * Opens the contract's policy stream (server-sent events) and resolves with the body once the server accepted
    * it. No timeout on the body: the caller watches the heartbeats and aborts through `signal`.
@@ -153,7 +163,7 @@ export class ApiClient {
     const type = String(answer.headers['content-type'] ?? '');
     if (answer.status !== 200 || !type.startsWith('text/event-stream')) {
       const text = await readSome(answer.data, this.timeoutMs);
-      throw new ApiRequestError(httpFailure(answer.status, text, answer.headers['retry-after']), what);
+      throw new ApiRequestError(httpFailure(answer.status, text, answer.headers), what);
     }
     return answer.data;
   }
@@ -167,7 +177,7 @@ export class ApiClient {
   }
 
   private expect<T extends z.ZodType>(what: string, answer: AxiosResponse<string>, status: number, schema: T): z.infer<T> {
-    if (answer.status !== status) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), what);
+    if (answer.status !== status) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers), what);
     let json: unknown;
     try {
       json = JSON.parse(answer.data);
@@ -195,7 +205,7 @@ function networkFailure(error: unknown): RequestFailure {
   return { kind: 'network', detail: error instanceof Error ? error.message : String(error) };
 }
 
-function httpFailure(status: number, body: string, retryAfter: unknown): RequestFailure {
+function httpFailure(status: number, body: string, headers: AxiosResponse['headers']): RequestFailure {
   let code: string | null = null;
   let detail = preview(body);
   try {
@@ -207,7 +217,14 @@ function httpFailure(status: number, body: string, retryAfter: unknown): Request
   } catch {
     // An error page that is not the API's JSON (a proxy's HTML): keep the preview.
   }
-  return { kind: 'http', status, code, detail, retryAfterMs: parseRetryAfter(retryAfter) };
+  return { kind: 'http', status, code, detail, retryAfterMs: parseRetryAfter(headers['retry-after']), serverDateMs: parseHttpDate(headers['date']) };
+}
+
+/** The answer's Date header as epoch ms: what the server's clock read when it answered. */
+function parseHttpDate(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 function parseRetryAfter(value: unknown): number | null {

@@ -15,7 +15,11 @@ export type SyncErrorCode =
   | 'CONTRACT_NOT_FOUND'
   | 'SERVER_UNREACHABLE'
   | 'SERVER_REFUSED'
-  | 'BAD_ANSWER';
+  | 'BAD_ANSWER'
+  /** The server judges this computer's clock wrong (a future start or capture): uploads wait for it to be set right. */
+  | 'CLOCK_SKEW'
+  /** The screenshot key cannot be read (keychain locked, key file unreadable): screenshots wait, time goes on. */
+  | 'SCREENSHOT_KEY_UNREADABLE';
 
 export class SyncError extends CodedError<SyncErrorCode> {}
 
@@ -28,7 +32,15 @@ export class SyncError extends CodedError<SyncErrorCode> {}
  */
 export type RequestFailure =
   | { readonly kind: 'network'; readonly detail: string }
-  | { readonly kind: 'http'; readonly status: number; readonly code: string | null; readonly detail: string; readonly retryAfterMs: number | null }
+  | {
+      readonly kind: 'http';
+      readonly status: number;
+      readonly code: string | null;
+      readonly detail: string;
+      readonly retryAfterMs: number | null;
+      /** The server's clock, from the answer's Date header (absent or unreadable: null). */
+      readonly serverDateMs?: number | null;
+    }
   | { readonly kind: 'invalid'; readonly status: number; readonly detail: string };
 
 /** A failed request; commands turn it into a SyncError with toUserError() before a person sees it. */

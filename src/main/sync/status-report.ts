@@ -1,7 +1,8 @@
 import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
-import { sameAccount, type AccountQueue, type OutboxKind, type Store } from '../store/index.js';
+import { sameAccount, type AccountQueue, type OutboxKind, type ParkedItem, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
 import { contractOfItem } from './item-contract.js';
+import { parkedAdvice } from './item-words.js';
 import { SyncStateRepository, type SyncErrorRecord } from './sync-state.js';
 
 /** What `worktrace status` adds in server mode: the sign-in, and per contract its policy and upload queue. */
@@ -25,9 +26,29 @@ export interface ContractSyncStatus {
   /** Screenshot uploads and the freelancer's screenshot deletions still to send. */
   readonly pendingScreenshots: number;
   /** The signed-in account's parked items only (other accounts' are counted in waitingForOtherAccounts). */
-  readonly parked: readonly { readonly kind: OutboxKind; readonly itemId: string; readonly error: string | null; readonly parkedAt: number }[];
+  readonly parked: readonly ParkedItemStatus[];
   readonly lastSuccessAt: number | null;
   readonly lastError: SyncErrorRecord | null;
+}
+
+/** A parked item as status shows it: what it is, the server's answer, why in words and what to do, and when it is tried again. */
+export interface ParkedItemStatus {
+  readonly kind: OutboxKind;
+  readonly itemId: string;
+  /** The answer (or local failure) that parked it, as recorded. */
+  readonly error: string | null;
+  readonly reason: string;
+  readonly todo: string;
+  /** Epoch ms of the first refusal. */
+  readonly parkedAt: number;
+  /** Epoch ms of its next automatic try. */
+  readonly retryAt: number;
+}
+
+/** A parked item of the outbox, with why and what to do in words. */
+export function parkedItemStatus(item: ParkedItem): ParkedItemStatus {
+  const advice = parkedAdvice(item.lastError);
+  return { kind: item.kind, itemId: item.itemId, error: item.lastError, ...advice, parkedAt: item.parkedAt, retryAt: item.nextAttemptAt };
 }
 
 /** Reads only local state (no network): status must answer offline too. The credentials file may be absent. */
@@ -59,7 +80,7 @@ export function readSyncStatus(store: Store, dataDir: string): SyncStatusReport 
   for (const item of store.outbox.parked(account)) {
     const contractId = contractOfItem(store, item) ?? '';
     const list = parkedByContract.get(contractId) ?? [];
-    list.push({ kind: item.kind, itemId: item.itemId, error: item.lastError, parkedAt: item.parkedAt });
+    list.push(parkedItemStatus(item));
     parkedByContract.set(contractId, list);
   }
   const contracts = [...contractIds].sort().map((contractId): ContractSyncStatus => {

@@ -39,6 +39,8 @@ export const invokeChannels = {
   'idle:decide': idleDecisionRequestSchema,
   'settings:launch-at-login': launchAtLoginRequestSchema,
   'sync:now': noPayload,
+  /** Tries every parked item now (they are also retried on their own on a slow schedule). */
+  'sync:retry-parked': noPayload,
   'permissions:open-settings': openPermissionSettingsRequestSchema,
 } as const;
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -126,10 +128,16 @@ export const appStateSchema = z
         pendingSegments: z.number().int(),
         pendingScreenshots: z.number().int(),
         /**
-         * Items the server refuses for now: `error` says why in words (the end of a sentence), `detail` is the
-         * server's answer as received, for a person who wants it (optional only for older builders of this state).
+         * Items the server refuses for now: `error` says why in words (the end of a sentence), `todo` what the person
+         * can do (a sentence), `retryAt` when it is tried again on its own (ISO 8601 UTC; null: at the next pass), and
+         * `detail` the server's answer as received, for a person who wants it. All but kind and error are optional
+         * only for older builders of this state.
          */
-        parked: z.array(z.object({ kind: z.string(), error: z.string(), detail: z.string().optional() }).strict()),
+        parked: z.array(
+          z
+            .object({ kind: z.string(), error: z.string(), todo: z.string().optional(), retryAt: z.string().nullable().optional(), detail: z.string().optional() })
+            .strict(),
+        ),
         lastSyncAt: z.string().nullable(),
         lastError: z.string().nullable(),
         /** The server refused the token: the UI asks the person to sign in again. */

@@ -82,7 +82,7 @@ describe('switching accounts on one agent', () => {
     expect(status.signedIn?.email).toBe(bob.account.email);
     expect(status.waitingForOtherAccounts).toEqual([waiting]);
     expect(waitingWords(status.waitingForOtherAccounts[0]!)).toBe(`6 items wait for freelancer@demo.test on ${first.url}: sign in as them to send them.`);
-    const view = syncView(agent.store, [], { online: true, signInAgain: false, lastError: null, account: bob.account });
+    const view = syncView(agent.store, [], { online: true, signInAgain: false, lastError: null, account: bob.account }, agent.clock.now());
     expect(view).toMatchObject({ pendingSegments: 0, pendingScreenshots: 0, parked: [], waiting: [{ email: 'freelancer@demo.test', serverUrl: first.url, items: 6 }] });
 
     // The same email on another server is another account: nothing of Ana's goes there either.
@@ -94,7 +94,7 @@ describe('switching accounts on one agent', () => {
     // Signed out: everything waits for its account.
     new CredentialsStore(agent.dataDir).clear();
     expect(readSyncStatus(agent.store, agent.dataDir).waitingForOtherAccounts).toEqual([waiting]);
-    expect(syncView(agent.store, [], { online: true, signInAgain: false, lastError: null, account: null }).waiting).toEqual([
+    expect(syncView(agent.store, [], { online: true, signInAgain: false, lastError: null, account: null }, agent.clock.now()).waiting).toEqual([
       { email: 'freelancer@demo.test', serverUrl: first.url, items: 6 },
     ]);
 

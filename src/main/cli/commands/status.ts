@@ -6,9 +6,10 @@ import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
 import { NO_ROOM_BYTES, freeBytesAt } from '../../store/errors.js';
-import { itemKindWords, readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
+import { readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 import { clockTime, megabytes } from '../format.js';
+import { parkedItemLines } from '../parked-lines.js';
 
 export interface StatusOptions {
   readonly dataDir: string | undefined;
@@ -63,7 +64,7 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
       lines.push(`  ${contractLabel(q.contractId)}: ${q.pendingSegments} segments and ${q.pendingScreenshots} screenshots waiting to upload, ${q.parked} parked`);
     }
   }
-  if (report.sync) lines.push(...syncLines(report.sync));
+  if (report.sync) lines.push(...syncLines(report.sync, context.clock.now()));
   context.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -99,7 +100,7 @@ function readQueue(dataDir: string, database: string, context: CommandContext): 
   }
 }
 
-function syncLines(sync: SyncStatusReport): string[] {
+function syncLines(sync: SyncStatusReport, now: number): string[] {
   const when = (ms: number) => `${new Date(ms).toLocaleDateString('en-CA')} ${clockTime(ms)}`;
   const lines = [sync.signedIn ? `Signed in to ${sync.signedIn.server} as ${sync.signedIn.email}` : 'Not signed in (`worktrace login`)'];
   if (sync.lastError) lines.push(`  last error ${when(sync.lastError.at)}: ${sync.lastError.message}`);
@@ -107,7 +108,7 @@ function syncLines(sync: SyncStatusReport): string[] {
     const policy = c.policy ? `screenshots ${c.policy.screenshots === 'off' ? 'off (time only)' : c.policy.screenshots}, policy v${c.policy.version}` : 'no policy known (time only)';
     lines.push(`Contract ${c.contractId}: ${policy}`);
     lines.push(`  ${c.pendingSegments} segments and ${c.pendingScreenshots} screenshots pending, ${c.parked.length} parked`);
-    for (const p of c.parked) lines.push(`  parked ${itemKindWords(p.kind)} ${p.itemId}: ${p.error ?? 'no error recorded'}`);
+    for (const p of c.parked) lines.push(...parkedItemLines(p, now));
     lines.push(`  last sync: ${c.lastSuccessAt ? when(c.lastSuccessAt) : 'never'}`);
     if (c.lastError) lines.push(`  last error ${when(c.lastError.at)}: ${c.lastError.message}`);
   }

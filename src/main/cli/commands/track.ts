@@ -66,7 +66,8 @@ async function runLocalTrack(context: CommandContext, options: TrackOptions): Pr
 async function runServerTrack(context: CommandContext, options: TrackOptions): Promise<void> {
   // Server mode only: axios and the sync layer are not loaded for personal tracking (about 12 MB less resident).
   const { createPolicySource, createSyncServices } = await import('../../agent/server-sync.js');
-  const { toUserError, waitingWords } = await import('../../sync/index.js');
+  const { parkedItemStatus, toUserError, waitingWords } = await import('../../sync/index.js');
+  const { parkedItemLines } = await import('../parked-lines.js');
   if (options.screenshots !== undefined || options.segmentSeconds !== undefined) {
     throw new AgentError(
       'POLICY_FROM_SERVER',
@@ -129,6 +130,12 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
       const mine = base.store.outbox.queueOf(me);
       if (mine && mine.pendingSegments + mine.pendingScreenshots > 0) {
         out(`${mine.pendingSegments} segment(s) and ${mine.pendingScreenshots} screenshot(s) wait to upload: \`worktrace sync\` sends them.`);
+      }
+      // Nothing recorded is stranded without a word: what the server would not take, why, and what to do.
+      const parked = base.store.outbox.parked(me);
+      if (parked.length > 0) {
+        out(`${parked.length} item(s) parked: the server would not take them.`);
+        for (const item of parked) for (const line of parkedItemLines(parkedItemStatus(item), context.clock.now())) out(line);
       }
       for (const queue of base.store.outbox.byAccount()) if (!sameAccount(queue.account, me)) out(waitingWords(queue));
     } finally {

@@ -69,8 +69,18 @@ describe('AppService: background uploads reach the page; signing in again keeps 
     const shown = await untilPageShows((s) => s.sync.pendingSegments + s.sync.pendingScreenshots === 0 && s.sync.parked.length === 1);
     expect(emitted.length).toBeGreaterThan(actions);
     expect(shown.sync.parked).toEqual([
-      { kind: 'screenshot', error: 'the server could not read it as a picture.', detail: 'HTTP 422 INVALID_IMAGE: the body is not an image of type image/jpeg' },
+      {
+        kind: 'screenshot',
+        error: 'the server could not read it as a picture.',
+        todo: 'Nothing to fix on your side; if it keeps failing, report it.',
+        // Tried again on its own in about an hour (±10 %).
+        retryAt: expect.stringMatching(/^\d{4}-/),
+        detail: 'HTTP 422 INVALID_IMAGE: the body is not an image of type image/jpeg',
+      },
     ]);
+    const inMinutes = (Date.parse(shown.sync.parked[0]!.retryAt!) - clock.now()) / 60_000;
+    expect(inMinutes).toBeGreaterThanOrEqual(53);
+    expect(inMinutes).toBeLessThanOrEqual(66);
     expect(shown.sync.lastError).toBeNull(); // the pass after the parking drained the rest: history, not status
 
     // Passes over an empty queue change nothing the panel shows: the page hears nothing more.

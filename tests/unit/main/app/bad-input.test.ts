@@ -77,6 +77,7 @@ describe('AppService: bad input answers an error envelope, never a crash', () =>
       ['contracts:refresh', {}],
       ['tracking:start', { contractId: '01JABCDEFGHJKMNPQRSTVWXYZ0', memo: null }],
       ['sync:now', {}],
+      ['sync:retry-parked', {}],
     ] as const) {
       expect(expectError(await h.service.invoke(channel, request)).code).toBe('NOT_SIGNED_IN');
     }

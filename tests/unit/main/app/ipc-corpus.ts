@@ -27,6 +27,7 @@ export const VALID_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unk
   'idle:decide': { decision: 'keep' },
   'settings:launch-at-login': { enabled: true },
   'sync:now': {},
+  'sync:retry-parked': {},
   'permissions:open-settings': { pane: 'accessibility' },
 };
 

@@ -19,7 +19,9 @@ describe('OutboxRepository', () => {
     dir.remove();
   });
 
-  const ids = () => store.outbox.due(Number.MAX_SAFE_INTEGER, 100).map((item) => item.itemId);
+  /** Everything that would go if a person asked to send everything now (parked items wait for their own time). */
+  const ids = () => store.outbox.due(clock.ms, 100, Number.MAX_SAFE_INTEGER).map((item) => item.itemId);
+  const HOUR = 3_600_000;
   const someone = { server: 'https://diary.example.com', userId: 'user-someone', email: 'someone@example.com' };
 
   it('drains in enqueue order, and re-enqueueing keeps an item in its place', () => {
@@ -51,14 +53,52 @@ describe('OutboxRepository', () => {
     store.outbox.enqueue('segment', b);
     const first = store.outbox.next(now)!;
     clock.ms = now + 5;
-    store.outbox.park(first.seq, `422 ${'x'.repeat(1000)}`);
+    store.outbox.park(first.seq, `422 ${'x'.repeat(1000)}`, now + HOUR);
     expect(store.outbox.next(now)?.itemId).toBe(b);
     expect(store.outbox.counts()).toEqual({ pending: { segment: 1, screenshot: 0 }, parked: { segment: 1, screenshot: 0 } });
     const [parked] = store.outbox.parked(someone);
-    expect(parked).toMatchObject({ seq: first.seq, itemId: a, parkedAt: now + 5, attempts: 1 });
+    expect(parked).toMatchObject({ seq: first.seq, itemId: a, parkedAt: now + 5, attempts: 1, nextAttemptAt: now + HOUR });
     expect(parked?.lastError?.length).toBe(500);
-    store.outbox.unpark(first.seq);
+    expect(ids()).toEqual([b]);
+    // Retry everything parked (sign-in, start, the person's Retry): due now, in its old place.
+    expect(store.outbox.retryParked()).toBe(1);
     expect(ids()).toEqual([a, b]);
+  });
+
+  it('a parked item is due again at its slow retry, keeps the time it was first parked, and is due at once when it changes', () => {
+    store.outbox.useAccount(someone);
+    const [a, b] = [newId(), newId()];
+    store.outbox.enqueue('segment', a);
+    store.outbox.enqueue('segment', b);
+    const first = store.outbox.next(now)!;
+    store.outbox.park(first.seq, 'HTTP 422', now + HOUR);
+    store.outbox.markSent(store.outbox.next(now)!);
+    expect(store.outbox.next(now + HOUR - 1, Number.MAX_SAFE_INTEGER)).toBeNull();
+    const retried = store.outbox.next(now + HOUR)!;
+    expect(retried).toMatchObject({ itemId: a, parkedAt: now, attempts: 1 });
+    clock.ms = now + HOUR;
+    store.outbox.park(retried.seq, 'HTTP 422 again', now + 2 * HOUR);
+    expect(store.outbox.parked(someone)).toMatchObject([{ itemId: a, parkedAt: now, attempts: 2, lastError: 'HTTP 422 again', nextAttemptAt: now + 2 * HOUR }]);
+    expect(store.outbox.next(now + HOUR)).toBeNull();
+    store.outbox.enqueue('segment', a); // a minute flushed, a memo edited
+    expect(store.outbox.next(now + HOUR)).toMatchObject({ itemId: a, parkedAt: now, revision: retried.revision + 1 });
+    // Still parked (counted and listed so) until the server takes it.
+    expect(store.outbox.counts().parked.segment).toBe(1);
+  });
+
+  it("a segment that goes makes its parked screenshot due at once; another segment's stays parked", () => {
+    store.outbox.useAccount(someone);
+    const [one, two] = [header(), header({ startedAt: T0 + 600 })];
+    const shots = [newId(), newId()];
+    store.segments.openSegment(one);
+    store.segments.openSegment(two);
+    store.screenshots.insert({ id: shots[0]!, segmentId: one.id, takenAt: T0 * 1000, width: 1, height: 1, bytes: 1, blurred: false, policyVersion: 1, data: Buffer.alloc(64) });
+    store.screenshots.insert({ id: shots[1]!, segmentId: two.id, takenAt: (T0 + 600) * 1000, width: 1, height: 1, bytes: 1, blurred: false, policyVersion: 1, data: Buffer.alloc(64) });
+    // Everything parks (a screenshot is due once its segment is parked).
+    for (let item = store.outbox.next(now); item; item = store.outbox.next(now)) store.outbox.park(item.seq, 'HTTP 404', now + HOUR);
+    expect(store.outbox.counts().parked).toEqual({ segment: 2, screenshot: 2 });
+    store.outbox.retryParkedOfSegmentItems(one.id);
+    expect(store.outbox.due(now, 10).map((i) => i.itemId)).toEqual([shots[0]]);
   });
 
   it('keeps an item that changed while it was being sent, and removes one that did not', () => {
@@ -117,7 +157,7 @@ describe('OutboxRepository', () => {
     for (const id of [a, b, c]) store.outbox.enqueue('segment', id);
     const items = store.outbox.due(now, 3);
     store.outbox.markRetry(items[0]!.seq, now + 1000, 'timeout');
-    store.outbox.park(items[1]!.seq, '400 bad request');
+    store.outbox.park(items[1]!.seq, '400 bad request', now + HOUR);
     store.close();
     store = openTestStore(join(dir.path, 'worktrace.db'), 'server', clock);
     store.outbox.useAccount(someone);
@@ -153,7 +193,7 @@ describe('OutboxRepository', () => {
       for (const id of anas) store.outbox.enqueue('segment', id);
       const parked = newId();
       store.outbox.enqueue('segment', parked);
-      store.outbox.park(store.outbox.due(now, 10).at(-1)!.seq, 'HTTP 400');
+      store.outbox.park(store.outbox.due(now, 10).at(-1)!.seq, 'HTTP 400', now + HOUR);
 
       store.outbox.useAccount(bob);
       const bobs = [newId()];

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../../src/main/log.js';
+import { API_ERROR_CODES } from '../../../../src/shared/protocol/api/index.js';
 import { ApiClient, ServerPolicySource } from '../../../../src/main/sync/index.js';
 import type { TrackingPolicy } from '../../../../src/main/tracking/ports.js';
 import { FakeClock } from '../../../support/fake-clock.js';
@@ -216,6 +217,12 @@ function signInCode(answer: BadAnswer): string {
   }
 }
 
+/** An error body of the API naming one of its own codes (what makes a 409/410 the server's final word). */
+function carriesApiCode(body: string | Uint8Array): boolean {
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  return isApiError(text) && (API_ERROR_CODES as readonly string[]).includes((JSON.parse(text) as { error: { code: string } }).error.code);
+}
+
 function isApiError(body: string): boolean {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
@@ -227,8 +234,8 @@ function isApiError(body: string): boolean {
 
 /**
  * Replays the answers each item got, in order, and checks the queue ends where they put it: a transient answer
- * (network, unreadable, 408/429/5xx) or a 401 leaves it queued, a 409/410 removes it for good (a screenshot with
- * its local copy), any other status parks it.
+ * (network, unreadable, 408/429/5xx) or a 401 leaves it queued, a 409/410 in the API's error shape with one of its
+ * codes removes it for good (a screenshot with its local copy), any other status parks it.
  */
 function expectOutboxWhereAnswersPutIt(
   agent: AgentFixture,
@@ -246,7 +253,8 @@ function expectOutboxWhereAnswersPutIt(
     const expected = expectedFailure(spec(kind === 'segment' ? 'putSegment' : 'putScreenshot'), answer);
     if ('unchanged' in expected || expected.kind !== 'http') continue;
     const status = expected.status ?? 0;
-    if (status === 409 || status === 410) fate.set(key, 'gone');
+    // Final only when the Worktrace server said so: a 409/410 without the API's own error code (a proxy) parks.
+    if ((status === 409 || status === 410) && carriesApiCode(answer.body)) fate.set(key, 'gone');
     else if (status !== 401 && status !== 408 && status !== 429 && status < 500) fate.set(key, 'parked');
   }
   const rows = agent.store.db.prepare('SELECT kind, item_id AS id, parked_at IS NOT NULL AS parked FROM outbox').all() as { kind: string; id: string; parked: number }[];

@@ -118,6 +118,8 @@ function wire(api: WorktraceApi): void {
     void call(api, 'tracking:set-memo', { memo: memo === '' ? null : memo });
   });
   byId('sync-now').addEventListener('click', () => void call(api, 'sync:now', {}, button('sync-now')));
+  // Every parked item now (they are also tried again on their own, every few hours).
+  byId('sync-retry-parked').addEventListener('click', () => void call(api, 'sync:retry-parked', {}, button('sync-retry-parked')));
 
   byId('shot-notice-delete').addEventListener('click', () => {
     if (noticed) askDelete(noticed);

@@ -81,6 +81,15 @@ export function parkedWords(item: AppState['sync']['parked'][number]): string {
   return `A ${item.kind.replace('-', ' ')} the server would not take: ${item.error}`; // "screenshot-deletion": two words
 }
 
+/**
+ * What the person can do about a parked item, and when it is tried again on its own:
+ * "Check this computer's clock and time zone, then retry. Tried again on its own at 15:05; Retry tries now."
+ */
+export function parkedTodoWords(item: AppState['sync']['parked'][number]): string {
+  const when = item.retryAt ? `Tried again on its own at ${clockTime(item.retryAt)}` : 'Tried again at the next upload';
+  return `${item.todo ? `${item.todo} ` : ''}${when}; Retry tries now.`;
+}
+
 /** The server's own answer, shown folded under the sentence for whoever wants it. */
 export function parkedDetailWords(item: AppState['sync']['parked'][number]): string | null {
   return item.detail ? `The server said: ${item.detail}` : null;

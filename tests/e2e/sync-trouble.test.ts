@@ -7,16 +7,17 @@ import { e2eMissing, useE2eWorld } from './support/e2e-world.js';
 import { startRefusingProxy, type Refusal, type RefusingProxy } from './support/refusing-proxy.js';
 
 /**
- * The renderer while tracking, when sync meets trouble: an upload the server refuses for good (parked, listed in
- * words, the rest drains), a memo edited while tracking (the open segment takes it, on the server too), and a
- * sign-in the server stops accepting (the UI says so, tracking goes on, nothing queued is lost, signing in again
- * through the UI drains the queue). The app reaches the real server through a loopback proxy that passes
- * everything through except the one answer a test asks it to refuse.
+ * The renderer while tracking, when sync meets trouble: an upload the server refuses (parked, listed in words with
+ * what to do, the rest drains), a memo edited while tracking (the open segment takes it, on the server too), the
+ * Retry button (refused again while the refusal lasts, sent once it stops), and a sign-in the server stops accepting
+ * (the UI says so, tracking goes on, nothing queued is lost, signing in again through the UI drains the queue). The
+ * app reaches the real server through a loopback proxy that passes everything through except the one answer a test
+ * asks it to refuse.
  *
- * One tracking run for all three, one-minute segments; the tests run in order and build on each other.
+ * One tracking run for all of them, one-minute segments; the tests run in order and build on each other.
  *
- *   sign in, Start ── first screenshot refused (422) ── next minute drains ── memo edited ── token revoked ── 401
- *   └ test 1 ┘        └───────────── test 2 ─────────────────────────────┘   └ test 3 ┘   └ test 4: sign in again ┘
+ *   sign in, Start ── first screenshot refused (422) ── next minute drains ── memo edited ── Retry ×2 ── token revoked ── 401
+ *   └ test 1 ┘        └───────────── test 2 ─────────────────────────────┘   └ test 3 ┘   └ test 4 ┘   └ test 5: sign in again ┘
  */
 
 const missing = e2eMissing();
@@ -112,8 +113,20 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     await waitForSummary(page, 'Everything is uploaded.');
     const state = await world.app.service.state();
     expect(state.sync.parked).toEqual([
-      { kind: 'screenshot', error: 'the server could not read it as a picture.', detail: `HTTP 422 INVALID_IMAGE: ${INVALID_IMAGE.message}` },
+      {
+        kind: 'screenshot',
+        error: 'the server could not read it as a picture.',
+        todo: 'Nothing to fix on your side; if it keeps failing, report it.',
+        retryAt: expect.any(String),
+        detail: `HTTP 422 INVALID_IMAGE: ${INVALID_IMAGE.message}`,
+      },
     ]);
+    // Tried again on its own in about an hour, and the page says so, with the button that tries now.
+    expect(Date.parse(state.sync.parked[0]!.retryAt!) - Date.now()).toBeGreaterThan(50 * 60_000);
+    expect(await parked.first().locator('.parked-todo').textContent()).toMatch(
+      /^Nothing to fix on your side; if it keeps failing, report it\. Tried again on its own at \d\d:\d\d; Retry tries now\.$/,
+    );
+    expect(await page.getByRole('button', { name: 'Retry' }).isVisible()).toBe(true);
     // Parked is not lost: the freelancer still has the screenshot.
     expect(state.recentScreenshots.map((s) => s.id)).toContain(parkedScreenshotId);
 
@@ -147,6 +160,33 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(open?.memo).toBe(EDITED_MEMO);
     for (const s of segments) if (Date.parse(s.startedAt) < editedSegmentStart) expect(s.memo).toBe(FIRST_MEMO);
     expect(world.app.segments().find((s) => Date.parse(s.startedAt) === editedSegmentStart)?.memo).toBe(EDITED_MEMO);
+  });
+
+  it('Retry tries the parked screenshot now: refused again while the refusal lasts, sent once it stops', async () => {
+    const { page } = world;
+    const retry = page.getByRole('button', { name: 'Retry' });
+    const tries = () => proxy.exchanges.filter((e) => e.method === 'PUT' && e.path.endsWith(`/screenshots/${parkedScreenshotId}`));
+    expect(tries()).toHaveLength(1);
+    proxy.refuseNext((method, path) => method === 'PUT' && path.endsWith(`/screenshots/${parkedScreenshotId}`), INVALID_IMAGE);
+    await retry.click();
+    await expect.poll(() => tries().length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(async () => (await world.app.service.state()).sync.parked.length).toBe(1);
+    expect(tries()[1]!.refusedByProxy).toBe(true);
+    expect(await page.locator('#sync-parked li').count()).toBe(1);
+    expect(await retry.isVisible()).toBe(true);
+
+    // The refusal is over (the proxy passes it through now): one more click, and the screenshot reaches the client.
+    await retry.click();
+    await page.locator('#sync-parked li').first().waitFor({ state: 'detached', timeout: 30_000 });
+    expect(tries()).toHaveLength(3);
+    expect(tries()[2]).toMatchObject({ status: 200, refusedByProxy: false });
+    expect(await retry.isVisible()).toBe(false);
+    expect((await world.app.service.state()).sync.parked).toEqual([]);
+    expect(world.app.bridge.calls.filter((c) => c.channel === 'sync:retry-parked')).toHaveLength(2);
+    const owner = world.app.segments().find((s) => s.screenshot?.id === parkedScreenshotId)!;
+    expect((await diary()).segments.find((s) => s.id === owner.id)?.screenshot?.id).toBe(parkedScreenshotId);
+    const image = await world.server.api('GET', `/screenshots/${parkedScreenshotId}`, { token: await world.server.token('client') });
+    expect(image.status).toBe(200);
   });
 
   it('says "sign in again" when the server refuses the token, keeps tracking and the queue, and drains it after signing in again without stopping', { timeout: 300_000 }, async () => {
@@ -196,13 +236,13 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
     expect(world.app.bridge.calls.filter((c) => c.channel === 'tracking:start')).toHaveLength(1);
 
     // Stop, then the background uploads drain the queue with the new token and redraw the panel on their own
-    // (no action of the person's sends a state); the parked item stays for a person to look at.
+    // (no action of the person's sends a state); nothing is parked any more (Retry sent it).
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('button', { name: 'Start' }).waitFor();
     await waitForSummary(page, 'Everything is uploaded.', 60_000);
     const after = await world.app.service.state();
     expect(after.sync).toMatchObject({ pendingSegments: 0, pendingScreenshots: 0, signInAgain: false });
-    expect(after.sync.parked).toHaveLength(1);
+    expect(after.sync.parked).toEqual([]);
     // ... and recorded on after it, up to the Stop.
     const lastMinute = world.app.segments().at(-1)?.minutes.at(-1);
     expect(Date.parse(lastMinute?.startedAt ?? '') + 60_000).toBeGreaterThan(signedInAgainAt);
@@ -217,7 +257,7 @@ describe.skipIf(missing !== null)('desktop app renderer when sync meets trouble'
       expect(theirs.trackedSeconds).toBe(mine.trackedSeconds);
       expect(theirs.minutes).toEqual(mine.minutes);
       expect(theirs.memo).toBe(Date.parse(mine.startedAt) < editedSegmentStart ? FIRST_MEMO : EDITED_MEMO);
-      expect(theirs.screenshot?.id ?? null).toBe(mine.screenshot?.id === parkedScreenshotId ? null : (mine.screenshot?.id ?? null));
+      expect(theirs.screenshot?.id ?? null).toBe(mine.screenshot?.id ?? null);
     }
     expect(world.browser.problems).toEqual([]);
   });

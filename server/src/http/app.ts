@@ -11,6 +11,7 @@ import { schedulePurge } from '../domain/purge.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import { clientKey } from './client-address.js';
 import type { RouteContext, ServerDeps } from './context.js';
+import { dateFromClock } from './date-header.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
 import { capConnections, installBodyDeadlines, serverTimeouts } from './deadlines.js';
 import { requestForLog } from './log-serializers.js';
@@ -64,6 +65,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
   installErrorHandling(app);
   installCallerSlot(app);
   app.addHook('onRequest', refuseDuplicatedHeaders);
+  app.addHook('onSend', dateFromClock(deps.clock));
 
   await app.register(swagger, {
     openapi: {

@@ -1,7 +1,7 @@
 import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
 import { renderPermissions } from './permissions.js';
-import { clockTime, contractOption, elapsed, parkedDetailWords, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
+import { clockTime, contractOption, elapsed, parkedDetailWords, parkedTodoWords, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
 
 /**
  * Draws an AppState into the page. Only what changed is touched, and inputs the person is typing in are left
@@ -97,6 +97,7 @@ function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): voi
 
 function renderSync(state: AppState): void {
   setText(byId('sync-summary'), syncWords(state));
+  show(byId('sync-retry-parked'), state.sync.parked.length > 0);
   const parked = byId<HTMLUListElement>('sync-parked');
   const signature = JSON.stringify(state.sync.parked);
   if (parked.dataset.signature === signature) return;
@@ -107,7 +108,10 @@ function renderSync(state: AppState): void {
       const words = document.createElement('span');
       words.className = 'parked-words';
       words.textContent = parkedWords(item);
-      li.append(words);
+      const todo = document.createElement('span');
+      todo.className = 'parked-todo';
+      todo.textContent = parkedTodoWords(item);
+      li.append(words, todo);
       const detail = parkedDetailWords(item);
       if (detail !== null) {
         const more = document.createElement('details');

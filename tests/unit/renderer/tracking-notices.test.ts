@@ -35,7 +35,15 @@ function trackingState(changes: { diskFull?: AppState['tracking']['diskFull']; s
       online: true,
       pendingSegments: 0,
       pendingScreenshots: 0,
-      parked: [{ kind: 'screenshot', error: 'the server could not read it as a picture.', detail: 'HTTP 422 INVALID_IMAGE: the body is not an image of type image/jpeg' }],
+      parked: [
+        {
+          kind: 'screenshot',
+          error: 'the server could not read it as a picture.',
+          todo: 'Nothing to fix on your side; if it keeps failing, report it.',
+          retryAt: '2026-11-26T15:05:00.000Z',
+          detail: 'HTTP 422 INVALID_IMAGE: the body is not an image of type image/jpeg',
+        },
+      ],
       lastSyncAt: null,
       lastError: null,
       signInAgain: changes.signInAgain ?? true,
@@ -73,13 +81,25 @@ describe('tracking notices in the page (real Chromium)', () => {
     await expect.poll(() => notice.isVisible()).toBe(false);
   });
 
-  it("lists a parked upload as a sentence, the server's answer only under Details", async () => {
+  it("lists a parked upload as a sentence with what to do and when it is tried again, the server's answer only under Details", async () => {
     const item = page.locator('#sync-parked li');
     expect(await item.locator('.parked-words').textContent()).toBe('A screenshot the server would not take: the server could not read it as a picture.');
+    const at = await page.evaluate(() => `${String(new Date('2026-11-26T15:05:00.000Z').getHours()).padStart(2, '0')}:05`);
+    expect(await item.locator('.parked-todo').textContent()).toBe(
+      `Nothing to fix on your side; if it keeps failing, report it. Tried again on its own at ${at}; Retry tries now.`,
+    );
     const detail = item.locator('details p');
     expect(await detail.isVisible()).toBe(false);
     await item.locator('summary').click();
     expect(await detail.textContent()).toBe('The server said: HTTP 422 INVALID_IMAGE: the body is not an image of type image/jpeg');
+  });
+
+  it('offers Retry while something is parked, and it asks main to try the parked items now', async () => {
+    const retry = page.getByRole('button', { name: 'Retry' });
+    expect(await retry.isVisible()).toBe(true);
+    await retry.click();
+    await expect.poll(async () => (await stub.invokes()).map(([channel]) => channel)).toContain('sync:retry-parked');
+    expect((await stub.invokes()).find(([channel]) => channel === 'sync:retry-parked')?.[1]).toEqual({});
   });
 
   it('"Sign in again" shows the form filled in, signs nobody out, and the form goes once signed in', async () => {

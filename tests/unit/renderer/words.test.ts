@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, elapsed, idleWords, parkedDetailWords, parkedWords, policyChangeWords, policyWords, syncWords } from '../../../src/renderer/words.js';
+import { clockTime, elapsed, idleWords, parkedDetailWords, parkedTodoWords, parkedWords, policyChangeWords, policyWords, syncWords } from '../../../src/renderer/words.js';
 import type { AppState } from '../../../src/shared/ipc/index.js';
 
 /** The renderer's words are pure functions: what the freelancer reads, checked without a browser. */
@@ -53,5 +53,10 @@ describe('renderer words', () => {
     expect(parkedWords(deletion)).toBe('A screenshot deletion the server would not take: the server refused it (HTTP 451).');
     expect(parkedDetailWords(deletion)).toBe('The server said: HTTP 451: no');
     expect(parkedDetailWords({ kind: 'segment', error: 'the server refused it.' })).toBeNull();
+    const retryAt = '2026-11-26T15:05:00.000Z';
+    expect(parkedTodoWords({ ...deletion, todo: 'If it keeps failing, report it.', retryAt })).toBe(
+      `If it keeps failing, report it. Tried again on its own at ${clockTime(retryAt)}; Retry tries now.`,
+    );
+    expect(parkedTodoWords({ ...deletion, retryAt: null })).toBe('Tried again at the next upload; Retry tries now.');
   });
 });

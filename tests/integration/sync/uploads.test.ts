@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.js';
 import { DEFAULT_FAKE_WALL_MS } from '../../support/fake-clock.js';
 import { FIXTURE_ACCOUNT, createAgentFixture, type AgentFixture, type RecordedSegment } from './support/agent-fixture.js';
-import { FAULTS, type Fault } from './support/fault-proxy.js';
+import { FAULTS, REFUSALS, type Fault } from './support/fault-proxy.js';
 import { useProxiedServer } from './support/proxied-server.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
@@ -76,7 +76,7 @@ describe('uploads through a faulty network', () => {
     agent = createAgentFixture();
     const recorded = await agent.record({ contractId: world.server.contractId, startMs: WORK_START, count: 60, imageBytes: 20_000 });
     const random = seededRandom(20261126);
-    const faulty = FAULTS.filter((f) => f !== 'unauthorized' && f !== 'pass');
+    const faulty = FAULTS.filter((f) => !REFUSALS.includes(f) && f !== 'pass');
     let latencies = 0;
     world.proxy.setChooser(() => {
       if (random() < 0.45) return 'pass';

@@ -20,8 +20,13 @@ export const FAULTS = [
   'malformed-json', // a 200 whose body is not JSON at all
   'html-502', // a reverse proxy's HTML error page
   'unauthorized', // 401 in the API's error shape
+  'refuse-422', // a refusal in the API's shape (INVALID_IMAGE), as the server sends one that parks an item
+  'bare-404', // a 404 page from something that is not the API (a proxy, a wrong base URL): no error code
 ] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/** Faults that are answers a request gets for good (they park it), not network or server trouble. */
+export const REFUSALS: readonly Fault[] = ['unauthorized', 'refuse-422', 'bare-404'];
 
 export interface FaultProxy {
   readonly url: string;
@@ -80,6 +85,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return reply(200, '{"id": "01', 'application/json');
       case 'unauthorized':
         return reply(401, apiError('UNAUTHENTICATED'));
+      case 'refuse-422':
+        return reply(422, apiError('INVALID_IMAGE'));
+      case 'bare-404':
+        return reply(404, '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>', 'text/html');
       default:
         break;
     }

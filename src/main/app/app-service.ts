@@ -337,12 +337,15 @@ export class AppService {
     this.#events.emit('state:changed', state);
   }
 
-  /** After a background pass, the page hears of it when what its sync panel shows changed. */
+  /**
+   * After a background pass, the page hears of it when what its sync panel shows changed, or when the pass deleted
+   * copies of screenshots that are gone on the server (they leave the recent screenshots).
+   */
   #afterPass(connection: SyncConnection, report: PassReport): void {
     if (this.#closing || this.#signedIn !== connection) return;
     try {
       const view = () => this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials, this.#deps.clock.now());
-      if (this.#sync.afterPass(report, view)) this.#emitState();
+      if (this.#sync.afterPass(report, view) || report.removedOnServer > 0) this.#emitState();
     } catch (error) {
       this.#log.warn({ err: error }, 'sync view after a pass failed');
     }

@@ -41,6 +41,14 @@ describe('AppService: background uploads reach the page; signing in again keeps 
     }
   }
 
+  /** Moves the fake clock ten seconds at a time, giving the background passes (real HTTP) time to finish. */
+  async function passTime(ms: number): Promise<void> {
+    for (let elapsed = 0; elapsed < ms; elapsed += 10_000) {
+      await clock.advanceAsync(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** Lets background passes run (one per fake second) until `check` holds of the last state the page was given. */
   async function untilPageShows(check: (state: AppState) => boolean): Promise<AppState> {
     await vi.waitFor(
@@ -138,5 +146,26 @@ describe('AppService: background uploads reach the page; signing in again keeps 
     expect(changes[0]).toMatchObject({ contractId: server.contractId, to: 'off' });
     const stopped = expectOk(await h.service.invoke('tracking:stop', {}));
     expect(stopped.contracts.find((c) => c.id === server.contractId)?.screenshots).toBe('off');
+  });
+
+  it('a screenshot the client deleted leaves the recent screenshots within minutes, and the page is told with no action', async () => {
+    const shots = (await h.service.state()).recentScreenshots;
+    expect(shots.length).toBeGreaterThan(0); // taken while the policy was on
+    const gone = shots[0]!;
+    // First a quiet page: passes that change nothing send nothing, over more than one 5-minute check.
+    await passTime(6 * 60_000);
+    const quiet = emitted.length;
+    await passTime(6 * 60_000);
+    expect(emitted.length).toBe(quiet);
+
+    const clientToken = await server.token('client');
+    expect((await server.api('DELETE', `/screenshots/${gone.id}`, { token: clientToken })).status).toBe(200);
+    // A background pass asks the server which screenshots are gone every 5 minutes; that one tells the page.
+    await passTime(5 * 60_000);
+    expect(emitted.length).toBeGreaterThan(quiet);
+    const shown = emitted.at(-1)!;
+    expect(shown.recentScreenshots.some((r) => r.id === gone.id)).toBe(false);
+    expect(shown.recentScreenshots.map((r) => r.id)).toEqual(shots.slice(1).map((r) => r.id));
+    expect(shown.sync.pendingSegments + shown.sync.pendingScreenshots).toBe(0); // nothing queued again for it
   });
 });

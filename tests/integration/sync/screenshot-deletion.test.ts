@@ -88,7 +88,11 @@ describe('screenshot deletion by the freelancer, through sync', () => {
     agent.clock.advance(60 * 60_000);
     const again = await uploader.runPass();
     expect(again).toMatchObject({ sent: { segments: 0, screenshots: 0, deletions: 1 }, parked: 0, stoppedBy: null });
-    expect(seen).toEqual([`DELETE /api/v1/screenshots/${gone!.screenshot!.id}?segmentId=${gone!.segmentId}`]);
+    // The deletion again, then (five minutes on) the pass asks which uploaded screenshots are gone on the server.
+    expect(seen).toEqual([
+      `DELETE /api/v1/screenshots/${gone!.screenshot!.id}?segmentId=${gone!.segmentId}`,
+      expect.stringMatching(new RegExp(`^GET /api/v1/contracts/${world.server.contractId}/screenshots/removed\\?`)),
+    ]);
     expect(agent.store.outbox.counts()).toEqual({ pending: { segment: 0, screenshot: 0 }, parked: { segment: 0, screenshot: 0 } });
     expect(agent.store.screenshots.pendingDeletion(gone!.screenshot!.id)).toBeNull();
 

@@ -49,15 +49,20 @@ export class ScreenshotsRepository {
   }
 
   /**
-   * Removed screenshots of a contract captured in [from, to), in (taken_at, id) order, starting after the entry
-   * (from, afterId) — afterId '' starts at `from` itself. Served by the (contract_id, taken_at) index.
+   * Removed screenshots of a contract captured in [from, to) and removed at or after `removedSince`, in (taken_at, id)
+   * order, starting after the entry (from, afterId) — afterId '' starts at `from` itself. Served by the
+   * (contract_id, taken_at) index.
    */
-  listRemoved(contractId: string, window: { from: number; to: number; afterId: string }, limit: number): Promise<RemovedScreenshotRow[]> {
+  listRemoved(
+    contractId: string,
+    window: { from: number; to: number; afterId: string; removedSince: number },
+    limit: number,
+  ): Promise<RemovedScreenshotRow[]> {
     return this.sql.all<RemovedScreenshotRow>(
       `SELECT ${COLUMNS} FROM screenshots
-        WHERE contract_id = ? AND removed_at IS NOT NULL AND removed_by IS NOT NULL AND taken_at < ? AND (taken_at > ? OR (taken_at = ? AND id > ?))
+        WHERE contract_id = ? AND removed_at >= ? AND removed_by IS NOT NULL AND taken_at < ? AND (taken_at > ? OR (taken_at = ? AND id > ?))
         ORDER BY taken_at, id LIMIT ?`,
-      [contractId, window.to, window.from, window.from, window.afterId, limit],
+      [contractId, window.removedSince, window.to, window.from, window.from, window.afterId, limit],
     );
   }
 

@@ -42,7 +42,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
       expect.arrayContaining(['id', 'contractId', 'startedAt', 'minutes', 'apps', 'policyVersion']),
     );
     const removed = doc.json.paths['/api/v1/contracts/{id}/screenshots/removed'].get;
-    expect(removed.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'to']);
+    expect(removed.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'removedSince', 'to']);
     expect(Object.keys(removed.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
   });
 

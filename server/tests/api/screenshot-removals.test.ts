@@ -50,7 +50,7 @@ describe.each(testBackends())('removed screenshots feed on $name', (backend: Bac
     const shots = await segmentsWithScreenshots(4);
     const [byClient, byFreelancer, kept, purgedLater] = shots as [(typeof shots)[0], (typeof shots)[0], (typeof shots)[0], (typeof shots)[0]];
     const window = { from: iso(shots[0]!.takenAt), to: iso(shots.at(-1)!.takenAt + 1) };
-    expect(await feed(window)).toEqual({ contractId: world.contract.id, removed: [], more: false });
+    expect(await feed(window)).toEqual({ contractId: world.contract.id, removed: [], more: false, asOf: iso(server.clock.now()) });
 
     server.clock.advance(60_000);
     const clientAt = server.clock.now();
@@ -73,6 +73,22 @@ describe.each(testBackends())('removed screenshots feed on $name', (backend: Bac
       [kept.id, 'retention'],
       [purgedLater.id, 'retention'],
     ]);
+  });
+
+  it('with removedSince, lists only what was removed since then; asOf is the server clock to ask from next time', async () => {
+    const shots = await segmentsWithScreenshots(3);
+    const window = { from: iso(shots[0]!.takenAt), to: iso(shots.at(-1)!.takenAt + 1) };
+    expect((await server.request('DELETE', `/api/v1/screenshots/${shots[0]!.id}`, { token: world.client.token })).status).toBe(200);
+    server.clock.advance(3_600_000);
+    const first = await feed(window);
+    expect(first.asOf).toBe(iso(server.clock.now()));
+    expect(first.removed.map((r) => r.id)).toEqual([shots[0]!.id]);
+    server.clock.advance(60_000);
+    expect((await server.request('DELETE', `/api/v1/screenshots/${shots[2]!.id}`, { token: world.client.token })).status).toBe(200);
+    // Since the first answer: only the later removal; since before both (or without): both.
+    expect((await feed({ ...window, removedSince: first.asOf })).removed.map((r) => r.id)).toEqual([shots[2]!.id]);
+    expect((await feed({ ...window, removedSince: iso(0) })).removed.map((r) => r.id)).toEqual([shots[0]!.id, shots[2]!.id]);
+    expect((await feed({ ...window, removedSince: iso(server.clock.now() + 1) })).removed).toEqual([]);
   });
 
   it('keeps to the capture-time window [from, to)', async () => {
@@ -150,6 +166,7 @@ describe.each(testBackends())('removed screenshots feed on $name', (backend: Bac
       `from=yesterday&to=${iso(10)}`,
       `from=${iso(0)}&to=${iso(10)}&after=not-an-id`,
       `from=${iso(0)}&to=${iso(10)}&limit=5`,
+      `from=${iso(0)}&to=${iso(10)}&removedSince=last-week`,
     ]) {
       expect(await code(`${base}?${bad}`, world.freelancer.token), bad).toEqual([400, 'VALIDATION_FAILED']);
     }

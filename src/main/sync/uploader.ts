@@ -81,7 +81,7 @@ export class Uploader {
     this.#log = deps.logger.child({ subsystem: 'upload' });
     this.#state = new SyncStateRepository(deps.store.settings);
     deps.store.outbox.useAccount({ server: deps.account.server, userId: deps.account.userId, email: deps.account.email });
-    this.#removals = new ServerRemovals({ client: deps.client, store: deps.store, account: deps.account, logger: this.#log });
+    this.#removals = new ServerRemovals({ client: deps.client, store: deps.store, clock: deps.clock, account: deps.account, logger: this.#log });
   }
 
   /** Called once when a 401 stops syncing. */

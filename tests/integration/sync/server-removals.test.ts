@@ -32,11 +32,15 @@ describe('copies of screenshots gone on the server leave the agent', () => {
 
   const watch = () => {
     asked = [];
+    feedQueries = [];
     world.proxy.setChooser((method, path) => {
-      asked.push(`${method} ${path.split('?')[0]}`);
+      const [route = '', query = ''] = path.split('?');
+      asked.push(`${method} ${route}`);
+      if (route.endsWith('/screenshots/removed')) feedQueries.push(new URLSearchParams(query));
       return 'pass';
     });
   };
+  let feedQueries: URLSearchParams[] = [];
   const feedAsks = () => asked.filter((a) => a.endsWith('/screenshots/removed')).length;
 
   /** Uploads `count` segments with screenshots and returns them with the ciphertext each has in the database. */
@@ -100,6 +104,40 @@ describe('copies of screenshots gone on the server leave the agent', () => {
     expect((await uploader.runPass({ everything: true })).removedOnServer).toBe(1);
     expect(screenshotIds(agent)).toEqual([shots[0]!.screenshot!.id]);
     expect(databaseFilesHolding(agent, shots[1]!.ciphertext)).toEqual([]);
+  });
+
+  it('between daily full checks a check asks only what was removed since its last answer (less 15 min); the full check finds the rest', async () => {
+    agent = createAgentFixture(new FakeClock({ wallMs: T0 }));
+    watch();
+    const { uploader, shots } = await uploaded(agent, WORK_START + 3 * HOUR, 3);
+    const serverNow = world.serverClock.now();
+    expect(feedQueries).toHaveLength(1);
+    expect(feedQueries[0]!.get('removedSince')).toBeNull(); // the first check after a start is a full one
+    expect(feedQueries[0]!.get('from')).toBe(new Date(shots[0]!.screenshot!.takenAt).toISOString());
+    expect(feedQueries[0]!.get('to')).toBe(new Date(shots[2]!.screenshot!.takenAt + 1).toISOString());
+
+    // A removal whose time the server read an hour before that answer (a slow purge batch, say) but which lands after it.
+    world.serverClock.setWall(serverNow - HOUR);
+    try {
+      expect((await world.server.api('DELETE', `/screenshots/${shots[0]!.screenshot!.id}`, { token: world.clientToken })).status).toBe(200);
+    } finally {
+      world.serverClock.setWall(serverNow);
+    }
+    agent.clock.advance(5 * 60_000);
+    expect((await uploader.runPass()).removedOnServer).toBe(0);
+    expect(feedQueries[1]!.get('removedSince')).toBe(new Date(serverNow - 15 * 60_000).toISOString());
+    expect(screenshotIds(agent)).toContain(shots[0]!.screenshot!.id);
+
+    // One removed now is found by the next check, a few bytes' answer.
+    expect((await world.server.api('DELETE', `/screenshots/${shots[1]!.screenshot!.id}`, { token: world.clientToken })).status).toBe(200);
+    agent.clock.advance(5 * 60_000);
+    expect((await uploader.runPass()).removedOnServer).toBe(1);
+
+    // A day after the first, a full check again: the late one is found.
+    agent.clock.advance(DAY);
+    expect((await uploader.runPass()).removedOnServer).toBe(1);
+    expect(feedQueries.at(-1)!.get('removedSince')).toBeNull();
+    expect(screenshotIds(agent)).toEqual([shots[2]!.screenshot!.id]);
   });
 
   it('retention purges them on the server: the next pass that asks deletes every purged copy here', async () => {

@@ -12,6 +12,10 @@ import { screenshotRemovedSchema } from './diary.js';
  *
  * Paging: answers are in (takenAt, id) order, at most REMOVED_SCREENSHOTS_PAGE at a time; when `more` is true, ask
  * again with from = the last entry's takenAt and after = its id.
+ *
+ * `removedSince` keeps the answers of frequent checks small: only entries removed at or after it. An agent passes its
+ * previous answer's `asOf` less a margin, and asks without it now and then (a removal stamped before the margin but
+ * committed after that answer is found by the next full check).
  */
 export const REMOVED_SCREENSHOTS_PAGE = 500;
 
@@ -21,6 +25,8 @@ export const removedScreenshotsQuerySchema = z
     to: z.iso.datetime(),
     /** With `from`: only entries captured at `from` whose id sorts after this one (the next page). */
     after: recordIdSchema.optional(),
+    /** Only entries removed at or after this time (the server's clock). */
+    removedSince: z.iso.datetime().optional(),
   })
   .strict();
 export type RemovedScreenshotsQuery = z.infer<typeof removedScreenshotsQuerySchema>;
@@ -41,6 +47,8 @@ export const removedScreenshotsSchema = z
     removed: z.array(removedScreenshotSchema).max(REMOVED_SCREENSHOTS_PAGE),
     /** More removed screenshots lie in the window after the last one listed. */
     more: z.boolean(),
+    /** The server's clock when it answered: the next check's removedSince, less a margin. */
+    asOf: z.iso.datetime(),
   })
   .strict();
 export type RemovedScreenshots = z.infer<typeof removedScreenshotsSchema>;

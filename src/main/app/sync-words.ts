@@ -1,7 +1,5 @@
 import { parkedReason, parseServerAnswer, type ServerAnswer } from '../sync/index.js';
 
-export { parkedReason, parseServerAnswer };
-
 /**
  * The app's words for what the uploader records. The uploader (shared with the CLI) keeps the server's answer as
  * describeFailure() wrote it ("HTTP 422 INVALID_IMAGE: the body is ...") and speaks of CLI commands; the app shows a

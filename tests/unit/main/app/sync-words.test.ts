@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parkedReason, parseServerAnswer, syncProblemWords, SIGN_IN_AGAIN_WORDS } from '../../../../src/main/app/sync-words.js';
-import { describeFailure, type RequestFailure } from '../../../../src/main/sync/index.js';
+import { syncProblemWords, SIGN_IN_AGAIN_WORDS } from '../../../../src/main/app/sync-words.js';
+import { describeFailure, parkedReason, parseServerAnswer, type RequestFailure } from '../../../../src/main/sync/index.js';
 import { API_ERROR_CODES } from '../../../../src/shared/protocol/api/index.js';
 
 /** The uploader records failures with describeFailure(); the app reads them back and words them per code. */

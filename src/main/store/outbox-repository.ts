@@ -125,6 +125,7 @@ export class OutboxRepository {
   private readonly removeItem: Statement<[string, string]>;
   private readonly dueItems: Statement<[{ accountId: number | null; now: number; dueBy: number; limit: number }], OutboxRow>;
   private readonly deleteIfUnchanged: Statement<[number, number]>;
+  private readonly unparkAccepted: Statement<[number]>;
   private readonly retry: Statement<[number, string, number]>;
   private readonly parkItem: Statement<[number, number, string, number]>;
   private readonly retryParkedOf: Statement<[{ accountId: number | null }]>;
@@ -181,6 +182,7 @@ export class OutboxRepository {
         ORDER BY o.seq LIMIT @limit`,
     );
     this.deleteIfUnchanged = db.prepare('DELETE FROM outbox WHERE seq = ? AND revision = ?');
+    this.unparkAccepted = db.prepare('UPDATE outbox SET parked_at = NULL WHERE seq = ? AND parked_at IS NOT NULL');
     this.retry = db.prepare(
       'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?',
     );
@@ -251,10 +253,13 @@ export class OutboxRepository {
 
   /**
    * Removes a delivered item. Returns false when the item changed since it was read (a new minute was
-   * flushed meanwhile): it then stays queued, and the next pass sends the newer record.
+   * flushed meanwhile): it then stays queued, and the next pass sends the newer record — no longer parked, since the
+   * server took the one before it.
    */
   markSent(item: Pick<OutboxItem, 'seq' | 'revision'>): boolean {
-    return this.deleteIfUnchanged.run(item.seq, item.revision).changes === 1;
+    if (this.deleteIfUnchanged.run(item.seq, item.revision).changes === 1) return true;
+    this.unparkAccepted.run(item.seq);
+    return false;
   }
 
   /** A transient failure: try again at `nextAttemptAt` (epoch ms; the uploader computes the backoff). */

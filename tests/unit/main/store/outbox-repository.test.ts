@@ -84,6 +84,11 @@ describe('OutboxRepository', () => {
     expect(store.outbox.next(now + HOUR)).toMatchObject({ itemId: a, parkedAt: now, revision: retried.revision + 1 });
     // Still parked (counted and listed so) until the server takes it.
     expect(store.outbox.counts().parked.segment).toBe(1);
+    // Taken while it changed once more: it stays queued for the newer record, but it is not parked any more.
+    const sending = store.outbox.next(now + HOUR)!;
+    store.outbox.enqueue('segment', a);
+    expect(store.outbox.markSent(sending)).toBe(false);
+    expect(store.outbox.counts()).toEqual({ pending: { segment: 1, screenshot: 0 }, parked: { segment: 0, screenshot: 0 } });
   });
 
   it("a segment that goes makes its parked screenshot due at once; another segment's stays parked", () => {

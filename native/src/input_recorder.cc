@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 
 #include "x_errors.h"
 
@@ -22,8 +25,52 @@ constexpr int kBatchMs = 100;
 // read, XCloseDisplay(data) would wait behind it. A server that does not send it within this long is
 // treated as gone, and the connection's socket is closed without Xlib's goodbye.
 constexpr int kEndOfDataMs = 5000;
+// How long exit() waits for recording threads to leave Xlib (see ExitBarrier). A live server answers the
+// goodbye in milliseconds; only a frozen one makes exit wait this long.
+constexpr int kExitWaitMs = 2000;
 
 }  // namespace
+
+struct RecordSession;
+
+// libX11 (1.8+) frees its global lock in a library destructor that runs inside exit(). A recording thread
+// still in an Xlib call at that moment unlocks the freed (NULL) mutex and the exit ends in SIGSEGV (seen in
+// about 1 in 100 exits while a session was starting). So, at exit, before any library destructor: every live
+// session is asked to stop, no thread starts a new session, and exit waits (bounded) for the threads to say
+// goodbye to their servers and leave Xlib. The barrier is never destroyed: it is used during exit itself.
+class ExitBarrier {
+ public:
+  static ExitBarrier& Get() {
+    static ExitBarrier* barrier = [] {
+      auto* created = new ExitBarrier;
+      std::atexit([] { Get().Exit(); });
+      return created;
+    }();
+    return *barrier;
+  }
+
+  // False once the process is exiting: the session must not start.
+  bool Enter(RecordSession* session) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (exiting_) return false;
+    live_.insert(session);
+    return true;
+  }
+
+  void Leave(RecordSession* session) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    live_.erase(session);
+    if (live_.empty()) left_.notify_all();
+  }
+
+ private:
+  void Exit();
+
+  std::mutex mutex_;
+  std::condition_variable left_;
+  std::unordered_set<RecordSession*> live_;
+  bool exiting_ = false;
+};
 
 // One recording session, shared by the recorder (counters, status, stop signal) and its thread.
 struct RecordSession {
@@ -169,6 +216,14 @@ struct RecordSession {
     data = control = nullptr;
   }
 
+  // Asks the thread to finish: Record() returns at its next wake-up, or at once if it has not begun.
+  void RequestStop() {
+    if (!stopRequested.exchange(true)) {
+      const char wake = 1;
+      (void)!write(wakeWrite, &wake, 1);
+    }
+  }
+
   void Run() {
     try {
       Open();
@@ -179,7 +234,7 @@ struct RecordSession {
     }
     RecorderPhase expected = RecorderPhase::kStarting;
     phase.compare_exchange_strong(expected, RecorderPhase::kRecording);  // stays kStopping if asked meanwhile
-    Record();
+    if (!stopRequested.load()) Record();
     const bool stoppedByUs = stopRequested.load();
     Disable();
     Close();
@@ -192,6 +247,13 @@ struct RecordSession {
     }
   }
 };
+
+void ExitBarrier::Exit() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  exiting_ = true;
+  for (RecordSession* session : live_) session->RequestStop();
+  left_.wait_for(lock, std::chrono::milliseconds(kExitWaitMs), [this] { return live_.empty(); });
+}
 
 InputRecorder::InputRecorder(std::string displayName) : displayName_(std::move(displayName)) {}
 
@@ -208,9 +270,16 @@ void InputRecorder::Start() {
   if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) throw NativeError("ERR_RECORD", "cannot create the recorder's wake-up pipe");
   session->wakeRead = fds[0];
   session->wakeWrite = fds[1];
+  // Entered here, on the JS thread, so that an exit that begins before the thread runs still waits for it.
+  ExitBarrier& barrier = ExitBarrier::Get();
+  if (!barrier.Enter(session.get())) throw NativeError("ERR_RECORD", "the process is exiting");
   try {
-    std::thread([session] { session->Run(); }).detach();
+    std::thread([session, &barrier] {
+      session->Run();
+      barrier.Leave(session.get());
+    }).detach();
   } catch (const std::system_error&) {
+    barrier.Leave(session.get());
     throw NativeError("ERR_RECORD", "cannot start the input recording thread");
   }
   session_ = std::move(session);
@@ -223,10 +292,7 @@ void InputRecorder::Stop() {
   while ((phase == RecorderPhase::kStarting || phase == RecorderPhase::kRecording) &&
          !session->phase.compare_exchange_weak(phase, RecorderPhase::kStopping)) {
   }
-  if (!session->stopRequested.exchange(true)) {
-    const char wake = 1;
-    (void)!write(session->wakeWrite, &wake, 1);
-  }
+  session->RequestStop();
 }
 
 InputCounts InputRecorder::Drain() {

@@ -15,6 +15,9 @@ export default defineConfig({
           environment: 'node',
           // Some unit tests simulate thousands of segments; on a loaded two-core CI machine 5 s is not enough.
           testTimeout: 30_000,
+          // A few unit files open real Chromium or load electron-builder in beforeAll: seconds when idle, more than
+          // the default 10 s when the other worker runs an integration file beside them on two cores.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -8,10 +8,10 @@ import { FileKeyStore } from '../../src/main/crypto/index.js';
 import type { NativeX11 } from '../../src/main/native/x11.js';
 import { systemSensorEnvironment } from '../../src/main/sensors/environment.js';
 import { NativeScreenCapturer } from '../../src/main/sensors/native/native-screen-capturer.js';
-import { ScreenshotDesktopCapturer } from '../../src/main/sensors/screen/screenshot-desktop-capturer.js';
 import type { ScreenCapturer } from '../../src/main/sensors/types.js';
 import { databasePath, openStore } from '../../src/main/store/index.js';
 import { countChildProcesses } from './child-counter.js';
+import { ScreenshotDesktopCapturer } from './library-capturer.js';
 import { percentile, round, rssMb, timeRuns } from './measure.js';
 
 export interface PipelineFigures {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
+import sharp from 'sharp';
 
 /**
  * A stand-in for the `electron` module (its binary cannot be downloaded here), for vi.mock('electron'). It records
@@ -244,6 +245,92 @@ class FakeShell {
   }
 }
 
+/** A NativeImage as desktopCapturer hands thumbnails out: one 1× representation of B,G,R,A pixels, or empty. */
+export class FakeNativeImage {
+  constructor(
+    private readonly bgra: Buffer,
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
+  static empty(): FakeNativeImage {
+    return new FakeNativeImage(Buffer.alloc(0), 0, 0);
+  }
+  isEmpty(): boolean {
+    return this.width === 0 || this.height === 0;
+  }
+  getSize(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+  /** A copy, as Electron's. */
+  toBitmap(): Buffer {
+    return Buffer.from(this.bgra);
+  }
+}
+
+/** A monitor as a test describes it: Electron's Display fields and its picture at full resolution (bounds × scale). */
+export interface FakeDisplay {
+  id: number;
+  bounds: { x: number; y: number; width: number; height: number };
+  scaleFactor: number;
+  /** B,G,R,A rows, (bounds.width × scaleFactor) × (bounds.height × scaleFactor) pixels. */
+  picture: Buffer;
+}
+
+/** Electron's screen module: the displays a test set. */
+class FakeScreen {
+  displays: FakeDisplay[] = [];
+  getAllDisplays(): { id: number; bounds: FakeDisplay['bounds']; scaleFactor: number; size: { width: number; height: number } }[] {
+    return this.displays.map((d) => ({ id: d.id, bounds: { ...d.bounds }, scaleFactor: d.scaleFactor, size: { width: d.bounds.width, height: d.bounds.height } }));
+  }
+}
+
+/**
+ * desktopCapturer as Electron documents it: getSources({ types, thumbnailSize }) resolves to one source per screen
+ * (`screen:<n>:0`, its display_id the Display's id as a string) whose thumbnail is the screen's picture fitted inside
+ * thumbnailSize keeping its aspect ratio (scaled down or up, as Chromium's letterboxing does), and one per window
+ * (`window:<handle>:<1 for this process, else 0>`); a 0×0 thumbnailSize gives empty thumbnails. A test may make the
+ * next calls fail (no portal) or come back empty (a portal dialog cancelled), and counts the calls.
+ */
+class FakeDesktopCapturer {
+  windows: { handle: number; name: string; ownProcess: boolean }[] = [];
+  failWith: Error | null = null;
+  /** Wayland: the person cancelled the portal's dialog. */
+  declined = false;
+  readonly calls: { types: string[]; thumbnailSize: { width: number; height: number } }[] = [];
+  constructor(private readonly screen: FakeScreen) {}
+
+  async getSources(options: { types: ('screen' | 'window')[]; thumbnailSize?: { width: number; height: number } }) {
+    const size = options.thumbnailSize ?? { width: 150, height: 150 };
+    this.calls.push({ types: [...options.types], thumbnailSize: { ...size } });
+    if (this.failWith) throw this.failWith;
+    if (this.declined) return [];
+    const sources: { id: string; name: string; display_id: string; thumbnail: FakeNativeImage; appIcon: null }[] = [];
+    if (options.types.includes('screen')) {
+      for (const [i, d] of this.screen.displays.entries()) {
+        const thumbnail = await fitted(d, size);
+        sources.push({ id: `screen:${i}:0`, name: this.screen.displays.length === 1 ? 'Entire Screen' : `Screen ${i + 1}`, display_id: String(d.id), thumbnail, appIcon: null });
+      }
+    }
+    if (options.types.includes('window')) {
+      for (const w of this.windows) {
+        sources.push({ id: `window:${w.handle}:${w.ownProcess ? 1 : 0}`, name: w.name, display_id: '', thumbnail: FakeNativeImage.empty(), appIcon: null });
+      }
+    }
+    return sources;
+  }
+}
+
+async function fitted(display: FakeDisplay, size: { width: number; height: number }): Promise<FakeNativeImage> {
+  if (size.width <= 0 || size.height <= 0) return FakeNativeImage.empty();
+  const width = Math.round(display.bounds.width * display.scaleFactor);
+  const height = Math.round(display.bounds.height * display.scaleFactor);
+  const scale = Math.min(size.width / width, size.height / height);
+  const out = { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  if (out.width === width && out.height === height) return new FakeNativeImage(Buffer.from(display.picture), width, height);
+  const data = await sharp(display.picture, { raw: { width, height, channels: 4 } }).resize({ ...out, fit: 'fill' }).raw().toBuffer();
+  return new FakeNativeImage(data, out.width, out.height);
+}
+
 /**
  * Plays Electron's process.parentPort inside a forked node (loaded with --import before the worker): postMessage and
  * 'message' ({ data }) over Node's IPC, and no process.send, so the worker must use the port as it would in Electron.
@@ -315,6 +402,8 @@ export class FakeUtilityProcess extends EventEmitter {
 const app = new FakeApp();
 const ipcMain = new FakeIpcMain();
 const powerMonitor = new EventEmitter();
+const screen = new FakeScreen();
+const desktopCapturer = new FakeDesktopCapturer(screen);
 const defaultSession = new FakeSession();
 const safeStorage = new FakeSafeStorage();
 const systemPreferences = new FakeSystemPreferences();
@@ -329,6 +418,8 @@ export const fakeElectron = {
   app,
   ipcMain,
   powerMonitor,
+  screen,
+  desktopCapturer,
   safeStorage,
   systemPreferences,
   shell,
@@ -344,6 +435,8 @@ export const fakeElectron = {
     app,
     ipcMain,
     powerMonitor,
+    screen,
+    desktopCapturer,
     safeStorage,
     systemPreferences,
     shell,

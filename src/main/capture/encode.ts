@@ -33,7 +33,7 @@ export const BLUR_SIGMA = 12;
 // encoded (measured with the headless agent): load it at the first screenshot that needs it, so a time-only agent,
 // and one whose capturer encodes natively (kind 'jpeg'), never pays for it.
 let sharpLoading: Promise<typeof sharpType> | null = null;
-function loadSharp(): Promise<typeof sharpType> {
+export function loadSharp(): Promise<typeof sharpType> {
   sharpLoading ??= import('sharp').then((module) => module.default);
   return sharpLoading;
 }

@@ -3,7 +3,8 @@ import { FallbackInputSensor } from './input/fallback-input-sensor.js';
 import { UiohookInputSensor } from './input/uiohook-input-sensor.js';
 import type { WorkerLauncher } from './input/worker-launcher.js';
 import type { Logger } from './logger.js';
-import { ScreenshotDesktopCapturer } from './screen/screenshot-desktop-capturer.js';
+import { waylandSession } from './screen/portal-grant.js';
+import { RefusedScreenCapturer } from './screen/refused-capturer.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SensorState } from './types.js';
 import { ActiveWinSensor } from './window/active-win-sensor.js';
 
@@ -40,6 +41,8 @@ export interface CreateSensorsOptions {
   readonly native?: NativeBackends;
   /** What starts the uiohook input worker: child_process.fork by default, Electron's utilityProcess in the app. */
   readonly inputWorkers?: WorkerLauncher;
+  /** The app's in-memory capturer over Electron's desktopCapturer (the CLI has none); where it ranks: capturerOrder(). */
+  readonly desktopCapturer?: () => ScreenCapturer;
 }
 
 /** `WORKTRACE_SENSORS=npm` skips the native backends (to compare, or to step around a native bug). */
@@ -67,12 +70,43 @@ export function createSensors(env: SensorEnvironment, options: CreateSensorsOpti
     ...(native.window ? [{ name: 'native', build: native.window }] : []),
     { name: 'active-win', build: () => new ActiveWinSensor({ env, ...(logger ? { logger } : {}) }) },
   ]);
-  const capturer = choose<ScreenCapturer>('screenshots', skipped, [
-    ...(native.capturer ? [{ name: 'native', build: native.capturer }] : []),
-    { name: 'screenshot-desktop', build: () => new ScreenshotDesktopCapturer({ env, ...(logger ? { logger } : {}) }) },
-  ]);
+  const capturers: Record<CapturerName, (() => ScreenCapturer) | undefined> = {
+    native: native.capturer,
+    'desktop-capturer': options.desktopCapturer,
+    refused: () => new RefusedScreenCapturer(env.platform),
+  };
+  const capturer = choose<ScreenCapturer>(
+    'screenshots',
+    skipped,
+    capturerOrder(env, options.desktopCapturer !== undefined).flatMap((name) => {
+      const build = capturers[name];
+      return build ? [{ name, build }] : [];
+    }),
+  );
 
   return { input: input.sensor, window: window.sensor, capturer: capturer.sensor, report: [input.row, window.row, capturer.row] };
+}
+
+export type CapturerName = 'native' | 'desktop-capturer' | 'refused';
+
+/**
+ * The order the screenshot backends are tried in; the first whose state is `ok` is used, and where none is, the
+ * last one's reason (with why each before it was passed over) is what `worktrace status` and the app show.
+ *
+ *   where                     the app (desktopCapturer)             the CLI
+ *   Linux, X11                native, desktop-capturer              native, refused
+ *   Linux, Wayland session    desktop-capturer (the portal)         native, refused
+ *   Windows                   native, desktop-capturer              native, refused
+ *   macOS                     desktop-capturer                      refused
+ *
+ * Every backend captures in memory. The native core (X11: MIT-SHM; Windows: GDI) encodes without sharp, so it
+ * leads where it exists. Under Wayland the X11 core would see only XWayland's windows: the app asks the portal. Where
+ * nothing captures in memory, screenshots are refused (RefusedScreenCapturer): never a file-writing tool.
+ */
+export function capturerOrder(env: SensorEnvironment, app: boolean): CapturerName[] {
+  if (!app) return env.platform === 'darwin' ? ['refused'] : ['native', 'refused'];
+  if (env.platform === 'darwin' || waylandSession(env)) return ['desktop-capturer'];
+  return ['native', 'desktop-capturer'];
 }
 
 /** The report from the sensors' states now (a worker may have died, input may have fallen back). */

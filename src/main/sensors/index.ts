@@ -4,6 +4,8 @@ export { systemSensorEnvironment, type SensorEnvironment } from './environment.j
 export { SensorError, type SensorErrorCode } from './errors.js';
 export { UiohookInputSensor, UIOHOOK_BACKEND } from './input/uiohook-input-sensor.js';
 export { ActiveWinSensor, ACTIVE_WIN_BACKEND } from './window/active-win-sensor.js';
-export { ScreenshotDesktopCapturer, SCREENSHOT_DESKTOP_BACKEND } from './screen/screenshot-desktop-capturer.js';
+export { RefusedScreenCapturer, NO_CAPTURE_BACKEND } from './screen/refused-capturer.js';
+export { DesktopScreenCapturer, DESKTOP_CAPTURER_BACKEND } from './screen/desktop-screen-capturer.js';
+export type * from './screen/screen-sources.js';
 export type * from './types.js';
 export { lazyNativeBackends, type LazyNativeBackends } from './native-backends.js';

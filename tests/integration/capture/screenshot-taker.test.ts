@@ -6,7 +6,8 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureScreenshotTaker } from '../../../src/main/capture/screenshot-taker.js';
 import { decryptScreenshot, FileKeyStore } from '../../../src/main/crypto/index.js';
-import { ScreenshotDesktopCapturer } from '../../../src/main/sensors/screen/screenshot-desktop-capturer.js';
+import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
+import { NativeScreenCapturer } from '../../../src/main/sensors/native/native-screen-capturer.js';
 import { databasePath, openStore, type Store } from '../../../src/main/store/index.js';
 import { requireTools, startDisplay, type TestDisplay } from '../../support/display.js';
 
@@ -18,25 +19,25 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** The whole pipeline with real parts: Xvfb, screenshot-desktop, sharp, AES-GCM, a SQLite file. */
+/** The whole pipeline with real parts: Xvfb, the native capture as raw pixels, sharp, AES-GCM, a SQLite file. */
 describe('capture -> encode -> encrypt -> store', () => {
   let display: TestDisplay;
-  let savedDisplay: string | undefined;
+  let x11: NativeX11;
   let dataDir: string;
   let store: Store;
 
   beforeAll(async () => {
-    requireTools(['xrandr', 'import', 'xterm']);
+    requireTools(['xsetroot']);
     display = await startDisplay({ width: 1920, height: 1080 });
-    savedDisplay = process.env.DISPLAY;
-    process.env.DISPLAY = display.display; // screenshot-desktop uses this process's environment
+    const opened = openNativeX11({ display: display.display });
+    if (!opened.ok) throw opened.error;
+    x11 = opened.x11;
     dataDir = await mkdtemp(join(tmpdir(), 'worktrace-capture-'));
     store = openStore({ file: databasePath(dataDir), clock: { now: () => Date.now() }, mode: 'local' });
   });
   afterAll(async () => {
     store?.close();
-    if (savedDisplay === undefined) delete process.env.DISPLAY;
-    else process.env.DISPLAY = savedDisplay;
+    x11?.session.close();
     await display?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
@@ -45,7 +46,7 @@ describe('capture -> encode -> encrypt -> store', () => {
     display.run('xsetroot', ['-solid', '#00a000']);
     const keys = new FileKeyStore(dataDir);
     const taker = new CaptureScreenshotTaker({
-      capturer: new ScreenshotDesktopCapturer({ env: { platform: 'linux', vars: process.env, hasCommand: () => true } }),
+      capturer: new NativeScreenCapturer(x11, { area: 'primary' }), // raw pixels: sharp downscales, blurs and encodes
       keys,
       screenshots: store.screenshots,
       newId: ulid,

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import { missingTool, x11Problem, xwaylandNote, type SensorEnvironment } from '../environment.js';
-import { SensorError } from '../errors.js';
-import { sensorLogger, type Logger } from '../logger.js';
-import { withTimeout } from '../timeout.js';
-import type { CapturedImage, ScreenCapturer, SensorState } from '../types.js';
+import { missingTool, x11Problem, xwaylandNote, type SensorEnvironment } from '../../src/main/sensors/environment.js';
+import { SensorError } from '../../src/main/sensors/errors.js';
+import { sensorLogger, type Logger } from '../../src/main/sensors/logger.js';
+import { withTimeout } from '../../src/main/sensors/timeout.js';
+import type { CapturedImage, ScreenCapturer, SensorState } from '../../src/main/sensors/types.js';
 
 export const SCREENSHOT_DESKTOP_BACKEND = 'screenshot-desktop';
 
@@ -30,8 +30,11 @@ export interface ScreenshotDesktopCapturerOptions {
 }
 
 /**
- * Screenshots through screenshot-desktop: one PNG of the primary monitor, read from the tool's
- * stdout (never a file: no image may touch the disk unencrypted).
+ * The plain library path the benchmark compares the native capture with: screenshot-desktop, one PNG of the primary
+ * monitor. The agent does not use it any more: on Linux ImageMagick's `import` writes the PNG to a temporary file
+ * before it copies it to stdout (and spills large screens' pixels to disk), on macOS `screencapture` and on Windows
+ * the library's helper write a file too, so a plaintext screenshot would touch the disk
+ * (tests/integration/capture/no-temporary-file.test.ts shows it).
  *
  * On Linux the screens are listed first, here, with the error handled: screenshot-desktop's own
  * capture call lists them again without handling an xrandr failure (its promise would then never

@@ -16,6 +16,7 @@ SYSTEM_PACKAGES=(
   libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
   postgresql chromium fonts-dejavu-core strace
   wine64 g++-mingw-w64-x86-64-posix
+  dbus-daemon libglib2.0-bin python3-dbus python3-gi
 )
 
 install_system_packages() {

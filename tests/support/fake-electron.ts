@@ -119,7 +119,13 @@ class FakeApp extends EventEmitter {
   /** The code of app.exit(code), which ends Electron at once (the fake only records it). */
   exitCode: number | null = null;
   userData = '/nonexistent';
-  loginItem = { openAtLogin: false };
+  isPackaged = true;
+  /** macOS: the app was started by its login item. */
+  wasOpenedAtLogin = false;
+  loginItem: { openAtLogin: boolean; args: string[] } = { openAtLogin: false, args: [] };
+  getAppPath(): string {
+    return '/app';
+  }
   requestSingleInstanceLock(): boolean {
     return this.singleInstanceLock;
   }
@@ -136,11 +142,13 @@ class FakeApp extends EventEmitter {
     if (name !== 'userData') throw new Error(`fake app: no path ${name}`);
     return this.userData;
   }
-  getLoginItemSettings(): { openAtLogin: boolean } {
-    return { ...this.loginItem };
+  /** As on Windows: an item set with arguments reads as open at login only when asked with the same arguments. */
+  getLoginItemSettings(options?: { args?: string[] }): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    const sameArgs = JSON.stringify(options?.args ?? []) === JSON.stringify(this.loginItem.args);
+    return { openAtLogin: this.loginItem.openAtLogin && sameArgs, wasOpenedAtLogin: this.wasOpenedAtLogin };
   }
-  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
-    this.loginItem = { openAtLogin: settings.openAtLogin };
+  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void {
+    this.loginItem = { openAtLogin: settings.openAtLogin, args: settings.args ?? [] };
   }
 }
 
@@ -401,7 +409,15 @@ export class FakeUtilityProcess extends EventEmitter {
 
 const app = new FakeApp();
 const ipcMain = new FakeIpcMain();
-const powerMonitor = new EventEmitter();
+/** powerMonitor's events (a test emits them) and the system idle time a test sets, in whole seconds as Electron's. */
+class FakePowerMonitor extends EventEmitter {
+  idleSeconds = 0;
+  getSystemIdleTime(): number {
+    return this.idleSeconds;
+  }
+}
+
+const powerMonitor = new FakePowerMonitor();
 const screen = new FakeScreen();
 const desktopCapturer = new FakeDesktopCapturer(screen);
 const defaultSession = new FakeSession();

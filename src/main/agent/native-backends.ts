@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { lazyNativeBackends } from '../sensors/native-backends.js';
-import type { NativeBackends } from '../sensors/index.js';
+import type { NativeBackends, SystemIdleTime } from '../sensors/index.js';
 import { createNativeSensors } from '../sensors/native/index.js';
 
 /**
@@ -12,10 +12,19 @@ import { createNativeSensors } from '../sensors/native/index.js';
  * Every X call of the input recorder runs off the JS thread, so a stuck X server cannot stall the tracker.
  * The connection opens lazily, so WORKTRACE_SENSORS=npm never loads the addon.
  */
-export function nativeBackends(logger: Logger): { factories: NativeBackends; close(): void } {
+export function nativeBackends(logger: Logger): { factories: NativeBackends; idle(): SystemIdleTime | null; close(): void } {
   const native = lazyNativeBackends(() => createNativeSensors({ channels: 3, area: 'all', output: 'jpeg', logger }));
   return {
     factories: { input: native.input, window: native.window, capturer: native.capturer },
+    /** The core's idle time when it opened and can tell (the XScreenSaver extension, GetLastInputInfo), else null. */
+    idle: () => {
+      try {
+        const reader = native.idle();
+        return reader.state().status === 'ok' ? reader : null;
+      } catch {
+        return null;
+      }
+    },
     close: () => native.close(),
   };
 }

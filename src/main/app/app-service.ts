@@ -9,6 +9,7 @@ import {
   type EventPayload,
   type InvokeChannel,
   type InvokeRequest,
+  type SensorRow,
 } from '../../shared/ipc/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
 import type { Logger } from '../log.js';
@@ -47,6 +48,8 @@ export class AppService {
   #signedIn: SyncConnection | null = null;
   #session: TrackingSession | null = null;
   #memo: string | null = null;
+  /** The sensors' report of the last session that ran (shown while stopped). */
+  #lastSensors: SensorRow[] = [];
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
   readonly #idle = new IdlePrompt(this.#events);
@@ -233,6 +236,7 @@ export class AppService {
   async #stop(): Promise<void> {
     const session = this.#session;
     if (!session) return;
+    this.#lastSensors = session.sensorReport();
     this.#idle.keep(); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
     this.#session = null;
     try {
@@ -322,6 +326,7 @@ export class AppService {
       sync: this.#sync.view(store, contracts.map((c) => c.id), credentials, now),
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
+      sensors: this.#session?.sensorReport() ?? this.#lastSensors,
     };
   }
 

@@ -5,6 +5,7 @@ import { isoFromSec } from '../../shared/time/index.js';
 import { CaptureScreenshotTaker } from '../capture/screenshot-taker.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
+import type { SensorReportRow } from '../sensors/index.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
 import { Tracker, type IdleDecider, type SegmentSnapshot } from '../tracking/index.js';
@@ -59,6 +60,11 @@ export class TrackingSession {
     this.#policy = policy;
   }
 
+  /** Which backend each sensor uses now and why, when the sensor set can say. */
+  sensorReport(): SensorReportRow[] {
+    return this.sensors.report?.() ?? [];
+  }
+
   /** The contract's policy as the server sends it to this session. */
   get policy(): ServerPolicySource {
     return this.#policy;
@@ -109,6 +115,7 @@ export class TrackingSession {
         decideIdle: deps.decideIdle,
         random: deps.random,
         newId: deps.newId,
+        ...(deps.sensors.idle ? { systemIdle: deps.sensors.idle } : {}),
       },
       { contractId: options.contractId, memo: options.memo, idleThresholdMs: options.idleThresholdMs },
     );

@@ -2,7 +2,8 @@ import type { Clock } from '../../shared/clock.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
 import type { Store, StoreOptions } from '../store/index.js';
-import type { ActiveWindowSensor, InputSensor, ScreenCapturer } from '../sensors/types.js';
+import type { SensorReportRow } from '../sensors/index.js';
+import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SystemIdleTime } from '../sensors/types.js';
 import type { Credentials } from '../sync/credentials.js';
 import type { PermissionsPort } from './desktop-permissions.js';
 
@@ -19,6 +20,10 @@ export interface SensorSet {
   readonly input: InputSensor;
   readonly window: ActiveWindowSensor;
   readonly capturer: ScreenCapturer;
+  /** The system's idle time (the native core's, else Electron's powerMonitor): idle is known without input counts. */
+  readonly idle?: SystemIdleTime;
+  /** Which backend each sensor uses now and why (the app shows it; see currentReport()). */
+  report?(): SensorReportRow[];
   close(): void | Promise<void>;
 }
 

@@ -1,15 +1,34 @@
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Tray, app, ipcMain, nativeImage, powerMonitor, safeStorage, session, shell, systemPreferences, utilityProcess } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  Tray,
+  app,
+  desktopCapturer,
+  ipcMain,
+  nativeImage,
+  powerMonitor,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  systemPreferences,
+  utilityProcess,
+} from 'electron';
 import type { Clock } from '../../shared/clock.js';
 import type { AppState } from '../../shared/ipc/index.js';
 import { AppService, DesktopPermissionsMonitor, defaultSensorFactory, type SensorFactory } from '../app/index.js';
 import { systemClock } from '../clock/system-clock.js';
 import { createLogger, type Logger } from '../log.js';
+import { watchLogindLock, type LockWatch } from '../power/logind-lock.js';
+import { electronScreenSources } from './desktop-capturer.js';
 import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
+import { launchAtLogin, startsHidden } from './login-items.js';
 import { electronPermissionProbe } from './permissions.js';
 import { wirePowerEvents } from './power.js';
 import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
+import { powerMonitorIdle } from './system-idle.js';
 import { utilityProcessLauncher } from './utility-process-launcher.js';
 import { hardenSession, hardenWebContents, packagedMenuTemplate, secureWebPreferences } from './security.js';
 import { trayIconBitmap, TRAY_ICON_SIZE, type TrayIconState } from './tray-icon.js';
@@ -30,6 +49,8 @@ export interface ShellOptions {
   /** Default: this process's. Tests pass 'darwin' or a Wayland session to see the permission notices. */
   readonly platform?: NodeJS.Platform;
   readonly env?: NodeJS.ProcessEnv;
+  /** Default: process.argv (`--hidden`: start in the tray only). */
+  readonly argv?: readonly string[];
 }
 
 export interface Shell {
@@ -57,21 +78,25 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   const dataDir = options.dataDir ?? app.getPath('userData');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const permissions = new DesktopPermissionsMonitor(
-    electronPermissionProbe({ systemPreferences, shell }, options.platform ?? process.platform, options.env ?? process.env),
-  );
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const permissions = new DesktopPermissionsMonitor(electronPermissionProbe({ systemPreferences, shell }, platform, env));
   const service = new AppService({
     clock: options.clock ?? systemClock,
     dataDir,
     keys: new SafeStorageKeyStore(dataDir, safeStorage),
     credentials: new SafeStorageCredentials(dataDir, safeStorage),
     logger,
-    // The input hook runs in a utility process: a native abort there cannot take the app down.
-    sensors: options.sensors ?? defaultSensorFactory(logger, { inputWorkers: utilityProcessLauncher(utilityProcess) }),
-    launchAtLogin: {
-      get: () => app.getLoginItemSettings().openAtLogin,
-      set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] }),
-    },
+    // The input hook runs in a utility process: a native abort there cannot take the app down. Screenshots go through
+    // desktopCapturer where the native core does not lead, idle time through powerMonitor where the core has none.
+    sensors:
+      options.sensors ??
+      defaultSensorFactory(logger, {
+        inputWorkers: utilityProcessLauncher(utilityProcess),
+        screenSources: electronScreenSources({ desktopCapturer, screen, systemPreferences }, platform),
+        systemIdle: powerMonitorIdle(powerMonitor),
+      }),
+    launchAtLogin: launchAtLogin(app, platform, env, process.execPath),
     permissions,
   });
   await service.open();
@@ -111,7 +136,10 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
 
   registerIpcHandlers(ipcMain, service, senderCheck(() => mainWindow, pageUrl));
   forwardEvents(service, () => mainWindow?.webContents ?? null);
-  wirePowerEvents(powerMonitor, service);
+  // Electron reports the screen lock on macOS and Windows; on Linux logind does.
+  const locks: LockWatch | null = platform === 'linux' ? await watchLogindLock({ env, pid: process.pid, logger }) : null;
+  if (locks) logger.info({ lock: locks.state() }, 'screen lock watch');
+  wirePowerEvents(powerMonitor, service, locks ?? undefined);
   powerMonitor.on('resume', recheckPermissions);
   powerMonitor.on('unlock-screen', recheckPermissions);
 
@@ -120,6 +148,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     if (quitting) return;
     quitting = true;
     await service.close().catch((error: unknown) => logger.error({ err: error }, 'closing the agent failed'));
+    locks?.close();
     tray.destroy();
     app.quit();
   };
@@ -168,6 +197,6 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
     event.preventDefault();
     void quit();
   });
-  if (!process.argv.includes('--hidden')) showWindow();
+  if (!startsHidden(app, options.argv ?? process.argv, platform)) showWindow();
   return { service, tray, window: () => mainWindow, showWindow, quit };
 }

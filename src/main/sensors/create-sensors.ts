@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { waylandSession } from './screen/portal-grant.js';
 import { RefusedScreenCapturer } from './screen/refused-capturer.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SensorState } from './types.js';
+import { WaylandInputSensor, WaylandWindowSensor } from './wayland-sensors.js';
 import { ActiveWinSensor } from './window/active-win-sensor.js';
 
 export type SensorName = 'input' | 'window' | 'screenshots';
@@ -65,11 +66,19 @@ export function createSensors(env: SensorEnvironment, options: CreateSensorsOpti
 
   const uiohook = (): InputSensor =>
     new UiohookInputSensor({ env, ...(logger ? { logger } : {}), ...(options.inputWorkers ? { launcher: options.inputWorkers } : {}) });
-  const input = chooseInput(skipped, native.input, uiohook);
-  const window = choose<ActiveWindowSensor>('window', skipped, [
-    ...(native.window ? [{ name: 'native', build: native.window }] : []),
-    { name: 'active-win', build: () => new ActiveWinSensor({ env, ...(logger ? { logger } : {}) }) },
-  ]);
+  // The app in a Wayland session says what Wayland does not expose; the CLI keeps XWayland's partial view (and says so).
+  const waylandApp = options.desktopCapturer !== undefined && waylandSession(env);
+  const input = waylandApp ? choose<InputSensor>('input', null, [{ name: 'wayland', build: () => new WaylandInputSensor() }]) : chooseInput(skipped, native.input, uiohook);
+  const window = choose<ActiveWindowSensor>(
+    'window',
+    skipped,
+    waylandApp
+      ? [{ name: 'wayland', build: () => new WaylandWindowSensor() }]
+      : [
+          ...(native.window ? [{ name: 'native', build: native.window }] : []),
+          { name: 'active-win', build: () => new ActiveWinSensor({ env, ...(logger ? { logger } : {}) }) },
+        ],
+  );
   const capturers: Record<CapturerName, (() => ScreenCapturer) | undefined> = {
     native: native.capturer,
     'desktop-capturer': options.desktopCapturer,

@@ -1,7 +1,10 @@
 import type { NativeBackends } from './create-sensors.js';
 import type { NativeSensors, NativeSensorsResult } from './native/index.js';
+import type { SystemIdleTime } from './types.js';
 
 export interface LazyNativeBackends extends NativeBackends {
+  /** The system's idle time from the native core (XScreenSaver, GetLastInputInfo); throws where the core is not there. */
+  readonly idle: () => SystemIdleTime;
   /** Closes the native X connection if it was opened (stop the input sensor first). */
   close(): void;
 }
@@ -25,6 +28,7 @@ export function lazyNativeBackends(open: () => NativeSensorsResult): LazyNativeB
     input: () => sensors().input,
     window: () => sensors().activeWindow,
     capturer: () => sensors().capturer,
+    idle: () => sensors().idle,
     close: () => {
       if (result?.ok) result.sensors.close();
     },

@@ -23,6 +23,13 @@ export interface InputSensor {
   stop(): Promise<void>;
 }
 
+/** How long the whole system has gone without keyboard or mouse input, as the OS counts it. */
+export interface SystemIdleTime {
+  /** Milliseconds since the last input, or null when unknown now. */
+  idleMs(): number | null;
+  state(): SensorState;
+}
+
 export interface WindowSample {
   readonly app: string;
   readonly title: string;

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import type { ActiveWindowSensor, InputSensor } from '../sensors/types.js';
+import type { ActiveWindowSensor, InputSensor, SystemIdleTime } from '../sensors/types.js';
 import type { IdleDecider, PolicySource, ScreenshotTaker, TrackingSink } from './ports.js';
 import type { IdleState } from './idle-tracker.js';
 
@@ -20,6 +20,12 @@ export interface TrackerDeps {
   readonly random: () => number;
   /** New record ids (ULIDs in production). */
   readonly newId: () => string;
+  /**
+   * The system's own idle time (the native core's XScreenSaver / GetLastInputInfo; in the app, Electron's powerMonitor
+   * where the core is missing): input the input sensor cannot count (no Accessibility on macOS, a hook Windows
+   * bypassed) still ends idle, and idle is known while the input counts are not.
+   */
+  readonly systemIdle?: SystemIdleTime;
 }
 
 export interface TrackerOptions {
@@ -65,8 +71,9 @@ export interface TrackerSnapshot {
   readonly sessionMs: number;
   readonly todayMs: number;
   readonly segment: SegmentSnapshot | null;
-  /** 'unknown' while the input sensor is unavailable: idle is then never marked. */
+  /** 'unknown' while neither the input sensor nor the system's idle time is available: idle is then never marked. */
   readonly idle: { readonly state: IdleState; readonly sinceSec: number | null };
+  /** Whether input is counted (keyboard, mouse): the minutes' activity. */
   readonly inputAvailable: boolean;
   readonly windowSampleErrors: number;
   /** Minutes the store refused (a full disk) and the tracker holds in memory, retrying at each minute. */

@@ -4,6 +4,7 @@ import { TrackerEmitter, TrackerError, type TrackerEvents } from './events.js';
 import { IdleTracker, type IdleTransition } from './idle-tracker.js';
 import { IdleUndoLedger } from './idle-undo.js';
 import { PendingWrites, SAVE_EVERY_MS } from './pending-writes.js';
+import { SystemIdleWatch } from './system-idle-watch.js';
 import type { MinuteBucket, TrackingPolicy } from './ports.js';
 import { SegmentScreenshots } from './segment-screenshots.js';
 import { SegmentState } from './segment-state.js';
@@ -36,6 +37,7 @@ export class Tracker {
   readonly #tickMs: number;
   readonly #events = new TrackerEmitter();
   readonly #idle: IdleTracker;
+  readonly #systemIdle: SystemIdleWatch;
   readonly #screenshots: SegmentScreenshots;
   readonly #sampler: WindowSampler;
   /** Work still running in the background (captures, idle decisions); stop() waits for it. */
@@ -56,6 +58,7 @@ export class Tracker {
   #segment: SegmentState | null = null;
   #minuteSec: number | null = null;
   #inputAvailable = true;
+  #idleKnown = true;
 
   constructor(deps: TrackerDeps, options: TrackerOptions) {
     this.#deps = deps;
@@ -69,6 +72,7 @@ export class Tracker {
       saveEveryMs: options.saveOpenMinuteEveryMs === undefined ? SAVE_EVERY_MS : options.saveOpenMinuteEveryMs,
     });
     this.#idle = new IdleTracker(options.idleThresholdMs ?? DEFAULT_IDLE_THRESHOLD_MS);
+    this.#systemIdle = new SystemIdleWatch(deps.systemIdle);
     this.#screenshots = new SegmentScreenshots({
       contractId: options.contractId,
       screenshots: deps.screenshots,
@@ -103,6 +107,8 @@ export class Tracker {
     this.#idle.reset(mono, minuteStartOfMs(startMs) / 1000);
     this.#deps.input.drain(); // counts from before the start are not this session's
     this.#inputAvailable = this.#deps.input.state().status === 'ok';
+    this.#systemIdle.reset(mono);
+    this.#idleKnown = this.#inputAvailable || this.#systemIdle.idleMs() !== null;
     this.#status = 'running';
     this.#unsubscribePolicy = this.#deps.policy.onChange((policy) => this.#onPolicy(policy));
     this.#sampler.reset();
@@ -144,6 +150,7 @@ export class Tracker {
     this.#timeline.resume(mono);
     if (this.#minuteSec !== null) this.#onIdle(this.#idle.end(this.#minuteSec + MINUTE_SECONDS));
     this.#idle.reset(mono, minuteStartOfMs(this.#timeline.peek(clock.now())) / 1000);
+    this.#systemIdle.reset(mono);
     this.#status = 'running';
     this.#timer = clock.setInterval(() => this.#tick(), this.#tickMs);
   }
@@ -214,7 +221,7 @@ export class Tracker {
             screenshotDueAtMs: this.#screenshots.dueAtMs,
           }
         : null,
-      idle: { state: this.#inputAvailable ? this.#idle.state : 'unknown', sinceSec: this.#idle.idleFromSec },
+      idle: { state: this.#idleKnown ? this.#idle.state : 'unknown', sinceSec: this.#idle.idleFromSec },
       inputAvailable: this.#inputAvailable,
       windowSampleErrors: this.#sampler.errors,
       unsavedMinutes: this.#writes.heldMinutes,
@@ -248,10 +255,12 @@ export class Tracker {
     // Pointer movement is coalesced: at most one per tick (a second), however many events it made.
     const mouse = counts.clicks + counts.wheel + (counts.moves > 0 ? 1 : 0);
     const hadInput = counts.keyboard + mouse > 0;
+    const system = this.#systemIdle.look(mono);
+    this.#idleKnown = this.#inputAvailable || system.known;
     // A tick that credited nothing (after a sleep, on stop) opens no minute or segment unless input needs one.
     const seg = slice.creditedMs > 0 || hadInput || !this.#segment ? this.#enter(anchorMs) : this.#segment;
     if (hadInput) seg.count(minuteSec, counts.keyboard, mouse);
-    this.#onIdle(this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput, inputKnown: this.#inputAvailable }));
+    this.#onIdle(this.#idle.observe({ monotonicMs: mono, minuteSec, hadInput: hadInput || system.sawInput, inputKnown: this.#idleKnown }));
     // No capture on a tick that credited nothing (after a sleep, a freeze, on stop): the moment would lie outside
     // the tracked part of the segment. The moment stays due, and the next credited tick takes it (above).
     this.#sampler.maybeSample(mono);

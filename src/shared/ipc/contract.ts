@@ -89,6 +89,21 @@ export type DesktopNotice = z.infer<typeof desktopNoticeSchema>;
 export const desktopPermissionsSchema = z.object({ notices: z.array(desktopNoticeSchema).max(3) }).strict();
 export type DesktopPermissions = z.infer<typeof desktopPermissionsSchema>;
 
+/**
+ * Which backend each sensor uses and why (the sensor chooser's report, as `worktrace status` prints it): e.g.
+ * screenshots through `electron-desktop-capturer`, or `unavailable` with the reason in words. The running session's, or
+ * the last one's when tracking stopped; empty before the first start.
+ */
+export const sensorRowSchema = z
+  .object({
+    sensor: z.enum(['input', 'window', 'screenshots']),
+    backend: z.string().max(64),
+    status: z.enum(['ok', 'unavailable']),
+    reason: z.string().max(2000),
+  })
+  .strict();
+export type SensorRow = z.infer<typeof sensorRowSchema>;
+
 export const appStateSchema = z
   .object({
     account: z.object({ email: z.string(), serverUrl: z.string() }).strict().nullable(),
@@ -154,6 +169,8 @@ export const appStateSchema = z
       .strict(),
     launchAtLogin: z.boolean(),
     permissions: desktopPermissionsSchema,
+    /** Optional only so older builders of this state still type-check; the app service always fills it. */
+    sensors: z.array(sensorRowSchema).max(8).optional(),
   })
   .strict();
 export type AppState = z.infer<typeof appStateSchema>;

@@ -1,13 +1,9 @@
 import { NATIVE_BACKENDS, type NativeCore } from '../../native/core.js';
 import { toNativeX11Error } from '../../native/errors.js';
-import type { SensorState } from '../types.js';
+import type { SensorState, SystemIdleTime } from '../types.js';
 
-/** Milliseconds since the last keyboard or mouse input, from the X server itself. */
-export interface IdleTimeReader {
-  /** null when unknown (no MIT-SCREEN-SAVER extension, lost connection). */
-  idleMs(): number | null;
-  state(): SensorState;
-}
+/** Milliseconds since the last keyboard or mouse input, from the X server itself (null: no extension, lost connection). */
+export type IdleTimeReader = SystemIdleTime;
 
 /**
  * Idle time from the system itself (the XScreenSaver extension: one round trip; on Windows

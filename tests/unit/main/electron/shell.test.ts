@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,8 @@ describe('Electron shell wiring (against a fake electron module)', () => {
   const rendererIndex = join(dataDir, 'renderer', 'index.html');
   const preloadPath = join(dataDir, 'preload', 'preload.cjs');
   const pageUrl = pathToFileURL(rendererIndex).href;
+  const configHome = join(dataDir, 'config');
+  const sensorRow = { sensor: 'screenshots', backend: 'test-frame', status: 'ok', reason: 'a grey frame' } as const;
   let shell: Shell;
   let window: FakeBrowserWindow;
   let tray: FakeTray;
@@ -38,7 +40,10 @@ describe('Electron shell wiring (against a fake electron module)', () => {
       preloadPath,
       dataDir,
       clock,
-      sensors: () => ({ input, window: new FakeWindow(), capturer: greyCapturer, close: () => undefined }),
+      platform: 'linux',
+      env: { ...process.env, XDG_CONFIG_HOME: configHome },
+      argv: ['electron', '.'],
+      sensors: () => ({ input, window: new FakeWindow(), capturer: greyCapturer, report: () => [sensorRow], close: () => undefined }),
     });
     if (!started) throw new Error('the shell did not start');
     shell = started;
@@ -135,7 +140,9 @@ describe('Electron shell wiring (against a fake electron module)', () => {
     await invoke('settings:launch-at-login', trusted(), { enabled: true });
     const sent = window.webContents.sent.slice(before);
     expect(sent.map((m) => m.channel)).toContain('state:changed');
-    expect(fakeElectron.app.loginItem.openAtLogin).toBe(true);
+    // On Linux "Open at login" is an XDG autostart entry that starts the app in the tray.
+    expect(readFileSync(join(configHome, 'autostart', 'worktrace.desktop'), 'utf8')).toMatch(/^Exec=.* --hidden$/m);
+    expect(((await invoke('state:get', trusted(), {})) as { ok: true; value: AppState }).value.launchAtLogin).toBe(true);
   });
 
   it('sends sleep, lock and wake from powerMonitor into the service', () => {
@@ -186,6 +193,7 @@ describe('Electron shell wiring (against a fake electron module)', () => {
     expect(tray.tooltip).toMatch(/^Worktrace — tracking/);
     const state = await invoke('state:get', trusted(), {});
     expect(state.ok && state.value.tracking.contractId).toBe(server.contractId);
+    expect(state.ok && state.value.sensors).toEqual([sensorRow]); // the app's state names each backend and why
     tray.item('stop').click?.({ checked: false });
     await vi.waitFor(() => expect(tray.menu.some((i) => i.id === 'start')).toBe(true));
     expect((tray.image as { bitmap: Buffer }).bitmap.equals(trayIconBitmap('paused'))).toBe(true);

@@ -89,6 +89,52 @@ describe('Tracker: idle', () => {
     expect(rig.sink.totalTrackedMs()).toBe(45 * MIN);
   });
 
+  it('with the system idle time and no input counts (macOS without Accessibility): idle is known, marked and ended by it', async () => {
+    const rig = makeRig({ systemIdle: true });
+    rig.input.setUnavailable('Accessibility is not allowed');
+    rig.tracker.start();
+    rig.systemIdle.input();
+    await rig.clock.advanceAsync(1000);
+    expect(rig.tracker.snapshot()).toMatchObject({ inputAvailable: false, idle: { state: 'active', sinceSec: null } });
+    rig.clock.advance(5 * MIN);
+    expect(rig.events.idleStarted).toEqual([{ fromSec: sec(9, 1) }]);
+    expect(rig.tracker.snapshot().idle).toEqual({ state: 'idle', sinceSec: sec(9, 1) });
+    rig.clock.advance(3 * MIN);
+    rig.systemIdle.input(); // 09:08:01: the OS saw a key press the agent could not count
+    await rig.clock.advanceAsync(1000);
+    expect(rig.decider.stretches).toEqual([{ contractId: 'c1', fromSec: sec(9, 1), toSec: sec(9, 8) }]);
+    expect(rig.tracker.snapshot().idle.state).toBe('active');
+    await rig.tracker.stop();
+    // No counts were made up: the minutes are not active, only the idle ones flagged.
+    expect(rig.sink.allMinutes().every((m) => m.keyboard === 0 && m.mouse === 0)).toBe(true);
+    expect(rig.sink.allMinutes().filter((m) => m.idle).map((m) => m.startedAt)).toEqual([1, 2, 3, 4, 5, 6, 7].map((m) => sec(9, m)));
+    expectConsistent(rig.sink);
+  });
+
+  it('input the hook missed but the system saw keeps the person active (no idle prompt)', async () => {
+    const rig = makeRig({ systemIdle: true });
+    rig.tracker.start();
+    for (let i = 0; i < 12; i += 1) {
+      rig.clock.advance(MIN - 500);
+      rig.systemIdle.input(); // typing into a window the input hook cannot see
+      await rig.clock.advanceAsync(500);
+    }
+    expect(rig.events.idleStarted).toEqual([]);
+    expect(rig.tracker.snapshot().idle.state).toBe('active');
+    await rig.tracker.stop();
+  });
+
+  it('an unavailable system idle time changes nothing: idle stays unknown without input counts', async () => {
+    const rig = makeRig({ systemIdle: true });
+    rig.systemIdle.setUnavailable();
+    rig.input.setUnavailable();
+    rig.tracker.start();
+    rig.clock.advance(20 * MIN);
+    expect(rig.tracker.snapshot().idle.state).toBe('unknown');
+    await rig.tracker.stop();
+    expect(rig.events.idleStarted).toEqual([]);
+  });
+
   it('does not count a system sleep as idle time, and waking ends an open stretch', async () => {
     const rig = makeRig();
     rig.tracker.start();

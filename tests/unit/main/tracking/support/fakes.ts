@@ -1,4 +1,4 @@
-import type { ActiveWindowSensor, InputCounts, InputSensor, SensorState, WindowSample } from '../../../../../src/main/sensors/types.js';
+import type { ActiveWindowSensor, InputCounts, InputSensor, SensorState, SystemIdleTime, WindowSample } from '../../../../../src/main/sensors/types.js';
 import type { IdleDecision, IdleStretch, PolicySource, ScreenshotRequest, ScreenshotTaker, TrackingPolicy } from '../../../../../src/main/tracking/ports.js';
 import type { StoreSink } from './store-sink.js';
 
@@ -126,4 +126,33 @@ export function ksStatisticUniform(samples: readonly number[]): number {
 /** Critical value of the one-sample KS test at alpha = 0.01 (asymptotic). */
 export function ksCritical01(n: number): number {
   return 1.628 / Math.sqrt(n);
+}
+
+/**
+ * The system's idle time on a fake clock, in whole seconds as Electron's powerMonitor.getSystemIdleTime() reports it:
+ * input() is a key press the OS saw (whatever the input sensor counted).
+ */
+export class FakeSystemIdle implements SystemIdleTime {
+  #lastInputMono: number;
+  #state: SensorState = { status: 'ok', backend: 'fake-idle' };
+
+  constructor(private readonly clock: { monotonic(): number }) {
+    this.#lastInputMono = clock.monotonic();
+  }
+
+  input(): void {
+    this.#lastInputMono = this.clock.monotonic();
+  }
+
+  setUnavailable(): void {
+    this.#state = { status: 'unavailable', backend: 'fake-idle', reason: 'cannot tell' };
+  }
+
+  idleMs(): number {
+    return Math.floor((this.clock.monotonic() - this.#lastInputMono) / 1000) * 1000;
+  }
+
+  state(): SensorState {
+    return this.#state;
+  }
 }

@@ -4,7 +4,7 @@ import type { TrackerEvents } from '../../../../../src/main/tracking/events.js';
 import type { TrackerOptions } from '../../../../../src/main/tracking/tracker-types.js';
 import type { TrackingPolicy } from '../../../../../src/main/tracking/ports.js';
 import { FakeClock, type FakeClockOptions } from '../../../../support/fake-clock.js';
-import { FakeInput, FakePolicy, FakeScreenshots, FakeWindow, RecordingDecider, seededRandom } from './fakes.js';
+import { FakeInput, FakePolicy, FakeScreenshots, FakeSystemIdle, FakeWindow, RecordingDecider, seededRandom } from './fakes.js';
 import { StoreSink } from './store-sink.js';
 
 export interface Rig {
@@ -15,6 +15,8 @@ export interface Rig {
   readonly screenshots: FakeScreenshots;
   readonly policy: FakePolicy;
   readonly decider: RecordingDecider;
+  /** The system's idle time, handed to the tracker only with `systemIdle: true`. */
+  readonly systemIdle: FakeSystemIdle;
   readonly tracker: Tracker;
   readonly events: { [K in keyof TrackerEvents]: TrackerEvents[K][] };
   /** A second tracker on the same sink, policy and clock (a restarted agent). */
@@ -28,6 +30,8 @@ export interface RigOptions {
   readonly seed?: number;
   /** A sink (a store) an earlier rig recorded into: a restarted agent on the same database. */
   readonly sink?: StoreSink;
+  /** Hand the tracker the system's idle time (FakeSystemIdle). */
+  readonly systemIdle?: boolean;
 }
 
 let idCounter = 0;
@@ -41,9 +45,21 @@ export function makeRig(options: RigOptions = {}): Rig {
   const policy = new FakePolicy(options.policy === undefined ? null : options.policy);
   const decider = new RecordingDecider('keep');
   const random = seededRandom(options.seed ?? 42);
+  const systemIdle = new FakeSystemIdle(clock);
   const build = (extra: Partial<TrackerOptions> = {}): Tracker =>
     new Tracker(
-      { clock, input, window, sink, screenshots, policy, decideIdle: (stretch) => decider.decide(stretch), random, newId: () => `seg-${++idCounter}` },
+      {
+        clock,
+        input,
+        window,
+        sink,
+        screenshots,
+        policy,
+        decideIdle: (stretch) => decider.decide(stretch),
+        random,
+        newId: () => `seg-${++idCounter}`,
+        ...(options.systemIdle ? { systemIdle } : {}),
+      },
       { contractId: 'c1', memo: 'writing tests', dayStartOf: utcDayStart, ...options.tracker, ...extra },
     );
   const tracker = build();
@@ -54,7 +70,7 @@ export function makeRig(options: RigOptions = {}): Rig {
   for (const name of Object.keys(events) as (keyof TrackerEvents)[]) {
     tracker.on(name, (payload) => (events[name] as unknown[]).push(payload));
   }
-  return { clock, sink, input, window, screenshots, policy, decider, tracker, events, restart: build };
+  return { clock, sink, input, window, screenshots, policy, decider, systemIdle, tracker, events, restart: build };
 }
 
 export function utcDayStart(ms: number): number {

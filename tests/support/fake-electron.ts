@@ -119,12 +119,15 @@ class FakeApp extends EventEmitter {
   /** The code of app.exit(code), which ends Electron at once (the fake only records it). */
   exitCode: number | null = null;
   userData = '/nonexistent';
-  isPackaged = true;
   /** macOS: the app was started by its login item. */
   wasOpenedAtLogin = false;
   loginItem: { openAtLogin: boolean; args: string[] } = { openAtLogin: false, args: [] };
+  appUserModelId: string | null = null;
   getAppPath(): string {
     return '/app';
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
   }
   requestSingleInstanceLock(): boolean {
     return this.singleInstanceLock;

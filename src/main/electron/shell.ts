@@ -22,6 +22,7 @@ import { AppService, DesktopPermissionsMonitor, defaultSensorFactory, type Senso
 import { systemClock } from '../clock/system-clock.js';
 import { createLogger, type Logger } from '../log.js';
 import { watchLogindLock, type LockWatch } from '../power/logind-lock.js';
+import { APP_USER_MODEL_ID } from './app-id.js';
 import { electronScreenSources } from './desktop-capturer.js';
 import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
 import { launchAtLogin, startsHidden } from './login-items.js';
@@ -80,6 +81,7 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
+  if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   const permissions = new DesktopPermissionsMonitor(electronPermissionProbe({ systemPreferences, shell }, platform, env));
   const service = new AppService({
     clock: options.clock ?? systemClock,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeElectron } from '../../../support/fake-electron.js';
 
 vi.mock('electron', async () => (await import('../../../support/fake-electron.js')).fakeElectron.module);
@@ -11,10 +11,13 @@ const app = fakeElectron.app;
 
 describe('"Open at login" and starting hidden on each OS', () => {
   const dirs: string[] = [];
+  beforeEach(() => {
+    app.isPackaged = true; // an installed app; the last test runs it unpackaged
+  });
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     app.loginItem = { openAtLogin: false, args: [] };
-    app.isPackaged = true;
+    app.isPackaged = false;
     app.wasOpenedAtLogin = false;
   });
 

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileMatcher } from 'app-builder-lib/out/fileMatcher.js';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import type { Configuration } from 'app-builder-lib';
+import { MacTargetHelper } from 'app-builder-lib/out/mac/MacTargetHelper.js';
 import { DebugLogger } from 'builder-util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_USER_MODEL_ID } from '../../../../src/main/electron/app-id.js';
 import { builtPaths } from '../../../../src/main/electron/paths.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -94,8 +96,63 @@ describe('electron-builder.yml packs what the shell loads, and locks the binary 
       expect.arrayContaining(['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/uiohook-napi/prebuilds/linux-x64/uiohook-napi.node', 'node_modules/active-win/main']),
     );
     expect(machineCode.filter((file) => !isUnpacked(file)).map((file) => relative(ROOT, file))).toEqual([]);
-    // screenshot-desktop copies its Windows batch file out of app.asar.unpacked before running it.
-    expect(isUnpacked(join(ROOT, 'node_modules/screenshot-desktop/lib/win32/screenCapture_1.3.2.bat'))).toBe(true);
     expect(existsSync(join(ROOT, 'native/build/Release'))).toBe(true);
+  });
+});
+
+describe('electron-builder.yml: what each OS gets', () => {
+  let config: Configuration;
+  beforeAll(async () => {
+    config = await builderConfig();
+  });
+
+  it('the schema check is strict: a misspelt option is refused (so passing it means something)', async () => {
+    const misspelt = { ...config, mac: { ...config.mac, hardenedRuntim: true } } as Configuration;
+    await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(
+      /Invalid configuration object[\s\S]*configuration\.mac/,
+    );
+  });
+
+  it('macOS: hardened runtime, entitlements without a sandbox, the usage strings, notarization', () => {
+    const mac = config.mac!;
+    expect(mac).toMatchObject({ target: 'dmg', hardenedRuntime: true, notarize: true });
+    for (const file of [mac.entitlements!, mac.entitlementsInherit!]) {
+      const plist = readFileSync(join(ROOT, file), 'utf8');
+      expect(plist).toContain('<key>com.apple.security.cs.allow-jit</key>');
+      expect(plist).not.toContain('com.apple.security.app-sandbox');
+      expect(plist).not.toMatch(/device\.(camera|audio-input)/);
+    }
+    expect(mac.extendInfo).toMatchObject({ NSScreenCaptureUsageDescription: expect.stringMatching(/screenshots/), NSAppleEventsUsageDescription: expect.stringMatching(/active application/) });
+  });
+
+  it('notarization takes its credentials from the build’s environment only, and only whole sets of them', () => {
+    expect(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')).not.toMatch(/^\s*(APPLE_[A-Z_]+|appleId|appleIdPassword|teamId)\s*:/m);
+    const names = ['APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID', 'APPLE_API_KEY', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER', 'APPLE_KEYCHAIN', 'APPLE_KEYCHAIN_PROFILE'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    try {
+      for (const name of names) delete process.env[name];
+      expect(MacTargetHelper.getNotarizeOptions('/x/Worktrace.app')).toBeUndefined(); // electron-builder skips the step, with a warning
+      Object.assign(process.env, { APPLE_API_KEY: '/keys/AuthKey.p8', APPLE_API_KEY_ID: 'KEY123', APPLE_API_ISSUER: 'issuer-uuid' });
+      expect(MacTargetHelper.getNotarizeOptions('/x/Worktrace.app')).toMatchObject({ tool: 'notarytool', appleApiKeyId: 'KEY123' });
+      delete process.env.APPLE_API_ISSUER;
+      expect(() => MacTargetHelper.getNotarizeOptions('/x/Worktrace.app')).toThrow(/APPLE_API_ISSUER/);
+    } finally {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
+
+  it('Windows: an NSIS installer per user, under the app id the app also sets at start', () => {
+    expect(config.win?.target).toBe('nsis');
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false });
+    expect(config.appId).toBe(APP_USER_MODEL_ID);
+  });
+
+  it('Linux: AppImage and deb, a fixed command for the autostart entry, gdbus for the lock watch, no screenshot-desktop', () => {
+    expect(config.linux).toMatchObject({ target: ['AppImage', 'deb'], executableName: 'worktrace' });
+    expect(config.deb?.depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3', 'libsecret-1-0', 'libglib2.0-bin']));
+    expect(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')).not.toContain('screenshot-desktop');
   });
 });

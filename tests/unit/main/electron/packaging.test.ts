@@ -14,12 +14,20 @@ import { builtPaths } from '../../../../src/main/electron/paths.js';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const identity = (pattern: string): string => pattern;
 
-/** electron-builder's own reading of electron-builder.yml, checked against its own schema (a misspelt key fails). */
-async function builderConfig(): Promise<Configuration> {
-  const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
-  await validateConfiguration(config, new DebugLogger(false));
-  return config;
+/**
+ * electron-builder's own reading of electron-builder.yml, checked against its own schema (a misspelt key fails). Read
+ * once for the file: compiling the schema takes seconds on a loaded machine.
+ */
+let reading: Promise<Configuration> | null = null;
+function builderConfig(): Promise<Configuration> {
+  reading ??= (async () => {
+    const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
+    await validateConfiguration(config, new DebugLogger(false));
+    return config;
+  })();
+  return reading;
 }
+const READ_TIMEOUT_MS = 60_000;
 
 /** Files under `dir`, absolute. */
 function filesUnder(dir: string): string[] {
@@ -53,7 +61,7 @@ describe('electron-builder.yml packs what the shell loads, and locks the binary 
   let config: Configuration;
   beforeAll(async () => {
     config = await builderConfig();
-  });
+  }, READ_TIMEOUT_MS);
   const paths = builtPaths(join(ROOT, 'dist/main/electron'));
 
   it('names the one bundled preload file the window loads, and the page', () => {
@@ -104,7 +112,7 @@ describe('electron-builder.yml: what each OS gets', () => {
   let config: Configuration;
   beforeAll(async () => {
     config = await builderConfig();
-  });
+  }, READ_TIMEOUT_MS);
 
   it('the schema check is strict: a misspelt option is refused (so passing it means something)', async () => {
     const misspelt = { ...config, mac: { ...config.mac, hardenedRuntim: true } } as Configuration;

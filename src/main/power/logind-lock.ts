@@ -88,6 +88,10 @@ export async function watchLogindLock(options: LogindLockOptions): Promise<LockW
   const monitor = spawn(gdbus, ['monitor', ...LOGIND, '--object-path', session], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child = monitor;
   current = { status: 'watching', session };
+  // gdbus looks up the name's owner, prints it and subscribes at once: returning after that line leaves only the
+  // subscription's own round trip, during which a lock would be missed (the watch never reports one it did not see).
+  let subscribed: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
   let stderr = '';
   monitor.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-500)));
   monitor.on('error', (error) => {
@@ -98,10 +102,15 @@ export async function watchLogindLock(options: LogindLockOptions): Promise<LockW
     current = { status: 'unavailable', reason: `screen lock is not followed: gdbus monitor ended (${signal ?? `exit ${code}`}) ${stderr.trim().split('\n')[0] ?? ''}`.trim() };
     options.logger?.warn({ reason: current.reason }, 'logind lock watch ended');
   });
+  monitor.once('exit', () => subscribed());
   createInterface({ input: monitor.stdout! }).on('line', (line) => {
+    if (line.startsWith('The name org.freedesktop.login1 is owned by')) subscribed();
     const event = lockEventOf(line, session);
     if (event) emit(event);
   });
+  const waiting = setTimeout(subscribed, CALL_TIMEOUT_MS);
+  await ready;
+  clearTimeout(waiting);
   return watch;
 }
 

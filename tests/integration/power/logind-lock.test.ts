@@ -10,10 +10,10 @@ import { wirePowerEvents } from '../../../src/main/electron/power.js';
 import { lockEventOf, watchLogindLock, type LockEvent, type LockWatch } from '../../../src/main/power/logind-lock.js';
 import { sleep } from '../../support/wait.js';
 
-/** Polls `check` (which may act, e.g. send a signal) until it holds. */
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Polls `check` until it holds. */
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  while (!check()) {
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
     await sleep(50);
   }
@@ -86,16 +86,29 @@ describe('screen lock on Linux from logind (a real dbus-daemon, gdbus, and login
     return { watch: watched, events };
   }
 
+  /**
+   * gdbus subscribes a moment after the watch starts: unlocks are sent until one gets through, then the test waits
+   * until the last of them has arrived, and starts from a quiet, unlocked session.
+   */
+  async function settle(events: LockEvent[]): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (events.length === 0) {
+      if (Date.now() > deadline) throw new Error('no signal got through within 10 s');
+      await logind.send('unlock');
+      await sleep(100);
+    }
+    for (let seen = -1; seen !== events.length; ) {
+      seen = events.length;
+      await sleep(500);
+    }
+    events.length = 0;
+  }
+
   it('follows this session’s Lock / Unlock signals and its LockedHint, and ignores other sessions', async () => {
     const { watch: w, events } = await watch();
     try {
       expect(w.state()).toEqual({ status: 'watching', session: SESSION });
-      // gdbus monitor subscribes after it starts: wait until a first signal gets through.
-      await waitFor(async () => {
-        await logind.send('unlock');
-        return events.length > 0;
-      }, 10_000);
-      events.length = 0;
+      await settle(events);
       for (const command of ['lock', 'foreign lock', 'unlock', 'hint true', 'hint false']) await logind.send(command);
       await waitFor(() => events.length >= 4, 5000);
       expect(events).toEqual(['lock', 'unlock', 'lock', 'unlock']);
@@ -117,15 +130,14 @@ describe('screen lock on Linux from logind (a real dbus-daemon, gdbus, and login
   });
 
   it('a lock pauses tracking and an unlock resumes it, together with powerMonitor’s sleep', async () => {
-    const { watch: w } = await watch();
+    const { watch: w, events } = await watch();
+    await settle(events);
     const calls: string[] = [];
     const powerMonitor = new EventEmitter();
     const unwire = wirePowerEvents(powerMonitor, { suspend: () => calls.push('suspend'), resume: () => calls.push('resume') }, w);
     try {
-      await waitFor(async () => {
-        await logind.send('lock');
-        return calls.length > 0;
-      }, 10_000);
+      await logind.send('lock');
+      await waitFor(() => calls.length > 0, 5000);
       await logind.send('hint true'); // the locker's hint after the signal: already paused
       powerMonitor.emit('suspend');
       powerMonitor.emit('resume'); // woke up to a locked screen: stays paused

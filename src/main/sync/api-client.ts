@@ -86,7 +86,7 @@ export class ApiClient {
   /** Sign out everywhere: the server revokes every token of the user, this client's included (204). */
   async revokeAllTokens(): Promise<void> {
     const answer = await this.send('sign out everywhere', () => this.http.delete('/auth/tokens'));
-    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers['retry-after']), 'sign out everywhere');
+    if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers), 'sign out everywhere');
   }
 
   async contracts(): Promise<ContractSummary[]> {
@@ -205,7 +205,7 @@ function networkFailure(error: unknown): RequestFailure {
   return { kind: 'network', detail: error instanceof Error ? error.message : String(error) };
 }
 
-function httpFailure(status: number, body: string, headers: AxiosResponse['headers']): RequestFailure {
+function httpFailure(status: number, body: string, headers: Readonly<Record<string, unknown>>): RequestFailure {
   let code: string | null = null;
   let detail = preview(body);
   try {

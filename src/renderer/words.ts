@@ -1,4 +1,4 @@
-import type { AppState, ContractView, DesktopNotice, EventPayload, PermissionPane } from '../shared/ipc/contract.js';
+import type { AppState, ContractView, DesktopNotice, EventPayload, PermissionPane, SensorRow } from '../shared/ipc/contract.js';
 import type { ScreenshotMode } from '../shared/protocol/policy.js';
 
 /** What the UI says, as pure functions: the freelancer reads words, not enum values. */
@@ -134,10 +134,24 @@ export function permissionNoticeWords(notice: DesktopNotice): NoticeWords {
       return {
         title: 'This is a Wayland session',
         text:
-          'Worktrace sees other windows, the screen and your activity only in an X11 session, so screenshots and activity ' +
-          'cannot be recorded here. Log out and pick an X11 session at the login screen (for example "GNOME on Xorg"). ' +
+          'Wayland does not let Worktrace see which window is active or count keyboard and mouse activity, so those show as ' +
+          'unavailable here, never guessed. Screenshots go through the system\'s screen-sharing dialog: allow Worktrace when ' +
+          'it asks. For everything, log out and pick an X11 session at the login screen (for example "GNOME on Xorg"). ' +
           'Your time is still tracked.',
         action: null,
       };
   }
+}
+
+const SENSOR_NAMES: Record<SensorRow['sensor'], string> = {
+  input: 'Keyboard and mouse activity',
+  window: 'Active window',
+  screenshots: 'Screenshots',
+};
+
+/** One line of "On this computer": what records each sensor here, or that it cannot, and why (as `worktrace status`). */
+export function sensorWords(row: SensorRow): { readonly title: string; readonly reason: string | null } {
+  const how = row.status === 'ok' ? `through ${row.backend}` : 'not available';
+  const reason = row.reason.trim() === '' || row.reason === 'ok' ? null : row.reason;
+  return { title: `${SENSOR_NAMES[row.sensor]}: ${how}`, reason };
 }

@@ -1,6 +1,7 @@
 import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
 import { renderPermissions } from './permissions.js';
+import { renderSensors } from './sensors.js';
 import { clockTime, contractOption, elapsed, parkedDetailWords, parkedTodoWords, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
 
 /**
@@ -23,6 +24,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   show(byId('sign-in'), !signedIn || (hooks.signingInAgain() && state.sync.signInAgain));
   show(byId('sign-out'), signedIn);
   for (const id of ['work', 'recent', 'sync']) show(byId(id), signedIn);
+  if (!signedIn) show(byId('sensors'), false);
   setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
   show(byId('sign-in-again'), state.sync.signInAgain);
   const diskFull = state.tracking.diskFull?.message ?? null;
@@ -32,6 +34,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderWork(state, hooks);
   renderRecent(state.recentScreenshots, hooks);
   renderSync(state);
+  renderSensors(state.sensors ?? []);
 }
 
 function renderWork(state: AppState, hooks: RenderHooks): void {

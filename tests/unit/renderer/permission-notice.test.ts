@@ -52,7 +52,7 @@ describe('permission notice in the page (real Chromium)', () => {
     await stub.push(signedOutState([{ kind: 'wayland-session' }]));
     const wayland = page.locator('li[data-notice="wayland-session"]');
     await expect.poll(() => wayland.count()).toBe(1);
-    expect(await wayland.innerText()).toContain('only in an X11 session');
+    expect(await wayland.innerText()).toContain('show as unavailable here, never guessed');
     expect(await wayland.locator('button').count()).toBe(0);
     expect(stub.problems).toEqual([]);
   });

@@ -21,11 +21,12 @@ describe('permission notice words', () => {
     expect(words.action).toEqual({ label: 'Open Accessibility settings', pane: 'accessibility' });
   });
 
-  it('Linux Wayland: screenshots and activity need an X11 session; nothing to open', () => {
+  it('Linux Wayland: window and activity unavailable, screenshots through the portal, all of it in X11; nothing to open', () => {
     const words = permissionNoticeWords({ kind: 'wayland-session' });
     expect(words.title).toBe('This is a Wayland session');
-    expect(words.text).toContain('only in an X11 session');
-    expect(words.text).toContain('screenshots and activity cannot be recorded here');
+    expect(words.text).toContain('show as unavailable here, never guessed');
+    expect(words.text).toContain("Screenshots go through the system's screen-sharing dialog: allow Worktrace when it asks");
+    expect(words.text).toContain('pick an X11 session');
     expect(words.action).toBeNull();
   });
 });

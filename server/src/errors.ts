@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** For a 429: whole seconds to wait before trying again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -23,3 +25,6 @@ export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what
 export const conflict = (code: ApiErrorCode, message: string) => new ApiError(409, code, message);
 export const gone = (code: ApiErrorCode, message: string) => new ApiError(410, code, message);
 export const unprocessable = (code: ApiErrorCode, message: string) => new ApiError(422, code, message);
+/** 429 RATE_LIMITED with Retry-After: the agent retries after that long (at least a second). */
+export const tooManyRequests = (retryAfterMs: number, message: string) =>
+  new ApiError(429, 'RATE_LIMITED', message, Math.max(1, Math.ceil(retryAfterMs / 1000)));

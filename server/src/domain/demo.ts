@@ -21,15 +21,21 @@ export interface NewContract {
   readonly segmentSeconds: number;
   readonly screenshots: ScreenshotMode;
   readonly retentionDays: number;
+  /** When the contract starts: its first policy version is in force from then (default: now, never later). */
+  readonly startsAt?: number;
 }
 
-/** A contract with its first policy version, in force from now. */
+/**
+ * A contract with its first policy version. The contract starts when that version takes effect: time
+ * from before it is never billed to the contract (domain/policy-history.ts).
+ */
 export async function createContract(repos: Repositories, clock: Clock, c: NewContract): Promise<ContractRow> {
   const id = ulid(clock.now());
   const now = clock.now();
+  const startsAt = Math.min(c.startsAt ?? now, now);
   await repos.transaction(async (tx) => {
     await tx.contracts.create({ id, name: c.name, clientId: c.clientId, freelancerId: c.freelancerId, segmentSeconds: c.segmentSeconds, createdAt: now });
-    await tx.contracts.addPolicyVersion({ contractId: id, version: 1, screenshots: c.screenshots, retentionDays: c.retentionDays, effectiveFrom: now });
+    await tx.contracts.addPolicyVersion({ contractId: id, version: 1, screenshots: c.screenshots, retentionDays: c.retentionDays, effectiveFrom: startsAt });
   });
   const created = await repos.contracts.find(id);
   if (!created) throw new Error('contract vanished after creation');
@@ -43,6 +49,13 @@ export const DEMO_ACCOUNTS = [
 ] as const satisfies readonly { email: string; password: string; role: UserRole }[];
 
 export const DEMO_CONTRACT_NAME = 'Demo contract';
+
+/**
+ * The demo contract starts this long before it is seeded, so that work an agent recorded before the demo
+ * server first ran (offline, or the earlier days a test replays) lies inside it and is not refused as
+ * time from before the contract.
+ */
+export const DEMO_CONTRACT_HEAD_START_MS = 30 * 86_400_000;
 
 /**
  * The --demo data, idempotently: running it again finds what is there and adds nothing. An existing
@@ -63,5 +76,6 @@ export async function seedDemo(repos: Repositories, clock: Clock, options: { seg
     segmentSeconds: options.segmentSeconds,
     screenshots: 'on',
     retentionDays: options.retentionDays,
+    startsAt: clock.now() - DEMO_CONTRACT_HEAD_START_MS,
   });
 }

@@ -1,4 +1,4 @@
-import type { AppUsage, MinuteRecord, SegmentUpload } from '../../../src/shared/protocol/index.js';
+import { MAX_SEGMENT_APPS, type AppUsage, type MinuteRecord, type SegmentUpload } from '../../../src/shared/protocol/index.js';
 import type { SegmentRow } from '../repository/index.js';
 
 export type MergeResult = 'created' | 'extended' | 'reduced' | 'updated' | 'unchanged';
@@ -20,7 +20,8 @@ export type Fold =
  *
  * "unchanged" answers with what is held. An upload without a revision once one is held is older than
  * any revision (an agent is either old or new; a stale request must not grow a shrunk segment back).
- * Billable is never touched here: only a screenshot deletion changes it.
+ * Billable is never touched here: only a screenshot deletion changes it. Nor is the policy version
+ * content: the server derives it from the policy history (segmentPolicyVersion), whatever the agent says.
  */
 export function foldUpload(existing: SegmentRow, upload: SegmentUpload, now: number): Fold {
   const held = existing.revision;
@@ -100,22 +101,27 @@ function contentKey(row: SegmentRow): string {
     row.trackedSeconds,
     row.idleSeconds,
     row.memo,
-    row.policyVersion,
-    sortMinutes(row.minutes).map((m) => [m.startedAt, m.trackedSeconds, m.keyboard, m.mouse, m.active, m.idle]),
+    sortMinutes(row.minutes).map((m) => [Date.parse(m.startedAt), m.trackedSeconds, m.keyboard, m.mouse, m.active, m.idle]),
     row.apps.map((a) => [a.app, a.title, a.seconds]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
   ]);
 }
 
+/** Minutes keyed by instant, not by text: `…:00Z` and `…:00.000Z` are one minute. */
 export function mergeMinutes(stored: readonly MinuteRecord[], incoming: readonly MinuteRecord[]): MinuteRecord[] {
-  const byStart = new Map<string, MinuteRecord>();
-  for (const m of stored) byStart.set(m.startedAt, m);
+  const byStart = new Map<number, MinuteRecord>();
+  for (const m of stored) byStart.set(Date.parse(m.startedAt), m);
   for (const m of incoming) {
-    const old = byStart.get(m.startedAt);
-    if (!old || m.trackedSeconds >= old.trackedSeconds) byStart.set(m.startedAt, m);
+    const at = Date.parse(m.startedAt);
+    const old = byStart.get(at);
+    if (!old || m.trackedSeconds >= old.trackedSeconds) byStart.set(at, m);
   }
   return sortMinutes([...byStart.values()]);
 }
 
+/**
+ * The union of two app lists, each app and title once with its larger seconds, capped at MAX_SEGMENT_APPS
+ * (the ones with the most seconds stay): snapshots from an older agent could otherwise grow it without end.
+ */
 export function mergeApps(stored: readonly AppUsage[], incoming: readonly AppUsage[]): AppUsage[] {
   const key = (a: AppUsage) => `${a.app}\u0000${a.title}`;
   const merged = new Map<string, AppUsage>();
@@ -123,7 +129,7 @@ export function mergeApps(stored: readonly AppUsage[], incoming: readonly AppUsa
     const old = merged.get(key(a));
     if (!old || a.seconds > old.seconds) merged.set(key(a), a);
   }
-  return [...merged.values()].sort((a, b) => b.seconds - a.seconds || key(a).localeCompare(key(b)));
+  return [...merged.values()].sort((a, b) => b.seconds - a.seconds || key(a).localeCompare(key(b))).slice(0, MAX_SEGMENT_APPS);
 }
 
 /**
@@ -147,8 +153,10 @@ export function segmentProblem(upload: SegmentUpload, segmentSeconds: number, no
     seen.add(at);
     minuteSeconds += m.trackedSeconds;
   }
-  // One second per minute of slack: the agent rounds each minute's milliseconds on its own.
+  // One second per minute of slack: the agent rounds each minute's milliseconds on its own. Both ways:
+  // billed time must lie in minute records, where the rule that bills a minute once can see it.
   if (minuteSeconds > upload.trackedSeconds + upload.minutes.length) return "the minutes' tracked seconds exceed trackedSeconds";
+  if (upload.trackedSeconds > minuteSeconds + upload.minutes.length) return "trackedSeconds exceeds what the segment's minutes record";
   if (upload.screenshot) {
     const taken = Date.parse(upload.screenshot.takenAt);
     if (taken < start || taken >= start + lengthMs) return 'the screenshot was taken outside this segment';

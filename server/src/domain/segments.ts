@@ -5,9 +5,16 @@ import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import type { Repositories, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
+import { firstDoublyBilled } from './billed-once.js';
+import { contractStart, segmentPolicyVersion, timeBeforeContract } from './policy-history.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
+import type { ContractUploadLimits } from './upload-limits.js';
 
-export interface SegmentRules {
+export interface SegmentServices {
+  readonly repos: Repositories;
+  readonly clock: Clock;
+  readonly limits: ContractUploadLimits;
+  /** A segment starting this far past the server's clock is refused. */
   readonly futureSlackMs: number;
 }
 
@@ -15,48 +22,57 @@ export interface SegmentRules {
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
- * Text as every backend can hold it, the same way: PostgreSQL refuses U+0000 in text (the insert
- * fails) while SQLite keeps it, and SQLite stores a lone surrogate as bytes that read back as three
- * U+FFFD where PostgreSQL gives one. A memo is stored with U+FFFD for each, so the diary reads the
- * same on both and a retry of the same upload is "unchanged". Apps and titles are stored as JSON text,
- * where both are escapes and come back exactly.
+ * The upload as every backend can hold it, the same way. A memo: PostgreSQL refuses U+0000 in text (the
+ * insert fails) while SQLite keeps it, and SQLite stores a lone surrogate as bytes that read back as
+ * three U+FFFD where PostgreSQL gives one; so a memo is stored with U+FFFD for each, the diary reads the
+ * same on both, and a retry of the same upload is "unchanged". Apps and titles are stored as JSON text,
+ * where both are escapes and come back exactly. Minute starts are written one way (`…:00.000Z`), so one
+ * instant is one text wherever it is compared.
  */
 export function storableUpload(upload: SegmentUpload): SegmentUpload {
   const memo = upload.memo?.replaceAll('\u0000', '\ufffd').replace(LONE_SURROGATE, '\ufffd') ?? null;
-  return memo === upload.memo ? upload : { ...upload, memo };
+  const canonical = upload.minutes.every((m) => toIso(Date.parse(m.startedAt)) === m.startedAt);
+  if (memo === upload.memo && canonical) return upload;
+  return { ...upload, memo, minutes: canonical ? upload.minutes : upload.minutes.map((m) => ({ ...m, startedAt: toIso(Date.parse(m.startedAt)) })) };
 }
 
 /**
  * PUT /segments/{id}: creates the segment or folds the upload into it (see foldUpload), in one
- * transaction that holds the contract, so two concurrent uploads of one segment cannot both create it.
+ * transaction that holds the freelancer and the contract, so that two concurrent uploads of one segment
+ * cannot both create it, and two uploads of the same minutes in two contracts cannot both bill them.
+ * Refused: time from before the contract (409 TIME_BEFORE_CONTRACT) and a minute the freelancer bills
+ * already, here or in another contract (409 TIME_ALREADY_BILLED; domain/billed-once.ts). The policy
+ * version stored is the one the history says was in force, not the one the agent sent.
  */
-export async function uploadSegment(
-  repos: Repositories,
-  clock: Clock,
-  rules: SegmentRules,
-  caller: Caller,
-  id: string,
-  received: SegmentUpload,
-): Promise<SegmentUploadResponse> {
+export async function uploadSegment(s: SegmentServices, caller: Caller, id: string, received: SegmentUpload): Promise<SegmentUploadResponse> {
   const upload = storableUpload(received);
   if (upload.id !== id) throw badRequest('ID_MISMATCH', 'the body id differs from the id in the path');
-  const { contract } = await contractForParty(repos, caller, upload.contractId, 'freelancer');
-  const now = clock.now();
-  const problem = segmentProblem(upload, contract.segmentSeconds, now, rules.futureSlackMs);
+  const { contract } = await contractForParty(s.repos, caller, upload.contractId, 'freelancer');
+  s.limits.take('segments', contract.id);
+  const now = s.clock.now();
+  const problem = segmentProblem(upload, contract.segmentSeconds, now, s.futureSlackMs);
   if (problem) throw unprocessable('SEGMENT_OUT_OF_BOUNDS', problem);
-  // Versions are issued by this server, 1 up to the current one: anything else names no policy (and
-  // would not even fit PostgreSQL's integer column).
-  if (upload.policyVersion !== null) {
-    const current = await repos.contracts.currentPolicy(contract.id);
-    if (!current || upload.policyVersion > current.version) {
-      throw unprocessable('VALIDATION_FAILED', `policyVersion ${upload.policyVersion} was never issued for this contract`);
-    }
+  const history = await s.repos.contracts.policyHistory(contract.id);
+  const current = history.at(-1);
+  // Versions are issued by this server, 1 up to the current one: anything else is bad input (it is
+  // not stored either way: the stored version is derived from the history).
+  if (upload.policyVersion !== null && (!current || upload.policyVersion > current.version)) {
+    throw unprocessable('VALIDATION_FAILED', `policyVersion ${upload.policyVersion} was never issued for this contract`);
   }
   const start = Date.parse(upload.startedAt);
+  const begun = contractStart(history);
+  if (begun === undefined) throw new Error(`contract ${contract.id} has no policy`);
+  const early = timeBeforeContract({ ...upload, startedAt: start }, begun);
+  if (early) throw conflict('TIME_BEFORE_CONTRACT', `${early}: time from before a contract is never billed to it`);
+  const end = start + upload.lengthSeconds * 1000;
 
-  const { row, result } = await repos.transaction(async (tx): Promise<{ row: SegmentRow; result: MergeResult }> => {
+  const { row, result } = await s.repos.transaction(async (tx): Promise<{ row: SegmentRow; result: MergeResult }> => {
+    // The freelancer first, then the contract: every writer that takes both takes them in this order.
+    await tx.users.lockForUploads(contract.freelancerId);
     await tx.contracts.lock(contract.id);
     const existing = await tx.segments.find(id);
+    let candidate: SegmentRow;
+    let result: MergeResult;
     if (existing) {
       if (existing.contractId !== contract.id) throw notFound('segment');
       if (existing.startedAt !== start || existing.lengthSeconds !== upload.lengthSeconds) {
@@ -64,31 +80,45 @@ export async function uploadSegment(
       }
       const fold = foldUpload(existing, upload, now);
       if (fold.kind === 'conflict') throw conflict('SEGMENT_REVISION_CONFLICT', fold.message);
-      if (fold.write) await tx.segments.updateRecorded(fold.row);
-      return { row: fold.row, result: fold.result };
+      if (!fold.write) return { row: fold.row, result: fold.result };
+      candidate = fold.row;
+      result = fold.result;
+    } else {
+      candidate = {
+        id,
+        contractId: contract.id,
+        startedAt: start,
+        lengthSeconds: upload.lengthSeconds,
+        trackedSeconds: upload.trackedSeconds,
+        idleSeconds: upload.idleSeconds,
+        memo: upload.memo,
+        minutes: sortMinutes(upload.minutes),
+        apps: upload.apps,
+        policyVersion: null,
+        revision: upload.revision ?? null,
+        billable: true,
+        createdAt: now,
+        updatedAt: now,
+      };
+      result = 'created';
     }
-    const overlapping = await tx.segments.findOverlapping(contract.id, start, start + upload.lengthSeconds * 1000, id);
-    if (overlapping) {
-      throw conflict('SEGMENT_CONFLICT', `segment ${overlapping.id} already covers this time; time is never counted twice`);
+    // A segment the freelancer stripped of its evidence bills nothing, so it cannot bill anything twice.
+    if (candidate.billable) {
+      const others = await tx.segments.listBilledOverlapping(contract.freelancerId, start, end, id);
+      const twice = firstDoublyBilled(candidate.minutes, others, existing?.minutes ?? []);
+      if (twice) {
+        const where = twice.contractId === contract.id ? 'this contract' : `contract ${twice.contractId}`;
+        throw conflict(
+          'TIME_ALREADY_BILLED',
+          `minute ${toIso(twice.minute)} is already billed in segment ${twice.segmentId} of ${where} ` +
+            `(${twice.billedSeconds} s there, ${twice.uploadedSeconds} s here): your time is billed once, whatever the contract or device`,
+        );
+      }
     }
-    const created: SegmentRow = {
-      id,
-      contractId: contract.id,
-      startedAt: start,
-      lengthSeconds: upload.lengthSeconds,
-      trackedSeconds: upload.trackedSeconds,
-      idleSeconds: upload.idleSeconds,
-      memo: upload.memo,
-      minutes: sortMinutes(upload.minutes),
-      apps: upload.apps,
-      policyVersion: upload.policyVersion,
-      revision: upload.revision ?? null,
-      billable: true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.segments.insert(created);
-    return { row: created, result: 'created' };
+    const stored: SegmentRow = { ...candidate, policyVersion: segmentPolicyVersion(history, candidate) };
+    if (existing) await tx.segments.updateRecorded(stored);
+    else await tx.segments.insert(stored);
+    return { row: stored, result };
   });
 
   return {

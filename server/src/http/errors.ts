@@ -89,6 +89,7 @@ export function refuseExpectation(_request: IncomingMessage, response: ServerRes
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(error.status).send(body(error.code, error.message));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -68,15 +68,7 @@ export class ContractsRepository {
     );
   }
 
-  /** The version in force at `at`: the latest one that took effect at or before it. */
-  policyAt(contractId: string, at: number): Promise<PolicyVersionRow | undefined> {
-    return this.sql.get<PolicyVersionRow>(
-      `SELECT ${POLICY_COLUMNS} FROM policy_versions WHERE contract_id = ? AND effective_from <= ?
-        ORDER BY effective_from DESC, version DESC LIMIT 1`,
-      [contractId, at],
-    );
-  }
-
+  /** Every version, oldest first: what was in force when is read from it (domain/policy-history.ts). */
   policyHistory(contractId: string): Promise<PolicyVersionRow[]> {
     return this.sql.all<PolicyVersionRow>(`SELECT ${POLICY_COLUMNS} FROM policy_versions WHERE contract_id = ? ORDER BY version`, [
       contractId,

@@ -30,7 +30,7 @@ export interface Repositories extends RepositorySet {
 
 function repositorySet(sql: SqlExecutor, dialect: SqlDatabase['dialect']): RepositorySet {
   return {
-    users: new UsersRepository(sql),
+    users: new UsersRepository(sql, dialect),
     tokens: new TokensRepository(sql),
     contracts: new ContractsRepository(sql, dialect),
     segments: new SegmentsRepository(sql),

@@ -162,11 +162,11 @@ describe.each(testBackends())('segment uploads on $name', (backend) => {
     });
   });
 
-  it('refuses a second segment id over the same time (409), so time is never counted twice', async () => {
+  it('refuses a second segment id over the same minutes (409), so time is never counted twice', async () => {
     await put(world.freelancer.token, segmentBody({ contractId: world.contract.id, startedAt: start() }));
     const twin = await put(world.freelancer.token, segmentBody({ contractId: world.contract.id, startedAt: start() }));
     expect(twin.status).toBe(409);
-    expect(twin.json.error.code).toBe('SEGMENT_CONFLICT');
+    expect(twin.json.error.code).toBe('TIME_ALREADY_BILLED');
     expect((await diaryTotals()).totals.trackedSeconds).toBe(180);
   });
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ulid } from 'ulid';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
+import { jpegWithPayload } from '../../../tests/support/jpeg.js';
 import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
 import { serverConfig, type ServerConfig } from '../../src/config.js';
 import { createContract, ensureUser } from '../../src/domain/demo.js';
@@ -125,6 +126,9 @@ export interface World {
   readonly otherContract: ContractRow;
 }
 
+/** How long before the test clock's now the world's contracts started. */
+export const WORLD_HEAD_START_MS = 86_400_000;
+
 export async function createWorld(
   server: TestServer,
   options: { segmentSeconds?: number; screenshots?: ScreenshotMode; retentionDays?: number } = {},
@@ -146,6 +150,8 @@ export async function createWorld(
     segmentSeconds: options.segmentSeconds ?? 600,
     screenshots: options.screenshots ?? ('on' as ScreenshotMode),
     retentionDays: options.retentionDays ?? 30,
+    // A day ago: the segments of the last hours lie inside the contracts (time from before a contract is refused).
+    startsAt: server.clock.now() - WORLD_HEAD_START_MS,
   };
   const contract = await createContract(server.repos, server.clock, { name: 'Main', clientId: client.id, freelancerId: freelancer.id, ...terms });
   const otherContract = await createContract(server.repos, server.clock, {
@@ -157,17 +163,8 @@ export async function createWorld(
   return { client, freelancer, otherClient, otherFreelancer, contract, otherContract };
 }
 
-/** A JPEG-signed body with a unique random payload, so its bytes can be searched for afterwards. */
-export function fakeJpeg(payloadBytes = 256): Buffer {
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(payloadBytes), Buffer.from([0xff, 0xd9])]);
-}
-
-export function fakeWebp(payloadBytes = 256): Buffer {
-  const payload = randomBytes(payloadBytes);
-  const size = Buffer.alloc(4);
-  size.writeUInt32LE(payload.length + 4);
-  return Buffer.concat([Buffer.from('RIFF'), size, Buffer.from('WEBPVP8 '), payload]);
-}
+/** A real JPEG with a unique random payload, so its bytes can be searched for afterwards (tests/support/jpeg.ts). */
+export const fakeJpeg = jpegWithPayload;
 
 export interface SegmentOptions {
   readonly id?: string;

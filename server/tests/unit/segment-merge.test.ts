@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_SEGMENT_APPS } from '../../../src/shared/protocol/index.js';
 import { mergeApps, mergeMinutes, mergeSegment, segmentProblem } from '../../src/domain/segment-merge.js';
 import type { SegmentRow } from '../../src/repository/index.js';
 import { segmentBody } from '../support/server.js';
@@ -80,6 +81,29 @@ describe('mergeMinutes and mergeApps', () => {
       [60, 1],
     ]);
   });
+  it('keys minutes by instant: "…:00Z" and "…:00.000Z" are one minute, never two', () => {
+    const long = minute(1, 30, 2);
+    const short = { ...minute(1, 45, 3), startedAt: long.startedAt.replace('.000Z', 'Z') };
+    expect(short.startedAt).not.toBe(long.startedAt);
+    expect(mergeMinutes([minute(0, 60, 5), long], [short]).map((m) => [m.trackedSeconds, m.keyboard])).toEqual([
+      [60, 5],
+      [45, 3],
+    ]);
+    // So a snapshot repeated in the other spelling changes nothing.
+    const row = stored(4);
+    const respelled = { ...segmentBody({ contractId: CONTRACT, startedAt: START, minutes: 4 }), id: row.id };
+    const again = { ...respelled, minutes: respelled.minutes.map((m) => ({ ...m, startedAt: m.startedAt.replace('.000Z', 'Z') })) };
+    expect(mergeSegment(row, again, START + 1)).toMatchObject({ result: 'unchanged', row: { trackedSeconds: 240 } });
+    expect(mergeSegment(row, again, START + 1).row.minutes).toHaveLength(4);
+  });
+  it('caps the merged app list at MAX_SEGMENT_APPS, keeping the ones with the most seconds', () => {
+    const apps = (from: number) => Array.from({ length: MAX_SEGMENT_APPS }, (_, i) => ({ app: 'app', title: `t${from + i}`, seconds: from + i }));
+    let merged = mergeApps([], apps(0));
+    for (let round = 1; round <= 4; round += 1) merged = mergeApps(merged, apps(round * MAX_SEGMENT_APPS));
+    expect(merged).toHaveLength(MAX_SEGMENT_APPS);
+    expect(merged[0]).toEqual({ app: 'app', title: `t${5 * MAX_SEGMENT_APPS - 1}`, seconds: 5 * MAX_SEGMENT_APPS - 1 });
+    expect(Math.min(...merged.map((a) => a.seconds))).toBe(4 * MAX_SEGMENT_APPS);
+  });
   it('keeps the larger seconds per app and title', () => {
     const merged = mergeApps(
       [{ app: 'code', title: 'a', seconds: 100 }, { app: 'term', title: 'b', seconds: 10 }],
@@ -102,6 +126,9 @@ describe('segmentProblem', () => {
     ['alignment', { ...ok, startedAt: new Date(START + 60_000).toISOString() }, /multiple/],
     ['future', ok, /future/],
     ['screenshot outside', { ...ok, screenshot: { id: ok.id, takenAt: new Date(START + 600_000).toISOString(), width: 1, height: 1, bytes: 1 } }, /screenshot/],
+    // Billed time must lie in minute records, where the rule that bills a minute once sees it.
+    ['tracked time without minutes', { ...ok, trackedSeconds: 300 }, /exceeds what the segment's minutes record/],
+    ['tracked time with no minutes at all', { ...ok, minutes: [], trackedSeconds: 60 }, /minutes record/],
   ])('refuses a bad %s', (name, upload, message) => {
     expect(segmentProblem(upload, 600, name === 'future' ? START - 3_600_000 : START + 60_000, 0)).toMatch(message);
   });

@@ -1,4 +1,4 @@
-import { parkedReason, parseServerAnswer, type ServerAnswer } from '../sync/index.js';
+import { parkedReason, parseServerAnswer, timeRefusalWords, type ServerAnswer } from '../sync/index.js';
 
 /**
  * The app's words for what the uploader records. The uploader (shared with the CLI) keeps the server's answer as
@@ -15,6 +15,8 @@ export const SIGN_IN_AGAIN_WORDS = 'The server no longer accepts your sign-in: s
 
 /** A final refusal (409/410): the item is gone from the queue, and a screenshot from this computer too. */
 function refusedWords(kind: string, answer: ServerAnswer | null): string {
+  const time = timeRefusalWords(answer?.code ?? null);
+  if (time) return time;
   switch (answer?.code) {
     case 'SCREENSHOTS_DISABLED':
       return 'A screenshot was taken while the client had screenshots off: the server refused it and it was deleted here. Its time stays.';

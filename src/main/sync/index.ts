@@ -31,5 +31,5 @@ export { endReplacedSignIn, everywhereWords, notToldWords, revokeOnServer, type 
 export { SseParser, type SseEvent } from './sse-parser.js';
 export { SyncStateRepository, type ContractSyncState, type SyncErrorRecord } from './sync-state.js';
 export { DEFAULT_QUOTA_BYTES, Uploader, type ItemTally, type PassReport, type UploaderDeps, type UploaderOptions } from './uploader.js';
-export { toUserError } from './user-errors.js';
+export { timeRefusalWords, toUserError } from './user-errors.js';
 export { itemKindWords, parkedItemStatus, readSyncStatus, waitingWords, type ContractSyncStatus, type ParkedItemStatus, type SyncStatusReport } from './status-report.js';

@@ -43,6 +43,12 @@ export const screenshotRefSchema = z
   .strict();
 export type ScreenshotRef = z.infer<typeof screenshotRefSchema>;
 
+/**
+ * At most this many app/title entries per segment: in an upload, and in what the server keeps after merging
+ * uploads without a revision (older agents), where it keeps the entries with the most seconds.
+ */
+export const MAX_SEGMENT_APPS = 500;
+
 /** One work segment as the agent records it (`worktrace segments --json` items). */
 export const segmentRecordSchema = z
   .object({
@@ -54,7 +60,10 @@ export const segmentRecordSchema = z
     idleSeconds: z.number().int().min(0).max(3600),
     memo: z.string().max(2000).nullable(),
     minutes: z.array(minuteSchema).max(60),
-    apps: z.array(appUsageSchema).max(500),
+    apps: z
+      .array(appUsageSchema)
+      .max(MAX_SEGMENT_APPS)
+      .describe(`At most ${MAX_SEGMENT_APPS} entries; merged uploads keep the ${MAX_SEGMENT_APPS} with the most seconds.`),
     screenshot: screenshotRefSchema.nullable(),
   })
   .strict();

@@ -14,7 +14,9 @@ export const segmentRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ct
         tags: ['segments'],
         summary:
           "Upload a segment (the contract's freelancer); the same body again changes nothing. With a revision the highest one is kept " +
-          'whole (a segment may shrink); the same revision with other content is 409; without one, uploads merge by maximum',
+          'whole (a segment may shrink); the same revision with other content is 409; without one, uploads merge by maximum. ' +
+          'A minute the freelancer bills already, in any contract, is 409 TIME_ALREADY_BILLED; time from before the contract 409 ' +
+          'TIME_BEFORE_CONTRACT; too many uploads for the contract 429 (Retry-After). The policy version kept is the one in force, from the history',
 
         params: ulidParamSchema,
         body: segmentUploadSchema,
@@ -26,10 +28,16 @@ export const segmentRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ct
           404: apiErrorSchema,
           409: apiErrorSchema,
           422: apiErrorSchema,
+          429: apiErrorSchema,
         },
       },
     },
     async (request) =>
-      uploadSegment(ctx.repos, ctx.clock, { futureSlackMs: ctx.config.captureFutureSlackMs }, callerOf(request), request.params.id, request.body),
+      uploadSegment(
+        { repos: ctx.repos, clock: ctx.clock, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
+        callerOf(request),
+        request.params.id,
+        request.body,
+      ),
   );
 };

@@ -12,8 +12,9 @@ export const apiErrorSchema = z
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 /**
- * The codes a client may branch on. The agent's uploader treats SCREENSHOTS_DISABLED (409) and
- * SCREENSHOT_DELETED (410) as final answers for an item and deletes its local copy.
+ * The codes a client may branch on. The agent's uploader treats every 409 and 410 (SCREENSHOTS_DISABLED,
+ * SCREENSHOT_DELETED, TIME_ALREADY_BILLED, ...) as a final answer for the item; a refused screenshot's local
+ * copy is deleted. RATE_LIMITED (429, with Retry-After) is retried later.
  */
 export const API_ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -34,6 +35,11 @@ export const API_ERROR_CODES = [
   // The same segment revision uploaded again with other content: the agent reused a revision number.
   'SEGMENT_REVISION_CONFLICT',
   'SEGMENT_OUT_OF_BOUNDS',
+  // A minute of the segment is already billed by another segment of the same freelancer (any contract, any
+  // device): one freelancer's wall-clock time is billable once. Final for that upload.
+  'TIME_ALREADY_BILLED',
+  // The segment holds time from before the contract started (its first policy): never billable. Final.
+  'TIME_BEFORE_CONTRACT',
   'SEGMENT_NOT_FOUND',
   'SCREENSHOTS_DISABLED',
   'SCREENSHOT_DELETED',

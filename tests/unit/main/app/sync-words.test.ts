@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syncProblemWords, SIGN_IN_AGAIN_WORDS } from '../../../../src/main/app/sync-words.js';
-import { describeFailure, parkedReason, parseServerAnswer, type RequestFailure } from '../../../../src/main/sync/index.js';
+import { ApiRequestError, describeFailure, parkedReason, parseServerAnswer, timeRefusalWords, toUserError, type RequestFailure } from '../../../../src/main/sync/index.js';
 import { API_ERROR_CODES } from '../../../../src/shared/protocol/api/index.js';
 
 /** The uploader records failures with describeFailure(); the app reads them back and words them per code. */
@@ -53,5 +53,22 @@ describe('the app words for what the uploader records', () => {
     expect(syncProblemWords('Cannot reach https://diary.example.com right now: uploads will retry on their own.')).toBe(
       'Cannot reach https://diary.example.com right now: uploads will retry on their own.',
     );
+  });
+
+  it('words the refusals of recorded time (billed twice, before the contract) alike in the app and the CLI', () => {
+    for (const [code, sentence] of [
+      ['TIME_ALREADY_BILLED', /^A segment holds minutes you already billed .*did not bill them twice\.$/],
+      ['TIME_BEFORE_CONTRACT', /^A segment holds time from before the contract started: .*not billed to the contract\.$/],
+    ] as const) {
+      const record = `segment 01JABCDEFGHJKMNPQRSTVWXYZ0 refused: ${describeFailure(http(409, code, 'minute 2026-01-05T09:03:00.000Z is already billed'))}`;
+      const words = syncProblemWords(record);
+      expect(words).toMatch(sentence);
+      expect(words).toBe(timeRefusalWords(code));
+      expect(words).not.toContain(code);
+      const cli = toUserError(new ApiRequestError(http(409, code, 'x'), 'Segment upload'), 'https://diary.example.com');
+      expect(cli).toMatchObject({ code: 'SERVER_REFUSED', message: words });
+    }
+    expect(timeRefusalWords('SEGMENT_CONFLICT')).toBeNull();
+    expect(timeRefusalWords('toString')).toBeNull();
   });
 });

@@ -80,7 +80,7 @@ async function upload(base: string, agents: BenchAgent[]): Promise<{ screenshot:
   const screenshot: number[] = [];
   const segment: number[] = [];
   const errors = new Map<string, number>();
-  const image = benchJpeg(IMAGE_BYTES);
+  const image = await benchJpeg(IMAGE_BYTES);
   const latest = Math.floor(Date.now() / SEGMENT_MS) * SEGMENT_MS - SEGMENT_MS;
   await Promise.all(
     agents.map(async (agent) => {

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import sharp from 'sharp';
 import { ulid } from 'ulid';
 
-/** What the benchmarks upload, as the agent's outbox sends it: a full ten-minute segment and a JPEG-signed image. */
+/** What the benchmarks upload, as the agent's outbox sends it: a full ten-minute segment and a real JPEG. */
 export function benchSegment(contractId: string, start: number) {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
@@ -22,7 +23,15 @@ export function benchSegment(contractId: string, start: number) {
   };
 }
 
-/** `bytes` bytes with a JPEG's start and end markers around random content. */
-export function benchJpeg(bytes: number): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(bytes - 6), Buffer.from([0xff, 0xd9])]));
+/**
+ * A real JPEG of about `bytes` bytes, 1280 px wide like the agent's screenshots: the server decodes every upload
+ * (server/src/domain/jpeg.ts), so the bytes must be an image. Noise in the top rows makes the size (noise encodes
+ * to about half a byte per pixel at quality 70); the rest is flat, as most of a screen is.
+ */
+export async function benchJpeg(bytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const width = 1280;
+  const height = 800;
+  const pixels = Buffer.alloc(width * height * 3, 235);
+  randomFillSync(pixels, 0, Math.min(height, Math.ceil(bytes / (width * 0.5))) * width * 3);
+  return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 70 }).toBuffer());
 }

@@ -103,7 +103,7 @@ async function drive(name: string, base: string, agents: BenchAgent[]): Promise<
     }
   };
   const latest = Math.floor(Date.now() / SEGMENT_MS) * SEGMENT_MS - SEGMENT_MS;
-  const image = benchJpeg(IMAGE_BYTES);
+  const image = await benchJpeg(IMAGE_BYTES);
   const started = performance.now();
   await Promise.all(
     agents.map(async (agent) => {

@@ -11,12 +11,15 @@ import type { Repositories, ScreenshotRow } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
 import { DAY_MS, toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
-import { sniffImageType } from './image.js';
+import { jpegProblem } from './jpeg.js';
+import { policyInForceAt } from './policy-history.js';
+import type { ContractUploadLimits } from './upload-limits.js';
 
 export interface ScreenshotServices {
   readonly repos: Repositories;
   readonly storage: ScreenshotStorage;
   readonly clock: Clock;
+  readonly limits: ContractUploadLimits;
   readonly futureSlackMs: number;
 }
 
@@ -39,7 +42,8 @@ async function expiresAt(repos: Repositories, contractId: string, takenAt: numbe
  * never deleted (410) and is not another image (409); the capture time lies inside the segment (422)
  * and not in the future; the policy in force AT THE CAPTURE TIME allowed screenshots (409
  * SCREENSHOTS_DISABLED, whatever the policy is now); it is not already past retention (410); the
- * bytes are the image they claim to be (422).
+ * bytes are one whole, decodable JPEG (422 INVALID_IMAGE). Before all of these, the contract's upload
+ * budget (429).
  * A retry of the same image answers as the first upload did.
  */
 export async function uploadScreenshot(
@@ -51,6 +55,7 @@ export async function uploadScreenshot(
   const segment = await s.repos.segments.find(upload.segmentId);
   if (!segment) throw new ApiError(404, 'SEGMENT_NOT_FOUND', 'upload the segment before its screenshot');
   const { contract } = await contractForParty(s.repos, caller, segment.contractId, 'freelancer');
+  s.limits.take('screenshots', contract.id);
   const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
 
   const previous = await s.repos.screenshots.find(id);
@@ -67,21 +72,20 @@ export async function uploadScreenshot(
     throw unprocessable('CAPTURE_OUTSIDE_SEGMENT', `the capture time lies outside segment ${segment.id} [${toIso(start)}, ${toIso(end)})`);
   }
   if (upload.capturedAt > s.clock.now() + s.futureSlackMs) throw unprocessable('CAPTURE_IN_FUTURE', 'the capture time lies in the future');
-  const policy = await s.repos.contracts.policyAt(contract.id, upload.capturedAt);
+  const history = await s.repos.contracts.policyHistory(contract.id);
+  const policy = policyInForceAt(history, upload.capturedAt);
   if (!policy || policy.screenshots === 'off') {
     // Fail closed: no policy known for that moment means time only.
     throw conflict('SCREENSHOTS_DISABLED', 'screenshots were off for this contract at the capture time');
   }
   // A capture already past the contract's retention would only be stored to be purged: it is, in
   // effect, already deleted, and the agent may drop its copy.
-  const current = await s.repos.contracts.currentPolicy(contract.id);
+  const current = history.at(-1);
   if (current && upload.capturedAt + current.retentionDays * DAY_MS <= s.clock.now()) {
     throw gone('SCREENSHOT_DELETED', `the capture is older than the contract's retention (${current.retentionDays} days)`);
   }
-  const actual = sniffImageType(upload.bytes);
-  if (actual !== upload.contentType) {
-    throw unprocessable('INVALID_IMAGE', actual ? `the body is ${actual}, not ${upload.contentType}` : `the body is not an image of type ${upload.contentType}`);
-  }
+  const problem = await jpegProblem(upload.bytes);
+  if (problem) throw unprocessable('INVALID_IMAGE', `the body is not a whole JPEG image: ${problem}`);
 
   const key = await s.storage.put(id, upload.bytes);
   const row: ScreenshotRow = {

@@ -1,15 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sniffImageType } from '../../src/domain/image.js';
 import { numberPlaceholders } from '../../src/repository/postgres/database.js';
 import { migrate, SchemaTooNewError } from '../../src/repository/sql.js';
 import { SqliteDatabase } from '../../src/repository/sqlite/database.js';
 import { sqliteMigrations } from '../../src/repository/sqlite/migrations/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { StorageKeyError } from '../../src/storage/types.js';
-import { fakeJpeg, fakeWebp } from '../support/server.js';
+import { fakeJpeg } from '../support/server.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -84,12 +83,30 @@ describe('DiskScreenshotStorage', () => {
   });
 });
 
-describe('sniffImageType', () => {
-  it('knows JPEG and WebP by their signatures only', () => {
-    expect(sniffImageType(fakeJpeg())).toBe('image/jpeg');
-    expect(sniffImageType(fakeWebp())).toBe('image/webp');
-    expect(sniffImageType(Buffer.from('RIFF0000WAVEfmt '))).toBeUndefined();
-    expect(sniffImageType(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBeUndefined();
-    expect(sniffImageType(Buffer.alloc(0))).toBeUndefined();
+describe('DiskScreenshotStorage.keysWrittenBefore (the sweep at start)', () => {
+  const collect = async (storage: DiskScreenshotStorage, before: number, batch = 2) => {
+    const batches: string[][] = [];
+    for await (const keys of storage.keysWrittenBefore(before, batch)) batches.push(keys);
+    return batches;
+  };
+
+  it('lists stored keys written before the moment, in batches, and scrubs unfinished writes of that age', async () => {
+    const root = tempDir();
+    const storage = new DiskScreenshotStorage(root);
+    expect(await collect(storage, Date.now())).toEqual([]); // nothing stored yet: no directory at all
+    const old = await Promise.all(['01JAAAAAAAAAAAAAAAAAAAAAA0', '01JAAAAAAAAAAAAAAAAAAAAAA1', '7ZZZZZZZZZZZZZZZZZZZZZZZZ0'].map((id) => storage.put(id, fakeJpeg())));
+    const young = await storage.put('01JAAAAAAAAAAAAAAAAAAAAAA2', fakeJpeg());
+    const unfinished = join(root, '01', '.0123456789abcdef.tmp');
+    writeFileSync(unfinished, fakeJpeg());
+    const stranger = join(root, '01', 'notes.txt'); // not a name the storage gives: never listed, never touched
+    writeFileSync(stranger, 'kept');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const path of [...old.map((k) => join(root, k)), unfinished, stranger]) utimesSync(path, hourAgo, hourAgo);
+
+    const batches = await collect(storage, Date.now() - 60_000);
+    expect(batches.every((b) => b.length <= 2)).toBe(true);
+    expect(batches.flat().sort()).toEqual([...old].sort());
+    expect(batches.flat()).not.toContain(young);
+    expect(readdirSync(join(root, '01')).sort()).toEqual([...old.filter((k) => k.startsWith('01/')), young].map((k) => k.slice(3)).concat('notes.txt').sort());
   });
 });

@@ -36,10 +36,18 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
       bodyLimit: ctx.config.maxScreenshotBytes,
       schema: {
         tags: ['screenshots'],
-        summary: `Upload a screenshot (the contract's freelancer): body image/jpeg or image/webp; segment id and capture time in ${SCREENSHOT_SEGMENT_HEADER} and ${SCREENSHOT_CAPTURED_AT_HEADER} (or ?segmentId=&capturedAt=)`,
+        summary: `Upload a screenshot (the contract's freelancer): body image/jpeg, one whole decodable JPEG (422 INVALID_IMAGE otherwise); segment id and capture time in ${SCREENSHOT_SEGMENT_HEADER} and ${SCREENSHOT_CAPTURED_AT_HEADER} (or ?segmentId=&capturedAt=); too many uploads for the contract 429 (Retry-After)`,
         params: ulidParamSchema,
         querystring: screenshotUploadQuerySchema,
-        response: { 200: screenshotUploadResponseSchema, ...errors, 409: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 422: apiErrorSchema },
+        response: {
+          200: screenshotUploadResponseSchema,
+          ...errors,
+          409: apiErrorSchema,
+          413: apiErrorSchema,
+          415: apiErrorSchema,
+          422: apiErrorSchema,
+          429: apiErrorSchema,
+        },
       },
     },
     async (request) => {
@@ -58,7 +66,7 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
         throw badRequest('VALIDATION_FAILED', `${SCREENSHOT_CAPTURED_AT_HEADER} (or ?capturedAt=) must be an ISO 8601 UTC time`);
       }
       return uploadScreenshot(
-        { repos: ctx.repos, storage: ctx.storage, clock: ctx.clock, futureSlackMs: ctx.config.captureFutureSlackMs },
+        { repos: ctx.repos, storage: ctx.storage, clock: ctx.clock, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
         caller,
         request.params.id,
         { segmentId, capturedAt, contentType: contentType as ScreenshotContentType, bytes: request.body },
@@ -73,7 +81,7 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
         tags: ['screenshots'],
         summary: "The image, for the contract's two parties only",
         params: ulidParamSchema,
-        response: { 200: z.any().describe('image/jpeg or image/webp bytes'), ...errors },
+        response: { 200: z.any().describe('the image bytes (image/jpeg)'), ...errors },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { screenshotRemovedSchema } from './diary.js';
 
-export const SCREENSHOT_CONTENT_TYPES = ['image/jpeg', 'image/webp'] as const;
+/** Screenshots are JPEG only: what the agent makes, and one format the server checks byte by byte. */
+export const SCREENSHOT_CONTENT_TYPES = ['image/jpeg'] as const;
 export type ScreenshotContentType = (typeof SCREENSHOT_CONTENT_TYPES)[number];
 
 /** Headers that carry a screenshot upload's metadata (the body is the image itself). */

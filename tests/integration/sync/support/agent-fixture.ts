@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { createLogger } from '../../../../src/main/log.js';
 import { databasePath, openStore, type OutboxAccount, type Store } from '../../../../src/main/store/index.js';
 import { ApiClient, Uploader, type UploaderOptions } from '../../../../src/main/sync/index.js';
 import { FakeClock } from '../../../support/fake-clock.js';
+import { jpegWithPayload } from '../../../support/jpeg.js';
 
 /**
  * The agent's side for upload tests: a real store file in server mode, a real key file, a FakeClock (backoff
@@ -47,10 +47,8 @@ export interface RecordedSegment {
   readonly screenshot: { id: string; takenAt: number; jpeg: Buffer } | null;
 }
 
-/** JPEG-signed bytes with a random payload: the server checks the signature, the test compares the bytes. */
-export function jpegLike(payloadBytes: number): Buffer {
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(payloadBytes), Buffer.from([0xff, 0xd9])]);
-}
+/** A real JPEG with a random payload (tests/support/jpeg.ts): the server decodes it, the test compares the bytes. */
+export const jpegLike = jpegWithPayload;
 
 export const FIXTURE_ACCOUNT: OutboxAccount = { server: 'http://fixture.localhost', userId: 'fixture-user', email: 'fixture@test.example' };
 

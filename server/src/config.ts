@@ -1,5 +1,6 @@
 import { DEFAULT_SEGMENT_SECONDS } from '../../src/shared/protocol/index.js';
 import type { HashingLimits } from './auth/passwords.js';
+import type { UploadLimitConfig } from './domain/upload-limits.js';
 import type { BackoffPolicy } from './http/sign-in-backoff.js';
 
 /** Everything the server's behaviour depends on, with production defaults. The CLI fills it from flags. */
@@ -49,6 +50,17 @@ export interface ServerConfig {
   readonly defaultSegmentSeconds: number;
   /** Retention of new contracts. */
   readonly defaultRetentionDays: number;
+  /** Segment and screenshot uploads per contract and window (429 with Retry-After past them). */
+  readonly contractUploadLimits: UploadLimitConfig;
+  /** Diary segments per page when the request names no limit. */
+  readonly diaryPageSegments: number;
+  /** A diary page stops adding segments once their stored text passes this many characters (one always fits). */
+  readonly diaryPageChars: number;
+  /**
+   * A stored file no screenshot row names, last written longer ago than this, is swept at start: an upload
+   * that crashed between the file and its row. Younger ones may belong to an upload still committing.
+   */
+  readonly uncommittedFileGraceMs: number;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -78,6 +90,11 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     captureFutureSlackMs: 10 * 60_000,
     defaultSegmentSeconds: DEFAULT_SEGMENT_SECONDS,
     defaultRetentionDays: 90,
+    // A week offline (five days of eight hours in 10-minute segments: 240 of each) drains within a window.
+    contractUploadLimits: { segments: { max: 600, windowMs: 60_000 }, screenshots: { max: 300, windowMs: 60_000 } },
+    diaryPageSegments: 200,
+    diaryPageChars: 4 * 1024 * 1024,
+    uncommittedFileGraceMs: 15 * 60_000,
     ...overrides,
   };
 }

@@ -1,12 +1,22 @@
 import type { Clock } from '../../../src/shared/clock.js';
-import type { Diary, DiarySegment } from '../../../src/shared/protocol/api/index.js';
+import type { Diary, DiaryQuery, DiarySegment } from '../../../src/shared/protocol/api/index.js';
 import { badRequest } from '../errors.js';
 import type { ContractRow, Repositories, ScreenshotRow } from '../repository/index.js';
+import type { SegmentCursor } from '../repository/segments.js';
 import { DAY_MS, parseIso, toIso } from '../support/time.js';
 import { toPolicyVersion } from './policies.js';
+import { segmentPolicyVersion } from './policy-history.js';
 
 const DEFAULT_SPAN_MS = 7 * DAY_MS;
 const MAX_SPAN_MS = 366 * DAY_MS;
+
+/** How big a diary page may be: the server's configuration. */
+export interface DiaryPaging {
+  /** Segments per page when the request names no limit. */
+  readonly segments: number;
+  /** A page stops adding segments once their stored text passes this many characters. */
+  readonly chars: number;
+}
 
 /** The window a diary request asks for: [from, to), a week up to now by default, at most a year. */
 export function diaryWindow(query: { from?: string; to?: string }, now: number): { from: number; to: number } {
@@ -18,14 +28,26 @@ export function diaryWindow(query: { from?: string; to?: string }, now: number):
   return { from, to };
 }
 
+/** A page's nextCursor: the last segment's start (epoch ms) and id (diaryCursorSchema). */
+const writeCursor = (c: SegmentCursor): string => `${c.startedAt}_${c.id}`;
+
+function readCursor(text: string | undefined): SegmentCursor | null {
+  if (text === undefined) return null;
+  const [startedAt = '', id = ''] = text.split('_');
+  return { startedAt: Number(startedAt), id };
+}
+
 /**
- * GET /contracts/{id}/diary: segments starting in the window with their screenshot (or what is left
- * of it), the totals, and the whole policy history. Billable time is the tracked time of segments the
- * freelancer did not strip of their evidence.
+ * GET /contracts/{id}/diary: one page of the segments starting in the window, each with its screenshot
+ * (or what is left of it), the totals of the whole window (summed by the database, whatever the page),
+ * and the whole policy history. Pages are bounded in segments and in size, so a week of many segments
+ * is a few pages, never one answer too large to build: the client follows `nextCursor`. Billable time
+ * is the tracked time of segments the freelancer did not strip of their evidence.
  */
-export async function buildDiary(repos: Repositories, clock: Clock, contract: ContractRow, query: { from?: string; to?: string }): Promise<Diary> {
+export async function buildDiary(repos: Repositories, clock: Clock, paging: DiaryPaging, contract: ContractRow, query: DiaryQuery): Promise<Diary> {
   const { from, to } = diaryWindow(query, clock.now());
-  const segments = await repos.segments.listInRange(contract.id, from, to);
+  const page = await repos.segments.page(contract.id, from, to, readCursor(query.cursor), query.limit ?? paging.segments, paging.chars);
+  const segments = page.rows;
   const shots = new Map<string, ScreenshotRow>();
   for (const s of await repos.screenshots.listForSegments(segments.map((s) => s.id))) shots.set(s.segmentId, s);
   const history = await repos.contracts.policyHistory(contract.id);
@@ -44,7 +66,9 @@ export async function buildDiary(repos: Repositories, clock: Clock, contract: Co
       minutes: [...segment.minutes],
       apps: [...segment.apps],
       memo: segment.memo,
-      policyVersion: segment.policyVersion,
+      // From the history, not the stored column: segments stored before the server derived it hold the
+      // agent's word, which a freelancer could set to a version that read "Time only".
+      policyVersion: segmentPolicyVersion(history, segment),
       billable: segment.billable,
       screenshot:
         shot && !removed
@@ -58,15 +82,14 @@ export async function buildDiary(repos: Repositories, clock: Clock, contract: Co
       screenshotRemoved: removed,
     };
   });
+  const last = segments.at(-1);
   return {
     contractId: contract.id,
     from: toIso(from),
     to: toIso(to),
     segments: entries,
-    totals: {
-      trackedSeconds: entries.reduce((sum, s) => sum + s.trackedSeconds, 0),
-      billableSeconds: entries.reduce((sum, s) => sum + (s.billable ? s.trackedSeconds : 0), 0),
-    },
+    nextCursor: page.more && last ? writeCursor(last) : null,
+    totals: await repos.segments.totalsInRange(contract.id, from, to),
     policyHistory: history.map((v) => toPolicyVersion(contract, v)),
   };
 }

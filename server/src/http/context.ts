@@ -3,9 +3,10 @@ import type { Clock } from '../../../src/shared/clock.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { ServerConfig } from '../config.js';
 import type { PolicyEvents } from '../domain/policies.js';
-import type { PolicyStreams } from './policy-streams.js';
+import type { ContractUploadLimits } from '../domain/upload-limits.js';
 import type { Repositories } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
+import type { PolicyStreams } from './policy-streams.js';
 
 /** What buildServer is handed: the services, built by the caller (the CLI, a test, the benchmark). */
 export interface ServerDeps {
@@ -28,4 +29,6 @@ export interface RouteContext {
   readonly policyStreams: PolicyStreams;
   /** Every password check goes through it: a capped queue in front of scrypt. */
   readonly passwords: PasswordHasher;
+  /** Segment and screenshot uploads per contract (429 past them). */
+  readonly uploadLimits: ContractUploadLimits;
 }

@@ -2,6 +2,25 @@ import type { AppUsage, MinuteRecord } from '../../../src/shared/protocol/index.
 import type { SqlExecutor } from './sql.js';
 import type { SegmentRow } from './types.js';
 
+/** A billable segment's minutes, for the rule that bills a minute once (domain/billed-once.ts). */
+export interface BilledMinutes {
+  readonly id: string;
+  readonly contractId: string;
+  readonly minutes: readonly MinuteRecord[];
+}
+
+/** Where a page of segments starts after: the last segment of the page before (segments are ordered by start, then id). */
+export interface SegmentCursor {
+  readonly startedAt: number;
+  readonly id: string;
+}
+
+/** One page of a contract's segments, and whether more follow in the window. */
+export interface SegmentPage {
+  readonly rows: SegmentRow[];
+  readonly more: boolean;
+}
+
 interface StoredSegment extends Omit<SegmentRow, 'minutes' | 'apps' | 'billable'> {
   readonly minutesJson: string;
   readonly appsJson: string;
@@ -32,15 +51,19 @@ export class SegmentsRepository {
     return row && fromStored(row);
   }
 
-  /** Another segment of the contract whose time overlaps [start, end): accepting both would count time twice. */
-  async findOverlapping(contractId: string, start: number, end: number, exceptId: string): Promise<SegmentRow | undefined> {
-    const row = await this.sql.get<StoredSegment>(
-      `SELECT ${COLUMNS} FROM segments
-        WHERE contract_id = ? AND id <> ? AND started_at < ? AND started_at + length_seconds * CAST(1000 AS BIGINT) > ?
-        LIMIT 1`,
-      [contractId, exceptId, end, start],
+  /**
+   * The billable segments of a freelancer, in any of their contracts, other than `exceptId`, whose window
+   * overlaps [start, end): the only ones that can hold a minute of that window.
+   */
+  async listBilledOverlapping(freelancerId: string, start: number, end: number, exceptId: string): Promise<BilledMinutes[]> {
+    const rows = await this.sql.all<{ id: string; contractId: string; minutesJson: string }>(
+      `SELECT s.id, s.contract_id AS "contractId", s.minutes_json AS "minutesJson"
+         FROM segments s JOIN contracts c ON c.id = s.contract_id
+        WHERE c.freelancer_id = ? AND s.id <> ? AND s.billable = 1
+          AND s.started_at < ? AND s.started_at + s.length_seconds * CAST(1000 AS BIGINT) > ?`,
+      [freelancerId, exceptId, end, start],
     );
-    return row && fromStored(row);
+    return rows.map((r) => ({ id: r.id, contractId: r.contractId, minutes: JSON.parse(r.minutesJson) as MinuteRecord[] }));
   }
 
   async insert(s: SegmentRow): Promise<void> {
@@ -93,12 +116,38 @@ export class SegmentsRepository {
     await this.sql.run('UPDATE segments SET billable = ?, updated_at = ? WHERE id = ?', [billable ? 1 : 0, at, id]);
   }
 
-  /** Segments of a contract starting in [from, to), oldest first. */
-  async listInRange(contractId: string, from: number, to: number): Promise<SegmentRow[]> {
-    const rows = await this.sql.all<StoredSegment>(
-      `SELECT ${COLUMNS} FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at, id`,
+  /**
+   * One page of a contract's segments starting in [from, to), oldest first, after `cursor`: at most `limit`
+   * segments, and fewer once their stored text passes `maxChars` (never fewer than one). Sizes are read
+   * first, so a page of large segments is never loaded whole only to be cut.
+   */
+  async page(contractId: string, from: number, to: number, cursor: SegmentCursor | null, limit: number, maxChars: number): Promise<SegmentPage> {
+    const sizes = await this.sql.all<{ id: string; size: number }>(
+      `SELECT id, LENGTH(minutes_json) + LENGTH(apps_json) + COALESCE(LENGTH(memo), 0) AS size FROM segments
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND (started_at > ? OR (started_at = ? AND id > ?))
+        ORDER BY started_at, id LIMIT ?`,
+      [contractId, from, to, cursor?.startedAt ?? Number.MIN_SAFE_INTEGER, cursor?.startedAt ?? Number.MIN_SAFE_INTEGER, cursor?.id ?? '', limit + 1],
+    );
+    const ids: string[] = [];
+    let chars = 0;
+    for (const { id, size } of sizes.slice(0, limit)) {
+      chars += Number(size);
+      if (ids.length > 0 && chars > maxChars) break;
+      ids.push(id);
+    }
+    if (ids.length === 0) return { rows: [], more: false };
+    const marks = ids.map(() => '?').join(', ');
+    const rows = await this.sql.all<StoredSegment>(`SELECT ${COLUMNS} FROM segments WHERE id IN (${marks}) ORDER BY started_at, id`, ids);
+    return { rows: rows.map(fromStored), more: sizes.length > ids.length };
+  }
+
+  /** Tracked and billable seconds of a contract's segments starting in [from, to), summed by the database. */
+  async totalsInRange(contractId: string, from: number, to: number): Promise<{ trackedSeconds: number; billableSeconds: number }> {
+    const row = await this.sql.get<{ tracked: number | null; billable: number | null }>(
+      `SELECT SUM(tracked_seconds) AS tracked, SUM(CASE WHEN billable = 1 THEN tracked_seconds ELSE 0 END) AS billable
+         FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?`,
       [contractId, from, to],
     );
-    return rows.map(fromStored);
+    return { trackedSeconds: Number(row?.tracked ?? 0), billableSeconds: Number(row?.billable ?? 0) };
   }
 }

@@ -126,12 +126,13 @@ describe('client dashboard in Chromium', () => {
     await hideStatus(page);
     await page.locator('#policy').screenshot({ path: screenshotPath('dashboard-policy.png', scratch) });
 
-    // The agent's next segment comes under version 2, without a screenshot ...
-    const [timeOnly] = await uploadPlan(server, start + WORKING_HOUR.length * SEGMENT_SECONDS * 1000, [
+    // The agent's next segment comes under version 2 (the server reads the version from the history at the
+    // segment's first minute, after the switch), without a screenshot ...
+    const current = Math.floor(Date.now() / (SEGMENT_SECONDS * 1000)) * SEGMENT_SECONDS * 1000;
+    const [timeOnly] = await uploadPlan(server, current + SEGMENT_SECONDS * 1000, [
       { memo: 'Invoice export: review', app: 'Code', minutes: 10, activeMinutes: 5, screenshot: false },
     ], 2);
     // ... and a capture made after the switch is refused, whatever an agent still believes.
-    const current = Math.floor(Date.now() / (SEGMENT_SECONDS * 1000)) * SEGMENT_SECONDS * 1000;
     const [inProgress] = await uploadPlan(server, current, [{ memo: null, app: 'Code', minutes: 1, activeMinutes: 1, screenshot: false }], 2);
     const refused = await fetch(`${server.baseUrl}/api/v1/screenshots/${ulid()}`, {
       method: 'PUT',
@@ -145,11 +146,13 @@ describe('client dashboard in Chromium', () => {
     });
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SCREENSHOTS_DISABLED');
+    // Its week (the next one only when this is the last segment of a Sunday), drawn again.
+    await openDiary(page, server.contract.id, timeOnly!.startedAt);
     await page.reload();
     await page.locator('#diary').waitFor();
     await expect.poll(() => cell(timeOnly!).locator('.placeholder').textContent()).toBe('Time only');
     // Earlier screenshots stay until their own retention.
-    expect(await thumbnailsLoaded(page)).toBe(5);
+    expect(await thumbnailsLoaded(page)).toBe(utcWeekStart(timeOnly!.startedAt) === utcWeekStart(start) ? 5 : 0);
   });
 
   it('client deletes a screenshot: asked once, the image answers 410, its bytes leave storage, billable time stays', async () => {
@@ -243,8 +246,10 @@ describe('client dashboard in Chromium', () => {
     const { page } = watched;
     expect((await server.api('DELETE', `screenshots/${segments[1]!.screenshotId}`, server.clientToken)).status).toBe(200);
     expect((await server.api('DELETE', `screenshots/${segments[3]!.screenshotId}`, server.freelancerToken)).status).toBe(200);
-    expect((await server.api('PUT', `contracts/${server.contract.id}/policy`, server.clientToken, { screenshots: 'off' })).status).toBe(200);
-    const [timeOnly] = await uploadPlan(server, start + WORKING_HOUR.length * SEGMENT_SECONDS * 1000, [
+    // Time only since the segment after the working hour: a policy version the client made then, seeded as the past is.
+    const offFrom = start + WORKING_HOUR.length * SEGMENT_SECONDS * 1000;
+    await server.repos.contracts.addPolicyVersion({ contractId: server.contract.id, version: 2, screenshots: 'off', retentionDays: 30, effectiveFrom: offFrom });
+    const [timeOnly] = await uploadPlan(server, offFrom, [
       { memo: 'Invoice export: review', app: 'Code', minutes: 10, activeMinutes: 5, screenshot: false },
     ], 2);
 

@@ -64,8 +64,27 @@ export class ApiClient {
     return (await (await this.call('GET', 'contracts')).json()) as ContractList;
   }
 
+  /** The diary of [from, to), every page of it: the server answers a page at a time and says where the next starts. */
   async diary(contractId: string, from: Date, to: Date): Promise<Diary> {
+    const first = await this.diaryPage(contractId, from, to);
+    const segments = [...first.segments];
+    for (let cursor = first.nextCursor; cursor !== null; ) {
+      const page = await this.diaryPage(contractId, from, to, { cursor });
+      segments.push(...page.segments);
+      cursor = page.nextCursor;
+    }
+    return { ...first, segments, nextCursor: null };
+  }
+
+  /** The totals of [from, to) (the same on every page): one page of a single segment is enough to learn them. */
+  async diaryTotals(contractId: string, from: Date, to: Date): Promise<Diary['totals']> {
+    return (await this.diaryPage(contractId, from, to, { limit: 1 })).totals;
+  }
+
+  private async diaryPage(contractId: string, from: Date, to: Date, page: { cursor?: string; limit?: number } = {}): Promise<Diary> {
     const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    if (page.cursor !== undefined) query.set('cursor', page.cursor);
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
     return (await (await this.call('GET', `contracts/${contractId}/diary?${query.toString()}`)).json()) as Diary;
   }
 

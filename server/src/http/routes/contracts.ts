@@ -99,7 +99,9 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, c
     {
       schema: {
         tags: ['diary'],
-        summary: 'The work diary: segments, screenshots or their placeholders, totals, policy history',
+        summary:
+          'The work diary, a page at a time: segments, screenshots or their placeholders, the totals of the whole window, policy history. ' +
+          'Follow nextCursor (as ?cursor=) until it is null',
         params: ulidParamSchema,
         querystring: diaryQuerySchema,
         response: { 200: diarySchema, ...errors },
@@ -107,7 +109,8 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, c
     },
     async (request) => {
       const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id);
-      return buildDiary(ctx.repos, ctx.clock, contract, request.query);
+      const paging = { segments: ctx.config.diaryPageSegments, chars: ctx.config.diaryPageChars };
+      return buildDiary(ctx.repos, ctx.clock, paging, contract, request.query);
     },
   );
 };

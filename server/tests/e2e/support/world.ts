@@ -48,7 +48,9 @@ export async function startE2eServer(): Promise<E2eServer> {
   const storage = new DiskScreenshotStorage(storageDir);
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
   const logger = createLogger({ level: 'warn', destination: quiet });
-  const app: FastifyInstance = await buildServer(serverConfig({ dataDir, port: 0 }), { clock: systemClock, repos, storage, logger });
+  // Two segments a page: the dashboard must follow the diary's pages to show the week whole.
+  const config = serverConfig({ dataDir, port: 0, diaryPageSegments: 2 });
+  const app: FastifyInstance = await buildServer(config, { clock: systemClock, repos, storage, logger });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const api: E2eServer['api'] = async (method, path, token, body) => {

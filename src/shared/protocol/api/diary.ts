@@ -1,11 +1,25 @@
 import { z } from 'zod';
-import { appUsageSchema, minuteSchema } from '../segment.js';
+import { appUsageSchema, MAX_SEGMENT_APPS, minuteSchema } from '../segment.js';
 import { policyVersionSchema } from './contracts.js';
+
+/** Segments on one diary page, at most; a page holds fewer when its segments are large (see `nextCursor`). */
+export const MAX_DIARY_PAGE_SEGMENTS = 500;
+
+/** Where the next diary page starts (as the server wrote it in `nextCursor`; opaque to clients). */
+export const diaryCursorSchema = z.string().regex(/^\d{1,15}_[0-9A-HJKMNP-TV-Z]{26}$/, "expected a diary page's nextCursor");
 
 export const diaryQuerySchema = z
   .object({
     from: z.iso.datetime().optional(),
     to: z.iso.datetime().optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_DIARY_PAGE_SEGMENTS)
+      .optional()
+      .describe(`Segments per page (at most ${MAX_DIARY_PAGE_SEGMENTS}; the server's default when absent).`),
+    cursor: diaryCursorSchema.optional().describe("The previous page's nextCursor: the page after it."),
   })
   .strict();
 export type DiaryQuery = z.infer<typeof diaryQuerySchema>;
@@ -38,8 +52,9 @@ export const diarySegmentSchema = z
     idleSeconds: z.number().int(),
     activeMinutes: z.number().int(),
     minutes: z.array(minuteSchema),
-    apps: z.array(appUsageSchema),
+    apps: z.array(appUsageSchema).max(MAX_SEGMENT_APPS),
     memo: z.string().nullable(),
+    /** The policy in force at the segment's first tracked minute, from the policy history (never the agent's word). */
     policyVersion: z.number().int().nullable(),
     /** False once the freelancer deleted this segment's screenshot. */
     billable: z.boolean(),
@@ -54,7 +69,11 @@ export const diarySchema = z
     contractId: z.string(),
     from: z.iso.datetime(),
     to: z.iso.datetime(),
-    segments: z.array(diarySegmentSchema),
+    /** One page of the segments starting in [from, to), oldest first. */
+    segments: z.array(diarySegmentSchema).max(MAX_DIARY_PAGE_SEGMENTS),
+    /** Ask again with `cursor` set to this for the next page; null on the last page. */
+    nextCursor: diaryCursorSchema.nullable(),
+    /** Over the whole window, every page included. */
     totals: z.object({ trackedSeconds: z.number().int(), billableSeconds: z.number().int() }).strict(),
     policyHistory: z.array(policyVersionSchema),
   })

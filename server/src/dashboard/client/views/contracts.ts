@@ -10,7 +10,7 @@ export async function contractsView(ctx: ViewContext): Promise<HTMLElement> {
   const weekStart = startOfWeek(new Date());
   const weekEnd = addDays(weekStart, 7);
   const rows = await Promise.all(
-    contracts.map(async (contract) => ({ contract, totals: (await ctx.api.diary(contract.id, weekStart, weekEnd)).totals })),
+    contracts.map(async (contract) => ({ contract, totals: await ctx.api.diaryTotals(contract.id, weekStart, weekEnd) })),
   );
   const section = h('section', { 'aria-labelledby': 'contracts-title' }, h('h1', { id: 'contracts-title' }, 'Contracts'));
   if (rows.length === 0) {

@@ -100,6 +100,7 @@ export function timedStorage(inner: ScreenshotStorage, samples: number[]): Scree
     },
     get: (key) => inner.get(key),
     delete: (key) => inner.delete(key),
+    keysWrittenBefore: (before, batchSize) => inner.keysWrittenBefore(before, batchSize),
   };
 }
 

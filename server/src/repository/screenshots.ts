@@ -67,17 +67,29 @@ export class ScreenshotsRepository {
   }
 
   /**
-   * Stored screenshots whose retention ran out at `now`, under each contract's current policy. The
-   * retention is always the latest version's, so lowering it purges older screenshots right away.
+   * Stored screenshots whose retention ran out at `now`, under each contract's current policy, in
+   * (taken_at, id) order after `after`: a page at a time, so a screenshot the purge could not delete
+   * is passed over rather than met again. The retention is always the latest version's, so lowering
+   * it purges older screenshots right away.
    */
-  listExpired(now: number, limit: number): Promise<ScreenshotRow[]> {
+  listExpired(now: number, after: { readonly takenAt: number; readonly id: string } | null, limit: number): Promise<ScreenshotRow[]> {
+    const from = after?.takenAt ?? Number.MIN_SAFE_INTEGER;
     return this.sql.all<ScreenshotRow>(
       `SELECT ${columns('s.')} FROM screenshots s
         JOIN policy_versions p ON p.contract_id = s.contract_id
          AND p.version = (SELECT MAX(version) FROM policy_versions WHERE contract_id = s.contract_id)
        WHERE s.removed_at IS NULL AND s.taken_at + p.retention_days * CAST(${DAY_MS} AS BIGINT) <= ?
-       ORDER BY s.taken_at LIMIT ?`,
-      [now, limit],
+         AND (s.taken_at > ? OR (s.taken_at = ? AND s.id > ?))
+       ORDER BY s.taken_at, s.id LIMIT ?`,
+      [now, from, from, after?.id ?? '', limit],
     );
+  }
+
+  /** Which of these storage keys a screenshot row names (index screenshots_storage_key). */
+  async namedStorageKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const marks = keys.map(() => '?').join(', ');
+    const rows = await this.sql.all<{ key: string }>(`SELECT storage_key AS "key" FROM screenshots WHERE storage_key IN (${marks})`, keys);
+    return new Set(rows.map((r) => r.key));
   }
 }

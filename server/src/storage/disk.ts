@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StorageKeyError, type ScreenshotStorage } from './types.js';
+
+/** A file name put() gives an image (`<id>-<random>`), and the name of its temporary file while it is written. */
+const STORED_NAME = /^[0-9A-Za-z_-]+$/;
+const TEMP_NAME = /^\.[0-9a-f]{16}\.tmp$/;
 
 /**
  * Screenshots as files under `<root>/<first two id characters>/<id>-<random>`: each upload gets its own
  * key, so a losing concurrent upload can remove its file without touching the winner's. Writes go to a temporary file
  * that is synced and renamed, so a crash never leaves half an image under a real key. Deletion
  * overwrites the file with zeros before unlinking it: on an ordinary (non copy-on-write) file system
- * the image bytes are then gone from the disk, not merely unlinked.
+ * the image bytes are then gone from the disk, not merely unlinked. A crash between the file and its
+ * database row leaves a file nobody names: keysWrittenBefore lists them for the sweep at start.
  */
 export class DiskScreenshotStorage implements ScreenshotStorage {
   private readonly root: string;
@@ -30,7 +35,7 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
     const key = `${id.slice(0, 2)}/${id}-${randomBytes(8).toString('hex')}`;
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
+    const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`); // TEMP_NAME
     const handle = await open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(bytes);
@@ -52,7 +57,45 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
   }
 
   async delete(key: string): Promise<void> {
-    const path = this.pathOf(key);
+    await this.scrub(this.pathOf(key));
+  }
+
+  async *keysWrittenBefore(before: number, batchSize: number): AsyncIterable<string[]> {
+    let batch: string[] = [];
+    for (const dir of await this.subdirectories()) {
+      // Streamed, not read whole: one directory can hold every image of years (ids start with their time).
+      for await (const entry of await opendir(join(this.root, dir))) {
+        if (!entry.isFile() || !(STORED_NAME.test(entry.name) || TEMP_NAME.test(entry.name))) continue;
+        const path = join(this.root, dir, entry.name);
+        const written = await stat(path).then((s) => s.mtimeMs, () => null);
+        if (written === null || written >= before) continue;
+        if (TEMP_NAME.test(entry.name)) {
+          await this.scrub(path);
+          continue;
+        }
+        batch.push(`${dir}/${entry.name}`);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  private async subdirectories(): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const entry of await opendir(this.root)) if (entry.isDirectory() && STORED_NAME.test(entry.name)) names.push(entry.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // nothing stored yet
+      throw error;
+    }
+    return names.sort();
+  }
+
+  /** Zeros, then unlink: see the class comment. A missing file is already gone. */
+  private async scrub(path: string): Promise<void> {
     let size: number;
     try {
       size = (await stat(path)).size;

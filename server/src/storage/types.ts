@@ -9,6 +9,12 @@ export interface ScreenshotStorage {
   get(key: string): Promise<Buffer | undefined>;
   /** Removes the bytes for good. Deleting a missing key is not an error (the purge may retry). */
   delete(key: string): Promise<void>;
+  /**
+   * The keys of everything stored that was last written before `before` (epoch ms), in batches of at most
+   * `batchSize`, for the sweep of files whose row never committed. Unfinished writes of that age (they
+   * have no key) are removed for good on the way.
+   */
+  keysWrittenBefore(before: number, batchSize: number): AsyncIterable<string[]>;
 }
 
 export class StorageKeyError extends Error {

@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
+import { serverConfig } from '../../src/config.js';
+import { buildServer } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testBackends, type Backend } from '../support/backends.js';
 import { filesContaining, listFiles } from '../support/files.js';
-import { createWorld, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
+import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
 
 const DAY = 86_400_000;
 
@@ -180,6 +186,58 @@ describe.each(testBackends())('deletion and retention on $name', (backend: Backe
     const after = await diary();
     expect(after.totals).toEqual(before.totals);
     for (const s of after.segments) expect(s.screenshotRemoved.by).toBe('retention');
+  });
+
+  it('one screenshot whose bytes cannot be deleted does not stop the purge, for this contract or any other; it goes on a later run', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    const otherStart = segmentStart(server.clock.now()) - 600_000;
+    const other = segmentBody({ contractId: world.otherContract.id, startedAt: otherStart });
+    await server.request('PUT', `/api/v1/segments/${other.id}`, { token: world.otherFreelancer.token, json: other });
+    const otherShot = await uploadScreenshot(server, world.otherFreelancer.token, { segmentId: other.id, capturedAt: otherStart + 1000 });
+    expect(otherShot.status).toBe(200);
+    // The oldest one's file cannot be overwritten or unlinked as a file any more (a directory stands in its place).
+    const stuck = (await server.repos.screenshots.find(shots[0]!.id))!;
+    const stuckPath = join(server.storageDir, stuck.storageKey!);
+    rmSync(stuckPath);
+    mkdirSync(stuckPath);
+
+    server.clock.advance(31 * DAY);
+    await waitFor(async () => (await server.repos.screenshots.find(otherShot.id))?.removedBy === 'retention');
+    expect((await server.repos.screenshots.find(shots[1]!.id))?.removedBy).toBe('retention');
+    expect(await server.repos.screenshots.find(stuck.id)).toMatchObject({ removedAt: null, storageKey: stuck.storageKey });
+    expect(server.logs()).toContain('retention purge could not delete a screenshot');
+    expect(server.logs()).toContain(stuck.id);
+
+    rmdirSync(stuckPath); // whatever stood in the way is gone: the next hourly run takes it
+    server.clock.advance(3_600_000);
+    await waitFor(async () => (await server.repos.screenshots.find(stuck.id))?.removedBy === 'retention');
+  });
+
+  it('sweeps at start the files of uploads that never committed, and keeps every file a row names', async () => {
+    const { shots } = await twoSegmentsWithScreenshots();
+    const storage = new DiskScreenshotStorage(server.storageDir);
+    // What a crash between the image file and its row leaves, an hour ago; and one from an upload still committing.
+    const orphanBytes = fakeJpeg(400);
+    const orphan = await storage.put(ulid(), orphanBytes);
+    const young = await storage.put(ulid(), fakeJpeg());
+    const unfinished = join(server.storageDir, orphan.split('/')[0]!, '.00112233445566ff.tmp');
+    writeFileSync(unfinished, fakeJpeg());
+    const at = (ms: number) => new Date(ms);
+    for (const path of [join(server.storageDir, orphan), unfinished]) utimesSync(path, at(server.clock.now() - 3_600_000), at(server.clock.now() - 3_600_000));
+    utimesSync(join(server.storageDir, young), at(server.clock.now() - 60_000), at(server.clock.now() - 60_000));
+    const kept = (await Promise.all(shots.map((s) => server.repos.screenshots.find(s.id)))).map((r) => r!.storageKey!);
+
+    // The server starts again over the same database and storage.
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }) });
+    const restarted = await buildServer(serverConfig({ dataDir: server.dataDir, purgeIntervalMs: 0 }), { clock: server.clock, repos: server.repos, storage, logger });
+    await restarted.ready();
+    await restarted.close(); // waits for the sweep and the purge that follows it
+
+    expect(listFiles(server.storageDir).map((f) => relative(server.storageDir, f)).sort()).toEqual([...kept, young].sort());
+    expect(filesContaining(server.storageDir, marker(orphanBytes))).toEqual([]);
+    expect(lines.join('')).toContain('deleted screenshot files that no screenshot row names');
+    for (const s of shots) expect((await server.request('GET', `/api/v1/screenshots/${s.id}`, { token: world.client.token })).status).toBe(200);
   });
 
   it('lowering the retention brings expiry forward; the CLI purge applies it', async () => {

@@ -1,0 +1,28 @@
+import type { StorageUpkeep } from './purge.js';
+
+const BATCH = 200;
+
+/**
+ * Deletes stored files that no screenshot row names. An upload writes the image first and then commits
+ * its row; a crash (or a lost database) in between leaves bytes nobody can see, delete or purge. Only
+ * files last written more than `graceMs` ago go: a younger one may belong to an upload committing right
+ * now (another process on the same storage). Unfinished writes (temporary files) of that age go too.
+ * One file that cannot be deleted is logged and left for the next start. Returns how many went.
+ */
+export async function sweepUncommittedFiles(deps: StorageUpkeep, graceMs: number): Promise<number> {
+  let swept = 0;
+  for await (const keys of deps.storage.keysWrittenBefore(deps.clock.now() - graceMs, BATCH)) {
+    const named = await deps.repos.screenshots.namedStorageKeys(keys);
+    for (const key of keys) {
+      if (named.has(key)) continue;
+      try {
+        await deps.storage.delete(key);
+        swept += 1;
+      } catch (error) {
+        deps.logger.error({ err: error, key }, 'could not delete a screenshot file no row names; it is tried again at the next start');
+      }
+    }
+  }
+  if (swept > 0) deps.logger.warn({ swept }, 'deleted screenshot files that no screenshot row names (uploads that never committed)');
+  return swept;
+}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { z } from 'zod';
 import type { Clock } from '../../../src/shared/clock.js';
-import { policySchema, type Policy } from '../../../src/shared/protocol/index.js';
+import { recordIdSchema, type Policy } from '../../../src/shared/protocol/index.js';
 import type { PolicyUpdate, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
 import type { ContractRow, PolicyVersionRow, Repositories } from '../repository/index.js';
 import type { SqlNotifications } from '../repository/sql.js';
@@ -92,23 +93,54 @@ export async function updatePolicy(
 export const POLICY_CHANNEL = 'worktrace_policy';
 
 /**
+ * What a notice between server processes carries: which contract changed, and to which version. Never
+ * the policy itself: anyone who can reach the database can send a notice on the channel, so a notice is
+ * only a reason to read the policy again, from the table every process trusts.
+ */
+const policyNoticeSchema = z.object({ contractId: recordIdSchema, version: z.number().int().min(1) }).strict();
+type PolicyNotice = z.infer<typeof policyNoticeSchema>;
+
+/**
  * Tells every server process sharing the database about a new policy version (this one included:
  * streams drop versions they already sent, so hearing it twice is harmless).
  */
 export async function announcePolicy(events: PolicyEvents, notifications: SqlNotifications | undefined, policy: Policy): Promise<void> {
   events.publish(policy);
-  await notifications?.publish(POLICY_CHANNEL, JSON.stringify(policy));
+  const notice: PolicyNotice = { contractId: policy.contractId, version: policy.version };
+  await notifications?.publish(POLICY_CHANNEL, JSON.stringify(notice));
 }
 
-/** Feeds policy changes announced by other processes into this process's events. Returns the stop function. */
-export function relayPolicyEvents(events: PolicyEvents, notifications: SqlNotifications): Promise<() => Promise<void>> {
+/**
+ * Feeds policy changes announced by other processes into this process's events: on each notice, the
+ * contract's current policy as the database holds it. Returns the stop function.
+ */
+export function relayPolicyEvents(events: PolicyEvents, notifications: SqlNotifications, repos: Repositories): Promise<() => Promise<void>> {
+  // One re-read at a time, in the order the notices came, and one queued per contract: a burst of
+  // notices (a flood of forged ones included) costs at most one read per contract.
+  let reading: Promise<void> = Promise.resolve();
+  const queued = new Set<string>();
   return notifications.subscribe(POLICY_CHANNEL, (payload) => {
-    let parsed: ReturnType<typeof policySchema.safeParse>;
+    let parsed: ReturnType<typeof policyNoticeSchema.safeParse>;
     try {
-      parsed = policySchema.safeParse(JSON.parse(payload));
+      parsed = policyNoticeSchema.safeParse(JSON.parse(payload));
     } catch {
       return; // not ours, or garbled: nothing to relay
     }
-    if (parsed.success) events.publish(parsed.data);
+    if (!parsed.success || queued.has(parsed.data.contractId)) return;
+    const { contractId } = parsed.data;
+    queued.add(contractId);
+    reading = reading
+      .then(() => {
+        queued.delete(contractId); // a notice from now on may carry a newer version: it queues its own read
+        return publishCurrent(events, repos, contractId);
+      })
+      // A failed read (the database away) is dropped: agents also poll the policy with its ETag.
+      .catch(() => undefined);
   });
+}
+
+async function publishCurrent(events: PolicyEvents, repos: Repositories, contractId: string): Promise<void> {
+  const contract = await repos.contracts.find(contractId);
+  const current = contract && (await repos.contracts.currentPolicy(contractId));
+  if (contract && current) events.publish(toPolicy(contract, current));
 }

@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POLICY_CHANNEL } from '../../src/domain/policies.js';
 import { testBackends } from '../support/backends.js';
 import { filesContaining } from '../support/files.js';
 import { openPolicyStream } from '../support/sse.js';
@@ -197,6 +199,42 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
         ]);
       } finally {
         stream.close();
+        await second.close();
+      }
+    });
+
+    it('tells other processes ids only, and they read the policy again: a forged notice cannot put words in a stream', async () => {
+      const second = await startTestServer({ ...backend, databaseUrl: async () => server.databaseUrl });
+      const listener = new pg.Client({ connectionString: server.databaseUrl });
+      await listener.connect();
+      const notices: string[] = [];
+      listener.on('notification', (message) => notices.push(message.payload ?? ''));
+      await listener.query(`LISTEN ${POLICY_CHANNEL}`);
+      const stream = await openPolicyStream(`${second.baseUrl}/api/v1/contracts/${world.contract.id}/policy/stream`, world.freelancer.token);
+      try {
+        await stream.received(1);
+        const notify = (payload: unknown) => listener.query('SELECT pg_notify($1, $2)', [POLICY_CHANNEL, JSON.stringify(payload)]);
+        // Anyone who can reach the database can notify: a whole policy in a notice is not believed…
+        await notify({ contractId: world.contract.id, screenshots: 'off', segmentSeconds: 600, retentionDays: 1, version: 99, updatedAt: new Date().toISOString() });
+        // …and a notice naming a version only makes the process read what the database holds.
+        await notify({ contractId: world.contract.id, version: 50 });
+        await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: world.client.token, json: { screenshots: 'blurred' } });
+        await stream.received(2);
+        await server.request('PUT', `/api/v1/contracts/${world.contract.id}/policy`, { token: world.client.token, json: { retentionDays: 9 } });
+        await stream.received(3);
+        expect(stream.events.map((e) => [e.version, e.screenshots])).toEqual([
+          [1, 'on'],
+          [2, 'blurred'],
+          [3, 'blurred'],
+        ]);
+        const ours = notices.map((n) => JSON.parse(n)).filter((n) => !('screenshots' in n) && n.version !== 50);
+        expect(ours).toEqual([
+          { contractId: world.contract.id, version: 2 },
+          { contractId: world.contract.id, version: 3 },
+        ]);
+      } finally {
+        stream.close();
+        await listener.end();
         await second.close();
       }
     });

@@ -8,7 +8,9 @@ import { defaultClientDir } from '../dashboard/assets.js';
 import { dashboardRoutes } from '../dashboard/routes.js';
 import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
+import { ContractUploadLimits } from '../domain/upload-limits.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
+import { noStoreUnlessSet } from './cache-control.js';
 import { clientKey } from './client-address.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { dateFromClock } from './date-header.js';
@@ -38,8 +40,9 @@ declare module 'fastify' {
 
 /**
  * The application, without listening: the CLI, the tests and the benchmark each build one from a
- * configuration and the services they choose (clock, repositories, storage, logger). The retention
- * purge runs when the server is ready and on its schedule, and stops when it closes.
+ * configuration and the services they choose (clock, repositories, storage, logger). When the server is
+ * ready, files left by uploads that never committed are swept and the retention purge runs, then on its
+ * schedule; both stop when it closes.
  */
 export async function buildServer(config: ServerConfig, deps: ServerDeps): Promise<FastifyInstance> {
   if (config.sseHeartbeatMs >= config.idleConnectionMs) {
@@ -86,6 +89,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     policyEvents: deps.policyEvents ?? new PolicyEvents(),
     policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
     passwords: new PasswordHasher(config.passwordHashing),
+    uploadLimits: new ContractUploadLimits(deps.clock, config.contractUploadLimits),
   };
   // Read-only for whoever holds the app (a test asks how many streams are open, how many password checks wait).
   app.decorate('policyStreams', { getter: () => ctx.policyStreams });
@@ -93,6 +97,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
 
   await app.register(
     async (api) => {
+      api.addHook('onSend', noStoreUnlessSet);
       api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
       await api.register(authRoutes, ctx);
       await api.register(async (authed) => {
@@ -114,8 +119,11 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
   let stopRelay: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     const notifications = deps.repos.notifications;
-    if (notifications) stopRelay = await relayPolicyEvents(ctx.policyEvents, notifications);
-    purge = schedulePurge({ repos: deps.repos, storage: deps.storage, clock: deps.clock, logger: purgeLogger }, config.purgeIntervalMs);
+    if (notifications) stopRelay = await relayPolicyEvents(ctx.policyEvents, notifications, deps.repos);
+    purge = schedulePurge(
+      { repos: deps.repos, storage: deps.storage, clock: deps.clock, logger: purgeLogger },
+      { intervalMs: config.purgeIntervalMs, uncommittedFileGraceMs: config.uncommittedFileGraceMs },
+    );
   });
   app.addHook('onClose', async () => {
     purge?.stop();

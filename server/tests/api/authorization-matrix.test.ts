@@ -40,6 +40,21 @@ const clientWrites = { anonymous: 401, client: 200, freelancer: 403, otherClient
 const partiesWrite = { anonymous: 401, client: 200, freelancer: 200, otherClient: 404, otherFreelancer: 404 };
 const everyone = { anonymous: 200, client: 200, freelancer: 200, otherClient: 200, otherFreelancer: 200 };
 
+/**
+ * Answers a cache may keep: the public pages (no data; revalidated), the OpenAPI document, and the policy, which
+ * agents revalidate with its ETag. Every other answer of the API — diary data, screenshots, tokens, errors — says
+ * `no-store`, whoever asks.
+ */
+const CACHEABLE = new Set([
+  'GET /',
+  'GET /dashboard/app.css',
+  'GET /dashboard/icon.svg',
+  'GET /dashboard/*',
+  'GET /api/v1/openapi.json',
+  'GET /api/v1/contracts/{id}/policy',
+  'GET /api/v1/contracts/{id}/policy/stream',
+]);
+
 /** Text no public answer may hold: the contract's id and the people's emails. */
 const mentionsTheWorld = (world: World, text: string) => [world.contract.id, world.client.email, world.freelancer.email].some((secret) => text.includes(secret));
 
@@ -250,6 +265,7 @@ describe.each(testBackends())('authorization matrix on $name', (backend) => {
       expect(await unchanged(), 'a refused call changed something').toBe(true);
     }
     expect(leaked?.() ?? false, 'the answer shows the caller something not theirs').toBe(false);
+    if (!CACHEABLE.has(r.route) || response.status >= 400) expect(response.headers.get('cache-control'), 'cache-control').toMatch(/\bno-store\b/);
   });
 
   it('the dashboard (/, /dashboard/*) gives every caller the same answer under a strict CSP, and no file outside its build', async () => {

@@ -1,7 +1,10 @@
 import sharp from 'sharp';
 
-/** Larger than any screenshot the agent sends (at most 1280 px wide), small enough that decoding stays cheap. */
-const MAX_PIXELS = 40_000_000;
+/**
+ * Far more than any screenshot the agent sends (1280 px wide, however tall the screens stack), small enough
+ * that a hostile file cannot make one decode long or large.
+ */
+const MAX_PIXELS = 16_000_000;
 
 const SOI = 0xd8;
 const EOI = 0xd9;
@@ -45,19 +48,20 @@ export function jpegLayoutProblem(bytes: Buffer): string | null {
 }
 
 /**
- * Why these bytes are not a JPEG screenshot, or null when they are one: the layout above, then a decode
- * by libvips (sharp) with warnings treated as errors, so corrupt or truncated image data is refused,
- * not only a wrong header. The decode shrinks on load (1/8), which still reads every coded block but
- * skips most of the pixel work.
+ * Why these bytes are not a JPEG screenshot, or null when they are one: the layout above, then a decode by
+ * libvips (sharp) with warnings treated as errors, so corrupt or cut image data is refused, not only a wrong
+ * header. The decode is asked for the image's last pixel row, read sequentially: every coded block before it
+ * must be decoded to reach it, while memory stays at a few rows (a shrunk decode is cheaper but lets libvips
+ * skip the last rows, where a cut shows).
  */
 export async function jpegProblem(bytes: Buffer): Promise<string | null> {
   const layout = jpegLayoutProblem(bytes);
   if (layout) return layout;
   try {
-    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_PIXELS });
+    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_PIXELS, sequentialRead: true });
     const { format, width = 0, height = 0 } = await image.metadata();
     if (format !== 'jpeg') return `it decodes as ${format ?? 'nothing known'}, not JPEG`;
-    await image.resize(Math.max(1, Math.floor(width / 8)), Math.max(1, Math.floor(height / 8)), { fit: 'fill' }).raw().toBuffer();
+    await image.extract({ left: 0, top: height - 1, width, height: 1 }).raw().toBuffer();
     return null;
   } catch (error) {
     return `it does not decode: ${(error as Error).message.split('\n')[0]}`;

@@ -49,10 +49,21 @@ describe('screenshots are whole JPEGs, checked byte by byte (domain/jpeg.ts)', (
       }),
       { numRuns: 40, seed: 1203 },
     );
-    const whole = await encode(160, 120, 80, false);
-    const gutted = Buffer.concat([whole.subarray(0, Math.floor(whole.length / 2)), whole.subarray(whole.length - 2)]);
-    expect(jpegLayoutProblem(gutted)).toBeNull(); // every marker in place: only decoding finds it
-    expect(await jpegProblem(gutted)).toMatch(/does not decode/);
+  });
+
+  it('refuses image data cut short anywhere, the end marker kept: every marker in place, only decoding finds it', async () => {
+    await fc.assert(
+      fc.asyncProperty(encoded, fc.double({ min: 0.05, max: 0.999, noNaN: true }), async ({ width, height, quality }, where) => {
+        const whole = await encode(Math.max(16, width), Math.max(16, height), quality, false);
+        const scan = whole.lastIndexOf(Buffer.from([0xff, 0xda])) + 20; // past the scan header
+        const cut = scan + Math.floor(where * (whole.length - 2 - scan));
+        fc.pre(cut > scan && cut < whole.length - 2 && whole[cut - 1] !== 0xff);
+        const gutted = Buffer.concat([whole.subarray(0, cut), whole.subarray(whole.length - 2)]);
+        expect(jpegLayoutProblem(gutted)).toBeNull();
+        expect(await jpegProblem(gutted)).toMatch(/does not decode/);
+      }),
+      { numRuns: 40, seed: 1204 },
+    );
   });
 
   it.each([

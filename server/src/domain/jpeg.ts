@@ -1,5 +1,9 @@
 import sharp from 'sharp';
 
+// libvips keeps recent operations and their buffers (up to 50 MB) for reuse; every upload is other bytes,
+// so in the server that cache would only hold on to decoded screenshots. This process uses sharp only here.
+sharp.cache(false);
+
 /**
  * Far more than any screenshot the agent sends (1280 px wide, however tall the screens stack), small enough
  * that a hostile file cannot make one decode long or large.

@@ -4,7 +4,7 @@ import { POLICY_CHANNEL } from '../../src/domain/policies.js';
 import { testBackends } from '../support/backends.js';
 import { filesContaining } from '../support/files.js';
 import { openPolicyStream } from '../support/sse.js';
-import { createWorld, startTestServer, type TestServer, type World } from '../support/server.js';
+import { createWorld, startTestServer, WORLD_HEAD_START_MS, type TestServer, type World } from '../support/server.js';
 
 const DAY = 86_400_000;
 
@@ -114,7 +114,8 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
       segmentSeconds: 600,
       retentionDays: 30,
       version: 1,
-      updatedAt: new Date(world.contract.createdAt).toISOString(),
+      // The first version is in force from the contract's start, a day before it was made (createWorld).
+      updatedAt: new Date(world.contract.createdAt - WORLD_HEAD_START_MS).toISOString(),
     });
     const etag = first.headers.get('etag')!;
     expect(etag).toBeTruthy();
@@ -148,7 +149,8 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
       [4, 'off', 14],
     ]);
     const times = diary.json.policyHistory.map((v: { effectiveFrom: string }) => Date.parse(v.effectiveFrom));
-    expect(times[3] - times[0]).toBe(3 * 3_600_000);
+    const made = world.contract.createdAt;
+    expect(times).toEqual([made - WORLD_HEAD_START_MS, made + 3_600_000, made + 2 * 3_600_000, made + 3 * 3_600_000]);
   });
 
   it('lets only the client change the policy, and refuses bad changes with 400', async () => {

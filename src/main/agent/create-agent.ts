@@ -81,8 +81,9 @@ export function createTrackingAgent(base: AgentBase, options: TrackingAgentOptio
     sensors,
     stop() {
       stopping ??= (async () => {
-        await tracker.stop();
+        // Input first: stopping it reads the events the OS delivered up to now, and the tracker's last tick counts them.
         await sensors.input.stop();
+        await tracker.stop();
         native.close();
       })();
       return stopping;

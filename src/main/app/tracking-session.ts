@@ -184,10 +184,11 @@ export class TrackingSession {
     this.#shownCheck = null;
     this.#stopping ??= (async () => {
       try {
+        // Input first: stopping it reads the events the OS delivered up to now, and the tracker's last tick counts them.
+        await this.sensors.input.stop().catch(() => undefined);
         await this.tracker.stop();
       } finally {
         this.#policy.stop();
-        await this.sensors.input.stop().catch(() => undefined);
         await this.sensors.close();
       }
     })();

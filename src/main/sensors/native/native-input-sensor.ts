@@ -30,6 +30,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class NativeInputSensor implements InputSensor {
   private recorder: InputRecorder | null = null;
+  /** What the thread counted while it stopped (it reads the X server's last events first): the next drain()'s. */
+  private leftover: InputCounts = ZERO;
   private readonly backend: string;
   private current: SensorState;
   private readonly log: Logger;
@@ -70,10 +72,12 @@ export class NativeInputSensor implements InputSensor {
 
   drain(): InputCounts {
     const recorder = this.recorder;
-    if (!recorder) return ZERO;
+    const leftover = this.leftover;
+    this.leftover = ZERO;
+    if (!recorder) return leftover;
     const counts = recorder.drain();
     if (!recorder.running()) this.noteStopped(recorder);
-    return { keyboard: counts.keys, clicks: counts.clicks, wheel: counts.wheel, moves: counts.moves };
+    return addCounts(leftover, counts);
   }
 
   state(): SensorState {
@@ -83,13 +87,20 @@ export class NativeInputSensor implements InputSensor {
   async stop(): Promise<void> {
     const recorder = this.recorder;
     this.recorder = null;
-    this.current = { status: 'unavailable', backend: this.backend, reason: 'stopped' };
+    // A sensor that recorded stays `ok` (as uiohook's does): the tracker's last tick, after this, still counts it.
+    this.current =
+      this.current.status === 'ok'
+        ? { status: 'ok', backend: this.backend, detail: 'stopped' }
+        : { status: 'unavailable', backend: this.backend, reason: 'stopped' };
     if (!recorder) return;
     recorder.stop();
     // Let the thread close its connections before the caller closes the display or exits; it needs
     // no help from this thread, so a thread that takes longer is simply left to finish.
     const state = await this.waitWhile(recorder, 'stopping', this.options.stopTimeoutMs ?? 3000);
     if (state.phase === 'stopping') this.log.warn('input recording thread still closing its X connections');
+    // Stopping reads what the X server (or the hook thread) had delivered but the thread had not yet read: the
+    // last keys before a stop would otherwise be dropped with the recorder.
+    this.leftover = addCounts(this.leftover, recorder.drain());
   }
 
   private async waitWhile(recorder: InputRecorder, phase: 'starting' | 'stopping', timeoutMs: number): Promise<RecorderState> {
@@ -108,4 +119,8 @@ export class NativeInputSensor implements InputSensor {
     this.current = { status: 'unavailable', backend: this.backend, reason };
     this.log.warn('input activity unavailable: %s', reason);
   }
+}
+
+function addCounts(sum: InputCounts, more: { keys: number; clicks: number; wheel: number; moves: number }): InputCounts {
+  return { keyboard: sum.keyboard + more.keys, clicks: sum.clicks + more.clicks, wheel: sum.wheel + more.wheel, moves: sum.moves + more.moves };
 }

@@ -1,0 +1,2 @@
+export * from './glob.js';
+export * from './private-windows.js';

@@ -2,7 +2,8 @@
   # The native core of Worktrace. Linux: XShm capture, active window, XRecord input counting, XScreenSaver idle
   # time. Windows: GDI capture, the foreground window, low-level input hooks, GetLastInputInfo idle time. Both:
   # the screenshot encoder (downscale, blur, JPEG: libjpeg on Linux, WIC on Windows) so the agent never loads
-  # sharp for native captures. Elsewhere the install script skips the build and the agent uses the npm backends.
+  # sharp for native captures. Linux also paints private windows out of captures (the window stack read through
+  # XCB, pipelined). Elsewhere the install script skips the build and the agent uses the npm backends.
   # Windows builds here with MSVC (node-gyp); scripts/build-win32.mjs cross-builds the same sources with MinGW.
   "variables": {
     "conditions": [
@@ -24,9 +25,12 @@
             "src/recorder_wrap.cc",
             "src/image_ops.cc",
             "src/jpeg_writer.cc",
-            "src/encode_worker.cc"
+            "src/encode_worker.cc",
+            "src/window_stack.cc",
+            "src/redaction.cc",
+            "src/private_capture.cc"
           ],
-          "libraries": ["-lX11", "-lXext", "-lXtst", "-lXrandr", "-lXss", "-ljpeg", "-lpthread"]
+          "libraries": ["-lX11", "-lX11-xcb", "-lxcb", "-lXext", "-lXtst", "-lXrandr", "-lXss", "-ljpeg", "-lpthread"]
         }],
         ["OS=='win'", {
           "sources": [

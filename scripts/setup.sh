@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 # the lane itself then makes its Wine prefix and fetches node.exe (npm pack) into .tmp/wine on its first run only.
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
-  libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
+  libx11-dev libx11-xcb-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
   postgresql chromium fonts-dejavu-core strace
   wine64 g++-mingw-w64-x86-64-posix
   dbus-daemon libglib2.0-bin python3-dbus python3-gi

@@ -34,19 +34,19 @@ if (!force) {
   try {
     // Prebuilds first, then a previous local build: nothing to compile when either loads.
     const addon = require('node-gyp-build')(nativeDir);
-    // abiVersion 2 added the JPEG encoder: an older build is rebuilt rather than used.
+    // abiVersion 2 added the JPEG encoder, 3 (X11) the redaction of private windows: an older build is rebuilt rather than used.
     const session = windows ? addon.Win32Session : addon.X11Session;
-    if (typeof session === 'function' && addon.abiVersion >= 2) process.exit(0);
+    if (typeof session === 'function' && addon.abiVersion >= (windows ? 2 : 3)) process.exit(0);
   } catch {
     // nothing usable yet: build below
   }
 }
 
 // Windows has its headers with the compiler (Visual Studio's C++ tools, which node-gyp finds itself).
-const headers = windows ? [] : ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h', 'jpeglib.h'];
+const headers = windows ? [] : ['X11/Xlib.h', 'X11/extensions/XShm.h', 'X11/extensions/record.h', 'X11/extensions/Xrandr.h', 'X11/extensions/scrnsaver.h', 'X11/Xlib-xcb.h', 'jpeglib.h'];
 // Only a hint for the warning: headers may live elsewhere (CPATH, Nix, /usr/local), so build anyway.
 const missing = headers.filter((h) => !existsSync(join('/usr/include', h)));
-const headerHint = `headers not found (${missing.join(', ')}): apt-get install libx11-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev`;
+const headerHint = `headers not found (${missing.join(', ')}): apt-get install libx11-dev libx11-xcb-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev`;
 
 // npm hands its own node-gyp to scripts; outside npm use the project's copy.
 let nodeGyp = process.env.npm_config_node_gyp;

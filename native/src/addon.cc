@@ -14,8 +14,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("X11Session", worktrace::X11Session::Define(env));
   exports.Set("InputRecorder", worktrace::RecorderWrap::Define(env));
   exports.Set("encodeJpeg", Napi::Function::New(env, worktrace::EncodeJpegFunction, "encodeJpeg"));
-  // 2: encodeJpeg and X11Session.captureJpeg (libjpeg). The install script rebuilds anything older.
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  // 2: encodeJpeg and X11Session.captureJpeg (libjpeg). 3: captures that paint private windows out
+  // (the window stack read with the pixels). The install script rebuilds anything older.
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

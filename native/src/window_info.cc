@@ -64,8 +64,8 @@ std::string Latin1ToUtf8(const std::vector<unsigned char>& bytes) {
   return out;
 }
 
-std::string CompoundToUtf8(Display* display, const Property& p) {
-  XTextProperty text{const_cast<unsigned char*>(p.bytes.data()), p.type, p.format, p.items};
+std::string CompoundToUtf8(Display* display, Atom type, int format, const unsigned char* bytes, size_t length) {
+  XTextProperty text{const_cast<unsigned char*>(bytes), type, format, static_cast<unsigned long>(length)};
   char** list = nullptr;
   int count = 0;
   if (Xutf8TextPropertyToTextList(display, &text, &list, &count) >= Success && count > 0 && list != nullptr) {
@@ -73,7 +73,7 @@ std::string CompoundToUtf8(Display* display, const Property& p) {
     XFreeStringList(list);
     return out;
   }
-  return Latin1ToUtf8(p.bytes);  // best effort: the ASCII part is right
+  return Latin1ToUtf8(std::vector<unsigned char>(bytes, bytes + length));  // best effort: the ASCII part is right
 }
 
 // The title the user sees: the EWMH UTF-8 name first, the ICCCM name (xterm, Xt apps) second.
@@ -90,13 +90,7 @@ void ReadTitle(Display* display, Window window, const WindowAtoms& atoms, Window
     return;
   }
   info.titleSource = "WM_NAME";
-  if (icccm->type == atoms.utf8String) {
-    info.title.assign(icccm->bytes.begin(), icccm->bytes.end());
-  } else if (icccm->type == atoms.compoundText) {
-    info.title = CompoundToUtf8(display, *icccm);
-  } else {
-    info.title = Latin1ToUtf8(icccm->bytes);  // STRING is ISO Latin-1 by the ICCCM
-  }
+  info.title = IcccmTitleToUtf8(display, atoms, icccm->type, icccm->bytes.data(), icccm->bytes.size());
 }
 
 bool HasIdentity(Display* display, Window window) {
@@ -131,6 +125,12 @@ Window FocusedWindow(Display* display, const WindowAtoms& atoms) {
 }
 
 }  // namespace
+
+std::string IcccmTitleToUtf8(Display* display, const WindowAtoms& atoms, Atom type, const unsigned char* bytes, size_t length) {
+  if (type == atoms.utf8String) return std::string(reinterpret_cast<const char*>(bytes), length);
+  if (type == atoms.compoundText) return CompoundToUtf8(display, type, 8, bytes, length);
+  return Latin1ToUtf8(std::vector<unsigned char>(bytes, bytes + length));  // STRING is ISO Latin-1 by the ICCCM
+}
 
 WindowAtoms::WindowAtoms(Display* display) {
   const char* names[] = {"_NET_ACTIVE_WINDOW", "_NET_WM_NAME", "UTF8_STRING", "_NET_WM_PID", "COMPOUND_TEXT"};

@@ -4,6 +4,7 @@
 
 #include <X11/Xlib.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,9 @@ struct WindowInfo {
   std::string className;     // WM_CLASS res_class
   long pid = -1;             // -1: the window does not say (_NET_WM_PID absent)
 };
+
+// WM_NAME's bytes (format 8) as UTF-8: UTF8_STRING as is, COMPOUND_TEXT converted, STRING as ISO Latin-1.
+std::string IcccmTitleToUtf8(Display* display, const WindowAtoms& atoms, Atom type, const unsigned char* bytes, size_t length);
 
 // nullopt: no focused window, or it vanished while being read. Never throws for a vanished window.
 std::optional<WindowInfo> ReadActiveWindow(Display* display, const WindowAtoms& atoms);

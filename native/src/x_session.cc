@@ -6,6 +6,7 @@
 #include "encode_worker.h"
 #include "napi_util.h"
 #include "pixel_buffer.h"
+#include "private_capture.h"
 #include "x_errors.h"
 
 namespace worktrace {
@@ -60,6 +61,7 @@ X11Session::X11Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X11Ses
              (major > 1 || (major == 1 && minor >= 5));
   screenSaver_ = XScreenSaverQueryExtension(display_, &event, &error);
   atoms_ = std::make_unique<WindowAtoms>(display_);
+  stackAtoms_ = std::make_unique<StackAtoms>(display_);
   grabber_ = std::make_unique<ShmGrabber>(display_, screen_);
 }
 
@@ -107,22 +109,38 @@ Napi::Value X11Session::Monitors(const Napi::CallbackInfo& info) {
   return list;
 }
 
-Napi::Object X11Session::Frame(Napi::Env env, const MonitorInfo& where, int channels) {
-  const size_t size = static_cast<size_t>(where.rect.width) * where.rect.height * channels;
-  Napi::Buffer<uint8_t> pixels = Napi::Buffer<uint8_t>::New(env, size);
+void X11Session::Grab(Napi::Env env, const Rect& rect, uint8_t* out, int channels, std::vector<TopLevelWindow>* windows) {
   try {
     Guard(env, [&] {
-      grabber_->Grab(where.rect, pixels.Data(), channels);
+      if (windows == nullptr) {
+        grabber_->Grab(rect, out, channels);
+        return 0;
+      }
+      ServerGrab grab(display_, dead_);
+      *windows = ReadWindowStack(display_, *atoms_, *stackAtoms_);
+      grabber_->Grab(rect, out, channels);
       return 0;
     });
   } catch (const Napi::Error&) {
     Live(env);  // a capture that failed because the server went away says so
     throw;
   }
+  Live(env);
+}
+
+Napi::Object X11Session::Frame(Napi::Env env, const MonitorInfo& where, int channels, const Napi::Value& isPrivate) {
+  const size_t size = static_cast<size_t>(where.rect.width) * where.rect.height * channels;
+  Napi::Buffer<uint8_t> pixels = Napi::Buffer<uint8_t>::New(env, size);
+  const bool redact = isPrivate.IsFunction();
+  std::vector<TopLevelWindow> windows;
+  Grab(env, where.rect, pixels.Data(), channels, redact ? &windows : nullptr);
+  // The buffer is reachable from JS only once returned: it is painted before that.
+  const int hidden = redact ? RedactPrivateWindows(env, isPrivate.As<Napi::Function>(), windows, where.rect, pixels.Data(), channels) : 0;
   Napi::Object frame = MonitorObject(env, where);
   frame.Set("data", pixels);
   frame.Set("channels", channels);
   frame.Set("shm", grabber_->usingShm());
+  if (redact) frame.Set("redactedWindows", hidden);
   return frame;
 }
 
@@ -133,7 +151,7 @@ Napi::Value X11Session::CaptureMonitors(const Napi::CallbackInfo& info) {
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
   Live(env);
   Napi::Array frames = Napi::Array::New(env, monitors.size());
-  for (size_t i = 0; i < monitors.size(); ++i) frames.Set(static_cast<uint32_t>(i), Frame(env, monitors[i], channels));
+  for (size_t i = 0; i < monitors.size(); ++i) frames.Set(static_cast<uint32_t>(i), Frame(env, monitors[i], channels, env.Undefined()));
   Live(env);
   return frames;
 }
@@ -141,11 +159,12 @@ Napi::Value X11Session::CaptureMonitors(const Napi::CallbackInfo& info) {
 Napi::Value X11Session::CaptureComposite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int channels = ChannelsArg(info, 0);
+  const bool redact = WantsRedaction(info, 1);
   Display* d = Live(env);
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
   Live(env);
   MonitorInfo all{"composite", BoundingBox(monitors), true};
-  Napi::Object frame = Frame(env, all, channels);
+  Napi::Object frame = Frame(env, all, channels, redact ? info[1] : env.Undefined());
   Live(env);
   return frame;
 }
@@ -153,6 +172,7 @@ Napi::Value X11Session::CaptureComposite(const Napi::CallbackInfo& info) {
 Napi::Value X11Session::CapturePrimary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int channels = ChannelsArg(info, 0);
+  const bool redact = WantsRedaction(info, 1);
   Display* d = Live(env);
   auto monitors = QueryMonitors(d, RootWindow(d, screen_), randr15_);
   Live(env);
@@ -163,7 +183,7 @@ Napi::Value X11Session::CapturePrimary(const Napi::CallbackInfo& info) {
       break;
     }
   }
-  Napi::Object frame = Frame(env, *primary, channels);
+  Napi::Object frame = Frame(env, *primary, channels, redact ? info[1] : env.Undefined());
   Live(env);
   return frame;
 }
@@ -179,34 +199,30 @@ MonitorInfo X11Session::Area(Napi::Env env, bool primaryOnly) {
   return monitors.front();
 }
 
-// captureJpeg(area: 'all' | 'primary', options?) -> Promise<frame with data = JPEG bytes>.
+// captureJpeg(area: 'all' | 'primary', options?, isPrivate?) -> Promise<frame with data = JPEG bytes>.
 // The grab stays on this thread (the X connection is used from here only; with MIT-SHM it is one round
-// trip plus one pass over the pixels). Everything after it runs in an EncodeWorker on the thread pool.
+// trip plus one pass over the pixels), and so does the redaction of private windows: the encoder on the
+// thread pool only ever sees painted pixels. Everything after it runs in an EncodeWorker.
 Napi::Value X11Session::CaptureJpeg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string area = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "all";
   if (area != "all" && area != "primary") throw JsError(env, "ERR_INVALID_ARG", "area must be 'all' or 'primary'");
   const EncodeOptions options = ReadEncodeOptions(info, 1);
+  const bool redact = WantsRedaction(info, 2);
   const MonitorInfo where = Area(env, area == "primary");
   const int channels = 3;  // the encoder drops alpha anyway
-  PixelBuffer pixels;
-  try {
-    Guard(env, [&] {
-      pixels = PixelBuffer(static_cast<size_t>(where.rect.width) * where.rect.height * channels);
-      grabber_->Grab(where.rect, pixels.data(), channels);
-      return 0;
-    });
-  } catch (const Napi::Error&) {
-    Live(env);  // a capture that failed because the server went away says so
-    throw;
-  }
+  PixelBuffer pixels = Guard(env, [&] { return PixelBuffer(static_cast<size_t>(where.rect.width) * where.rect.height * channels); });
+  std::vector<TopLevelWindow> windows;
+  Grab(env, where.rect, pixels.data(), channels, redact ? &windows : nullptr);
   const bool shm = grabber_->usingShm();
   // Screenshots come minutes apart: do not keep a screen-sized shared segment resident in between.
   grabber_->ReleaseSegment();
+  const int hidden = redact ? RedactPrivateWindows(env, info[2].As<Napi::Function>(), windows, where.rect, pixels.data(), channels) : 0;
   Napi::Object result = MonitorObject(env, where);
   result.Set("sourceWidth", where.rect.width);
   result.Set("sourceHeight", where.rect.height);
   result.Set("shm", shm);
+  if (redact) result.Set("redactedWindows", hidden);
   auto* worker = new EncodeWorker(env, std::move(pixels), where.rect.width, where.rect.height, channels, options, result);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // deletes itself once settled

@@ -9,6 +9,7 @@
 
 #include "shm_grabber.h"
 #include "window_info.h"
+#include "window_stack.h"
 
 namespace worktrace {
 
@@ -30,7 +31,10 @@ class X11Session : public Napi::ObjectWrap<X11Session> {
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   Display* Live(Napi::Env env);  // throws when closed or the server went away
-  Napi::Object Frame(Napi::Env env, const MonitorInfo& where, int channels);
+  // `isPrivate`: undefined, or the decision function (see private_capture.h); then the frame is redacted.
+  Napi::Object Frame(Napi::Env env, const MonitorInfo& where, int channels, const Napi::Value& isPrivate);
+  // Grabs `rect` into `out`; with `windows`, also reads the window stack, both under one server grab.
+  void Grab(Napi::Env env, const Rect& rect, uint8_t* out, int channels, std::vector<TopLevelWindow>* windows);
   MonitorInfo Area(Napi::Env env, bool primaryOnly);
   void Release();
 
@@ -41,6 +45,7 @@ class X11Session : public Napi::ObjectWrap<X11Session> {
   bool randr15_ = false;
   bool screenSaver_ = false;
   std::unique_ptr<WindowAtoms> atoms_;
+  std::unique_ptr<StackAtoms> stackAtoms_;
   std::unique_ptr<ShmGrabber> grabber_;
   void* idleInfo_ = nullptr;  // XScreenSaverInfo*, allocated once
 };

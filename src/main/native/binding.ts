@@ -25,7 +25,34 @@ export interface RawFrame extends MonitorGeometry {
   readonly channels: 3 | 4;
   /** Whether MIT-SHM was used (false: XGetImage fallback, e.g. a remote display). */
   readonly shm: boolean;
+  /** With a private-window decision: how many private windows had pixels in the frame (painted solid). */
+  readonly redactedWindows?: number;
 }
+
+/**
+ * A mapped top-level window as a capture saw it, read under the same server grab as the pixels: the frame on
+ * the root window (decorations included) and who it is. Handed to a capture's private-window decision.
+ */
+export interface StackedWindow {
+  /** The client window (the one with WM_CLASS). */
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** UTF-8: _NET_WM_NAME, else WM_NAME. */
+  readonly title: string;
+  readonly instanceName: string;
+  readonly className: string;
+  readonly pid?: number;
+}
+
+/**
+ * Says which windows are private: one boolean per window, same order (bottom to top). Called on the JS thread
+ * after the grab; the pixels are painted before the capture returns or encodes them. Throwing (or answering
+ * anything else) fails the capture: nothing is captured unredacted.
+ */
+export type PrivateWindowDecision = (windows: readonly StackedWindow[]) => readonly boolean[];
 
 /** How the native encoder turns pixels into a screenshot. */
 export interface JpegEncodeOptions {
@@ -51,6 +78,8 @@ export interface JpegFrame extends MonitorGeometry, JpegImage {
   readonly sourceWidth: number;
   readonly sourceHeight: number;
   readonly shm: boolean;
+  /** With a private-window decision: how many private windows had pixels in the area (painted before encoding). */
+  readonly redactedWindows?: number;
 }
 
 export interface NativeWindowInfo {
@@ -83,16 +112,19 @@ export interface X11Session {
   monitors(): MonitorGeometry[];
   /** One image per active monitor (XRandR geometry). */
   captureMonitors(channels?: 3 | 4): RawFrame[];
-  /** One image of the bounding box of all monitors (name "composite"): what `import -window root` shows. */
-  captureComposite(channels?: 3 | 4): RawFrame;
-  /** The primary monitor only (the first one when none is marked primary). */
-  capturePrimary(channels?: 3 | 4): RawFrame;
   /**
-   * Grabs the area (composite of all monitors, or the primary one) on this thread, then downscales,
-   * blurs and encodes it on libuv's thread pool: the JS event loop keeps running meanwhile. Absent in
-   * builds older than abiVersion 2.
+   * One image of the bounding box of all monitors (name "composite"): what `import -window root` shows. With
+   * `isPrivate` (abiVersion 3), the windows it names are painted out before the pixels are returned.
    */
-  captureJpeg?(area: 'all' | 'primary', options?: JpegEncodeOptions): Promise<JpegFrame>;
+  captureComposite(channels?: 3 | 4, isPrivate?: PrivateWindowDecision): RawFrame;
+  /** The primary monitor only (the first one when none is marked primary); `isPrivate` as for captureComposite. */
+  capturePrimary(channels?: 3 | 4, isPrivate?: PrivateWindowDecision): RawFrame;
+  /**
+   * Grabs the area (composite of all monitors, or the primary one) on this thread, paints out the windows
+   * `isPrivate` names (abiVersion 3), then downscales, blurs and encodes it on libuv's thread pool: the JS event
+   * loop keeps running meanwhile. Absent in builds older than abiVersion 2.
+   */
+  captureJpeg?(area: 'all' | 'primary', options?: JpegEncodeOptions, isPrivate?: PrivateWindowDecision): Promise<JpegFrame>;
   /** null when nothing is focused or the window closed while being read. */
   activeWindow(): NativeWindowInfo | null;
   /** Milliseconds since the last input (XScreenSaver). Throws ERR_NO_EXTENSION without MIT-SCREEN-SAVER. */
@@ -146,7 +178,7 @@ export interface X11Addon {
    * promise settles. Absent in builds older than abiVersion 2.
    */
   readonly encodeJpeg?: (pixels: Buffer, width: number, height: number, channels: 3 | 4, options?: JpegEncodeOptions) => Promise<JpegImage>;
-  /** 2 since the JPEG encoder (encodeJpeg, captureJpeg). */
+  /** 2 since the JPEG encoder (encodeJpeg, captureJpeg); 3 since captures paint private windows out. */
   readonly abiVersion: number;
 }
 

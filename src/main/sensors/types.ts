@@ -1,3 +1,5 @@
+import type { WindowIdentity } from '../../shared/privacy/index.js';
+
 /**
  * Sensor ports. Each sensor is an interface with platform backends chosen at start; the tracker
  * only ever sees these shapes. A backend that cannot work reports `unavailable` with a reason a
@@ -34,6 +36,13 @@ export interface WindowSample {
   readonly app: string;
   readonly title: string;
   readonly pid?: number;
+  /**
+   * Every name the application goes by, for the private-window rules: WM_CLASS instance and class, the
+   * executable's name, the name the OS shows. Absent: `app` alone.
+   */
+  readonly appNames?: readonly string[];
+  /** Set by the privacy filter: the window is private, and `app` and `title` already say so instead of naming it. */
+  readonly private?: true;
 }
 
 export interface ActiveWindowSensor {
@@ -47,7 +56,7 @@ export interface ActiveWindowSensor {
  * finished screenshot ('jpeg': downscaled, blurred when `blurred`, JPEG-encoded, no metadata) that the
  * encoder stores as it is when it matches what was asked.
  */
-export type CapturedImage =
+export type CapturedImage = (
   | { readonly kind: 'encoded'; readonly data: Buffer }
   | {
       readonly kind: 'jpeg';
@@ -62,7 +71,11 @@ export type CapturedImage =
       readonly width: number;
       readonly height: number;
       readonly channels: 3 | 4;
-    };
+    }
+) & {
+  /** Set by a capturer that painted private windows out (CaptureOptions.isPrivate): how many had pixels in the image. */
+  readonly redactedWindows?: number;
+};
 
 /**
  * What the screenshot will become, for capturers that can encode it themselves (the native one). Others
@@ -75,9 +88,19 @@ export interface CaptureOptions {
   readonly maxWidth?: number;
   /** JPEG quality 1..100 (default 70). */
   readonly quality?: number;
+  /**
+   * Which windows are private: a capturer that `redactsWindows` paints each one out of the image before it exists
+   * outside the capture. Others ignore it (their caller must not ask them to capture while a private window shows).
+   */
+  readonly isPrivate?: (window: WindowIdentity) => boolean;
 }
 
 export interface ScreenCapturer {
   capture(options?: CaptureOptions): Promise<CapturedImage>;
   state(): SensorState;
+  /**
+   * True when the capturer knows where every window is and paints private ones out (CaptureOptions.isPrivate). A
+   * capturer without it (a library that hands back a picture of the screen) cannot keep a private window out.
+   */
+  readonly redactsWindows?: boolean;
 }

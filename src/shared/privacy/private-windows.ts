@@ -19,6 +19,7 @@ export const MAX_PRIVATE_PATTERN_CHARS = 128;
 export const PRIVATE_LABEL = 'Private';
 
 // C0 and C1 controls, and a UTF-16 half without its other half: neither is text a window shows.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

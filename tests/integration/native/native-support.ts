@@ -96,3 +96,46 @@ export function windowGeometry(display: TestDisplay, id: number): { x: number; y
   };
   return { x: field('Absolute upper-left X'), y: field('Absolute upper-left Y'), width: field('Width'), height: field('Height') };
 }
+
+export interface ScreenRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Where a client window's frame sits on the root window: the window manager's top-level window that holds it
+ * (its ancestor whose parent is the root), read with xwininfo. Independent of _NET_FRAME_EXTENTS, which the
+ * native capture uses, so a test comparing the two checks that the extents were honoured.
+ */
+export function frameGeometry(display: TestDisplay, clientId: number): ScreenRect {
+  let id = `0x${clientId.toString(16)}`;
+  for (let depth = 0; depth < 8; depth += 1) {
+    const out = display.run('xwininfo', ['-id', id, '-children']);
+    const parent = /Parent window id: (0x[0-9a-f]+)( \(the root window\))?/.exec(out);
+    if (!parent) throw new Error(`xwininfo gave no parent for ${id}`);
+    if (parent[2]) {
+      const info = display.run('xwininfo', ['-id', id]);
+      const field = (label: string): number => Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(info)![1]);
+      // xwininfo's absolute corner is already the outer one (border included); its width and height are not.
+      const border = field('Border width');
+      return { x: field('Absolute upper-left X'), y: field('Absolute upper-left Y'), width: field('Width') + 2 * border, height: field('Height') + 2 * border };
+    }
+    id = parent[1]!;
+  }
+  throw new Error(`no top-level ancestor for window ${clientId}`);
+}
+
+/** The pixels of `rect` that two packed images (`a` with `ca` channels, `b` with `cb`, both `width` wide) share within `tolerance`. */
+export function sameShareIn(a: Buffer, ca: number, b: Buffer, cb: number, width: number, rect: ScreenRect, tolerance = 2): number {
+  let same = 0;
+  for (let y = rect.y; y < rect.y + rect.height; y += 1) {
+    for (let x = rect.x; x < rect.x + rect.width; x += 1) {
+      const i = (y * width + x) * ca;
+      const j = (y * width + x) * cb;
+      if (Math.abs(a[i]! - b[j]!) <= tolerance && Math.abs(a[i + 1]! - b[j + 1]!) <= tolerance && Math.abs(a[i + 2]! - b[j + 2]!) <= tolerance) same += 1;
+    }
+  }
+  return same / (rect.width * rect.height);
+}

@@ -1,8 +1,13 @@
+import type { WindowIdentity } from '../../../shared/privacy/index.js';
 import { BLUR_SIGMA, DEFAULT_MAX_WIDTH, DEFAULT_QUALITY } from '../../capture/encode.js';
-import type { JpegFrame, RawFrame } from '../../native/binding.js';
+import type { JpegFrame, PrivateWindowDecision, RawFrame, StackedWindow } from '../../native/binding.js';
 import { NATIVE_BACKENDS, type NativeCore } from '../../native/core.js';
 import { NativeX11Error, toNativeX11Error } from '../../native/errors.js';
+import { x11AppNames } from '../app-names.js';
 import type { CaptureOptions, CapturedImage, ScreenCapturer, SensorState } from '../types.js';
+
+/** The X11 addon paints private windows out of captures from this ABI on; older builds would ignore the decision. */
+const REDACTION_ABI = 3;
 
 export interface NativeCaptureOptions {
   /**
@@ -36,6 +41,11 @@ export class NativeScreenCapturer implements ScreenCapturer {
   private readonly area: 'all' | 'primary';
   private readonly jpeg: boolean;
   private readonly backend: string;
+  /**
+   * Paints private windows out, reading every window's frame in the same server grab as the pixels (X11). The
+   * Windows core cannot yet: there a screenshot is skipped while a private window is focused (CaptureScreenshotTaker).
+   */
+  readonly redactsWindows: boolean;
 
   constructor(
     private readonly core: NativeCore,
@@ -45,6 +55,7 @@ export class NativeScreenCapturer implements ScreenCapturer {
     this.area = options.area ?? 'all';
     this.jpeg = options.output === 'jpeg' && typeof core.session.captureJpeg === 'function';
     this.backend = NATIVE_BACKENDS[core.platform].capture;
+    this.redactsWindows = core.platform === 'x11' && core.addon.abiVersion >= REDACTION_ABI;
     const detail =
       core.platform === 'win32'
         ? `BitBlt of the virtual screen${this.jpeg ? ', native JPEG encoder (WIC)' : ''}`
@@ -53,21 +64,33 @@ export class NativeScreenCapturer implements ScreenCapturer {
   }
 
   async capture(options: CaptureOptions = {}): Promise<CapturedImage> {
+    if (options.isPrivate) return this.captureRedacted(options, privateWindowDecision(options.isPrivate));
     const session = this.core.session;
     if (this.jpeg && session.captureJpeg) {
       const blurred = options.blur === true;
-      const request = {
-        maxWidth: options.maxWidth ?? DEFAULT_MAX_WIDTH,
-        quality: options.quality ?? DEFAULT_QUALITY,
-        blurSigma: blurred ? BLUR_SIGMA : 0,
-      };
       const captureJpeg = session.captureJpeg.bind(session);
-      const frame = await this.grabAsync(() => captureJpeg(this.area, request));
+      const frame = await this.grabAsync(() => captureJpeg(this.area, jpegRequest(options)));
       return { kind: 'jpeg', data: frame.data, width: frame.width, height: frame.height, blurred };
     }
     return toCaptured(
       this.grab(() => (this.area === 'all' ? session.captureComposite(this.channels) : session.capturePrimary(this.channels))),
     );
+  }
+
+  /** The capture with private windows painted out inside the addon (X11 only), and how many there were. */
+  private async captureRedacted(options: CaptureOptions, decide: PrivateWindowDecision): Promise<CapturedImage> {
+    if (!this.redactsWindows || this.core.platform !== 'x11') {
+      // An addon built before redaction (or the Windows core) would ignore the decision and capture every window as it is.
+      throw new NativeX11Error('ERR_INVALID_ARG', 'screen capture failed: this native core cannot paint private windows out');
+    }
+    const session = this.core.session;
+    if (this.jpeg && session.captureJpeg) {
+      const captureJpeg = session.captureJpeg.bind(session);
+      const frame = await this.grabAsync(() => captureJpeg(this.area, jpegRequest(options), decide));
+      return { kind: 'jpeg', data: frame.data, width: frame.width, height: frame.height, blurred: options.blur === true, redactedWindows: frame.redactedWindows ?? 0 };
+    }
+    const frame = this.grab(() => (this.area === 'all' ? session.captureComposite(this.channels, decide) : session.capturePrimary(this.channels, decide)));
+    return { ...toCaptured(frame), redactedWindows: frame.redactedWindows ?? 0 };
   }
 
   async captureEach(): Promise<RawFrame[]> {
@@ -109,6 +132,28 @@ export class NativeScreenCapturer implements ScreenCapturer {
     }
     return new NativeX11Error(failure.code, `screen capture failed: ${failure.message}`, { cause: error });
   }
+}
+
+function jpegRequest(options: CaptureOptions): { maxWidth: number; quality: number; blurSigma: number } {
+  return { maxWidth: options.maxWidth ?? DEFAULT_MAX_WIDTH, quality: options.quality ?? DEFAULT_QUALITY, blurSigma: options.blur === true ? BLUR_SIGMA : 0 };
+}
+
+/**
+ * The addon's per-window question, answered by the private-window rules. The application's names (WM_CLASS, then
+ * the executable's, read from /proc) are looked up only when a rule asks for them.
+ */
+export function privateWindowDecision(isPrivate: (window: WindowIdentity) => boolean): PrivateWindowDecision {
+  return (windows: readonly StackedWindow[]) =>
+    windows.map((w) => {
+      let apps: readonly string[] | null = null;
+      return isPrivate({
+        title: w.title,
+        get apps() {
+          apps ??= x11AppNames(w);
+          return apps;
+        },
+      });
+    });
 }
 
 function usedShm(result: RawFrame | RawFrame[] | JpegFrame): boolean {

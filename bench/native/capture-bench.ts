@@ -57,7 +57,7 @@ export async function benchCapturePipeline(x11: NativeX11, runs: number): Promis
         minute += 60;
         store.segments.openSegment({ id: segmentId, contractId: 'bench', startedAt: minute, lengthSeconds: 60, memo: null, policyVersion: null });
         const id = await taker.take({ segmentId, contractId: 'bench', takenAt: minute * 1000 + 1, mode: 'on', policyVersion: null });
-        if (id) ids.push(id);
+        if (typeof id === 'string') ids.push(id);
       });
       const metas = ids.map((id) => store.screenshots.meta(id)).filter((m) => m !== null);
       return {

@@ -77,9 +77,11 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
               takenAt: toIso(shot.takenAt),
               expiresAt: toIso(shot.takenAt + retentionDays * DAY_MS),
               url: `/api/v1/screenshots/${shot.id}`,
+              redactedWindows: shot.redactedWindows,
             }
           : null,
       screenshotRemoved: removed,
+      screenshotSkipped: segment.screenshotSkipped,
     };
   });
   const last = segments.at(-1);

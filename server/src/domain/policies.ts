@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Clock } from '../../../src/shared/clock.js';
+import { normalisePrivateRules, samePrivateRules } from '../../../src/shared/privacy/index.js';
 import { recordIdSchema, type Policy } from '../../../src/shared/protocol/index.js';
 import type { PolicyUpdate, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
 import type { ContractRow, PolicyVersionRow, Repositories } from '../repository/index.js';
@@ -15,6 +16,7 @@ export function toPolicy(contract: Pick<ContractRow, 'id' | 'segmentSeconds'>, v
     retentionDays: version.retentionDays,
     version: version.version,
     updatedAt: toIso(version.effectiveFrom),
+    privateWindows: [...version.privateWindows],
   };
 }
 
@@ -25,6 +27,7 @@ export function toPolicyVersion(contract: Pick<ContractRow, 'segmentSeconds'>, v
     segmentSeconds: contract.segmentSeconds,
     retentionDays: version.retentionDays,
     effectiveFrom: toIso(version.effectiveFrom),
+    privateWindows: [...version.privateWindows],
   };
 }
 
@@ -75,7 +78,9 @@ export async function updatePolicy(
     if (!current) throw new Error(`contract ${contract.id} has no policy`);
     const screenshots = update.screenshots ?? current.screenshots;
     const retentionDays = update.retentionDays ?? current.retentionDays;
-    if (screenshots === current.screenshots && retentionDays === current.retentionDays) {
+    // The private-window list comes whole; trimmed and without repeats, it is the same list when only spelling differs.
+    const privateWindows = update.privateWindows ? normalisePrivateRules(update.privateWindows) : current.privateWindows;
+    if (screenshots === current.screenshots && retentionDays === current.retentionDays && samePrivateRules(privateWindows, current.privateWindows)) {
       return { policy: toPolicy(contract, current), changed: false };
     }
     const next: PolicyVersionRow = {
@@ -84,6 +89,7 @@ export async function updatePolicy(
       screenshots,
       retentionDays,
       effectiveFrom: Math.max(clock.now(), current.effectiveFrom),
+      privateWindows,
     };
     await tx.contracts.addPolicyVersion(next);
     return { policy: toPolicy(contract, next), changed: true };

@@ -26,6 +26,8 @@ export interface ScreenshotServices {
 export interface ScreenshotUpload {
   readonly segmentId: string;
   readonly capturedAt: number;
+  /** Private windows the agent painted out of the image (the agent's word; 0 when it does not say). */
+  readonly redactedWindows: number;
   readonly contentType: ScreenshotContentType;
   readonly bytes: Buffer;
 }
@@ -100,6 +102,7 @@ export async function uploadScreenshot(
     uploadedAt: s.clock.now(),
     removedBy: null,
     removedAt: null,
+    redactedWindows: upload.redactedWindows,
   };
   try {
     await s.repos.transaction(async (tx) => {
@@ -201,6 +204,7 @@ async function deleteBeforeUpload(
       byteSize: null,
       sha256: null,
       storageKey: null,
+      redactedWindows: 0,
       uploadedAt: at,
       removedBy: 'freelancer',
       removedAt: at,

@@ -50,6 +50,7 @@ function replaceSegment(existing: SegmentRow, upload: SegmentUpload, revision: n
     apps: upload.apps,
     policyVersion: upload.policyVersion,
     revision,
+    screenshotSkipped: upload.screenshotSkipped ?? null,
     updatedAt: now,
   };
 }
@@ -80,6 +81,7 @@ export function mergeSegment(existing: SegmentRow, upload: SegmentUpload, now: n
     minutes: mergeMinutes(existing.minutes, upload.minutes),
     apps: mergeApps(existing.apps, upload.apps),
     policyVersion: upload.policyVersion ?? existing.policyVersion,
+    screenshotSkipped: upload.screenshotSkipped ?? existing.screenshotSkipped,
     updatedAt: now,
   };
   return { row, result: classify(existing, row) };
@@ -101,6 +103,7 @@ function contentKey(row: SegmentRow): string {
     row.trackedSeconds,
     row.idleSeconds,
     row.memo,
+    row.screenshotSkipped,
     sortMinutes(row.minutes).map((m) => [Date.parse(m.startedAt), m.trackedSeconds, m.keyboard, m.mouse, m.active, m.idle]),
     row.apps.map((a) => [a.app, a.title, a.seconds]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
   ]);

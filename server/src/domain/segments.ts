@@ -97,6 +97,7 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
         policyVersion: null,
         revision: upload.revision ?? null,
         billable: true,
+        screenshotSkipped: upload.screenshotSkipped ?? null,
         createdAt: now,
         updatedAt: now,
       };

@@ -1,12 +1,21 @@
 import type { SqlDialect, SqlExecutor } from './sql.js';
-import type { ContractRow, PolicyVersionRow } from './types.js';
+import type { PrivateWindowRule } from '../../../src/shared/privacy/index.js';
+import type { ContractRow, NewPolicyVersion, PolicyVersionRow } from './types.js';
 
 const CONTRACT_COLUMNS = `c.id, c.name, c.client_id AS "clientId", cu.email AS "clientEmail",
   c.freelancer_id AS "freelancerId", fu.email AS "freelancerEmail",
   c.segment_seconds AS "segmentSeconds", c.created_at AS "createdAt"`;
 const CONTRACT_FROM = 'contracts c JOIN users cu ON cu.id = c.client_id JOIN users fu ON fu.id = c.freelancer_id';
 const POLICY_COLUMNS = `contract_id AS "contractId", version, screenshots, retention_days AS "retentionDays",
-  effective_from AS "effectiveFrom"`;
+  effective_from AS "effectiveFrom", private_windows_json AS "privateWindowsJson"`;
+
+type StoredPolicyVersion = Omit<PolicyVersionRow, 'privateWindows'> & { readonly privateWindowsJson: string };
+
+/** The list is written only from a validated update (policyUpdateSchema), so it reads back as rules. */
+const fromStored = ({ privateWindowsJson, ...rest }: StoredPolicyVersion): PolicyVersionRow => ({
+  ...rest,
+  privateWindows: JSON.parse(privateWindowsJson) as PrivateWindowRule[],
+});
 
 /** Contracts and their policy history (every version kept, with the moment it took effect). */
 export class ContractsRepository {
@@ -54,24 +63,26 @@ export class ContractsRepository {
     return (await this.sql.get(`SELECT id FROM contracts WHERE id = ?${suffix}`, [id])) !== undefined;
   }
 
-  async addPolicyVersion(p: PolicyVersionRow): Promise<void> {
+  async addPolicyVersion(p: NewPolicyVersion): Promise<void> {
     await this.sql.run(
-      'INSERT INTO policy_versions (contract_id, version, screenshots, retention_days, effective_from) VALUES (?, ?, ?, ?, ?)',
-      [p.contractId, p.version, p.screenshots, p.retentionDays, p.effectiveFrom],
+      'INSERT INTO policy_versions (contract_id, version, screenshots, retention_days, effective_from, private_windows_json) VALUES (?, ?, ?, ?, ?, ?)',
+      [p.contractId, p.version, p.screenshots, p.retentionDays, p.effectiveFrom, JSON.stringify(p.privateWindows ?? [])],
     );
   }
 
-  currentPolicy(contractId: string): Promise<PolicyVersionRow | undefined> {
-    return this.sql.get<PolicyVersionRow>(
+  async currentPolicy(contractId: string): Promise<PolicyVersionRow | undefined> {
+    const row = await this.sql.get<StoredPolicyVersion>(
       `SELECT ${POLICY_COLUMNS} FROM policy_versions WHERE contract_id = ? ORDER BY version DESC LIMIT 1`,
       [contractId],
     );
+    return row && fromStored(row);
   }
 
   /** Every version, oldest first: what was in force when is read from it (domain/policy-history.ts). */
-  policyHistory(contractId: string): Promise<PolicyVersionRow[]> {
-    return this.sql.all<PolicyVersionRow>(`SELECT ${POLICY_COLUMNS} FROM policy_versions WHERE contract_id = ? ORDER BY version`, [
+  async policyHistory(contractId: string): Promise<PolicyVersionRow[]> {
+    const rows = await this.sql.all<StoredPolicyVersion>(`SELECT ${POLICY_COLUMNS} FROM policy_versions WHERE contract_id = ? ORDER BY version`, [
       contractId,
     ]);
+    return rows.map(fromStored);
   }
 }

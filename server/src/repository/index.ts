@@ -65,4 +65,4 @@ export async function openRepositories(options: { databaseUrl?: string; dataDir:
   return repositoriesOver(db);
 }
 
-export type { ContractRow, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow } from './types.js';
+export type { ContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow } from './types.js';

@@ -4,7 +4,8 @@ import type { ScreenshotRow } from './types.js';
 
 const columns = (t: string): string => `${t}id, ${t}segment_id AS "segmentId", ${t}contract_id AS "contractId",
   ${t}taken_at AS "takenAt", ${t}content_type AS "contentType", ${t}byte_size AS "byteSize", ${t}sha256,
-  ${t}storage_key AS "storageKey", ${t}uploaded_at AS "uploadedAt", ${t}removed_by AS "removedBy", ${t}removed_at AS "removedAt"`;
+  ${t}storage_key AS "storageKey", ${t}uploaded_at AS "uploadedAt", ${t}removed_by AS "removedBy", ${t}removed_at AS "removedAt",
+  ${t}redacted_windows AS "redactedWindows"`;
 const COLUMNS = columns('');
 
 const DAY_MS = 86_400_000;
@@ -27,8 +28,8 @@ export class ScreenshotsRepository {
   async insert(s: ScreenshotRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO screenshots (id, segment_id, contract_id, taken_at, content_type, byte_size, sha256, storage_key,
-         uploaded_at, removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt],
+         uploaded_at, removed_by, removed_at, redacted_windows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt, s.redactedWindows],
     );
   }
 

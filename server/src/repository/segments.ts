@@ -29,7 +29,8 @@ interface StoredSegment extends Omit<SegmentRow, 'minutes' | 'apps' | 'billable'
 
 const COLUMNS = `id, contract_id AS "contractId", started_at AS "startedAt", length_seconds AS "lengthSeconds",
   tracked_seconds AS "trackedSeconds", idle_seconds AS "idleSeconds", memo, minutes_json AS "minutesJson",
-  apps_json AS "appsJson", policy_version AS "policyVersion", revision, billable, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  apps_json AS "appsJson", policy_version AS "policyVersion", revision, billable, screenshot_skipped AS "screenshotSkipped",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 function fromStored(s: StoredSegment): SegmentRow {
   const { minutesJson, appsJson, billable, ...rest } = s;
@@ -69,8 +70,8 @@ export class SegmentsRepository {
   async insert(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO segments (id, contract_id, started_at, length_seconds, tracked_seconds, idle_seconds, memo,
-         minutes_json, apps_json, policy_version, revision, billable, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         minutes_json, apps_json, policy_version, revision, billable, screenshot_skipped, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.contractId,
@@ -84,6 +85,7 @@ export class SegmentsRepository {
         s.policyVersion,
         s.revision,
         s.billable ? 1 : 0,
+        s.screenshotSkipped,
         s.createdAt,
         s.updatedAt,
       ],
@@ -97,7 +99,7 @@ export class SegmentsRepository {
   async updateRecorded(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `UPDATE segments SET tracked_seconds = ?, idle_seconds = ?, memo = ?, minutes_json = ?, apps_json = ?,
-         policy_version = ?, revision = ?, updated_at = ? WHERE id = ?`,
+         policy_version = ?, revision = ?, screenshot_skipped = ?, updated_at = ? WHERE id = ?`,
       [
         s.trackedSeconds,
         s.idleSeconds,
@@ -106,6 +108,7 @@ export class SegmentsRepository {
         JSON.stringify(s.apps),
         s.policyVersion,
         s.revision,
+        s.screenshotSkipped,
         s.updatedAt,
         s.id,
       ],

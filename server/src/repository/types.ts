@@ -1,4 +1,5 @@
-import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
+import type { PrivateWindowRule } from '../../../src/shared/privacy/index.js';
+import type { ScreenshotMode, ScreenshotSkipReason } from '../../../src/shared/protocol/index.js';
 import type { AppUsage, MinuteRecord } from '../../../src/shared/protocol/index.js';
 import type { RemovalActor, UserRole } from '../../../src/shared/protocol/api/index.js';
 
@@ -28,7 +29,12 @@ export interface PolicyVersionRow {
   readonly screenshots: ScreenshotMode;
   readonly retentionDays: number;
   readonly effectiveFrom: number;
+  /** The contract's private windows in this version (as the client set them). */
+  readonly privateWindows: readonly PrivateWindowRule[];
 }
+
+/** A version to record: without a private-window list it has none. */
+export type NewPolicyVersion = Omit<PolicyVersionRow, 'privateWindows'> & { readonly privateWindows?: readonly PrivateWindowRule[] };
 
 export interface SegmentRow {
   readonly id: string;
@@ -44,6 +50,8 @@ export interface SegmentRow {
   /** The agent's revision of what is held; null while only uploads without one arrived (older agents). */
   readonly revision: number | null;
   readonly billable: boolean;
+  /** The agent skipped the segment's screenshot for privacy; null when it did not (or is older). */
+  readonly screenshotSkipped: ScreenshotSkipReason | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -61,4 +69,6 @@ export interface ScreenshotRow {
   readonly uploadedAt: number;
   readonly removedBy: RemovalActor | null;
   readonly removedAt: number | null;
+  /** Private windows the agent painted out of the image. */
+  readonly redactedWindows: number;
 }

@@ -116,6 +116,7 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
       version: 1,
       // The first version is in force from the contract's start, a day before it was made (createWorld).
       updatedAt: new Date(world.contract.createdAt - WORLD_HEAD_START_MS).toISOString(),
+      privateWindows: [],
     });
     const etag = first.headers.get('etag')!;
     expect(etag).toBeTruthy();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ulid } from 'ulid';
-import { SCREENSHOT_CAPTURED_AT_HEADER, SCREENSHOT_SEGMENT_HEADER } from '../../../src/shared/protocol/api/index.js';
+import { SCREENSHOT_CAPTURED_AT_HEADER, SCREENSHOT_REDACTED_WINDOWS_HEADER, SCREENSHOT_SEGMENT_HEADER } from '../../../src/shared/protocol/api/index.js';
 import { jpegLayoutProblem } from '../../src/domain/jpeg.js';
 import { routeName, type RouteKey } from '../support/routes.js';
 import { fakeJpeg, segmentBody, type World } from '../support/server.js';
@@ -36,7 +36,7 @@ export function inputsOf(doc: OpenApiDoc, route: RouteKey): OperationInputs {
 function screenshotUploadExtra(path: string, fixtures: CorpusFixtures) {
   return (parts: RequestParts): fc.Arbitrary<BadRequest> => {
     const withHeaders = (headers: Array<readonly [string, string]>, defect: string, body = parts.body): BadRequest => {
-      const kept = parts.headers.filter(([n]) => n !== SCREENSHOT_SEGMENT_HEADER && n !== SCREENSHOT_CAPTURED_AT_HEADER);
+      const kept = parts.headers.filter(([n]) => n !== SCREENSHOT_SEGMENT_HEADER && n !== SCREENSHOT_CAPTURED_AT_HEADER && n !== SCREENSHOT_REDACTED_WINDOWS_HEADER);
       return { kind: 'upload', defect, request: toRaw(path, { ...parts, body, headers: [...kept, ...headers] }) };
     };
     const segment = fixtures.bareSegment;
@@ -65,12 +65,18 @@ function screenshotUploadExtra(path: string, fixtures: CorpusFixtures) {
       fc.date({ noInvalidDate: true }).map((d) => d.toISOString()).filter((t) => Date.parse(t) < segment.startedAt || Date.parse(t) >= segment.startedAt + 600_000),
       fc.string({ unit: 'binary-ascii', maxLength: 30 }),
     );
+    // HTTP drops the spaces and tabs around a header value, so " 2" is 2: those are not bad counts.
+    const isCount = (t: string) => /^\d{1,4}$/.test(t.replace(/^[ \t]+|[ \t]+$/g, '')) && Number(t) <= 1000;
+    const badCounts = fc.oneof(fc.constantFrom('', '-1', '1001', '2.5', '1e2', '0x10', '2, 3', '99999999999999999999'), fc.string({ unit: 'binary-ascii', maxLength: 12 }).filter((t) => !isCount(t)));
     const badSegments = fc.oneof(fc.constantFrom('', ulid(), ulid().toLowerCase(), `${segment.id}, ${segment.id}`, fixtures.shotSegmentId), fc.string({ unit: 'binary-ascii', maxLength: 40 }));
     return fc.oneof(
       notImage,
       fc.constant({ kind: 'upload', defect: 'webp declared, JPEG sent', request: toRaw(path, { ...parts, contentType: 'image/webp' }) }),
       badTimes.map((t) => withHeaders([[SCREENSHOT_SEGMENT_HEADER, segment.id], [SCREENSHOT_CAPTURED_AT_HEADER, t]], `captured-at ${JSON.stringify(t)}`)),
       badSegments.map((s) => withHeaders([[SCREENSHOT_SEGMENT_HEADER, s], [SCREENSHOT_CAPTURED_AT_HEADER, inside]], `segment ${JSON.stringify(s)}`)),
+      badCounts.map((n) =>
+        withHeaders([[SCREENSHOT_SEGMENT_HEADER, segment.id], [SCREENSHOT_CAPTURED_AT_HEADER, inside], [SCREENSHOT_REDACTED_WINDOWS_HEADER, n]], `redacted-windows ${JSON.stringify(n)}`),
+      ),
       fc.constant(withHeaders([], 'no metadata at all')),
       fc.constant(withHeaders([[SCREENSHOT_CAPTURED_AT_HEADER, inside]], 'no segment id')),
       fc.constant(withHeaders([[SCREENSHOT_SEGMENT_HEADER, segment.id]], 'no capture time')),
@@ -93,7 +99,12 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     'DELETE /api/v1/auth/tokens': { token: world.client.token, params: {} },
     'GET /api/v1/contracts': { token: world.client.token, params: {} },
     'GET /api/v1/contracts/{id}/policy': { token: world.freelancer.token, params: contract },
-    'PUT /api/v1/contracts/{id}/policy': { token: world.client.token, params: contract, json: { screenshots: 'blurred' } },
+    'PUT /api/v1/contracts/{id}/policy': {
+      token: world.client.token,
+      params: contract,
+      // With a private-window list, so the spoiled bodies reach into the rules too.
+      json: { screenshots: 'blurred', privateWindows: [{ kind: 'title', pattern: '*Patient*' }] },
+    },
     'GET /api/v1/contracts/{id}/policy/stream': { token: world.freelancer.token, params: contract },
     'GET /api/v1/contracts/{id}/diary': {
       token: world.client.token,
@@ -117,6 +128,7 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       headers: [
         [SCREENSHOT_SEGMENT_HEADER, fixtures.bareSegment.id],
         [SCREENSHOT_CAPTURED_AT_HEADER, new Date(fixtures.bareSegment.startedAt + 1000).toISOString()],
+        [SCREENSHOT_REDACTED_WINDOWS_HEADER, '2'],
       ],
       raw: { contentType: 'image/jpeg', bytes: fakeJpeg(512) },
       extra: screenshotUploadExtra('/api/v1/screenshots/{id}', fixtures),

@@ -133,6 +133,7 @@ function oneMinute(contractId: string, startedAt: number): SegmentRow {
     policyVersion: 1,
     revision: 1,
     billable: true,
+    screenshotSkipped: null,
     createdAt: startedAt,
     updatedAt: startedAt,
   };

@@ -122,6 +122,7 @@ describe.each(testBackends())('removed screenshots feed on $name', (backend: Bac
         byteSize: null,
         sha256: null,
         storageKey: null,
+        redactedWindows: 0,
         uploadedAt: server.clock.now(),
         removedBy: 'client',
         removedAt: server.clock.now(),

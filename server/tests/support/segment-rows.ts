@@ -16,6 +16,7 @@ export function rowFromUpload(upload: SegmentUpload, at: number): SegmentRow {
     policyVersion: upload.policyVersion,
     revision: upload.revision ?? null,
     billable: true,
+    screenshotSkipped: upload.screenshotSkipped ?? null,
     createdAt: at,
     updatedAt: at,
   };

@@ -211,7 +211,7 @@ export const segmentStart = (ms: number, lengthSeconds = 600): number => Math.fl
 export async function uploadScreenshot(
   server: TestServer,
   token: string,
-  o: { id?: string; segmentId: string; capturedAt: number; bytes?: Buffer; contentType?: string },
+  o: { id?: string; segmentId: string; capturedAt: number; bytes?: Buffer; contentType?: string; redactedWindows?: string },
 ): Promise<TestResponse & { id: string; bytes_sent: Buffer }> {
   const id = o.id ?? ulid();
   const bytes = o.bytes ?? fakeJpeg();
@@ -222,6 +222,7 @@ export async function uploadScreenshot(
       'content-type': o.contentType ?? 'image/jpeg',
       'x-worktrace-segment-id': o.segmentId,
       'x-worktrace-captured-at': new Date(o.capturedAt).toISOString(),
+      ...(o.redactedWindows === undefined ? {} : { 'x-worktrace-redacted-windows': o.redactedWindows }),
     },
   });
   return { ...response, id, bytes_sent: bytes };

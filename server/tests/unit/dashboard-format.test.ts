@@ -11,6 +11,7 @@ const version = (v: number, screenshots: PolicyVersion['screenshots'], retention
   retentionDays,
   segmentSeconds: 600,
   effectiveFrom: at,
+  privateWindows: [],
 });
 const HISTORY = [
   version(1, 'on', 30, '2026-11-02T12:00:00.000Z'),
@@ -32,6 +33,7 @@ const segment = (overrides: Partial<DiarySegment>): DiarySegment => ({
   billable: true,
   screenshot: null,
   screenshotRemoved: null,
+  screenshotSkipped: null,
   ...overrides,
 });
 

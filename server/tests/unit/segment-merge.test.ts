@@ -22,6 +22,7 @@ function stored(minutes: number, extra: Partial<SegmentRow> = {}): SegmentRow {
     policyVersion: 1,
     revision: null,
     billable: true,
+    screenshotSkipped: null,
     createdAt: START,
     updatedAt: START,
     ...extra,

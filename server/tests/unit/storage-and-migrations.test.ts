@@ -23,10 +23,28 @@ afterEach(() => {
 describe('SQLite migrations', () => {
   it('apply on :memory: and again as a no-op', async () => {
     const db = new SqliteDatabase(':memory:');
-    expect(await migrate(db, sqliteMigrations, 1)).toBe(sqliteMigrations.length);
-    expect(await migrate(db, sqliteMigrations, 2)).toBe(sqliteMigrations.length);
+    // The schema version is the last migration's number (numbers of work done in parallel may leave gaps).
+    const latest = sqliteMigrations.at(-1)!.version;
+    expect(await migrate(db, sqliteMigrations, 1)).toBe(latest);
+    expect(await migrate(db, sqliteMigrations, 2)).toBe(latest);
     const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual(['contracts', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'tokens', 'users']);
+    await db.close();
+  });
+
+  it('006 gives the policy versions already there an empty private-window list, and refuses a skip reason it does not know', async () => {
+    const db = new SqliteDatabase(':memory:');
+    await migrate(db, sqliteMigrations.filter((m) => m.version < 6), 1);
+    await db.run("INSERT INTO users (id, email, role, password_hash, created_at) VALUES ('u', 'u@x', 'client', 'h', 0)");
+    await db.run("INSERT INTO contracts (id, name, client_id, freelancer_id, segment_seconds, created_at) VALUES ('c', 'C', 'u', 'u', 600, 0)");
+    await db.run("INSERT INTO policy_versions (contract_id, version, screenshots, retention_days, effective_from) VALUES ('c', 1, 'on', 30, 0)");
+    await migrate(db, sqliteMigrations, 2);
+    expect(await db.all('SELECT version, private_windows_json AS list FROM policy_versions')).toEqual([{ version: 1, list: '[]' }]);
+    await db.run(
+      "INSERT INTO segments (id, contract_id, started_at, length_seconds, tracked_seconds, idle_seconds, minutes_json, apps_json, created_at, updated_at) VALUES ('s', 'c', 0, 600, 0, 0, '[]', '[]', 0, 0)",
+    );
+    await expect(db.run("UPDATE segments SET screenshot_skipped = 'bored' WHERE id = 's'")).rejects.toThrow(/CHECK/);
+    await db.run("UPDATE segments SET screenshot_skipped = 'private-window' WHERE id = 's'");
     await db.close();
   });
 

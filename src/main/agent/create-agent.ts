@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { Clock } from '../../shared/clock.js';
-import { CaptureScreenshotTaker } from '../capture/screenshot-taker.js';
 import { FileKeyStore, type KeyStore } from '../crypto/index.js';
 import type { Logger } from '../log.js';
+import { privateTrackingParts } from '../privacy/index.js';
 import { createSensors, systemSensorEnvironment, type Sensors } from '../sensors/index.js';
 import { databasePath, openStore, type Store } from '../store/index.js';
 import { Tracker, type IdleDecider, type PolicySource } from '../tracking/index.js';
@@ -54,20 +54,15 @@ const secureRandom = (): number => randomInt(0, 2 ** 47) / 2 ** 47; // randomInt
 export function createTrackingAgent(base: AgentBase, options: TrackingAgentOptions): TrackingAgent {
   const native = nativeBackends(options.logger);
   const sensors = createSensors(systemSensorEnvironment(), { logger: options.logger, native: native.factories });
-  const screenshots = new CaptureScreenshotTaker({
-    capturer: sensors.capturer,
-    keys: base.keys,
-    screenshots: base.store.screenshots,
-    newId: ulid,
-    logger: options.logger,
-  });
+  // Private windows: painted out of screenshots (or the screenshot skipped), recorded as "Private".
+  const privacy = privateTrackingParts({ store: base.store, keys: base.keys, sensors, policy: options.policy, newId: ulid, logger: options.logger });
   const tracker = new Tracker(
     {
       clock: options.clock,
       input: sensors.input,
-      window: sensors.window,
+      window: privacy.window,
       sink: base.store.segments,
-      screenshots,
+      screenshots: privacy.screenshots,
       policy: options.policy,
       decideIdle: options.decideIdle,
       random: secureRandom,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contractViewSchema, type ContractView } from '../../shared/ipc/index.js';
-import { policySchema, type Policy } from '../../shared/protocol/index.js';
-import type { ContractSummary } from '../../shared/protocol/api/index.js';
+import { receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
+import type { ReceivedContractSummary } from '../../shared/protocol/api/index.js';
 import type { Store } from '../store/index.js';
 
 const CONTRACTS_KEY = 'app.contracts';
@@ -24,7 +24,7 @@ export class ContractsCache {
   }
 
   /** The server's answer: the contracts this account works on (a client account tracks nothing). */
-  replace(contracts: readonly ContractSummary[]): void {
+  replace(contracts: readonly ReceivedContractSummary[]): void {
     const views = contracts.filter((c) => c.role === 'freelancer').map((c) => toView(c.id, c.name, c.client.email, c.policy));
     for (const c of contracts) {
       if (this.#cachedVersion(c.id) < c.policy.version) this.store.policies.put(c.id, JSON.stringify(c.policy), null);
@@ -33,7 +33,7 @@ export class ContractsCache {
   }
 
   /** A running session received a newer policy: the picker shows what is in force. */
-  updatePolicy(contractId: string, policy: Policy): void {
+  updatePolicy(contractId: string, policy: ReceivedPolicy): void {
     const views = this.list().map((c) => (c.id === contractId ? toView(c.id, c.name, c.clientEmail, policy) : c));
     this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
   }
@@ -51,11 +51,11 @@ export class ContractsCache {
     } catch {
       json = null;
     }
-    const parsed = policySchema.safeParse(json);
+    const parsed = receivedPolicySchema.safeParse(json);
     return parsed.success ? parsed.data.version : 0; // a damaged entry is replaced by the server's
   }
 }
 
-function toView(id: string, name: string, clientEmail: string, policy: Policy): ContractView {
+function toView(id: string, name: string, clientEmail: string, policy: ReceivedPolicy): ContractView {
   return { id, name, clientEmail, screenshots: policy.screenshots, segmentSeconds: policy.segmentSeconds, policyVersion: policy.version };
 }

@@ -2,9 +2,9 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { AppState } from '../../shared/ipc/index.js';
 import type { ScreenshotMode } from '../../shared/protocol/index.js';
 import { isoFromSec } from '../../shared/time/index.js';
-import { CaptureScreenshotTaker } from '../capture/screenshot-taker.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
+import { privateTrackingParts } from '../privacy/index.js';
 import type { SensorReportRow } from '../sensors/index.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
@@ -96,21 +96,16 @@ export class TrackingSession {
       await deps.sensors.close(); // the native X connection must not outlive a session that never started
       throw toUserError(refusal, deps.client.serverUrl);
     }
-    const screenshots = new CaptureScreenshotTaker({
-      capturer: deps.sensors.capturer,
-      keys: deps.keys,
-      screenshots: store.screenshots,
-      newId: deps.newId,
-      logger,
-    });
     const relay = new PolicyRelay(policy);
+    // Private windows: painted out of screenshots (or the screenshot skipped), recorded as "Private".
+    const privacy = privateTrackingParts({ store, keys: deps.keys, sensors: deps.sensors, policy: relay, newId: deps.newId, logger });
     const tracker = new Tracker(
       {
         clock,
         input: deps.sensors.input,
-        window: deps.sensors.window,
+        window: privacy.window,
         sink: store.segments,
-        screenshots,
+        screenshots: privacy.screenshots,
         policy: relay,
         decideIdle: deps.decideIdle,
         random: deps.random,

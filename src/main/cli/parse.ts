@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { privatePatternSchema } from '../../shared/privacy/index.js';
 import { screenshotModeSchema, segmentSecondsSchema, type ScreenshotMode } from '../../shared/protocol/index.js';
 import type { IdleDecision } from '../tracking/ports.js';
 
@@ -51,4 +52,16 @@ export function parseContractName(value: string): string {
 export function parseMemo(value: string): string {
   if (value.length > 2000) throw new InvalidArgumentError('a memo is at most 2000 characters.');
   return value;
+}
+
+/** A private-window pattern: the shared rule's checks (length, no control characters, no trailing \\). */
+export function parsePrivatePattern(value: string): string {
+  const parsed = privatePatternSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`${parsed.error.issues[0]?.message ?? 'not a pattern'}.`);
+  return parsed.data;
+}
+
+export function parseAppNames(value: string): boolean {
+  if (value === 'keep' || value === 'hide') return value === 'keep';
+  throw new InvalidArgumentError('expected keep or hide.');
 }

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  parseAppNames,
   parseContractName,
   parseIdleDecision,
   parseIdleSeconds,
   parseMemo,
+  parsePrivatePattern,
   parseScreenshotMode,
   parseSegmentSeconds,
   parseSince,
@@ -97,6 +99,46 @@ export function buildProgram(context: CommandContext): Command {
     .option('--retry-parked', 'also try every parked item now (they are retried on their own every few hours) and report each')
     .action(async (options: { json?: boolean; quotaMb?: number; retryParked?: boolean }) => {
       await (await import('./commands/sync.js')).runSync(context, { ...options, dataDir: dataDir() });
+    });
+
+  const privateWindows = program
+    .command('private')
+    .description("your private windows: never in a screenshot, titles never recorded (this device only; the client's list comes with the policy)");
+  const ruleOf = (options: { app?: string; title?: string }) => {
+    if ((options.app === undefined) === (options.title === undefined)) {
+      throw new InvalidArgumentError('give exactly one of --app NAME or --title PATTERN.');
+    }
+    return options.app !== undefined ? { kind: 'app' as const, pattern: options.app } : { kind: 'title' as const, pattern: options.title! };
+  };
+  for (const verb of ['add', 'remove'] as const) {
+    privateWindows
+      .command(verb)
+      .description(verb === 'add' ? 'make an application or a window-title pattern private' : 'take a rule out of your list')
+      .option('--app <name>', 'an application: WM_CLASS or executable name, e.g. keepassxc (globs: * and ?)', parsePrivatePattern)
+      .option('--title <pattern>', 'a window-title glob, case-insensitive, e.g. "*Patient*"', parsePrivatePattern)
+      .action(async (options: { app?: string; title?: string }) => {
+        let rule;
+        try {
+          rule = ruleOf(options);
+        } catch (error) {
+          privateWindows.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'worktrace.private' });
+        }
+        await (await import('./commands/private.js')).runPrivate(context, dataDir(), { kind: verb, rule: rule! });
+      });
+  }
+  privateWindows
+    .command('list')
+    .description('your list and each contract’s (from the cached policies)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      await (await import('./commands/private.js')).runPrivate(context, dataDir(), { kind: 'list', json: options.json === true });
+    });
+  privateWindows
+    .command('app-names')
+    .description("whether a private window's application name may be recorded (its title never is)")
+    .argument('<keep|hide>', 'keep: record the application name; hide (default): record "Private"', parseAppNames)
+    .action(async (keep: boolean) => {
+      await (await import('./commands/private.js')).runPrivate(context, dataDir(), { kind: 'app-names', keep });
     });
 
   program

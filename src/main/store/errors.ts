@@ -29,6 +29,10 @@ export type StoreErrorCode =
   | 'MINUTE_OUTSIDE_SEGMENT'
   /** A second screenshot for a segment that already has one (one per segment). */
   | 'SCREENSHOT_CONFLICT'
+  /** The freelancer's private-window list holds a rule that is not one (a damaged row): screenshots are skipped. */
+  | 'PRIVATE_LIST_UNREADABLE'
+  /** The private-window list already holds the most rules it may (MAX_PRIVATE_RULES). */
+  | 'PRIVATE_LIST_FULL'
   /**
    * The disk holding the data directory is full (SQLITE_FULL, ENOSPC, EDQUOT). Nothing stored is damaged:
    * the write that failed left no trace, and the same write succeeds once space returns.

@@ -32,6 +32,7 @@ export {
   type ParkedItem,
 } from './outbox-repository.js';
 export { PolicyCacheRepository, type CachedPolicy } from './policy-cache-repository.js';
+export { PrivateWindowsRepository } from './private-windows-repository.js';
 export {
   ScreenshotsRepository,
   type DroppedScreenshot,

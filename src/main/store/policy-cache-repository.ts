@@ -25,6 +25,7 @@ export class PolicyCacheRepository {
   private readonly byContract: Statement<[string], PolicyRow>;
   private readonly upsert: Statement<[string, string, string | null, number]>;
   private readonly removeRow: Statement<[string]>;
+  private readonly ids: Statement<[], { contract_id: string }>;
 
   constructor(
     db: Database,
@@ -36,6 +37,12 @@ export class PolicyCacheRepository {
        ON CONFLICT (contract_id) DO UPDATE SET policy = excluded.policy, etag = excluded.etag, fetched_at = excluded.fetched_at`,
     );
     this.removeRow = db.prepare('DELETE FROM policy_cache WHERE contract_id = ?');
+    this.ids = db.prepare('SELECT contract_id FROM policy_cache ORDER BY contract_id');
+  }
+
+  /** The contracts with a cached policy. */
+  contractIds(): string[] {
+    return this.ids.all().map((row) => row.contract_id);
   }
 
   get(contractId: string): CachedPolicy | null {

@@ -14,6 +14,8 @@ export interface ScreenshotMeta {
   readonly bytes: number;
   readonly blurred: boolean;
   readonly policyVersion: number | null;
+  /** Private windows painted out of the image (absent when written: none). */
+  readonly redactedWindows?: number;
 }
 
 export interface StoredScreenshot extends ScreenshotMeta {
@@ -58,9 +60,10 @@ interface ScreenshotRow {
   bytes: number;
   blurred: number;
   policy_version: number | null;
+  redacted_windows: number;
 }
 
-const META_COLUMNS = 'id, segment_id, taken_at, width, height, bytes, blurred, policy_version';
+const META_COLUMNS = 'id, segment_id, taken_at, width, height, bytes, blurred, policy_version, redacted_windows';
 
 /**
  * Whether screenshot `s` of segment `seg` is a copy the server already has: its upload left the queue. Screenshots of
@@ -90,8 +93,8 @@ export class ScreenshotsRepository {
   ) {
     this.uploads = options.uploads;
     this.insertRow = db.prepare(
-      `INSERT INTO screenshots (id, segment_id, taken_at, width, height, bytes, blurred, policy_version, data)
-       VALUES (@id, @segmentId, @takenAt, @width, @height, @bytes, @blurred, @policyVersion, @data)`,
+      `INSERT INTO screenshots (id, segment_id, taken_at, width, height, bytes, blurred, policy_version, redacted_windows, data)
+       VALUES (@id, @segmentId, @takenAt, @width, @height, @bytes, @blurred, @policyVersion, @redactedWindows, @data)`,
     );
     this.metaById = db.prepare(`SELECT ${META_COLUMNS} FROM screenshots WHERE id = ?`);
     this.dataById = db.prepare(`SELECT ${META_COLUMNS}, data FROM screenshots WHERE id = ?`);
@@ -140,6 +143,7 @@ export class ScreenshotsRepository {
           bytes: screenshot.bytes,
           blurred: screenshot.blurred ? 1 : 0,
           policyVersion: screenshot.policyVersion,
+          redactedWindows: screenshot.redactedWindows ?? 0,
           data: screenshot.data,
         });
       } catch (error) {
@@ -264,5 +268,6 @@ function toMeta(row: ScreenshotRow): ScreenshotMeta {
     bytes: row.bytes,
     blurred: row.blurred === 1,
     policyVersion: row.policy_version,
+    redactedWindows: row.redacted_windows,
   };
 }

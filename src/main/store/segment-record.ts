@@ -1,4 +1,4 @@
-import type { MinuteRecord, SegmentRecord, ScreenshotRef } from '../../shared/protocol/index.js';
+import type { MinuteRecord, ScreenshotRef, ScreenshotSkipReason, SegmentRecord } from '../../shared/protocol/index.js';
 import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment } from '../tracking/ports.js';
 
 /**
@@ -19,6 +19,8 @@ export interface SegmentRow {
   time_removed: number;
   /** Raised on every local change of the segment; the server keeps the highest revision whole. */
   revision: number;
+  /** Set when the segment's screenshot was skipped for privacy. */
+  screenshot_skipped: ScreenshotSkipReason | null;
 }
 
 /** A segment row with the totals derived from its minutes. */
@@ -52,6 +54,7 @@ export interface ScreenshotRefRow {
   width: number;
   height: number;
   bytes: number;
+  redacted_windows: number;
 }
 
 /** Limits of the shared schema (appUsageSchema, segmentRecordSchema). */
@@ -120,11 +123,13 @@ export function toSegmentRecord(
     // Apps arrive largest first and capped at MAX_APPS_PER_SEGMENT by the query.
     apps: apps.map((a) => ({ app: a.app, title: a.title, seconds: Math.round(a.ms / 1000) })),
     screenshot: screenshot ? toScreenshotRef(screenshot) : null,
+    ...(row.screenshot_skipped === null ? {} : { screenshotSkipped: row.screenshot_skipped }),
   };
 }
 
 function toScreenshotRef(row: ScreenshotRefRow): ScreenshotRef {
-  return { id: row.id, takenAt: isoFromMillis(row.taken_at), width: row.width, height: row.height, bytes: row.bytes };
+  const ref = { id: row.id, takenAt: isoFromMillis(row.taken_at), width: row.width, height: row.height, bytes: row.bytes };
+  return row.redacted_windows > 0 ? { ...ref, redactedWindows: row.redacted_windows } : ref;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { SegmentRecord, SegmentUpload } from '../../shared/protocol/index.js';
+import type { ScreenshotSkipReason, SegmentRecord, SegmentUpload } from '../../shared/protocol/index.js';
 import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../tracking/ports.js';
 import { StoreError, sqliteCode } from './errors.js';
 import type { OutboxRepository } from './outbox-repository.js';
@@ -32,7 +32,7 @@ export interface SegmentQuery {
   readonly contractId?: string;
 }
 
-const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version, s.time_removed, s.revision';
+const SEGMENT_COLUMNS = 's.id, s.contract_id, s.started_at, s.length_s, s.memo, s.policy_version, s.time_removed, s.revision, s.screenshot_skipped';
 // Totals derived from the minutes at read time; `(ms + 500) / 1000` rounds each minute like Math.round.
 const SUMMARY_COLUMNS = `${SEGMENT_COLUMNS},
   (SELECT coalesce(sum((m.tracked_ms + 500) / 1000), 0) FROM minutes AS m WHERE m.segment_id = s.id) AS tracked_s,
@@ -57,7 +57,7 @@ interface RangeParams {
  */
 export class SegmentsRepository implements TrackingSink {
   private readonly uploads: OutboxRepository | null;
-  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed' | 'revision'>]>;
+  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed' | 'revision' | 'screenshot_skipped'>]>;
   private readonly segmentById: Statement<[string], SegmentRow>;
   private readonly segmentByStart: Statement<[string, number], SegmentRow>;
   private readonly summaryById: Statement<[string], SegmentSummaryRow>;
@@ -76,6 +76,7 @@ export class SegmentsRepository implements TrackingSink {
   private readonly deleteAllMinutes: Statement<[string]>;
   private readonly flagTimeRemoved: Statement<[string]>;
   private readonly raiseRevision: Statement<[string]>;
+  private readonly flagScreenshotSkipped: Statement<[string, string]>;
   private readonly raiseRevisionOwingUpload: Statement<[string]>;
   private readonly raiseRevisionsInRange: Statement<[RangeParams]>;
   private readonly owedUploads: Statement<[], { id: string }>;
@@ -113,7 +114,7 @@ export class SegmentsRepository implements TrackingSink {
         GROUP BY app, title ORDER BY ms DESC, app, title LIMIT ?`,
     );
     this.minuteAppsOf = db.prepare('SELECT minute_at, app, title, ms FROM minute_apps WHERE segment_id = ? ORDER BY minute_at, app, title');
-    this.screenshotOf = db.prepare('SELECT id, taken_at, width, height, bytes FROM screenshots WHERE segment_id = ?');
+    this.screenshotOf = db.prepare('SELECT id, taken_at, width, height, bytes, redacted_windows FROM screenshots WHERE segment_id = ?');
     this.upsertMinute = db.prepare(
       `INSERT INTO minutes (segment_id, started_at, tracked_ms, idle, keyboard, mouse)
        VALUES (@segmentId, @startedAt, @trackedMs, @idle, @keyboard, @mouse)
@@ -130,6 +131,7 @@ export class SegmentsRepository implements TrackingSink {
     this.flagTimeRemoved = db.prepare('UPDATE segments SET time_removed = 1 WHERE id = ?');
     // Every write that queues the segment raises its revision and settles what a save left owed (upload_owed).
     this.raiseRevision = db.prepare('UPDATE segments SET revision = revision + 1, upload_owed = 0 WHERE id = ?');
+    this.flagScreenshotSkipped = db.prepare('UPDATE segments SET screenshot_skipped = ? WHERE id = ? AND screenshot_skipped IS NULL');
     this.raiseRevisionOwingUpload = db.prepare('UPDATE segments SET revision = revision + 1, upload_owed = 1 WHERE id = ?');
     // Run before the range changes, while its minutes still name the segments they belong to.
     this.raiseRevisionsInRange = db.prepare(
@@ -196,7 +198,9 @@ export class SegmentsRepository implements TrackingSink {
   findSegment(contractId: string, startedAt: number): StoredSegment | null {
     const row = this.segmentByStart.get(contractId, startedAt);
     if (!row) return null;
-    return toStoredSegment(row, this.minutesOf.all(row.id), this.minuteAppsOf.all(row.id), this.screenshotOf.get(row.id) !== undefined);
+    // A screenshot skipped for privacy was the segment's one moment: a restarted agent does not try again.
+    const hadScreenshot = this.screenshotOf.get(row.id) !== undefined || row.screenshot_skipped !== null;
+    return toStoredSegment(row, this.minutesOf.all(row.id), this.minuteAppsOf.all(row.id), hadScreenshot);
   }
 
   /** Creates the segment; opening the same id again is a no-op. */
@@ -260,6 +264,19 @@ export class SegmentsRepository implements TrackingSink {
       this.requireSegment(segmentId);
       this.deleteAllMinutes.run(segmentId); // their app time goes with them (ON DELETE CASCADE)
       this.flagTimeRemoved.run(segmentId);
+      this.raiseRevision.run(segmentId);
+      this.uploads?.enqueue('segment', segmentId);
+    })();
+  }
+
+  /**
+   * The segment's screenshot was skipped for privacy (a private window active where windows cannot be painted out,
+   * or a private list that could not be read): recorded, so the diary says so instead of "no screenshot".
+   */
+  markScreenshotSkipped(segmentId: string, reason: ScreenshotSkipReason): void {
+    this.db.transaction(() => {
+      this.requireSegment(segmentId);
+      if (this.flagScreenshotSkipped.run(reason, segmentId).changes === 0) return;
       this.raiseRevision.run(segmentId);
       this.uploads?.enqueue('segment', segmentId);
     })();

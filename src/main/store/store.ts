@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import { checkIntegrity, openDatabase, type IntegrityReport, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { PolicyCacheRepository } from './policy-cache-repository.js';
+import { PrivateWindowsRepository } from './private-windows-repository.js';
 import { ScreenshotsRepository } from './screenshots-repository.js';
 import { SegmentsRepository } from './segments-repository.js';
 import { SettingsRepository } from './settings-repository.js';
@@ -27,6 +28,8 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly policies: PolicyCacheRepository;
   readonly settings: SettingsRepository;
+  /** The freelancer's private-window list (device only). */
+  readonly privateWindows: PrivateWindowsRepository;
   readonly status: StatusQueries;
   /**
    * The freelancer deletes a screenshot: the image and the segment's time go together, in one
@@ -59,6 +62,7 @@ export function openStore(options: StoreOptions): Store {
     outbox,
     policies: new PolicyCacheRepository(db, options.clock),
     settings: new SettingsRepository(db),
+    privateWindows: new PrivateWindowsRepository(db, options.clock),
     status: new StatusQueries(db, outbox),
     deleteScreenshotWithTime: (screenshotId) =>
       db.transaction(() => {

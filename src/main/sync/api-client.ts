@@ -1,18 +1,19 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import { policySchema, type Policy, type SegmentUpload } from '../../shared/protocol/index.js';
+import { receivedPolicySchema, type ReceivedPolicy, type SegmentUpload } from '../../shared/protocol/index.js';
 import {
   SCREENSHOT_CAPTURED_AT_HEADER,
+  SCREENSHOT_REDACTED_WINDOWS_HEADER,
   SCREENSHOT_SEGMENT_HEADER,
   apiErrorSchema,
-  contractListSchema,
+  receivedContractListSchema,
   loginResponseSchema,
   removedScreenshotsSchema,
   screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
-  type ContractSummary,
+  type ReceivedContractSummary,
   type LoginResponse,
   type RemovedScreenshots,
   type RemovedScreenshotsQuery,
@@ -34,7 +35,7 @@ export interface ApiClientOptions {
 
 export type PolicyAnswer =
   | { readonly status: 'unchanged' }
-  | { readonly status: 'changed'; readonly policy: Policy; readonly etag: string | null };
+  | { readonly status: 'changed'; readonly policy: ReceivedPolicy; readonly etag: string | null };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -89,9 +90,9 @@ export class ApiClient {
     if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers), 'sign out everywhere');
   }
 
-  async contracts(): Promise<ContractSummary[]> {
+  async contracts(): Promise<ReceivedContractSummary[]> {
     const answer = await this.send('list contracts', () => this.http.get('/contracts'));
-    return this.expect('list contracts', answer, 200, contractListSchema).contracts;
+    return this.expect('list contracts', answer, 200, receivedContractListSchema).contracts;
   }
 
   /** The contract's policy, or 'unchanged' when the ETag still matches (304). */
@@ -101,7 +102,8 @@ export class ApiClient {
       this.http.get(`/contracts/${encodeURIComponent(contractId)}/policy`, { headers: etag ? { 'if-none-match': etag } : {} }),
     );
     if (answer.status === 304) return { status: 'unchanged' };
-    const policy = this.expect(what, answer, 200, policySchema);
+    // The private-window list is read apart (ServerPolicySource): one the agent cannot read stops screenshots.
+    const policy = this.expect(what, answer, 200, receivedPolicySchema);
     const header = answer.headers['etag'];
     return { status: 'changed', policy, etag: typeof header === 'string' ? header : null };
   }
@@ -112,7 +114,8 @@ export class ApiClient {
     return this.expect(what, answer, 200, segmentUploadResponseSchema);
   }
 
-  async putScreenshot(upload: { id: string; segmentId: string; capturedAt: number; jpeg: Buffer }): Promise<ScreenshotUploadResponse> {
+  /** `redactedWindows`: private windows painted out of the image (the diary says "2 private windows hidden"). */
+  async putScreenshot(upload: { id: string; segmentId: string; capturedAt: number; redactedWindows?: number; jpeg: Buffer }): Promise<ScreenshotUploadResponse> {
     const what = `upload of screenshot ${upload.id}`;
     const answer = await this.send(what, () =>
       this.http.put(`/screenshots/${upload.id}`, upload.jpeg, {
@@ -120,6 +123,7 @@ export class ApiClient {
           'content-type': 'image/jpeg',
           [SCREENSHOT_SEGMENT_HEADER]: upload.segmentId,
           [SCREENSHOT_CAPTURED_AT_HEADER]: new Date(upload.capturedAt).toISOString(),
+          ...(upload.redactedWindows ? { [SCREENSHOT_REDACTED_WINDOWS_HEADER]: String(upload.redactedWindows) } : {}),
         },
       }),
     );

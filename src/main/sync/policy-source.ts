@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
-import { policySchema, type Policy } from '../../shared/protocol/index.js';
+import { readPrivateList, type PrivateListRead } from '../../shared/privacy/index.js';
+import { receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
 import type { Logger } from '../log.js';
 import type { PolicyCacheRepository } from '../store/index.js';
 import type { PolicySource, TrackingPolicy } from '../tracking/ports.js';
@@ -32,7 +33,7 @@ export type PolicyOrigin = 'cache' | 'pull' | 'stream';
 export type PullOutcome = 'changed' | 'unchanged' | 'unreachable' | 'refused';
 
 export interface PolicyChange {
-  readonly policy: Policy;
+  readonly policy: ReceivedPolicy;
   readonly origin: PolicyOrigin;
 }
 
@@ -42,7 +43,9 @@ export interface PolicyChange {
  *
  * Fail closed: until a policy is known, current() is null and the tracker takes no screenshot. An answer that
  * does not parse, names another contract or carries an older version is logged and ignored: the last good
- * policy stays, so a broken answer can never turn screenshots on.
+ * policy stays, so a broken answer can never turn screenshots on. The contract's private-window list is read on
+ * its own: a version whose list cannot be read is taken with the list marked unreadable, which stops screenshots
+ * until a readable one comes (the client's new rules are never silently dropped).
  */
 export class ServerPolicySource implements PolicySource {
   readonly #deps: ServerPolicySourceDeps;
@@ -54,7 +57,8 @@ export class ServerPolicySource implements PolicySource {
   readonly #listeners = new Set<(policy: TrackingPolicy | null) => void>();
   readonly #changeListeners = new Set<(change: PolicyChange) => void>();
   readonly #refusalListeners = new Set<(error: ApiRequestError) => void>();
-  #policy: Policy | null = null;
+  #policy: ReceivedPolicy | null = null;
+  #privateWindows: PrivateListRead = { readable: false, reason: 'no policy known yet' };
   #etag: string | null = null;
   #running = false;
   #poll: TimerHandle | null = null;
@@ -75,12 +79,17 @@ export class ServerPolicySource implements PolicySource {
 
   current(): TrackingPolicy | null {
     const p = this.#policy;
-    return p ? { screenshots: p.screenshots, segmentSeconds: p.segmentSeconds, version: p.version } : null;
+    return p ? { screenshots: p.screenshots, segmentSeconds: p.segmentSeconds, version: p.version, privateWindows: this.#privateWindows } : null;
   }
 
   /** The whole policy as the server sent it, or null when none is known. */
-  policy(): Policy | null {
+  policy(): ReceivedPolicy | null {
     return this.#policy;
+  }
+
+  /** The contract's private-window list as the policy in force carries it (unreadable while no policy is known). */
+  privateWindows(): PrivateListRead {
+    return this.#privateWindows;
   }
 
   onChange(listener: (policy: TrackingPolicy | null) => void): () => void {
@@ -135,7 +144,7 @@ export class ServerPolicySource implements PolicySource {
    * stream and for tests; `candidate` is untrusted input.
    */
   accept(candidate: unknown, etag: string | null, origin: PolicyOrigin): boolean {
-    const parsed = policySchema.safeParse(candidate);
+    const parsed = receivedPolicySchema.safeParse(candidate);
     if (!parsed.success) {
       this.#log.warn({ origin, issue: parsed.error.issues[0]?.message }, 'ignored a malformed policy; the last good one stays');
       return false;
@@ -151,10 +160,14 @@ export class ServerPolicySource implements PolicySource {
       if (policy.version < known.version) this.#log.info({ origin, version: policy.version, known: known.version }, 'ignored an older policy version');
       return false;
     }
-    this.#policy = policy;
+    this.#take(policy);
     this.#etag = etag;
     this.#deps.cache.put(policy.contractId, JSON.stringify(policy), etag);
-    this.#log.info({ origin, version: policy.version, screenshots: policy.screenshots }, 'policy in force');
+    const privateRules = this.#privateWindows.readable ? this.#privateWindows.rules.length : 'unreadable';
+    this.#log.info({ origin, version: policy.version, screenshots: policy.screenshots, privateRules }, 'policy in force');
+    if (!this.#privateWindows.readable) {
+      this.#log.warn({ origin, version: policy.version, issue: this.#privateWindows.reason }, "the contract's private-window list is unreadable: no screenshots until it is");
+    }
     const tracking = this.current();
     for (const listener of this.#listeners) listener(tracking);
     for (const listener of this.#changeListeners) listener({ policy, origin });
@@ -165,14 +178,19 @@ export class ServerPolicySource implements PolicySource {
     const cached = this.#deps.cache.get(this.#deps.contractId);
     if (!cached) return;
     try {
-      const policy = policySchema.parse(JSON.parse(cached.policyJson));
+      const policy = receivedPolicySchema.parse(JSON.parse(cached.policyJson));
       if (policy.contractId !== this.#deps.contractId) throw new Error('cached policy names another contract');
-      this.#policy = policy;
+      this.#take(policy);
       this.#etag = cached.etag;
     } catch (error) {
       // An unreadable cache is the same as no cache: time only until the server answers.
       this.#log.warn({ err: error }, 'cached policy unreadable; time only until the server answers');
     }
+  }
+
+  #take(policy: ReceivedPolicy): void {
+    this.#policy = policy;
+    this.#privateWindows = readPrivateList(policy.privateWindows);
   }
 
   #failed(error: unknown, origin: 'pull' | 'stream'): PullOutcome {

@@ -228,7 +228,7 @@ export class Uploader {
       throw new KeyUnreadable(error instanceof Error ? error.message : String(error), { cause: error });
     }
     const jpeg = decryptScreenshot(key, stored.id, stored.data);
-    await client.putScreenshot({ id: stored.id, segmentId: stored.segmentId, capturedAt: stored.takenAt, jpeg });
+    await client.putScreenshot({ id: stored.id, segmentId: stored.segmentId, capturedAt: stored.takenAt, redactedWindows: stored.redactedWindows ?? 0, jpeg });
     this.#log.debug({ screenshotId: stored.id, bytes: jpeg.length }, 'screenshot sent');
     return true;
   }

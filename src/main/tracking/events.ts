@@ -1,4 +1,5 @@
 import { CodedError } from '../../shared/errors.js';
+import type { ScreenshotSkipReason } from '../../shared/protocol/index.js';
 import type { IdleDecision, MinuteBucket, SegmentHeader } from './ports.js';
 
 /** What the tracker tells its listeners (the CLI's status line, the app's tray, logs). */
@@ -9,6 +10,8 @@ export interface TrackerEvents {
   screenshotTaken: { readonly segmentId: string; readonly screenshotId: string; readonly takenAt: number };
   /** The capture failed, or the pipeline kept nothing (`error` is then null). Tracking goes on. */
   screenshotFailed: { readonly segmentId: string; readonly takenAt: number; readonly error: unknown };
+  /** Privacy forbade the capture; the segment records why (the diary says so). Tracking goes on. */
+  screenshotSkipped: { readonly segmentId: string; readonly takenAt: number; readonly reason: ScreenshotSkipReason };
   idleStarted: { readonly fromSec: number };
   idleEnded: { readonly fromSec: number; readonly toSec: number; readonly decision: IdleDecision | 'empty' };
   /** Something the tracker survived (a failing sink write, a throwing listener). Tracking goes on. */

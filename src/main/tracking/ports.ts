@@ -1,4 +1,5 @@
-import type { AppUsage, ScreenshotMode } from '../../shared/protocol/index.js';
+import type { PrivateListRead } from '../../shared/privacy/index.js';
+import type { AppUsage, ScreenshotMode, ScreenshotSkipReason } from '../../shared/protocol/index.js';
 
 /**
  * What the tracker needs from the outside world, as narrow ports. The store implements TrackingSink,
@@ -81,9 +82,17 @@ export interface ScreenshotRequest {
   readonly policyVersion: number | null;
 }
 
+/** A screenshot that was not taken, on purpose, for privacy (the segment records why). */
+export interface ScreenshotSkipped {
+  readonly skipped: ScreenshotSkipReason;
+}
+
 export interface ScreenshotTaker {
-  /** Captures, encodes, encrypts and stores. Resolves to the stored id, or null when nothing was kept. */
-  take(request: ScreenshotRequest): Promise<string | null>;
+  /**
+   * Captures, encodes, encrypts and stores. Resolves to the stored id, null when nothing was kept, or a skip when
+   * privacy forbade the capture (a private window active where windows cannot be painted out, an unreadable list).
+   */
+  take(request: ScreenshotRequest): Promise<string | null | ScreenshotSkipped>;
 }
 
 /** The effective policy for tracking: null means unknown, and unknown means time only (fail closed). */
@@ -91,6 +100,8 @@ export interface TrackingPolicy {
   readonly screenshots: ScreenshotMode;
   readonly segmentSeconds: number;
   readonly version: number | null;
+  /** The contract's private windows, as read from the policy (absent: none, as in local tracking). */
+  readonly privateWindows?: PrivateListRead;
 }
 
 export interface PolicySource {

@@ -1,5 +1,5 @@
 import type { TrackerEmitter } from './events.js';
-import type { PolicySource, ScreenshotTaker, TrackingPolicy } from './ports.js';
+import type { PolicySource, ScreenshotSkipped, ScreenshotTaker, TrackingPolicy } from './ports.js';
 import { allowsScreenshots, ScreenshotScheduler } from './screenshot-scheduler.js';
 import type { SegmentState } from './segment-state.js';
 import type { ScreenshotStatus } from './tracker-types.js';
@@ -75,7 +75,7 @@ export class SegmentScreenshots {
     this.#status = 'capturing';
     const segmentId = seg.id;
     const takenAt = reachedMs;
-    let capture: Promise<string | null>;
+    let capture: Promise<string | null | ScreenshotSkipped>;
     try {
       // An image needs its segment in the store first: on a full disk the capture is skipped, not taken and lost.
       this.deps.storeSegment(seg);
@@ -88,10 +88,15 @@ export class SegmentScreenshots {
     };
     this.deps.inBackground(
       capture.then(
-        (screenshotId) => {
-          settle(screenshotId === null ? 'failed' : 'taken');
-          if (screenshotId === null) this.deps.events.emit('screenshotFailed', { segmentId, takenAt, error: null });
-          else this.deps.events.emit('screenshotTaken', { segmentId, screenshotId, takenAt });
+        (outcome) => {
+          if (outcome !== null && typeof outcome === 'object') {
+            settle('skipped');
+            this.deps.events.emit('screenshotSkipped', { segmentId, takenAt, reason: outcome.skipped });
+            return;
+          }
+          settle(outcome === null ? 'failed' : 'taken');
+          if (outcome === null) this.deps.events.emit('screenshotFailed', { segmentId, takenAt, error: null });
+          else this.deps.events.emit('screenshotTaken', { segmentId, screenshotId: outcome, takenAt });
         },
         (error: unknown) => {
           settle('failed');

@@ -42,8 +42,11 @@ export interface TrackerOptions {
 
 export type TrackerStatus = 'stopped' | 'running' | 'suspended';
 
-/** The screenshot of the open segment: planned, being captured, done, failed, or none (policy or already done). */
-export type ScreenshotStatus = 'none' | 'pending' | 'capturing' | 'taken' | 'failed';
+/**
+ * The screenshot of the open segment: planned, being captured, done, failed, skipped for privacy (a private window
+ * active where windows cannot be painted out, or an unreadable private list), or none (policy or already done).
+ */
+export type ScreenshotStatus = 'none' | 'pending' | 'capturing' | 'taken' | 'failed' | 'skipped';
 
 export interface SegmentSnapshot {
   readonly id: string;

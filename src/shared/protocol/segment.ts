@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** More windows than any desktop shows at once: a count above it is not a count. */
+export const MAX_REDACTED_WINDOWS = 1000;
+
 /** Client-generated ids (ULIDs) make every upload idempotent: the same id twice is the same record. */
 export const recordIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
 
@@ -39,6 +42,8 @@ export const screenshotRefSchema = z
     height: z.number().int().min(1).max(65_535),
     /** Size of the encoded image (before encryption on the agent). */
     bytes: z.number().int().min(1),
+    /** Private windows painted out of the image (absent from older agents: none). */
+    redactedWindows: z.number().int().min(0).max(MAX_REDACTED_WINDOWS).optional(),
   })
   .strict();
 export type ScreenshotRef = z.infer<typeof screenshotRefSchema>;
@@ -48,6 +53,13 @@ export type ScreenshotRef = z.infer<typeof screenshotRefSchema>;
  * uploads without a revision (older agents), where it keeps the entries with the most seconds.
  */
 export const MAX_SEGMENT_APPS = 500;
+
+/**
+ * Why a segment has no screenshot although the policy asked for one, when it was for privacy: a private window was
+ * active on a capture backend that cannot paint windows out, or the private-window list could not be read.
+ */
+export const screenshotSkipReasonSchema = z.enum(['private-window', 'private-list-unreadable']);
+export type ScreenshotSkipReason = z.infer<typeof screenshotSkipReasonSchema>;
 
 /** One work segment as the agent records it (`worktrace segments --json` items). */
 export const segmentRecordSchema = z
@@ -65,6 +77,8 @@ export const segmentRecordSchema = z
       .max(MAX_SEGMENT_APPS)
       .describe(`At most ${MAX_SEGMENT_APPS} entries; merged uploads keep the ${MAX_SEGMENT_APPS} with the most seconds.`),
     screenshot: screenshotRefSchema.nullable(),
+    /** The segment's screenshot was skipped for privacy (absent: it was not). */
+    screenshotSkipped: screenshotSkipReasonSchema.optional(),
   })
   .strict();
 export type SegmentRecord = z.infer<typeof segmentRecordSchema>;

@@ -57,6 +57,7 @@ describe('capture -> encode -> encrypt -> store', () => {
       const segmentId = ulid();
       store.segments.openSegment({ id: segmentId, contractId: 'c-1', startedAt: startedAt + shots.length * 600, lengthSeconds: 600, memo: null, policyVersion: 3 });
       const id = await taker.take({ segmentId, contractId: 'c-1', takenAt: Date.now(), mode, policyVersion: 3 });
+      if (typeof id !== 'string') throw new Error(`no screenshot stored: ${JSON.stringify(id)}`);
       expect(id).not.toBeNull();
       shots.push(id!);
     }

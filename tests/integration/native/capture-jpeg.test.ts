@@ -102,6 +102,7 @@ describe('native capture straight to JPEG (output: jpeg)', () => {
         const segmentId = ulid();
         store.segments.openSegment({ id: segmentId, contractId: 'c-1', startedAt: startedAt + i * 600, lengthSeconds: 600, memo: null, policyVersion: 1 });
         const id = await taker.take({ segmentId, contractId: 'c-1', takenAt: Date.now(), mode, policyVersion: 1 });
+        if (typeof id !== 'string') throw new Error(`no screenshot stored: ${JSON.stringify(id)}`);
         const stored = store.screenshots.get(id!)!;
         expect(stored).toMatchObject({ width: 1280, height: 720, blurred: mode === 'blurred' });
         const jpeg = decryptScreenshot(await keys.loadOrCreate(), id!, stored.data);

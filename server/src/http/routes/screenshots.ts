@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordIdSchema } from '../../../../src/shared/protocol/index.js';
+import { MAX_REDACTED_WINDOWS, recordIdSchema } from '../../../../src/shared/protocol/index.js';
 import {
   apiErrorSchema,
   SCREENSHOT_CAPTURED_AT_HEADER,
   SCREENSHOT_CONTENT_TYPES,
+  SCREENSHOT_REDACTED_WINDOWS_HEADER,
   SCREENSHOT_SEGMENT_HEADER,
   screenshotDeleteQuerySchema,
   screenshotDeleteResponseSchema,
@@ -23,6 +24,16 @@ const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
+/** The count of private windows painted out: absent is none; anything but a whole number up to the cap is refused. */
+function redactedWindowsOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const count = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(count <= MAX_REDACTED_WINDOWS)) {
+    throw badRequest('VALIDATION_FAILED', `${SCREENSHOT_REDACTED_WINDOWS_HEADER} (or ?redactedWindows=) must be a whole number from 0 to ${MAX_REDACTED_WINDOWS}`);
+  }
+  return count;
+}
+
 /** Screenshot upload (raw image body), download, and deletion. */
 export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   // Image bodies arrive as raw bytes; their signature is checked in the domain, not trusted here.
@@ -36,7 +47,7 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
       bodyLimit: ctx.config.maxScreenshotBytes,
       schema: {
         tags: ['screenshots'],
-        summary: `Upload a screenshot (the contract's freelancer): body image/jpeg, one whole decodable JPEG (422 INVALID_IMAGE otherwise); segment id and capture time in ${SCREENSHOT_SEGMENT_HEADER} and ${SCREENSHOT_CAPTURED_AT_HEADER} (or ?segmentId=&capturedAt=); too many uploads for the contract 429 (Retry-After)`,
+        summary: `Upload a screenshot (the contract's freelancer): body image/jpeg, one whole decodable JPEG (422 INVALID_IMAGE otherwise); segment id and capture time in ${SCREENSHOT_SEGMENT_HEADER} and ${SCREENSHOT_CAPTURED_AT_HEADER} (or ?segmentId=&capturedAt=), private windows painted out in ${SCREENSHOT_REDACTED_WINDOWS_HEADER} (or ?redactedWindows=); too many uploads for the contract 429 (Retry-After)`,
         params: ulidParamSchema,
         querystring: screenshotUploadQuerySchema,
         response: {
@@ -65,11 +76,12 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
       if (capturedAt === undefined) {
         throw badRequest('VALIDATION_FAILED', `${SCREENSHOT_CAPTURED_AT_HEADER} (or ?capturedAt=) must be an ISO 8601 UTC time`);
       }
+      const redactedWindows = redactedWindowsOf(headerValue(request.headers[SCREENSHOT_REDACTED_WINDOWS_HEADER]) ?? request.query.redactedWindows);
       return uploadScreenshot(
         { repos: ctx.repos, storage: ctx.storage, clock: ctx.clock, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
         caller,
         request.params.id,
-        { segmentId, capturedAt, contentType: contentType as ScreenshotContentType, bytes: request.body },
+        { segmentId, capturedAt, redactedWindows, contentType: contentType as ScreenshotContentType, bytes: request.body },
       );
     },
   );

@@ -237,6 +237,8 @@ function screenshotWords(status: NonNullable<TrackerSnapshot['segment']>['screen
       return 'screenshot being taken';
     case 'failed':
       return 'screenshot failed';
+    case 'skipped':
+      return 'screenshot skipped for privacy';
     case 'none':
       return 'no screenshot';
   }

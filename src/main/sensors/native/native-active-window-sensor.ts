@@ -2,6 +2,7 @@ import { win32 } from 'node:path';
 import { NATIVE_BACKENDS, type NativeCore } from '../../native/core.js';
 import type { NativeWindowInfo } from '../../native/binding.js';
 import { toNativeX11Error } from '../../native/errors.js';
+import { x11AppNames } from '../app-names.js';
 import { sensorLogger, type Logger } from '../logger.js';
 import type { ActiveWindowSensor, SensorState, WindowSample } from '../types.js';
 
@@ -32,7 +33,8 @@ export class NativeActiveWindowSensor implements ActiveWindowSensor {
       const window = this.core.session.activeWindow();
       if (!window) return null;
       const app = appName(window);
-      return window.pid === undefined ? { app, title: window.title } : { app, title: window.title, pid: window.pid };
+      const appNames = appNamesOf(window, app);
+      return window.pid === undefined ? { app, title: window.title, appNames } : { app, title: window.title, pid: window.pid, appNames };
     } catch (error) {
       const failure = toNativeX11Error(error);
       // A lost or closed connection does not come back; anything else is one unknown sample.
@@ -53,4 +55,10 @@ export class NativeActiveWindowSensor implements ActiveWindowSensor {
 function appName(window: NativeWindowInfo): string {
   if (window.processPath) return win32.basename(window.processPath).replace(/\.exe$/i, '');
   return window.className || window.instanceName || 'unknown';
+}
+
+/** Every name the private-window rules may match the application by: the image's file name too on Windows, WM_CLASS and the executable on X11. */
+function appNamesOf(window: NativeWindowInfo, app: string): string[] {
+  if (window.processPath) return [...new Set([app, win32.basename(window.processPath)])];
+  return x11AppNames(window);
 }

@@ -1,4 +1,5 @@
 import activeWindow from 'active-win';
+import { basename, extname } from 'node:path';
 import { missingTool, x11Problem, xwaylandNote, type SensorEnvironment } from '../environment.js';
 import { sensorLogger, type Logger } from '../logger.js';
 import { withTimeout } from '../timeout.js';
@@ -77,5 +78,13 @@ function toSample(result: activeWindow.Result): WindowSample | null {
   const title = typeof result.title === 'string' ? result.title : '';
   if (!app && !title) return null;
   const pid = result.owner?.processId;
-  return { app, title, ...(Number.isSafeInteger(pid) && pid > 0 ? { pid } : {}) };
+  return { app, title, appNames: appNamesOf(result, app), ...(Number.isSafeInteger(pid) && pid > 0 ? { pid } : {}) };
+}
+
+/** The names the private-window rules match an application by: what the OS shows, the executable (with and without .exe), the bundle id. */
+function appNamesOf(result: activeWindow.Result, app: string): string[] {
+  const path = typeof result.owner?.path === 'string' ? result.owner.path : '';
+  const executable = path ? basename(path.replaceAll('\\', '/')) : '';
+  const bundleId = 'bundleId' in result.owner && typeof result.owner.bundleId === 'string' ? result.owner.bundleId : '';
+  return [...new Set([app, executable, executable.slice(0, executable.length - extname(executable).length), bundleId].filter((n) => n !== ''))];
 }

@@ -5,6 +5,7 @@ import { migration004ContractAccounts } from './004-contract-accounts.js';
 import { migration005SegmentRevision } from './005-segment-revision.js';
 import { migration006ScreenshotDeletions } from './006-screenshot-deletions.js';
 import { migration007MinuteAppsAndSaves } from './007-minute-apps-and-saves.js';
+import { migration008PrivateWindows } from './008-private-windows.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005SegmentRevision,
   migration006ScreenshotDeletions,
   migration007MinuteAppsAndSaves,
+  migration008PrivateWindows,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

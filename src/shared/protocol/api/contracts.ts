@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { policySchema, screenshotModeSchema } from '../policy.js';
+import { privateWindowListSchema } from '../../privacy/private-windows.js';
+import { policySchema, receivedPolicySchema, screenshotModeSchema } from '../policy.js';
 import { userRoleSchema } from './auth.js';
 
 /** Path parameter: contract, segment and screenshot ids are ULIDs. */
@@ -23,14 +24,23 @@ export type ContractSummary = z.infer<typeof contractSummarySchema>;
 export const contractListSchema = z.object({ contracts: z.array(contractSummarySchema) }).strict();
 export type ContractList = z.infer<typeof contractListSchema>;
 
+/** The list as an agent reads it: each policy's private-window list is read apart (see receivedPolicySchema). */
+export const receivedContractListSchema = z
+  .object({ contracts: z.array(contractSummarySchema.extend({ policy: receivedPolicySchema })) })
+  .strict();
+export type ReceivedContractSummary = z.infer<typeof receivedContractListSchema>['contracts'][number];
+
 /** What the client may change. segmentSeconds is fixed for the life of a contract. */
 export const policyUpdateSchema = z
   .object({
     screenshots: screenshotModeSchema.optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
+    privateWindows: privateWindowListSchema
+      .optional()
+      .describe("The contract's whole new private-window list (it replaces the previous one; [] clears it)"),
   })
   .strict()
-  .refine((u) => u.screenshots !== undefined || u.retentionDays !== undefined, 'nothing to change');
+  .refine((u) => u.screenshots !== undefined || u.retentionDays !== undefined || u.privateWindows !== undefined, 'nothing to change');
 export type PolicyUpdate = z.infer<typeof policyUpdateSchema>;
 
 /** One entry of a contract's policy history: the version and from when it was in force. */
@@ -41,6 +51,7 @@ export const policyVersionSchema = z
     segmentSeconds: z.number().int(),
     retentionDays: z.number().int(),
     effectiveFrom: z.iso.datetime(),
+    privateWindows: privateWindowListSchema.describe("The contract's private windows in this version"),
   })
   .strict();
 export type PolicyVersion = z.infer<typeof policyVersionSchema>;

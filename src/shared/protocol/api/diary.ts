@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appUsageSchema, MAX_SEGMENT_APPS, minuteSchema } from '../segment.js';
+import { MAX_REDACTED_WINDOWS, MAX_SEGMENT_APPS, appUsageSchema, minuteSchema, screenshotSkipReasonSchema } from '../segment.js';
 import { policyVersionSchema } from './contracts.js';
 
 /** Segments on one diary page, at most; a page holds fewer when its segments are large (see `nextCursor`). */
@@ -40,6 +40,8 @@ export const diaryScreenshotSchema = z
     /** When the retention purge will delete it, under the contract's current retention. */
     expiresAt: z.iso.datetime(),
     url: z.string(),
+    /** Private windows the freelancer's agent painted out of the image ("2 private windows hidden"). */
+    redactedWindows: z.number().int().min(0).max(MAX_REDACTED_WINDOWS),
   })
   .strict();
 
@@ -60,6 +62,8 @@ export const diarySegmentSchema = z
     billable: z.boolean(),
     screenshot: diaryScreenshotSchema.nullable(),
     screenshotRemoved: screenshotRemovedSchema.nullable(),
+    /** The agent skipped this segment's screenshot for privacy (a private window active, or an unreadable list). */
+    screenshotSkipped: screenshotSkipReasonSchema.nullable(),
   })
   .strict();
 export type DiarySegment = z.infer<typeof diarySegmentSchema>;

@@ -8,12 +8,15 @@ export type ScreenshotContentType = (typeof SCREENSHOT_CONTENT_TYPES)[number];
 /** Headers that carry a screenshot upload's metadata (the body is the image itself). */
 export const SCREENSHOT_SEGMENT_HEADER = 'x-worktrace-segment-id';
 export const SCREENSHOT_CAPTURED_AT_HEADER = 'x-worktrace-captured-at';
+/** How many private windows the agent painted out of the image (optional; absent: none). */
+export const SCREENSHOT_REDACTED_WINDOWS_HEADER = 'x-worktrace-redacted-windows';
 
-/** The same metadata may come in the query string instead: ?segmentId=…&capturedAt=… */
+/** The same metadata may come in the query string instead: ?segmentId=…&capturedAt=…&redactedWindows=… */
 export const screenshotUploadQuerySchema = z
   .object({
     segmentId: z.string().optional(),
     capturedAt: z.string().optional(),
+    redactedWindows: z.string().optional(),
   })
   .strict();
 

@@ -34,8 +34,10 @@ describe('ScreenshotsRepository', () => {
 
   it('stores, reads, lists and deletes, keeping the segment and its time', () => {
     const shot = shotIn(0, 1000);
-    expect(store.screenshots.get(shot.id)).toEqual(shot);
-    const { data: _data, ...meta } = shot;
+    // Written without a count of private windows: none were painted out.
+    expect(store.screenshots.get(shot.id)).toEqual({ ...shot, redactedWindows: 0 });
+    const { data: _data, ...written } = shot;
+    const meta = { ...written, redactedWindows: 0 };
     expect(store.screenshots.meta(shot.id)).toEqual(meta);
     expect(store.screenshots.list()).toEqual([meta]);
     expect(store.segments.findSegment('contract-a', T0)?.hasScreenshot).toBe(true);

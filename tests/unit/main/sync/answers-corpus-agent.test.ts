@@ -109,7 +109,7 @@ describe('the agent against a generated corpus of bad server answers', () => {
             expect(['unchanged', 'unreachable', 'refused']).toContain(outcome);
             await client.streamOver;
             expect(changes).toEqual([]);
-            expect(source.current()).toEqual(cached ? { screenshots: 'off', segmentSeconds: 600, version: 2 } : null);
+            expect(source.current()).toEqual(cached ? { screenshots: 'off', segmentSeconds: 600, version: 2, privateWindows: { readable: true, rules: [] } } : null);
             expect(agent.store.policies.get(contractId)).toEqual(cacheBefore);
           } finally {
             source.stop();

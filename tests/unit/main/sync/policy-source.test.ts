@@ -14,6 +14,8 @@ import type { TrackingPolicy } from '../../../../src/main/tracking/ports.js';
  * None of it may turn screenshots on; only a well-formed newer policy for this contract changes anything.
  */
 const CONTRACT = ulid();
+/** A policy without private windows: the list reads as empty. */
+const NONE_PRIVATE = { readable: true, rules: [] };
 const policy = (screenshots: string, version: number, contractId = CONTRACT) => ({
   contractId,
   screenshots,
@@ -100,7 +102,7 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     const s = source();
     answer = json(200, JSON.stringify(policy('off', 2)), 'application/json');
     expect(await s.start()).toBe('changed');
-    expect(s.current()).toEqual({ screenshots: 'off', segmentSeconds: 600, version: 2 });
+    expect(s.current()).toEqual({ screenshots: 'off', segmentSeconds: 600, version: 2, privateWindows: NONE_PRIVATE });
     for (const [what, reply] of spoiled) {
       answer = reply;
       await s.pull();
@@ -117,11 +119,11 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     stream.write(`event: policy\ndata: ${JSON.stringify(policy('on', 7, ulid()))}\n\n`);
     stream.write(`event: policy\ndata: ${JSON.stringify({ ...policy('on', 8), screenshots: 1 })}\n\n`);
     stream.write(`: keepalive\n\nevent: policy\nid: 3\ndata: ${JSON.stringify(policy('blurred', 3))}\n\n`);
-    expect(await changed).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3 });
+    expect(await changed).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3, privateWindows: NONE_PRIVATE });
 
     // Offline restart: the cached policy is in force before any answer (the server here is unreachable).
     const offline = source('http://127.0.0.1:9');
-    expect(offline.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3 });
+    expect(offline.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 3, privateWindows: NONE_PRIVATE });
     expect(await offline.pull()).toBe('unreachable');
     expect(offline.current()?.screenshots).toBe('blurred');
   });

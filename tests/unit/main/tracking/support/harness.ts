@@ -64,7 +64,7 @@ export function makeRig(options: RigOptions = {}): Rig {
     );
   const tracker = build();
   const events = {
-    segmentOpened: [], minuteFlushed: [], screenshotScheduled: [], screenshotTaken: [], screenshotFailed: [],
+    segmentOpened: [], minuteFlushed: [], screenshotScheduled: [], screenshotTaken: [], screenshotFailed: [], screenshotSkipped: [],
     idleStarted: [], idleEnded: [], error: [],
   } as Rig['events'];
   for (const name of Object.keys(events) as (keyof TrackerEvents)[]) {

@@ -1,0 +1,3 @@
+export { KEEP_APP_NAMES_KEY, NO_PRIVATE_WINDOWS, PrivateWindowRules, contractPrivateWindows, type PrivacyRules, type PrivacyState, type PrivateWindowRulesDeps } from './rules.js';
+export { PrivateWindowFilter, isPrivateSample, redactSample } from './window-filter.js';
+export { privateTrackingParts, type PrivateTrackingParts } from './wiring.js';

@@ -83,6 +83,24 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     ['a dropped connection', (res) => res.socket?.destroy()],
   ];
 
+  it("takes a version whose private-window list it cannot read, marked unreadable (no screenshots), and from the cache too", async () => {
+    store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
+    const s = source();
+    const rules = [{ kind: 'title', pattern: '*Patient*' }];
+    answer = json(200, JSON.stringify({ ...policy('on', 2), privateWindows: rules }));
+    expect(await s.start()).toBe('changed');
+    expect(s.current()?.privateWindows).toEqual({ readable: true, rules });
+    // A newer server's rule kind: the version is taken (its other terms hold), its list is unreadable.
+    answer = json(200, JSON.stringify({ ...policy('on', 3), privateWindows: [...rules, { kind: 'url', pattern: 'intranet/*' }] }));
+    expect(await s.pull()).toBe('changed');
+    expect(s.current()).toMatchObject({ version: 3, screenshots: 'on', privateWindows: { readable: false } });
+    const restarted = source('http://127.0.0.1:9');
+    expect(restarted.current()).toMatchObject({ version: 3, privateWindows: { readable: false } });
+    answer = json(200, JSON.stringify({ ...policy('on', 4), privateWindows: rules }));
+    expect(await s.pull()).toBe('changed');
+    expect(s.current()?.privateWindows).toEqual({ readable: true, rules });
+  });
+
   it('stays time-only when no good policy was ever seen', async () => {
     store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
     const s = source();

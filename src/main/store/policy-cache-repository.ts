@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 
 /**
  * The last good policy of each contract, for offline starts. It stores the server's JSON as received
- * after validation by the sync layer; readers validate again (policySchema) and treat anything they
+ * after validation by the sync layer; readers validate again (receivedPolicySchema) and treat anything they
  * cannot parse as "no policy known", which means time only.
  */
 export interface CachedPolicy {

@@ -1,4 +1,4 @@
-import { policySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
+import { receivedPolicySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
 import { sameAccount, type AccountQueue, type OutboxKind, type ParkedItem, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
 import { contractOfItem } from './item-contract.js';
@@ -123,7 +123,7 @@ function cachedPolicy(store: Store, contractId: string): ContractSyncStatus['pol
   const cached = store.policies.get(contractId);
   if (!cached) return null;
   try {
-    const p = policySchema.parse(JSON.parse(cached.policyJson));
+    const p = receivedPolicySchema.parse(JSON.parse(cached.policyJson));
     return { screenshots: p.screenshots, version: p.version, segmentSeconds: p.segmentSeconds, fetchedAt: cached.fetchedAt };
   } catch {
     return null;

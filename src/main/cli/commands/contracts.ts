@@ -1,4 +1,4 @@
-import { policySchema } from '../../../shared/protocol/index.js';
+import { receivedPolicySchema } from '../../../shared/protocol/index.js';
 import { openAgentBase } from '../../agent/create-agent.js';
 import { createSyncServices } from '../../agent/server-sync.js';
 import { resolveDataDir } from '../../config/data-dir.js';
@@ -44,6 +44,6 @@ export async function runContracts(context: CommandContext, options: { dataDir: 
 }
 
 function policyVersionOf(json: string): number {
-  const parsed = policySchema.safeParse(JSON.parse(json));
+  const parsed = receivedPolicySchema.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data.version : 0;
 }

@@ -1,21 +1,13 @@
-import { readPrivateList, type PrivateWindowRule } from '../../../shared/privacy/index.js';
-import { receivedPolicySchema } from '../../../shared/protocol/index.js';
+import type { PrivateWindowRule } from '../../../shared/privacy/index.js';
 import { openAgentBase, type AgentBase } from '../../agent/create-agent.js';
 import { resolveDataDir } from '../../config/data-dir.js';
-import { KEEP_APP_NAMES_KEY } from '../../privacy/index.js';
+import { KEEP_APP_NAMES_KEY, privateLists } from '../../privacy/index.js';
 import type { CommandContext } from '../context.js';
 
 export type PrivateAction =
   | { readonly kind: 'list'; readonly json: boolean }
   | { readonly kind: 'add' | 'remove'; readonly rule: PrivateWindowRule }
   | { readonly kind: 'app-names'; readonly keep: boolean };
-
-/** One contract's list as its client set it (from the cached policy); `rules` null when it cannot be read. */
-interface ContractList {
-  readonly contractId: string;
-  readonly version: number;
-  readonly rules: readonly PrivateWindowRule[] | null;
-}
 
 const describeRule = (rule: PrivateWindowRule): string => `${rule.kind === 'app' ? 'application' : 'title'} ${JSON.stringify(rule.pattern)}`;
 
@@ -47,39 +39,20 @@ export async function runPrivate(context: CommandContext, dataDir: string | unde
 }
 
 function list(context: CommandContext, base: AgentBase, json: boolean): void {
-  const device = base.store.privateWindows.list();
-  const keepAppNames = base.store.settings.get(KEEP_APP_NAMES_KEY) === '1';
-  const contracts = contractLists(base);
+  const lists = privateLists(base.store);
+  if (lists.device === null) base.store.privateWindows.list(); // throws PRIVATE_LIST_UNREADABLE with the damaged rule
   if (json) {
-    context.stdout.write(`${JSON.stringify({ device, keepAppNames, contracts }, null, 2)}\n`);
+    context.stdout.write(`${JSON.stringify(lists, null, 2)}\n`);
     return;
   }
+  const device = lists.device ?? [];
   const lines = ['Your private windows (this device only, never uploaded):'];
   lines.push(...(device.length === 0 ? ['  none'] : device.map((rule) => `  ${describeRule(rule)}`)));
-  for (const c of contracts) {
+  for (const c of lists.contracts) {
     lines.push(`Contract ${c.contractId} (set by the client, policy v${c.version}):`);
     if (c.rules === null) lines.push('  unreadable: no screenshots for this contract until the server sends a list this agent can read');
     else lines.push(...(c.rules.length === 0 ? ['  none'] : c.rules.map((rule) => `  ${describeRule(rule)}`)));
   }
-  lines.push(keepAppNames ? 'Private windows are recorded with their application name, never their title.' : 'Private windows are recorded as "Private".');
+  lines.push(lists.keepAppNames ? 'Private windows are recorded with their application name, never their title.' : 'Private windows are recorded as "Private".');
   context.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** Each contract's list, from the policies cached on this device (what `track` would apply offline). */
-function contractLists(base: AgentBase): ContractList[] {
-  const lists: ContractList[] = [];
-  for (const contractId of base.store.policies.contractIds()) {
-    const cached = base.store.policies.get(contractId);
-    let json: unknown = null;
-    try {
-      json = JSON.parse(cached?.policyJson ?? 'null');
-    } catch {
-      continue;
-    }
-    const policy = receivedPolicySchema.safeParse(json);
-    if (!policy.success) continue;
-    const read = readPrivateList(policy.data.privateWindows);
-    lists.push({ contractId, version: policy.data.version, rules: read.readable ? read.rules : null });
-  }
-  return lists;
 }

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { contractLabel } from '../../agent/local-contract.js';
-import { openAgentBase } from '../../agent/create-agent.js';
+import { openAgentBase, type AgentBase } from '../../agent/create-agent.js';
 import { nativeBackends } from '../../agent/native-backends.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { createSensors, currentReport, systemSensorEnvironment, type SensorReportRow } from '../../sensors/index.js';
+import { privateLists, type PrivateLists } from '../../privacy/index.js';
+import { privacyReport, privacyLines, type PrivacyReport } from './status-privacy.js';
 import { databasePath, type ContractQueue, type StoreCounts } from '../../store/index.js';
 import { NO_ROOM_BYTES, freeBytesAt } from '../../store/errors.js';
 import { readSyncStatus, waitingWords, type SyncStatusReport } from '../../sync/index.js';
@@ -26,6 +28,8 @@ export interface StatusReport {
   readonly contracts: readonly ContractQueue[];
   /** Server mode: sign-in, and per contract the policy in force, queue, parked items, last sync and last error. */
   readonly sync: SyncStatusReport | null;
+  /** How private windows are kept out of screenshots here (fully, or only while focused) and the lists in force. */
+  readonly privacy: PrivacyReport;
 }
 
 /**
@@ -36,12 +40,15 @@ export interface StatusReport {
 export async function runStatus(context: CommandContext, options: StatusOptions): Promise<void> {
   const dataDir = resolveDataDir(options.dataDir, context.env);
   const database = databasePath(dataDir);
+  const probe = await probeSensors(context, () => (existsSync(database) ? withBase(dataDir, context, (base) => privateLists(base.store)) : null));
+  const queue = readQueue(dataDir, database, context);
   const report: StatusReport = {
     dataDir,
     database,
     disk: diskOf(dataDir),
-    sensors: await probeSensors(context),
-    ...readQueue(dataDir, database, context),
+    sensors: probe.rows,
+    ...queue,
+    privacy: probe.privacy,
   };
   if (options.json) {
     context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -65,6 +72,7 @@ export async function runStatus(context: CommandContext, options: StatusOptions)
     }
   }
   if (report.sync) lines.push(...syncLines(report.sync, context.clock.now()));
+  lines.push(...privacyLines(report.privacy));
   context.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -73,31 +81,38 @@ function diskOf(dataDir: string): StatusReport['disk'] {
   return { freeBytes, full: freeBytes !== null && freeBytes < NO_ROOM_BYTES };
 }
 
-async function probeSensors(context: CommandContext): Promise<SensorReportRow[]> {
+async function probeSensors(context: CommandContext, lists: () => PrivateLists | null): Promise<{ rows: SensorReportRow[]; privacy: PrivacyReport }> {
   const native = nativeBackends(context.logger);
   const sensors = createSensors(systemSensorEnvironment(), { logger: context.logger, native: native.factories });
   try {
     await sensors.input.start();
-    return currentReport(sensors);
+    const rows = currentReport(sensors);
+    return { rows, privacy: privacyReport(sensors.capturer, rows.find((r) => r.sensor === 'screenshots')?.backend ?? 'none', lists()) };
   } finally {
     await sensors.input.stop();
     native.close();
   }
 }
 
-function readQueue(dataDir: string, database: string, context: CommandContext): Pick<StatusReport, 'counts' | 'contracts' | 'sync'> {
-  if (!existsSync(database)) return { counts: null, contracts: [], sync: null };
+function withBase<T>(dataDir: string, context: CommandContext, read: (base: AgentBase) => T): T {
   const base = openAgentBase({ dataDir, clock: context.clock, mode: 'local' });
   try {
+    return read(base);
+  } finally {
+    base.close();
+  }
+}
+
+function readQueue(dataDir: string, database: string, context: CommandContext): Pick<StatusReport, 'counts' | 'contracts' | 'sync'> {
+  if (!existsSync(database)) return { counts: null, contracts: [], sync: null };
+  return withBase(dataDir, context, (base) => {
     const sync = readSyncStatus(base.store, dataDir);
     return {
       counts: base.store.status.counts(),
       contracts: base.store.status.queueByContractId(),
       sync: sync.signedIn || sync.contracts.length > 0 || sync.waitingForOtherAccounts.length > 0 ? sync : null,
     };
-  } finally {
-    base.close();
-  }
+  });
 }
 
 function syncLines(sync: SyncStatusReport, now: number): string[] {

@@ -47,7 +47,7 @@ describe('worktrace private and status', () => {
     });
     const words = cli(['private', 'list']).stdout;
     expect(words).toContain('application "Epic Hyperspace"');
-    expect(words).toMatch(/01KCONTRACTBBBBBBBBBBBBBBB.*\n  unreadable: no screenshots/);
+    expect(words).toMatch(/01KCONTRACTBBBBBBBBBBBBBBB.*\n {2}unreadable: no screenshots/);
     expect(cli(['private', 'remove', '--app', 'KeePassXC']).stdout).toContain('Removed');
     expect(cli(['private', 'remove', '--app', 'KeePassXC']).stdout).toContain('Not in your list');
     expect(cli(['private', 'app-names', 'keep']).status).toBe(0);

@@ -19,6 +19,9 @@ const INVOKE_CHANNELS = {
   'sync:now': true,
   'sync:retry-parked': true,
   'permissions:open-settings': true,
+  'privacy:add': true,
+  'privacy:remove': true,
+  'privacy:keep-app-names': true,
 } satisfies Record<InvokeChannel, true>;
 
 const EVENT_CHANNELS = {

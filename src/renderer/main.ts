@@ -1,8 +1,9 @@
 import type { AppState, Envelope, EventPayload, InvokeChannel, InvokeRequest, PermissionPane, ScreenshotView, WorktraceApi } from '../shared/ipc/contract.js';
+import type { PrivateWindowRule } from '../shared/privacy/private-windows.js';
 import { worktraceApi } from './api.js';
 import { button, byId, safeImageSource, setText, show } from './dom.js';
 import { renderState } from './views/render.js';
-import { clockTime, deleteWarning, idleWords, policyChangeWords } from './words.js';
+import { clockTime, deleteWarning, hiddenWindowsWords, idleWords, policyChangeWords } from './words.js';
 
 /**
  * The agent's UI. All state lives in the main process; this page shows the last AppState it was given, sends the
@@ -24,6 +25,10 @@ const hooks = {
   onOpenSettings: (pane: PermissionPane) => {
     const api = worktraceApi();
     if (api) void call(api, 'permissions:open-settings', { pane }, button(`open-settings-${pane}`));
+  },
+  onRemovePrivateRule: (rule: PrivateWindowRule) => {
+    const api = worktraceApi();
+    if (api) void call(api, 'privacy:remove', { kind: rule.kind, pattern: rule.pattern });
   },
 };
 
@@ -62,7 +67,11 @@ async function call<C extends InvokeChannel>(api: WorktraceApi, channel: C, requ
 function showNotice(shot: ScreenshotView): void {
   noticed = shot;
   byId<HTMLImageElement>('shot-notice-image').src = safeImageSource(shot.thumbnail);
-  setText(byId('shot-notice-text'), `Taken at ${clockTime(shot.takenAt)}${shot.blurred ? ', blurred on this computer' : ''}. Delete it if it shows something private.`);
+  const hidden = hiddenWindowsWords(shot.redactedWindows);
+  setText(
+    byId('shot-notice-text'),
+    `Taken at ${clockTime(shot.takenAt)}${shot.blurred ? ', blurred on this computer' : ''}.${hidden ? ` ${hidden}.` : ''} Delete it if it shows something private.`,
+  );
   show(byId('shot-notice'), true);
 }
 
@@ -120,6 +129,17 @@ function wire(api: WorktraceApi): void {
   byId('sync-now').addEventListener('click', () => void call(api, 'sync:now', {}, button('sync-now')));
   // Every parked item now (they are also tried again on their own, every few hours).
   byId('sync-retry-parked').addEventListener('click', () => void call(api, 'sync:retry-parked', {}, button('sync-retry-parked')));
+  byId<HTMLFormElement>('privacy-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const pattern = byId<HTMLInputElement>('privacy-pattern');
+    const kind = byId<HTMLSelectElement>('privacy-kind').value === 'app' ? 'app' : 'title';
+    void call(api, 'privacy:add', { kind, pattern: pattern.value }, button('privacy-add')).then((ok) => {
+      if (ok) pattern.value = '';
+    });
+  });
+  byId<HTMLInputElement>('privacy-keep-app-names').addEventListener('change', (event) => {
+    void call(api, 'privacy:keep-app-names', { enabled: (event.target as HTMLInputElement).checked });
+  });
 
   byId('shot-notice-delete').addEventListener('click', () => {
     if (noticed) askDelete(noticed);

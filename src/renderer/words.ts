@@ -1,5 +1,7 @@
 import type { AppState, ContractView, DesktopNotice, EventPayload, PermissionPane, SensorRow } from '../shared/ipc/contract.js';
+import type { PrivateWindowRule } from '../shared/privacy/private-windows.js';
 import type { ScreenshotMode } from '../shared/protocol/policy.js';
+import type { ScreenshotSkipReason } from '../shared/protocol/segment.js';
 
 /** What the UI says, as pure functions: the freelancer reads words, not enum values. */
 
@@ -93,6 +95,27 @@ export function parkedTodoWords(item: AppState['sync']['parked'][number]): strin
 /** The server's own answer, shown folded under the sentence for whoever wants it. */
 export function parkedDetailWords(item: AppState['sync']['parked'][number]): string | null {
   return item.detail ? `The server said: ${item.detail}` : null;
+}
+
+/** "1 private window hidden", "2 private windows hidden"; null when none was. */
+export function hiddenWindowsWords(count: number | undefined): string | null {
+  if (!count) return null;
+  return `${count} private window${count === 1 ? '' : 's'} hidden`;
+}
+
+/** Why the open segment has no screenshot, when privacy was the reason. */
+export function skippedWords(reason: ScreenshotSkipReason): string {
+  switch (reason) {
+    case 'private-window':
+      return 'No screenshot in this segment: a private window was in front (this computer cannot paint windows out of a screenshot).';
+    case 'private-list-unreadable':
+      return 'No screenshot in this segment: a private-window list could not be read.';
+  }
+}
+
+/** "Window title “*Patient*”", "Application “keepassxc”". */
+export function privateRuleWords(rule: PrivateWindowRule): string {
+  return `${rule.kind === 'app' ? 'Application' : 'Window title'} “${rule.pattern}”`;
 }
 
 export function deleteWarning(segmentMinutes: number | null): string {

@@ -23,6 +23,7 @@ import { AppError, badRequestMessage, toIpcError } from './errors.js';
 import { refuseAnotherAccount, refuseAnotherUser, signInToServer, signOutOfServer } from './sign-in.js';
 import { AppEvents } from './events.js';
 import { IdlePrompt } from './idle-prompt.js';
+import { changePrivacy, privacyView, type PrivacyChannel } from './private-windows.js';
 import { SyncConnection } from './sync-connection.js';
 import { SyncStatus } from './sync-status.js';
 import { Thumbnails } from './thumbnails.js';
@@ -144,6 +145,10 @@ export class AppService {
         return this.#syncNow((uploader) => uploader.retryParked());
       case 'permissions:open-settings':
         return openPermissionSettings(this.#deps.permissions, (request as InvokeRequest<'permissions:open-settings'>).pane);
+      case 'privacy:add':
+      case 'privacy:remove':
+      case 'privacy:keep-app-names':
+        return changePrivacy(this.#requireStore(), channel, request as InvokeRequest<PrivacyChannel>);
     }
   }
 
@@ -327,6 +332,7 @@ export class AppService {
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
       sensors: this.#session?.sensorReport() ?? this.#lastSensors,
+      privacy: privacyView(store),
     };
   }
 

@@ -3,6 +3,7 @@ import { contractViewSchema, type ContractView } from '../../shared/ipc/index.js
 import { receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
 import type { ReceivedContractSummary } from '../../shared/protocol/api/index.js';
 import type { Store } from '../store/index.js';
+import { contractPrivateWindows } from './private-windows.js';
 
 const CONTRACTS_KEY = 'app.contracts';
 
@@ -57,5 +58,13 @@ export class ContractsCache {
 }
 
 function toView(id: string, name: string, clientEmail: string, policy: ReceivedPolicy): ContractView {
-  return { id, name, clientEmail, screenshots: policy.screenshots, segmentSeconds: policy.segmentSeconds, policyVersion: policy.version };
+  return {
+    id,
+    name,
+    clientEmail,
+    screenshots: policy.screenshots,
+    segmentSeconds: policy.segmentSeconds,
+    policyVersion: policy.version,
+    privateWindows: contractPrivateWindows(policy),
+  };
 }

@@ -26,7 +26,8 @@ export class Thumbnails {
     if (!meta) return null;
     const thumbnail = await this.#thumbnail(id);
     if (thumbnail === null) return null;
-    return { id: meta.id, segmentId: meta.segmentId, takenAt: isoFromMs(meta.takenAt), blurred: meta.blurred, thumbnail };
+    const hidden = meta.redactedWindows ?? 0;
+    return { id: meta.id, segmentId: meta.segmentId, takenAt: isoFromMs(meta.takenAt), blurred: meta.blurred, thumbnail, ...(hidden > 0 ? { redactedWindows: hidden } : {}) };
   }
 
   /** The newest screenshots first, at most `limit`. */

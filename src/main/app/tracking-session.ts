@@ -208,6 +208,7 @@ export function segmentView(segment: SegmentSnapshot | null): AppState['tracking
           message: `This segment's time was removed with its screenshot; tracking counts again from ${localClockTime(endSec * 1000)}.`,
         }
       : null,
+    screenshotSkipped: segment.screenshotSkipped,
   };
 }
 

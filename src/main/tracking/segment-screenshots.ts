@@ -1,4 +1,5 @@
 import type { TrackerEmitter } from './events.js';
+import type { ScreenshotSkipReason } from '../../shared/protocol/index.js';
 import type { PolicySource, ScreenshotSkipped, ScreenshotTaker, TrackingPolicy } from './ports.js';
 import { allowsScreenshots, ScreenshotScheduler } from './screenshot-scheduler.js';
 import type { SegmentState } from './segment-state.js';
@@ -25,6 +26,7 @@ export class SegmentScreenshots {
   readonly #scheduler: ScreenshotScheduler;
   #segment: SegmentState | null = null;
   #status: ScreenshotStatus = 'none';
+  #skipped: ScreenshotSkipReason | null = null;
 
   constructor(private readonly deps: SegmentScreenshotsDeps) {
     this.#scheduler = new ScreenshotScheduler(deps.random);
@@ -32,6 +34,11 @@ export class SegmentScreenshots {
 
   get status(): ScreenshotStatus {
     return this.#status;
+  }
+
+  /** Why the open segment's screenshot was skipped for privacy, when it was. */
+  get skipped(): ScreenshotSkipReason | null {
+    return this.#status === 'skipped' ? this.#skipped : null;
   }
 
   /** The planned moment of the open segment, if one is pending. */
@@ -90,6 +97,7 @@ export class SegmentScreenshots {
       capture.then(
         (outcome) => {
           if (outcome !== null && typeof outcome === 'object') {
+            if (this.#segment === seg) this.#skipped = outcome.skipped;
             settle('skipped');
             this.deps.events.emit('screenshotSkipped', { segmentId, takenAt, reason: outcome.skipped });
             return;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
+import type { ScreenshotSkipReason } from '../../shared/protocol/index.js';
 import type { ActiveWindowSensor, InputSensor, SystemIdleTime } from '../sensors/types.js';
 import type { IdleDecider, PolicySource, ScreenshotTaker, TrackingSink } from './ports.js';
 import type { IdleState } from './idle-tracker.js';
@@ -60,6 +61,8 @@ export interface SegmentSnapshot {
   /** The freelancer deleted this segment's screenshot: it credits nothing until it ends (at startedAt + lengthSeconds). */
   readonly timeRemoved: boolean;
   readonly screenshot: ScreenshotStatus;
+  /** Why the screenshot was skipped for privacy (status 'skipped'). */
+  readonly screenshotSkipped: ScreenshotSkipReason | null;
   readonly screenshotDueAtMs: number | null;
 }
 

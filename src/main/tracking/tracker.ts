@@ -218,6 +218,7 @@ export class Tracker {
             activeMinutes: seg.activeMinutes(),
             timeRemoved: seg.timeRemoved,
             screenshot: this.#screenshots.status,
+            screenshotSkipped: this.#screenshots.skipped,
             screenshotDueAtMs: this.#screenshots.dueAtMs,
           }
         : null,

@@ -1,8 +1,22 @@
 import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
+import type { PrivateWindowRule } from '../../shared/privacy/private-windows.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
 import { renderPermissions } from './permissions.js';
+import { renderPrivacy } from './privacy.js';
 import { renderSensors } from './sensors.js';
-import { clockTime, contractOption, elapsed, parkedDetailWords, parkedTodoWords, parkedWords, policyWords, segmentWords, syncWords } from '../words.js';
+import {
+  clockTime,
+  contractOption,
+  elapsed,
+  hiddenWindowsWords,
+  parkedDetailWords,
+  parkedTodoWords,
+  parkedWords,
+  policyWords,
+  segmentWords,
+  skippedWords,
+  syncWords,
+} from '../words.js';
 
 /**
  * Draws an AppState into the page. Only what changed is touched, and inputs the person is typing in are left
@@ -16,6 +30,8 @@ export interface RenderHooks {
   onDeleteRequest(shot: ScreenshotView): void;
   /** The button of a permission notice: main opens the pane's fixed System Settings URL. */
   onOpenSettings(pane: PermissionPane): void;
+  /** Remove a rule of the freelancer's private-window list. */
+  onRemovePrivateRule(rule: PrivateWindowRule): void;
 }
 
 export function renderState(state: AppState, hooks: RenderHooks): void {
@@ -23,7 +39,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderPermissions(state.permissions, (pane) => hooks.onOpenSettings(pane));
   show(byId('sign-in'), !signedIn || (hooks.signingInAgain() && state.sync.signInAgain));
   show(byId('sign-out'), signedIn);
-  for (const id of ['work', 'recent', 'sync']) show(byId(id), signedIn);
+  for (const id of ['work', 'recent', 'privacy', 'sync']) show(byId(id), signedIn);
   if (!signedIn) show(byId('sensors'), false);
   setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
   show(byId('sign-in-again'), state.sync.signInAgain);
@@ -31,13 +47,15 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   setText(byId('disk-full'), diskFull ?? '');
   show(byId('disk-full'), diskFull !== null);
   if (!signedIn) return;
-  renderWork(state, hooks);
+  const contract = renderWork(state, hooks);
   renderRecent(state.recentScreenshots, hooks);
+  renderPrivacy(state.privacy, contract, (rule) => hooks.onRemovePrivateRule(rule));
   renderSync(state);
   renderSensors(state.sensors ?? []);
 }
 
-function renderWork(state: AppState, hooks: RenderHooks): void {
+/** Draws the work panel; returns the contract it shows. */
+function renderWork(state: AppState, hooks: RenderHooks): AppState['contracts'][number] | null {
   const running = state.tracking.status !== 'stopped';
   const select = byId<HTMLSelectElement>('contract');
   const wanted = running ? state.tracking.contractId : (hooks.selectedContractId() ?? state.contracts[0]?.id ?? null);
@@ -69,6 +87,10 @@ function renderWork(state: AppState, hooks: RenderHooks): void {
   const removed = state.tracking.segment?.timeRemoved?.message ?? null;
   setText(byId('segment-removed'), removed ?? '');
   show(byId('segment-removed'), removed !== null);
+  const skipped = state.tracking.segment?.screenshotSkipped ?? null;
+  setText(byId('segment-skipped'), skipped ? skippedWords(skipped) : '');
+  show(byId('segment-skipped'), skipped !== null);
+  return contract;
 }
 
 function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): void {
@@ -85,7 +107,8 @@ function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): voi
       image.src = safeImageSource(shot.thumbnail);
       image.alt = `Screenshot taken at ${clockTime(shot.takenAt)}${shot.blurred ? ', blurred' : ''}`;
       const caption = document.createElement('span');
-      caption.textContent = `${clockTime(shot.takenAt)}${shot.blurred ? ' · blurred' : ''}`;
+      const hidden = hiddenWindowsWords(shot.redactedWindows);
+      caption.textContent = `${clockTime(shot.takenAt)}${shot.blurred ? ' · blurred' : ''}${hidden ? ` · ${hidden}` : ''}`;
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.className = 'danger';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { MAX_PRIVATE_RULES, privateWindowRuleSchema } from '../privacy/private-windows.js';
 import { screenshotModeSchema } from '../protocol/policy.js';
-import { recordIdSchema } from '../protocol/segment.js';
+import { MAX_REDACTED_WINDOWS, recordIdSchema, screenshotSkipReasonSchema } from '../protocol/segment.js';
 
 /**
  * The one IPC contract between the desktop app's renderer and its main process (STYLE.md, rule 2).
@@ -25,6 +26,9 @@ export const launchAtLoginRequestSchema = z.object({ enabled: z.boolean() }).str
 export const permissionPaneSchema = z.enum(['screen-recording', 'accessibility']);
 export type PermissionPane = z.infer<typeof permissionPaneSchema>;
 export const openPermissionSettingsRequestSchema = z.object({ pane: permissionPaneSchema }).strict();
+/** A rule of the freelancer's own private-window list (kept on this device only). */
+export const privateRuleRequestSchema = privateWindowRuleSchema;
+export const keepAppNamesRequestSchema = z.object({ enabled: z.boolean() }).strict();
 const noPayload = z.object({}).strict();
 
 export const invokeChannels = {
@@ -42,6 +46,9 @@ export const invokeChannels = {
   /** Tries every parked item now (they are also retried on their own on a slow schedule). */
   'sync:retry-parked': noPayload,
   'permissions:open-settings': openPermissionSettingsRequestSchema,
+  'privacy:add': privateRuleRequestSchema,
+  'privacy:remove': privateRuleRequestSchema,
+  'privacy:keep-app-names': keepAppNamesRequestSchema,
 } as const;
 export type InvokeChannel = keyof typeof invokeChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]>;
@@ -56,6 +63,11 @@ export const contractViewSchema = z
     screenshots: screenshotModeSchema,
     segmentSeconds: z.number().int(),
     policyVersion: z.number().int(),
+    /**
+     * The client's private windows for this contract (painted out of screenshots like the freelancer's own); null
+     * when the agent cannot read the list (then no screenshots). Optional only for older builders and caches.
+     */
+    privateWindows: z.array(privateWindowRuleSchema).max(MAX_PRIVATE_RULES).nullable().optional(),
   })
   .strict();
 export type ContractView = z.infer<typeof contractViewSchema>;
@@ -69,6 +81,8 @@ export const screenshotViewSchema = z
     blurred: z.boolean(),
     /** A small JPEG as a data: URL (the CSP allows img-src data:), decrypted in main for display only. */
     thumbnail: z.string().max(200_000),
+    /** Private windows painted out of it ("2 private windows hidden"); absent: none. */
+    redactedWindows: z.number().int().min(0).max(MAX_REDACTED_WINDOWS).optional(),
   })
   .strict();
 export type ScreenshotView = z.infer<typeof screenshotViewSchema>;
@@ -125,6 +139,8 @@ export const appStateSchema = z
              * its time): when counting resumes (ISO 8601 UTC, the segment's end) and a sentence the UI can show.
              */
             timeRemoved: z.object({ countsAgainAt: z.string(), message: z.string() }).strict().nullable().optional(),
+            /** The segment's screenshot was skipped for privacy, and why (optional only for older builders of this state). */
+            screenshotSkipped: screenshotSkipReasonSchema.nullable().optional(),
           })
           .strict()
           .nullable(),
@@ -171,6 +187,19 @@ export const appStateSchema = z
     permissions: desktopPermissionsSchema,
     /** Optional only so older builders of this state still type-check; the app service always fills it. */
     sensors: z.array(sensorRowSchema).max(8).optional(),
+    /**
+     * The freelancer's own private windows (this device only): never in a screenshot, their titles recorded as
+     * "Private". `unreadable` says why the list cannot be read (then no screenshots). Optional only for older builders
+     * of this state; the app service always fills it.
+     */
+    privacy: z
+      .object({
+        rules: z.array(privateWindowRuleSchema).max(MAX_PRIVATE_RULES),
+        unreadable: z.string().nullable(),
+        keepAppNames: z.boolean(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AppState = z.infer<typeof appStateSchema>;

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, elapsed, idleWords, parkedDetailWords, parkedTodoWords, parkedWords, policyChangeWords, policyWords, syncWords } from '../../../src/renderer/words.js';
+import {
+  clockTime,
+  elapsed,
+  hiddenWindowsWords,
+  idleWords,
+  parkedDetailWords,
+  parkedTodoWords,
+  parkedWords,
+  policyChangeWords,
+  policyWords,
+  privateRuleWords,
+  skippedWords,
+  syncWords,
+} from '../../../src/renderer/words.js';
 import type { AppState } from '../../../src/shared/ipc/index.js';
 
 /** The renderer's words are pure functions: what the freelancer reads, checked without a browser. */
@@ -58,5 +71,16 @@ describe('renderer words', () => {
       `If it keeps failing, report it. Tried again on its own at ${clockTime(retryAt)}; Retry tries now.`,
     );
     expect(parkedTodoWords({ ...deletion, retryAt: null })).toBe('Tried again at the next upload; Retry tries now.');
+  });
+
+  it('says how many private windows a screenshot hides, why one was skipped, and what a rule matches', () => {
+    expect(hiddenWindowsWords(undefined)).toBeNull();
+    expect(hiddenWindowsWords(0)).toBeNull();
+    expect(hiddenWindowsWords(1)).toBe('1 private window hidden');
+    expect(hiddenWindowsWords(2)).toBe('2 private windows hidden');
+    expect(skippedWords('private-window')).toMatch(/^No screenshot in this segment: a private window was in front/);
+    expect(skippedWords('private-list-unreadable')).toMatch(/list could not be read/);
+    expect(privateRuleWords({ kind: 'title', pattern: '*Patient*' })).toBe('Window title “*Patient*”');
+    expect(privateRuleWords({ kind: 'app', pattern: 'keepassxc' })).toBe('Application “keepassxc”');
   });
 });

@@ -29,6 +29,9 @@ export const VALID_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unk
   'sync:now': {},
   'sync:retry-parked': {},
   'permissions:open-settings': { pane: 'accessibility' },
+  'privacy:add': { kind: 'title', pattern: '*Patient*' },
+  'privacy:remove': { kind: 'app', pattern: 'keepassxc' },
+  'privacy:keep-app-names': { enabled: true },
 };
 
 export const CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

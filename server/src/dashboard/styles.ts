@@ -57,6 +57,10 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .thumb { width: 100%; aspect-ratio: 16 / 10; object-fit: cover; display: block; }
 .placeholder { display: grid; place-items: center; aspect-ratio: 16 / 10; background: repeating-linear-gradient(45deg, #f0f1f4, #f0f1f4 8px, #e8eaef 8px, #e8eaef 16px); color: var(--muted); text-align: center; padding: .4rem; border-radius: 4px; font-weight: 600; }
 .purge { color: var(--muted); font-size: .8rem; }
+.hidden-windows { font-size: .8rem; margin: 0; }
+.private-form textarea { width: 100%; font: inherit; font-family: ui-monospace, monospace; padding: .4rem; border: 1px solid var(--line); border-radius: 4px; }
+.private-form .field { margin-bottom: .8rem; }
+.rules { margin: .4rem 0; padding-left: 1.2rem; }
 .activity { display: grid; gap: .15rem; }
 .activity-track { display: block; height: 6px; background: #e6e8ee; border-radius: 3px; overflow: hidden; }
 .activity-fill { display: block; height: 100%; background: var(--ok); }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiarySegment, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
-import { hours, mainApp, missingScreenshotReason, policyHistoryWords, purgeWords } from '../../src/dashboard/client/format.js';
+import { hiddenWindowsWords, hours, mainApp, missingScreenshotReason, policyHistoryWords, privateRuleWords, purgeWords } from '../../src/dashboard/client/format.js';
 import { addDays, dateKey, parseDateKey, startOfWeek } from '../../src/dashboard/client/week.js';
 
 /** The dashboard's words and week arithmetic: pure functions, no browser needed. */
@@ -97,5 +97,36 @@ describe('dashboard weeks', () => {
     expect(parseDateKey('2026-11-23')?.getTime()).toBe(day.getTime());
     expect(parseDateKey('23/11/2026')).toBeUndefined();
     expect(parseDateKey(null)).toBeUndefined();
+  });
+});
+
+describe('dashboard words for private windows', () => {
+  it('says a screenshot was skipped for privacy before anything the policy would say, and a removal before that', () => {
+    expect(missingScreenshotReason(segment({ policyVersion: 1, screenshotSkipped: 'private-window' }), HISTORY)).toBe('Skipped for privacy: a private window was in front');
+    expect(missingScreenshotReason(segment({ policyVersion: 2, screenshotSkipped: 'private-list-unreadable' }), HISTORY)).toBe(
+      'Skipped for privacy: the private-window list could not be read',
+    );
+    expect(missingScreenshotReason(segment({ screenshotSkipped: 'private-window', screenshotRemoved: { by: 'freelancer', at: '2026-11-03T12:00:00.000Z' } }), HISTORY)).toBe(
+      'Removed by freelancer',
+    );
+  });
+
+  it('counts hidden windows, names rules, and tells list changes in the history', () => {
+    expect(hiddenWindowsWords(0)).toBeNull();
+    expect(hiddenWindowsWords(1)).toBe('1 private window hidden');
+    expect(hiddenWindowsWords(2)).toBe('2 private windows hidden');
+    expect(privateRuleWords({ kind: 'app', pattern: 'Epic Hyperspace' })).toBe('Application “Epic Hyperspace”');
+    const rules = [{ kind: 'title' as const, pattern: '*Patient*' }];
+    const history = [
+      { ...version(1, 'on', 30, '2026-11-02T12:00:00.000Z') },
+      { ...version(2, 'on', 30, '2026-11-03T12:00:00.000Z'), privateWindows: rules },
+      { ...version(3, 'off', 30, '2026-11-04T12:00:00.000Z'), privateWindows: rules },
+      { ...version(4, 'off', 30, '2026-11-05T12:00:00.000Z'), privateWindows: [] },
+    ];
+    const lines = policyHistoryWords(history);
+    expect(lines[0]).toMatch(/^Private windows cleared by the client on /);
+    expect(lines[1]).toMatch(/^Screenshots turned off \(time only\)/);
+    expect(lines[2]).toMatch(/^Private windows set to 1 rule by the client on /);
+    expect(lines).toHaveLength(4);
   });
 });

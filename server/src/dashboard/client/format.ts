@@ -1,3 +1,4 @@
+import type { PrivateWindowRule } from '../../../../src/shared/privacy/private-windows.js';
 import type { DiarySegment, PolicyVersion } from '../../../../src/shared/protocol/api/index.js';
 import type { ScreenshotMode } from '../../../../src/shared/protocol/index.js';
 
@@ -62,6 +63,10 @@ export function policyHistoryWords(history: readonly PolicyVersion[]): string[] 
     if (previous.retentionDays !== version.retentionDays) {
       lines.push(`Retention changed from ${days(previous.retentionDays)} to ${days(version.retentionDays)} by the client on ${when}`);
     }
+    if (JSON.stringify(previous.privateWindows ?? []) !== JSON.stringify(version.privateWindows ?? [])) {
+      const count = version.privateWindows?.length ?? 0;
+      lines.push(`Private windows ${count === 0 ? 'cleared' : `set to ${count} rule${count === 1 ? '' : 's'}`} by the client on ${when}`);
+    }
   });
   return lines.reverse();
 }
@@ -89,9 +94,29 @@ export function missingScreenshotReason(segment: DiarySegment, history: readonly
       }
     }
   }
+  switch (segment.screenshotSkipped) {
+    case 'private-window':
+      return 'Skipped for privacy: a private window was in front';
+    case 'private-list-unreadable':
+      return 'Skipped for privacy: the private-window list could not be read';
+    case null:
+    case undefined:
+      break;
+  }
   const policy = policyOf(segment, history);
   if (!policy || policy.screenshots === 'off') return 'Time only';
   return 'No screenshot in this segment';
+}
+
+/** "2 private windows hidden" under a screenshot; null when none was. */
+export function hiddenWindowsWords(count: number): string | null {
+  if (count <= 0) return null;
+  return `${count} private window${count === 1 ? '' : 's'} hidden`;
+}
+
+/** "Window title “*Patient*”", "Application “Epic Hyperspace”". */
+export function privateRuleWords(rule: PrivateWindowRule): string {
+  return `${rule.kind === 'app' ? 'Application' : 'Window title'} “${rule.pattern}”`;
 }
 
 /** The application with the most seconds in the segment. */

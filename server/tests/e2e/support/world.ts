@@ -98,6 +98,10 @@ export interface PlannedSegment {
   readonly minutes: number;
   readonly activeMinutes: number;
   readonly screenshot: boolean;
+  /** Private windows the agent painted out of the screenshot (sent with it). */
+  readonly redactedWindows?: number;
+  /** The agent skipped the screenshot for privacy (no screenshot then). */
+  readonly skipped?: 'private-window' | 'private-list-unreadable';
 }
 
 export interface UploadedSegment extends PlannedSegment {
@@ -167,6 +171,7 @@ export async function uploadPlan(server: E2eServer, start: number, plan: readonl
         { app: 'Slack', title: 'team chat', seconds: p.minutes * 15 },
       ],
       screenshot: screenshotId ? { id: screenshotId, takenAt: iso(takenAt), width: 1280, height: 800, bytes: jpeg?.length ?? 1 } : null,
+      ...(p.skipped ? { screenshotSkipped: p.skipped } : {}),
       policyVersion,
     };
     const segment = await server.api('PUT', `segments/${id}`, server.freelancerToken, body);
@@ -179,6 +184,7 @@ export async function uploadPlan(server: E2eServer, start: number, plan: readonl
           'content-type': 'image/jpeg',
           'x-worktrace-segment-id': id,
           'x-worktrace-captured-at': iso(takenAt),
+          ...(p.redactedWindows ? { 'x-worktrace-redacted-windows': String(p.redactedWindows) } : {}),
         },
         body: new Uint8Array(jpeg),
       });

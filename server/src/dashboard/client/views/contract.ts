@@ -4,6 +4,7 @@ import { dateLong, modeLabel } from '../format.js';
 import { addDays, dateKey, startOfWeek } from '../week.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { policyPanel } from './policy.js';
+import { privateWindowsPanel } from './private-windows.js';
 
 const DIARY_REFRESH_MS = 60_000;
 
@@ -45,6 +46,7 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
     h('h1', {}, contract.name),
     h('p', { class: 'muted' }, `${otherParty} · segments of ${Math.round(contract.policy.segmentSeconds / 60)} minutes`),
     policyPanel(ctx, contract, diary.policyHistory),
+    privateWindowsPanel(ctx, contract),
     h(
       'section',
       { class: 'panel diary', id: 'diary', 'aria-labelledby': 'diary-title' },

@@ -1,7 +1,7 @@
 import type { Diary, DiarySegment } from '../../../../../src/shared/protocol/api/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { dayHeading, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay } from '../format.js';
+import { dayHeading, hiddenWindowsWords, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay } from '../format.js';
 import { loadImage } from '../images.js';
 import { addDays, isSameDay } from '../week.js';
 import { openScreenshot } from './viewer.js';
@@ -87,5 +87,6 @@ function screenshotArea(ctx: ViewContext, diary: Diary, segment: DiarySegment, r
     .catch((e: unknown) => {
       open.replaceWith(h('span', { class: 'placeholder' }, `Image unavailable: ${(e as Error).message}`));
     });
-  return h('div', { class: 'shot' }, open, h('p', { class: 'purge' }, purgeWords(shot.expiresAt, Date.now())));
+  const hidden = hiddenWindowsWords(shot.redactedWindows);
+  return h('div', { class: 'shot' }, open, hidden ? h('p', { class: 'hidden-windows' }, hidden) : null, h('p', { class: 'purge' }, purgeWords(shot.expiresAt, Date.now())));
 }

@@ -17,6 +17,8 @@ import { systemClock } from '../../../../server/src/support/system-clock.js';
  */
 export interface LiveServer {
   readonly url: string;
+  /** The server's data directory (its SQLite file and the sealed screenshots), until close(). */
+  readonly dataDir: string;
   readonly contractId: string;
   /** Between the demo client and 'other' (a second freelancer), when asked for with `otherContract`. */
   readonly otherContractId: string | null;
@@ -94,6 +96,7 @@ export async function startLiveServer(options: { segmentSeconds?: number; clock?
   };
   return {
     url,
+    dataDir,
     contractId: contract.id,
     segmentSeconds: contract.segmentSeconds,
     otherContractId,

@@ -2,7 +2,7 @@
  * npm run bench: the native X11 core against the npm libraries, side by side in one run, on a
  * screen this script prepares itself (Xvfb + openbox, terminals with text, an image).
  *
- *   npm run bench [-- --quick] [-- --out FILE]
+ *   npm run bench [-- --quick] [-- --out FILE] [-- --only redaction]
  *
  * Prints a table with ratios (native / library) against the targets of issue 5 and writes the
  * figures as JSON (default bench-results/native-<time>.json). Absolute times on shared machines are
@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { openNativeX11 } from '../src/main/native/x11.js';
 import { benchCaptureMemory, benchCapturePipeline } from './native/capture-bench.js';
 import { benchInput } from './native/input-bench.js';
+import { benchRedaction, type RedactionFigures } from './native/redaction-bench.js';
 import { round } from './native/measure.js';
 import { prepareScreen } from './native/screen.js';
 import { benchActiveWindow } from './native/window-bench.js';
@@ -34,7 +35,48 @@ interface Row {
 const ratio = (native: number, library: number): number | null => (library > 0 ? round(native / library, 4) : null);
 const atMost = (value: number | null, limit: number): boolean | null => (value === null ? null : value <= limit);
 
+/** Private windows (issue 15): the grab with and without redaction, per number of windows on the screen. */
+function redactionRows(figures: readonly RedactionFigures[]): Row[] {
+  return figures.flatMap((f) => [
+    {
+      metric: `grab p50, ${f.windows} windows (${f.hiddenWindows} painted): plain -> redacted (ms)`,
+      library: f.grabP50Ms,
+      native: f.redactedGrabP50Ms,
+      ratio: ratio(f.redactedGrabP50Ms, f.grabP50Ms),
+      target: '-',
+      met: null,
+    },
+    {
+      metric: `redaction cost per capture p50, ${f.windows} windows (ms)`,
+      library: 0,
+      native: f.redactionCostP50Ms,
+      ratio: null,
+      target: f.windows === 5 ? '< 2 ms' : '-',
+      met: f.windows === 5 ? f.redactionCostP50Ms < 2 : null,
+    },
+    {
+      metric: `capture + JPEG p50, ${f.windows} windows: plain -> redacted (ms)`,
+      library: f.jpegP50Ms,
+      native: f.redactedJpegP50Ms,
+      ratio: ratio(f.redactedJpegP50Ms, f.jpegP50Ms),
+      target: '-',
+      met: null,
+    },
+  ]);
+}
+
+async function redactionOnly(): Promise<void> {
+  console.log('bench: private-window redaction (0, 5, 50 windows at 1920x1080)…');
+  const redaction = await benchRedaction(quick ? 30 : 100);
+  const rows = redactionRows(redaction);
+  console.table(rows.map((r) => ({ ...r, met: r.met === null ? '' : r.met ? 'yes' : 'NO' })));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, redaction, rows }, null, 2)}\n`);
+  console.log(`bench: figures written to ${out}`);
+}
+
 async function main(): Promise<void> {
+  if (args[args.indexOf('--only') + 1] === 'redaction' && args.includes('--only')) return redactionOnly();
   const screen = await prepareScreen();
   process.env.DISPLAY = screen.display.display; // the library backends run X tools with our environment
   delete process.env.WAYLAND_DISPLAY;
@@ -54,6 +96,8 @@ async function main(): Promise<void> {
     console.log('bench: memory over captures…');
     const memory = await benchCaptureMemory(x11, quick ? 100 : 1000);
     const memoryJpeg = await benchCaptureMemory(x11, quick ? 100 : 1000, 'jpeg');
+    console.log('bench: private-window redaction…');
+    const redaction = await benchRedaction(quick ? 30 : 100);
 
     const cap = ratio(capture.native.pipelineP50Ms, capture.library.pipelineP50Ms);
     const capCpu = ratio(capture.native.pipelineCpuMs, capture.library.pipelineCpuMs);
@@ -82,6 +126,7 @@ async function main(): Promise<void> {
       { metric: `input CPU with no input (% core, ${input.idleSeconds} s)`, library: input.library.idleCpuPercent, native: input.native.idleCpuPercent, ratio: ratio(input.native.idleCpuPercent, input.library.idleCpuPercent), target: '-', met: null },
       { metric: `RSS over ${memory.captures} native captures (MB)`, library: '-', native: `${memory.rssMbAfterWarmup} -> ${memory.rssMbAtEnd} (max ${memory.rssMbMax})`, ratio: null, target: 'flat', met: memory.rssMbAtEnd - memory.rssMbAfterWarmup < 30 },
       { metric: `RSS over ${memoryJpeg.captures} native-JPEG captures (MB)`, library: '-', native: `${memoryJpeg.rssMbAfterWarmup} -> ${memoryJpeg.rssMbAtEnd} (max ${memoryJpeg.rssMbMax})`, ratio: null, target: 'flat', met: memoryJpeg.rssMbAtEnd - memoryJpeg.rssMbAfterWarmup < 30 },
+      ...redactionRows(redaction),
     ];
     console.table(rows.map((r) => ({ ...r, met: r.met === null ? '' : r.met ? 'yes' : 'NO' })));
     const figures = {
@@ -93,6 +138,7 @@ async function main(): Promise<void> {
       input,
       memory,
       memoryJpeg,
+      redaction,
       rows,
     };
     mkdirSync(dirname(out), { recursive: true });

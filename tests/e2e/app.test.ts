@@ -53,6 +53,27 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     expect(await page.getByLabel('Password').inputValue()).toBe('');
   });
 
+  it('keeps private windows on this computer: adds a title pattern, refuses a bad one in words, removes one', async () => {
+    const { page } = world;
+    const section = page.getByRole('region', { name: 'Private windows' });
+    await section.waitFor({ state: 'visible' });
+    expect(await section.locator('#privacy-empty').isVisible()).toBe(true);
+    await section.getByLabel('Match by').selectOption('title');
+    await section.getByLabel('Pattern').fill('ends with a lone \\');
+    await section.getByRole('button', { name: 'Add' }).click();
+    await page.waitForFunction(() => /pattern: a pattern cannot end with a lone/.test(document.getElementById('error')?.textContent ?? ''));
+    await section.getByLabel('Pattern').fill('*APP E2E*'); // the terminal on the screen: "Worktrace app e2e"
+    await section.getByRole('button', { name: 'Add' }).click();
+    await section.getByLabel('Match by').selectOption('app');
+    await section.getByLabel('Pattern').fill('keepassxc');
+    await section.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => section.locator('#privacy-list li span').allTextContents()).toEqual(['Window title “*APP E2E*”', 'Application “keepassxc”']);
+    expect(await section.getByLabel('Pattern').inputValue()).toBe('');
+    await section.getByRole('button', { name: 'Remove Application “keepassxc”' }).click();
+    await expect.poll(() => section.locator('#privacy-list li span').allTextContents()).toEqual(['Window title “*APP E2E*”']);
+    expect((await world.app.service.state()).privacy?.rules).toEqual([{ kind: 'title', pattern: '*APP E2E*' }]);
+  });
+
   it('shows the demo contract with its policy in words and starts tracking it', async () => {
     const { page } = world;
     const picker = page.getByLabel('Contract');
@@ -78,6 +99,8 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     await notice.waitFor({ state: 'visible', timeout: 180_000 });
     const src = await page.locator('#shot-notice-image').getAttribute('src');
     expect(src).toMatch(/^data:image\/jpeg;base64,\/9j\//); // a JPEG (FF D8 FF), decrypted in memory only
+    // The terminal matched the private window added above: painted out, and the notice says so.
+    expect(await page.locator('#shot-notice-text').textContent()).toMatch(/^Taken at \d\d:\d\d\. 1 private window hidden\. Delete it/);
     const shown = (await world.app.service.state()).recentScreenshots;
     expect(shown.length).toBeGreaterThan(0);
     const shot = shown[0]!;
@@ -131,7 +154,7 @@ describe.skipIf(missing !== null)('desktop app renderer against the real core an
     expect(world.browser.problems).toEqual([]);
     // Every action went through the contract's channels.
     expect(new Set(world.app.bridge.calls.map((c) => c.channel))).toEqual(
-      new Set(['state:get', 'auth:sign-in', 'tracking:start', 'screenshots:delete', 'tracking:stop', 'sync:now']),
+      new Set(['state:get', 'auth:sign-in', 'privacy:add', 'privacy:remove', 'tracking:start', 'screenshots:delete', 'tracking:stop', 'sync:now']),
     );
   });
 });

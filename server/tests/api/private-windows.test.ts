@@ -92,6 +92,40 @@ describe.each(testBackends())('private windows on $name', (backend) => {
     }
   });
 
+  /** The largest list the schema takes: 100 rules of 128 characters, most of them two bytes in UTF-8. */
+  const LARGEST = Array.from({ length: 100 }, (_, i) => ({ kind: 'title', pattern: `${String(i).padStart(3, '0')}${'é'.repeat(125)}` }));
+
+  it('takes the largest list, and streams it', async () => {
+    const stream = await openPolicyStream(`${server.baseUrl}${policyPath()}/stream`, world.freelancer.token);
+    try {
+      await stream.received(1);
+      const answer = await setList(LARGEST);
+      expect(answer.status, answer.text.slice(0, 200)).toBe(200);
+      await stream.received(2);
+      expect(stream.events[1]).toMatchObject({ version: 2, privateWindows: LARGEST });
+    } finally {
+      stream.close();
+    }
+  });
+
+  // Only PostgreSQL is shared between server processes. Its notices hold at most 8000 bytes: the list (25 KB here)
+  // cannot travel in one, so the notice names the version and the other process reads it from the database.
+  if (backend.name === 'postgres') {
+    it('pushes the largest list through another server process sharing the database', async () => {
+      const second = await startTestServer({ ...backend, databaseUrl: async () => server.databaseUrl });
+      const stream = await openPolicyStream(`${second.baseUrl}${policyPath()}/stream`, world.freelancer.token);
+      try {
+        await stream.received(1);
+        expect((await setList(LARGEST)).status).toBe(200);
+        await stream.received(2);
+        expect(stream.events[1]).toMatchObject({ version: 2, privateWindows: LARGEST });
+      } finally {
+        stream.close();
+        await second.close();
+      }
+    });
+  }
+
   it('records a segment whose screenshot was skipped for privacy, and a revision can say so later', async () => {
     const start = segmentStart(server.clock.now()) - 600_000;
     const path = (id: string) => `/api/v1/segments/${id}`;

@@ -1,5 +1,4 @@
 import type { AppState, ContractView, DesktopNotice, EventPayload, PermissionPane, SensorRow } from '../shared/ipc/contract.js';
-import type { PrivateWindowRule } from '../shared/privacy/private-windows.js';
 import type { ScreenshotMode } from '../shared/protocol/policy.js';
 import type { ScreenshotSkipReason } from '../shared/protocol/segment.js';
 
@@ -97,11 +96,7 @@ export function parkedDetailWords(item: AppState['sync']['parked'][number]): str
   return item.detail ? `The server said: ${item.detail}` : null;
 }
 
-/** "1 private window hidden", "2 private windows hidden"; null when none was. */
-export function hiddenWindowsWords(count: number | undefined): string | null {
-  if (!count) return null;
-  return `${count} private window${count === 1 ? '' : 's'} hidden`;
-}
+export { hiddenWindowsWords, privateRuleWords } from '../shared/privacy/words.js';
 
 /** Why the open segment has no screenshot, when privacy was the reason. */
 export function skippedWords(reason: ScreenshotSkipReason): string {
@@ -111,11 +106,6 @@ export function skippedWords(reason: ScreenshotSkipReason): string {
     case 'private-list-unreadable':
       return 'No screenshot in this segment: a private-window list could not be read.';
   }
-}
-
-/** "Window title “*Patient*”", "Application “keepassxc”". */
-export function privateRuleWords(rule: PrivateWindowRule): string {
-  return `${rule.kind === 'app' ? 'Application' : 'Window title'} “${rule.pattern}”`;
 }
 
 export function deleteWarning(segmentMinutes: number | null): string {

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
 import { seriousViolations } from '../../../tests/support/axe.js';
 import { filesContaining } from '../support/files.js';
-import { launchChromium, type Chromium } from './support/chromium.js';
-import { buildDashboardClient, diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, thumbnailsLoaded, type WatchedPage } from './support/pages.js';
+import { diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
 import { planStart, SEGMENT_SECONDS, startE2eServer, uploadPlan, utcWeekStart, WORKING_HOUR, type E2eServer, type UploadedSegment } from './support/world.js';
 
 const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
@@ -19,28 +15,18 @@ const DAY_MS = 86_400_000;
  * segments with real JPEG screenshots and a short one without (54 tracked minutes).
  */
 describe('client dashboard in Chromium', () => {
-  let chromium: Chromium;
-  let scratch: string;
+  const browser = useDashboardBrowser('wt-e2e-shots-');
   let server: E2eServer;
   let start: number;
   let segments: UploadedSegment[];
   let watched: WatchedPage;
 
-  beforeAll(async () => {
-    buildDashboardClient();
-    chromium = await launchChromium();
-    scratch = mkdtempSync(join(tmpdir(), 'wt-e2e-shots-'));
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
 
   beforeEach(async () => {
     server = await startE2eServer();
     start = planStart();
     segments = await uploadPlan(server, start, WORKING_HOUR);
-    watched = await openPage(chromium.context);
+    watched = await openPage(browser.context);
   });
   afterEach(async () => {
     try {
@@ -124,7 +110,7 @@ describe('client dashboard in Chromium', () => {
     expect(policy.json).toMatchObject({ screenshots: 'off', version: 2 });
     expect(await seriousViolations(page), 'axe: policy changed, with its history').toEqual([]);
     await hideStatus(page);
-    await page.locator('#policy').screenshot({ path: screenshotPath('dashboard-policy.png', scratch) });
+    await page.locator('#policy').screenshot({ path: screenshotPath('dashboard-policy.png', browser.scratch) });
 
     // The agent's next segment comes under version 2 (the server reads the version from the history at the
     // segment's first minute, after the switch), without a screenshot ...
@@ -264,9 +250,9 @@ describe('client dashboard in Chromium', () => {
     expect(await weekTotals()).toBe('Tracked 1:04 h · Billable 0:54 h');
     expect(await seriousViolations(page), 'axe: every kind of cell').toEqual([]);
     await hideStatus(page);
-    await page.locator('#diary').screenshot({ path: screenshotPath('dashboard-diary.png', scratch) });
+    await page.locator('#diary').screenshot({ path: screenshotPath('dashboard-diary.png', browser.scratch) });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: screenshotPath('dashboard-1280x800.png', scratch) });
+    await page.screenshot({ path: screenshotPath('dashboard-1280x800.png', browser.scratch) });
   });
 
   it('an open diary follows a policy change made elsewhere, without a reload (the policy stream, read through fetch)', async () => {
@@ -308,6 +294,6 @@ describe('client dashboard in Chromium', () => {
     );
     expect(unnamed).toBe(0);
     await hideStatus(page);
-    await page.screenshot({ path: screenshotPath('dashboard-narrow.png', scratch) });
+    await page.screenshot({ path: screenshotPath('dashboard-narrow.png', browser.scratch) });
   });
 });

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
-import { launchChromium, type Chromium } from './support/chromium.js';
-import { buildDashboardClient, diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, type WatchedPage } from './support/pages.js';
+import { diaryCell, hideStatus, openDiary, openPage, screenshotPath, signIn, useDashboardBrowser, type WatchedPage } from './support/pages.js';
 import { planStart, startE2eServer, uploadPlan, type E2eServer, type UploadedSegment } from './support/world.js';
 
 const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
@@ -15,22 +11,12 @@ const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
  * them: "2 private windows hidden" under a screenshot, "Skipped for privacy" where it took none.
  */
 describe('private windows in the dashboard', () => {
-  let chromium: Chromium;
-  let scratch: string;
+  const browser = useDashboardBrowser('wt-e2e-private-');
   let server: E2eServer;
   let segments: UploadedSegment[];
   let start: number;
   let watched: WatchedPage;
 
-  beforeAll(async () => {
-    buildDashboardClient();
-    chromium = await launchChromium();
-    scratch = mkdtempSync(join(tmpdir(), 'wt-e2e-private-'));
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
   beforeEach(async () => {
     server = await startE2eServer();
     start = planStart();
@@ -39,7 +25,7 @@ describe('private windows in the dashboard', () => {
       { memo: 'Chart review', app: 'Private', minutes: 10, activeMinutes: 8, screenshot: false, skipped: 'private-window' },
       { memo: 'Billing', app: 'Code', minutes: 10, activeMinutes: 7, screenshot: true },
     ]);
-    watched = await openPage(chromium.context);
+    watched = await openPage(browser.context);
   });
   afterEach(async () => {
     try {
@@ -75,7 +61,7 @@ describe('private windows in the dashboard', () => {
     // Drawn again from the server's answer: the form holds what was saved.
     expect(await page.getByLabel(/^Applications/).inputValue()).toBe('Epic Hyperspace\nkeepassxc');
     await hideStatus(page);
-    await page.locator('#private-windows').screenshot({ path: screenshotPath('dashboard-private-windows.png', scratch) });
+    await page.locator('#private-windows').screenshot({ path: screenshotPath('dashboard-private-windows.png', browser.scratch) });
   });
 
   it('the diary cell says how many private windows a screenshot hides, and when a screenshot was skipped for privacy', async () => {

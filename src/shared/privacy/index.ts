@@ -1,2 +1,3 @@
 export * from './glob.js';
 export * from './private-windows.js';
+export * from './words.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { X11Session } from '../../../src/main/native/binding.js';
 import { openNativeX11 } from '../../../src/main/native/x11.js';
-import { startDisplay, type TestDisplay } from '../../support/display.js';
-import { crop, differingShare, importRoot, pixelAt, requireAddon, sleep, waitForWindow } from './native-support.js';
+import type { TestDisplay } from '../../support/display.js';
+import { crop, differingShare, importRoot, pixelAt, requireAddon, sleep, startTwoMonitorDisplay, waitForWindow } from './native-support.js';
 
 // One 3840x1080 screen split into two 1920x1080 monitors with `xrandr --setmonitor` (RandR 1.5), the
 // way a desktop with two heads looks to clients. Each side gets a terminal of its own colour.
@@ -12,10 +12,7 @@ describe('native capture on two monitors', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ width: 3840, height: 1080 });
-    // The output "screen" moves to LEFT so that the automatic whole-screen monitor goes away.
-    display.run('xrandr', ['--setmonitor', 'LEFT', '1920/508x1080/286+0+0', 'screen']);
-    display.run('xrandr', ['--setmonitor', 'RIGHT', '1920/508x1080/286+1920+0', 'none']);
+    display = await startTwoMonitorDisplay();
     display.spawnClient('xterm', ['-class', 'LeftTerm', '-bg', '#c02020', '-geometry', '60x20+100+100', '-hold', '-e', 'echo', 'left']);
     display.spawnClient('xterm', ['-class', 'RightTerm', '-bg', '#20a040', '-geometry', '60x20+2100+100', '-hold', '-e', 'echo', 'right']);
     waitForWindow(display, 'LeftTerm');

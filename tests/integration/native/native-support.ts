@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { X11Addon } from '../../../src/main/native/binding.js';
 import { loadX11Addon } from '../../../src/main/native/load.js';
-import type { TestDisplay } from '../../support/display.js';
+import { startDisplay, type TestDisplay } from '../../support/display.js';
 
 /**
  * The addon under test. It is built by `npm install` (scripts.install) or `npm run build:native`;
@@ -138,4 +138,15 @@ export function sameShareIn(a: Buffer, ca: number, b: Buffer, cb: number, width:
     }
   }
   return same / (rect.width * rect.height);
+}
+
+/**
+ * One 3840x1080 screen split into two 1920x1080 monitors with `xrandr --setmonitor` (RandR 1.5), the way a desktop
+ * with two heads looks to clients. The output "screen" moves to LEFT so that the automatic whole-screen monitor goes.
+ */
+export async function startTwoMonitorDisplay(): Promise<TestDisplay> {
+  const display = await startDisplay({ width: 3840, height: 1080 });
+  display.run('xrandr', ['--setmonitor', 'LEFT', '1920/508x1080/286+0+0', 'screen']);
+  display.run('xrandr', ['--setmonitor', 'RIGHT', '1920/508x1080/286+1920+0', 'none']);
+  return display;
 }

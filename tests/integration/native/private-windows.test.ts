@@ -6,7 +6,7 @@ import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { NativeScreenCapturer } from '../../../src/main/sensors/native/native-screen-capturer.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
 import { decode } from '../../support/image-measures.js';
-import { eventually, frameGeometry, importRoot, requireAddon, sameShareIn, sleep, waitForWindow, type ScreenRect } from './native-support.js';
+import { eventually, frameGeometry, importRoot, requireAddon, sameShareIn, sleep, startTwoMonitorDisplay, waitForWindow, type ScreenRect } from './native-support.js';
 
 const GREY = 0x3c; // what the addon paints private windows with (native/src/redaction.h)
 const PATIENT_BG = [0x1a, 0x2b, 0x3c] as const;
@@ -63,9 +63,7 @@ describe('private windows painted out of the native capture, on two monitors', (
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ width: 3840, height: 1080 });
-    display.run('xrandr', ['--setmonitor', 'LEFT', '1920/508x1080/286+0+0', 'screen']);
-    display.run('xrandr', ['--setmonitor', 'RIGHT', '1920/508x1080/286+1920+0', 'none']);
+    display = await startTwoMonitorDisplay();
     ids.patient = terminal(display, { cls: 'ChartTerm', title: 'Chart of PATIENT 4711', bg: PATIENT_BG, geometry: '80x24+100+100', text: 'PATIENT 4711 diagnosis' });
     ids.invoice = terminal(display, { cls: 'InvoiceTerm', title: 'Invoice draft', bg: [0xf0, 0xf0, 0xd0], geometry: '60x15+400+250', text: 'invoice line' });
     ids.notes = terminal(display, { cls: 'NotesTerm', title: 'Notes', bg: [0xd0, 0xf0, 0xf0], geometry: '80x24+2100+100', text: 'meeting notes' });

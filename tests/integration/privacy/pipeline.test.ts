@@ -13,11 +13,11 @@ import { createNativeSensors, type NativeSensors } from '../../../src/main/senso
 import { databasePath, openStore, type Store } from '../../../src/main/store/index.js';
 import { ApiClient, ServerPolicySource, Uploader } from '../../../src/main/sync/index.js';
 import { Tracker } from '../../../src/main/tracking/tracker.js';
-import { startDisplay, type TestDisplay } from '../../support/display.js';
+import type { TestDisplay } from '../../support/display.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { decode } from '../../support/image-measures.js';
 import { FakeInput, RecordingDecider } from '../../unit/main/tracking/support/fakes.js';
-import { eventually, frameGeometry, importRoot, requireAddon, sleep, waitForWindow, type ScreenRect } from '../native/native-support.js';
+import { eventually, frameGeometry, importRoot, requireAddon, sleep, startTwoMonitorDisplay, waitForWindow, type ScreenRect } from '../native/native-support.js';
 import { startLiveServer, type LiveServer } from '../sync/support/live-server.js';
 
 const GREY = 0x3c;
@@ -103,9 +103,7 @@ describe('private windows from the screen to the server', () => {
 
   beforeAll(async () => {
     requireAddon();
-    display = await startDisplay({ width: 3840, height: 1080 });
-    display.run('xrandr', ['--setmonitor', 'LEFT', '1920/508x1080/286+0+0', 'screen']);
-    display.run('xrandr', ['--setmonitor', 'RIGHT', '1920/508x1080/286+1920+0', 'none']);
+    display = await startTwoMonitorDisplay();
     const ids = {
       patient: terminal('ChartTerm', PATIENT_TITLE, PATIENT_BG, '80x24+100+100', 'PATIENT 4711 diagnosis'),
       invoice: terminal('InvoiceTerm', 'Invoice draft', [0xf0, 0xf0, 0xd0], '60x15+400+250', 'invoice line'),
@@ -144,8 +142,9 @@ describe('private windows from the screen to the server', () => {
   it('tracks a segment: the screenshot hides both private windows, the time records them as "Private", and both go up', async () => {
     const freelancer = await server.session('freelancer');
     const api = new ApiClient({ serverUrl: server.url, token: freelancer.token });
-    // The agent's time starts at the real now: the server takes a capture only under a policy in force at its time.
-    const clock = new FakeClock({ wallMs: Date.now() });
+    // The agent's time starts at the next minute: one whole one-minute segment, after the policy above took effect
+    // (the server takes a capture only under a policy in force at its time, and allows this much ahead of its clock).
+    const clock = new FakeClock({ wallMs: Math.ceil((Date.now() + 1) / 60_000) * 60_000 });
     const keys = new FileKeyStore(dataDir);
     const policy = new ServerPolicySource({ client: api, cache: store.policies, clock, logger: agentLog.logger, contractId: server.contractId });
     expect(await policy.start()).toBe('changed');
@@ -186,9 +185,10 @@ describe('private windows from the screen to the server', () => {
     const uploader = new Uploader({ client: api, store, keys, clock, logger: agentLog.logger, account: { server: server.url, userId: freelancer.userId, email: freelancer.email } });
     const report = await uploader.runPass({ everything: true });
     await uploader.stop();
-    expect(report.sent.screenshots).toBe(1);
+    expect(report.sent).toEqual({ segments: 1, screenshots: 1, deletions: 0 });
     expect(report.refused).toEqual({ segments: 0, screenshots: 0, deletions: 0 });
-    const diary = await server.api('GET', `/contracts/${server.contractId}/diary`, { token: await server.token('client') });
+    const window = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+    const diary = await server.api('GET', `/contracts/${server.contractId}/diary?${window}`, { token: await server.token('client') });
     const onServer = diary.json.segments.find((s: { id: string }) => s.id === segmentId);
     expect(onServer).toMatchObject({ screenshot: { id: screenshotId, redactedWindows: 2 }, screenshotSkipped: null, apps: [{ app: 'Private', title: 'Private' }] });
   });

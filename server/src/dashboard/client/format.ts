@@ -108,6 +108,9 @@ export function missingScreenshotReason(segment: DiarySegment, history: readonly
   return 'No screenshot in this segment';
 }
 
+// The next two say what src/shared/privacy/words.ts says for the app and the CLI: this page runs nothing of src/shared
+// (it is served as compiled, unbundled; see tsconfig.json), so the words are kept here too and tested alike.
+
 /** "2 private windows hidden" under a screenshot; null when none was. */
 export function hiddenWindowsWords(count: number): string | null {
   if (count <= 0) return null;

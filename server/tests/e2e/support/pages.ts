@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, type Chromium } from './chromium.js';
 
 const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -19,6 +22,36 @@ export function screenshotPath(name: string, scratch: string): string {
   const dir = process.env.WORKTRACE_UPDATE_DOCS === '1' ? join(REPOSITORY, 'docs') : scratch;
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
+}
+
+/**
+ * For a test file: the dashboard's modules built and Chromium started once before its tests, with a scratch
+ * directory for the pictures they take; both gone after them.
+ */
+export function useDashboardBrowser(scratchPrefix: string): { readonly context: BrowserContext; readonly scratch: string } {
+  let chromium: Chromium | undefined;
+  let scratch: string | undefined;
+  beforeAll(async () => {
+    buildDashboardClient();
+    chromium = await launchChromium();
+    scratch = mkdtempSync(join(tmpdir(), scratchPrefix));
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('Chromium is not started (or failed to start)');
+    return value;
+  };
+  return {
+    get context() {
+      return started(chromium).context;
+    },
+    get scratch() {
+      return started(scratch);
+    },
+  };
 }
 
 export interface WatchedPage {

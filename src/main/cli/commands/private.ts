@@ -1,4 +1,4 @@
-import type { PrivateWindowRule } from '../../../shared/privacy/index.js';
+import { privateRuleWords, type PrivateWindowRule } from '../../../shared/privacy/index.js';
 import { openAgentBase, type AgentBase } from '../../agent/create-agent.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { KEEP_APP_NAMES_KEY, privateLists } from '../../privacy/index.js';
@@ -9,7 +9,6 @@ export type PrivateAction =
   | { readonly kind: 'add' | 'remove'; readonly rule: PrivateWindowRule }
   | { readonly kind: 'app-names'; readonly keep: boolean };
 
-const describeRule = (rule: PrivateWindowRule): string => `${rule.kind === 'app' ? 'application' : 'title'} ${JSON.stringify(rule.pattern)}`;
 
 /**
  * `worktrace private add|remove|list|app-names`: the freelancer's own private windows, kept on this device only
@@ -21,10 +20,10 @@ export async function runPrivate(context: CommandContext, dataDir: string | unde
   try {
     switch (action.kind) {
       case 'add':
-        out(base.store.privateWindows.add(action.rule) ? `Added: ${describeRule(action.rule)} is private on this device.` : `Already private: ${describeRule(action.rule)}.`);
+        out(base.store.privateWindows.add(action.rule) ? `Added: ${privateRuleWords(action.rule)} is private on this device.` : `Already private: ${privateRuleWords(action.rule)}.`);
         return;
       case 'remove':
-        out(base.store.privateWindows.remove(action.rule) ? `Removed: ${describeRule(action.rule)}.` : `Not in your list: ${describeRule(action.rule)}.`);
+        out(base.store.privateWindows.remove(action.rule) ? `Removed: ${privateRuleWords(action.rule)}.` : `Not in your list: ${privateRuleWords(action.rule)}.`);
         return;
       case 'app-names':
         base.store.settings.set(KEEP_APP_NAMES_KEY, action.keep ? '1' : '0');
@@ -47,11 +46,11 @@ function list(context: CommandContext, base: AgentBase, json: boolean): void {
   }
   const device = lists.device ?? [];
   const lines = ['Your private windows (this device only, never uploaded):'];
-  lines.push(...(device.length === 0 ? ['  none'] : device.map((rule) => `  ${describeRule(rule)}`)));
+  lines.push(...(device.length === 0 ? ['  none'] : device.map((rule) => `  ${privateRuleWords(rule)}`)));
   for (const c of lists.contracts) {
     lines.push(`Contract ${c.contractId} (set by the client, policy v${c.version}):`);
     if (c.rules === null) lines.push('  unreadable: no screenshots for this contract until the server sends a list this agent can read');
-    else lines.push(...(c.rules.length === 0 ? ['  none'] : c.rules.map((rule) => `  ${describeRule(rule)}`)));
+    else lines.push(...(c.rules.length === 0 ? ['  none'] : c.rules.map((rule) => `  ${privateRuleWords(rule)}`)));
   }
   lines.push(lists.keepAppNames ? 'Private windows are recorded with their application name, never their title.' : 'Private windows are recorded as "Private".');
   context.stdout.write(`${lines.join('\n')}\n`);

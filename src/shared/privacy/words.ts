@@ -1,0 +1,17 @@
+import type { PrivateWindowRule } from './private-windows.js';
+
+/**
+ * The words every UI uses for private windows (the app, the dashboard, the CLI), so a rule reads the same wherever
+ * the freelancer or the client meets it.
+ */
+
+/** "Window title “*Patient*”", "Application “keepassxc”". */
+export function privateRuleWords(rule: PrivateWindowRule): string {
+  return `${rule.kind === 'app' ? 'Application' : 'Window title'} “${rule.pattern}”`;
+}
+
+/** "1 private window hidden", "2 private windows hidden"; null when none was. */
+export function hiddenWindowsWords(count: number | undefined): string | null {
+  if (!count || count <= 0) return null;
+  return `${count} private window${count === 1 ? '' : 's'} hidden`;
+}

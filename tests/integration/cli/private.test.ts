@@ -24,7 +24,7 @@ describe('worktrace private and status', () => {
   });
 
   it('adds, lists (with each cached contract’s list), removes, and keeps names only when asked', () => {
-    expect(cli(['private', 'add', '--title', '*Patient*'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Added: title "*Patient*"') });
+    expect(cli(['private', 'add', '--title', '*Patient*'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Added: Window title “*Patient*” is private on this device.') });
     expect(cli(['private', 'add', '--app', 'keepassxc']).status).toBe(0);
     expect(cli(['private', 'add', '--title', '*PATIENT*']).stdout).toContain('Already private');
     // A contract's list, as the policy cache holds it after a pull.
@@ -46,7 +46,7 @@ describe('worktrace private and status', () => {
       ],
     });
     const words = cli(['private', 'list']).stdout;
-    expect(words).toContain('application "Epic Hyperspace"');
+    expect(words).toContain('Application “Epic Hyperspace”');
     expect(words).toMatch(/01KCONTRACTBBBBBBBBBBBBBBB.*\n {2}unreadable: no screenshots/);
     expect(cli(['private', 'remove', '--app', 'KeePassXC']).stdout).toContain('Removed');
     expect(cli(['private', 'remove', '--app', 'KeePassXC']).stdout).toContain('Not in your list');
@@ -66,6 +66,23 @@ describe('worktrace private and status', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(pattern);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('lists a segment whose screenshot hid private windows, and one whose screenshot was skipped for privacy', () => {
+    const store = openStore({ file: databasePath(dataDir), clock: { now: () => Date.now() }, mode: 'local' });
+    const startedAt = Math.floor(Date.now() / 600_000) * 600 - 1200;
+    const [a, b] = ['01KSEGMENTAAAAAAAAAAAAAAAA', '01KSEGMENTBBBBBBBBBBBBBBBB'];
+    store.segments.openSegment({ id: a, contractId: 'local:personal', startedAt, lengthSeconds: 600, memo: null, policyVersion: null });
+    store.segments.openSegment({ id: b, contractId: 'local:personal', startedAt: startedAt + 600, lengthSeconds: 600, memo: null, policyVersion: null });
+    store.screenshots.insert({ id: '01KSHOTAAAAAAAAAAAAAAAAAAA', segmentId: a, takenAt: startedAt * 1000 + 5000, width: 64, height: 48, bytes: 10, blurred: false, policyVersion: null, redactedWindows: 2, data: Buffer.alloc(40) });
+    store.segments.markScreenshotSkipped(b, 'private-window');
+    store.close();
+    const listed = cli(['segments']).stdout;
+    expect(listed).toContain('screenshot 01KSHOTAAAAAAAAAAAAAAAAAAA (2 private windows hidden)');
+    expect(listed).toContain('screenshot skipped for privacy');
+    const json = JSON.parse(cli(['segments', '--json']).stdout) as { id: string; screenshot: { redactedWindows?: number } | null; screenshotSkipped?: string }[];
+    expect(json.find((s) => s.id === a)?.screenshot?.redactedWindows).toBe(2);
+    expect(json.find((s) => s.id === b)?.screenshotSkipped).toBe('private-window');
   });
 
   it('says redaction is complete with the native capture, and partial (and why) with screenshot-desktop', () => {

@@ -1,3 +1,4 @@
+import { hiddenWindowsWords } from '../../../shared/privacy/index.js';
 import { contractLabel, contractMatches } from '../../agent/local-contract.js';
 import { openAgentBase } from '../../agent/create-agent.js';
 import { resolveDataDir } from '../../config/data-dir.js';
@@ -29,7 +30,12 @@ export async function runSegments(context: CommandContext, options: SegmentsOpti
       const startMs = Date.parse(s.startedAt);
       const active = s.minutes.filter((m) => m.active).length;
       const day = new Date(startMs).toLocaleDateString('en-CA');
-      const shot = s.screenshot ? `screenshot ${s.screenshot.id}` : 'no screenshot';
+      const hidden = hiddenWindowsWords(s.screenshot?.redactedWindows);
+      const shot = s.screenshot
+        ? `screenshot ${s.screenshot.id}${hidden ? ` (${hidden})` : ''}`
+        : s.screenshotSkipped
+          ? 'screenshot skipped for privacy'
+          : 'no screenshot';
       const idle = s.idleSeconds > 0 ? ` (idle ${duration(s.idleSeconds * 1000)})` : '';
       context.stdout.write(
         `${day} ${clockTime(startMs)}  ${contractLabel(s.contractId)}  ${duration(s.trackedSeconds * 1000)}${idle}  ` +

@@ -19,6 +19,11 @@ export interface RedactionFigures {
   readonly redactedGrabP50Ms: number;
   /** p50 of the per-run difference (with minus without), ms: the cost of redaction. */
   readonly redactionCostP50Ms: number;
+  /**
+   * This process's CPU per capture, with minus without, ms (mean): the matcher, the plan and the painting, without
+   * the waits for the X server that the wall-clock difference includes (which a loaded machine stretches).
+   */
+  readonly redactionCpuMs: number;
   readonly hiddenWindows: number;
   /** p50 of capture + encode (captureJpeg, 1280 px) without and with, ms. */
   readonly jpegP50Ms: number;
@@ -71,19 +76,30 @@ export async function benchRedaction(runs: number): Promise<RedactionFigures[]> 
       const plain: number[] = [];
       const redacted: number[] = [];
       const cost: number[] = [];
+      let cpuPlain = 0;
+      let cpuRedacted = 0;
       let hidden = 0;
+      const cpu = () => {
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1000;
+      };
       for (let i = -3; i < runs; i += 1) {
+        const c0 = cpu();
         const t0 = process.hrtime.bigint();
         session.captureComposite(3);
         const t1 = process.hrtime.bigint();
+        const c1 = cpu();
         hidden = session.captureComposite(3, decide).redactedWindows ?? 0;
         const t2 = process.hrtime.bigint();
+        const c2 = cpu();
         if (i < 0) continue; // warm-up
         const a = Number(t1 - t0) / 1e6;
         const b = Number(t2 - t1) / 1e6;
         plain.push(a);
         redacted.push(b);
         cost.push(b - a);
+        cpuPlain += c1 - c0;
+        cpuRedacted += c2 - c1;
       }
       const jpegPlain: number[] = [];
       const jpegRedacted: number[] = [];
@@ -103,6 +119,7 @@ export async function benchRedaction(runs: number): Promise<RedactionFigures[]> 
         grabP50Ms: round(percentile(plain, 50)),
         redactedGrabP50Ms: round(percentile(redacted, 50)),
         redactionCostP50Ms: round(percentile(cost, 50)),
+        redactionCpuMs: round((cpuRedacted - cpuPlain) / runs),
         hiddenWindows: hidden,
         jpegP50Ms: round(percentile(jpegPlain, 50)),
         redactedJpegP50Ms: round(percentile(jpegRedacted, 50)),

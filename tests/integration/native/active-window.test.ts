@@ -64,7 +64,8 @@ describe('native active window', () => {
     expect(window).toMatchObject({ title: 'café, no pid', titleSource: 'WM_NAME', className: 'Xmessage' });
     expect(window).not.toHaveProperty('pid');
     const sensor = new NativeActiveWindowSensor(x11);
-    expect(await sensor.sample()).toEqual({ app: 'Xmessage', title: 'café, no pid' });
+    // Without a pid the application's names are WM_CLASS only (class and instance): the private-window rules match those.
+    expect(await sensor.sample()).toEqual({ app: 'Xmessage', title: 'café, no pid', appNames: ['Xmessage', 'no-pid-window'] });
     expect(sensor.state()).toMatchObject({ status: 'ok', backend: 'native-x11' });
   });
 
@@ -79,6 +80,7 @@ describe('native active window', () => {
     activate(xtermId);
     const sensor = new NativeActiveWindowSensor(x11);
     expect(await eventually(() => session.activeWindow()?.id === xtermId)).toBe(true);
-    expect(await sensor.sample()).toEqual({ app: 'XTerm', title: expect.stringMatching(/^héllo/), pid: xterm.pid });
+    // With a pid, the executable's names too (/proc/PID/exe and comm).
+    expect(await sensor.sample()).toEqual({ app: 'XTerm', title: expect.stringMatching(/^héllo/), pid: xterm.pid, appNames: ['XTerm', 'xterm'] });
   });
 });

@@ -30,7 +30,7 @@ describe('ServerPolicySource following the real server', () => {
   it('starts from the pull, then hears each change through the stream, and caches it', async () => {
     expect(source.current()).toBeNull();
     expect(await source.start()).toBe('changed');
-    expect(source.current()).toEqual({ screenshots: 'on', segmentSeconds: 60, version: 1 });
+    expect(source.current()).toEqual({ screenshots: 'on', segmentSeconds: 60, version: 1, privateWindows: { readable: true, rules: [] } });
     const clientToken = await server.token('client');
     const delays: number[] = [];
     const modes = ['off', 'blurred', 'on', 'off', 'blurred', 'off'] as const;

@@ -53,7 +53,8 @@ describe('active-win sensor under Xvfb + openbox', () => {
     expect(sensor.state()).toEqual({ status: 'ok', backend: 'active-win' });
     const xterm = display.spawnClient('xterm', ['-T', 'Worktrace sensor test: invoice 42']);
     const sample = await pollSample(sensor, (s) => s?.title === 'Worktrace sensor test: invoice 42');
-    expect(sample).toEqual({ app: 'XTerm', title: 'Worktrace sensor test: invoice 42', pid: xterm.pid });
+    // appNames: what the private-window rules match the application by (the name shown, the executable's).
+    expect(sample).toEqual({ app: 'XTerm', title: 'Worktrace sensor test: invoice 42', pid: xterm.pid, appNames: ['XTerm', 'xterm'] });
   });
 
   it('gives null, not a throw, for a window without _NET_WM_PID', async () => {

@@ -142,10 +142,11 @@ describe.skipIf(problem !== null)('the native core on Windows (Wine, the Windows
   it('reads the foreground Wine window: Unicode title, app and pid of its process', async () => {
     display.run('xdotool', ['windowactivate', '--sync', String(notepad)]);
     const seen = await eventually(
-      () => probe.call<{ sample: { app: string; title: string; pid?: number } | null }>('window'),
+      () => probe.call<{ sample: { app: string; title: string; pid?: number; appNames?: string[] } | null }>('window'),
       (v) => v.sample?.title.includes('Ünïcødé') === true,
     );
-    expect(seen.sample).toEqual({ app: 'notepad', title: `${TITLE_FILE} - Notepad`, pid: expect.any(Number) });
+    // appNames: what the private-window rules match the application by (the image's name, with and without .exe).
+    expect(seen.sample).toEqual({ app: 'notepad', title: `${TITLE_FILE} - Notepad`, pid: expect.any(Number), appNames: ['notepad', 'notepad.exe'] });
   });
 
   it('counts exactly the keys, clicks, wheel notches and moves xdotool sends to the Wine window', async () => {

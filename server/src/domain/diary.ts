@@ -77,7 +77,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
               takenAt: toIso(shot.takenAt),
               expiresAt: toIso(shot.takenAt + retentionDays * DAY_MS),
               url: `/api/v1/screenshots/${shot.id}`,
-              redactedWindows: shot.redactedWindows,
+              redactedWindows: shot.redactedWindows ?? 0,
             }
           : null,
       screenshotRemoved: removed,

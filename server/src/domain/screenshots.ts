@@ -204,7 +204,6 @@ async function deleteBeforeUpload(
       byteSize: null,
       sha256: null,
       storageKey: null,
-      redactedWindows: 0,
       uploadedAt: at,
       removedBy: 'freelancer',
       removedAt: at,

@@ -29,7 +29,7 @@ export class ScreenshotsRepository {
     await this.sql.run(
       `INSERT INTO screenshots (id, segment_id, contract_id, taken_at, content_type, byte_size, sha256, storage_key,
          uploaded_at, removed_by, removed_at, redacted_windows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt, s.redactedWindows],
+      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt, s.redactedWindows ?? 0],
     );
   }
 

@@ -69,6 +69,6 @@ export interface ScreenshotRow {
   readonly uploadedAt: number;
   readonly removedBy: RemovalActor | null;
   readonly removedAt: number | null;
-  /** Private windows the agent painted out of the image. */
-  readonly redactedWindows: number;
+  /** Private windows the agent painted out of the image (read: always there; written without it: none). */
+  readonly redactedWindows?: number;
 }

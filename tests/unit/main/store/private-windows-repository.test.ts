@@ -42,15 +42,15 @@ describe('PrivateWindowsRepository', () => {
   });
 });
 
-describe('migration 007', () => {
+describe('migration 008', () => {
   it('adds the list, a zero count to the screenshots already there and no skip to their segments', () => {
     const db = new Database(':memory:');
     try {
       db.pragma('foreign_keys = ON');
-      migrate(db, MIGRATIONS, 6);
+      migrate(db, MIGRATIONS, 7);
       db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, ?)').run('A', 'c', 600, 600);
       db.prepare('INSERT INTO screenshots (id, segment_id, taken_at, width, height, bytes, blurred, data) VALUES (?, ?, 1, 1, 1, 1, 0, ?)').run('S', 'A', Buffer.of(1));
-      expect(migrate(db, MIGRATIONS, 7)).toBe(7);
+      expect(migrate(db, MIGRATIONS, 8)).toBe(8);
       expect(db.prepare('SELECT redacted_windows FROM screenshots').get()).toEqual({ redacted_windows: 0 });
       expect(db.prepare('SELECT screenshot_skipped FROM segments').get()).toEqual({ screenshot_skipped: null });
       expect(() => db.prepare("UPDATE segments SET screenshot_skipped = 'bored'").run()).toThrow(/CHECK/);

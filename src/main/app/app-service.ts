@@ -11,6 +11,7 @@ import {
   type InvokeRequest,
   type SensorRow,
 } from '../../shared/ipc/index.js';
+import type { RedactionReport } from '../../shared/privacy/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
 import type { Logger } from '../log.js';
 import { databasePath, openStore, type Store } from '../store/index.js';
@@ -51,6 +52,8 @@ export class AppService {
   #memo: string | null = null;
   /** The sensors' report of the last session that ran (shown while stopped). */
   #lastSensors: SensorRow[] = [];
+  /** How the last session's capturer kept private windows out (shown while stopped). */
+  #lastRedaction: RedactionReport | null = null;
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
   readonly #idle = new IdlePrompt(this.#events);
@@ -242,6 +245,7 @@ export class AppService {
     const session = this.#session;
     if (!session) return;
     this.#lastSensors = session.sensorReport();
+    this.#lastRedaction = session.redaction();
     this.#idle.keep(); // nobody answered: keep the time, flagged idle (nothing recorded is lost)
     this.#session = null;
     try {
@@ -332,7 +336,7 @@ export class AppService {
       launchAtLogin: this.#deps.launchAtLogin?.get() ?? store?.settings.get(LAUNCH_AT_LOGIN_KEY) === '1',
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
       sensors: this.#session?.sensorReport() ?? this.#lastSensors,
-      privacy: privacyView(store),
+      privacy: privacyView(store, this.#session?.redaction() ?? this.#lastRedaction),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { AppState, ContractView, InvokeRequest } from '../../shared/ipc/index.js';
-import { readPrivateList } from '../../shared/privacy/index.js';
+import { readPrivateList, type RedactionReport } from '../../shared/privacy/index.js';
 import type { ReceivedPolicy } from '../../shared/protocol/index.js';
 import { KEEP_APP_NAMES_KEY } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
@@ -24,13 +24,14 @@ export function changePrivacy(store: Store, channel: PrivacyChannel, request: In
   }
 }
 
-export function privacyView(store: Store | null): NonNullable<AppState['privacy']> {
-  if (!store) return { rules: [], unreadable: null, keepAppNames: false };
+/** The lists for the settings view, and how the session's capturer keeps private windows out (null: none ran yet). */
+export function privacyView(store: Store | null, redaction: RedactionReport | null): NonNullable<AppState['privacy']> {
+  if (!store) return { rules: [], unreadable: null, keepAppNames: false, redaction };
   const keepAppNames = store.settings.get(KEEP_APP_NAMES_KEY) === '1';
   try {
-    return { rules: store.privateWindows.list(), unreadable: null, keepAppNames };
+    return { rules: store.privateWindows.list(), unreadable: null, keepAppNames, redaction };
   } catch (error) {
-    return { rules: [], unreadable: error instanceof Error ? error.message : String(error), keepAppNames };
+    return { rules: [], unreadable: error instanceof Error ? error.message : String(error), keepAppNames, redaction };
   }
 }
 

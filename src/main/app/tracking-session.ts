@@ -4,7 +4,8 @@ import type { ScreenshotMode } from '../../shared/protocol/index.js';
 import { isoFromSec } from '../../shared/time/index.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
-import { privateTrackingParts } from '../privacy/index.js';
+import type { RedactionReport } from '../../shared/privacy/index.js';
+import { privateTrackingParts, redactionReport } from '../privacy/index.js';
 import type { SensorReportRow } from '../sensors/index.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
@@ -63,6 +64,11 @@ export class TrackingSession {
   /** Which backend each sensor uses now and why, when the sensor set can say. */
   sensorReport(): SensorReportRow[] {
     return this.sensors.report?.() ?? [];
+  }
+
+  /** How this session's screen capturer keeps private windows out (painted out, or only skipped while focused). */
+  redaction(): RedactionReport {
+    return redactionReport(this.sensors.capturer);
   }
 
   /** The contract's policy as the server sends it to this session. */

@@ -37,9 +37,10 @@ export interface CaptureScreenshotTakerDeps {
  * The plaintext image only ever lives in this process's memory; the store receives the encrypted blob.
  *
  * Private windows: a capturer that knows every window's frame (native X11) paints the private ones out before the
- * pixels leave it. One that does not (screenshot-desktop) cannot: the screenshot is skipped while a private window
- * is focused before or after the capture (a private window in the background is not seen there: `worktrace status`
- * says redaction is partial on that backend). An unreadable list skips the screenshot (fail closed).
+ * pixels leave it. One that does not (Electron's desktopCapturer, the Windows core) cannot: the screenshot is skipped
+ * while a private window is focused before or after the capture (a private window in the background is not seen
+ * there: `worktrace status` and the app's settings say redaction is partial on that backend, see redactionReport).
+ * An unreadable list skips the screenshot (fail closed).
  *
  * Failures (no screen, a tool that failed, a store refusal) reject with the named error of the part that failed;
  * the tracker reports them as a failed screenshot and tracks on.

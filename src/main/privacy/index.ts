@@ -2,3 +2,4 @@ export { KEEP_APP_NAMES_KEY, NO_PRIVATE_WINDOWS, PrivateWindowRules, contractPri
 export { PrivateWindowFilter, isPrivateSample, redactSample } from './window-filter.js';
 export { privateTrackingParts, type PrivateTrackingParts } from './wiring.js';
 export { privateLists, type ContractPrivateList, type PrivateLists } from './cached-lists.js';
+export { redactionReport } from './redaction-report.js';

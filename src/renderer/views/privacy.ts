@@ -1,5 +1,6 @@
 import type { AppState, ContractView } from '../../shared/ipc/contract.js';
 import type { PrivateWindowRule } from '../../shared/privacy/private-windows.js';
+import { redactionWords } from '../../shared/privacy/words.js';
 import { byId, setText, show } from '../dom.js';
 import { privateRuleWords } from '../words.js';
 
@@ -9,7 +10,11 @@ import { privateRuleWords } from '../words.js';
  * takes the focus off a Remove button or the pattern being typed.
  */
 export function renderPrivacy(privacy: AppState['privacy'], contract: ContractView | null, onRemove: (rule: PrivateWindowRule) => void): void {
-  const view = privacy ?? { rules: [], unreadable: null, keepAppNames: false };
+  const view = privacy ?? { rules: [], unreadable: null, keepAppNames: false, redaction: null };
+  // The words above say "painted out on every monitor": where the capturer cannot do that, say what happens instead.
+  const partial = view.redaction?.redaction === 'focused-window' ? view.redaction : null;
+  setText(byId('privacy-partial'), partial ? redactionWords(partial) : '');
+  show(byId('privacy-partial'), partial !== null);
   setText(byId('privacy-unreadable'), view.unreadable ? `Your private-window list cannot be read, so no screenshots are taken: ${view.unreadable}` : '');
   show(byId('privacy-unreadable'), view.unreadable !== null);
   show(byId('privacy-empty'), view.unreadable === null && view.rules.length === 0);

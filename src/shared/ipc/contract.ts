@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PRIVATE_RULES, privateWindowRuleSchema } from '../privacy/private-windows.js';
+import { redactionReportSchema } from '../privacy/redaction.js';
 import { screenshotModeSchema } from '../protocol/policy.js';
 import { MAX_REDACTED_WINDOWS, recordIdSchema, screenshotSkipReasonSchema } from '../protocol/segment.js';
 
@@ -189,14 +190,16 @@ export const appStateSchema = z
     sensors: z.array(sensorRowSchema).max(8).optional(),
     /**
      * The freelancer's own private windows (this device only): never in a screenshot, their titles recorded as
-     * "Private". `unreadable` says why the list cannot be read (then no screenshots). Optional only for older builders
-     * of this state; the app service always fills it.
+     * "Private". `unreadable` says why the list cannot be read (then no screenshots). `redaction`: how the screen
+     * capturer of the running (else the last) session keeps private windows out, null before the first Start. Optional
+     * only for older builders of this state; the app service always fills it.
      */
     privacy: z
       .object({
         rules: z.array(privateWindowRuleSchema).max(MAX_PRIVATE_RULES),
         unreadable: z.string().nullable(),
         keepAppNames: z.boolean(),
+        redaction: redactionReportSchema.nullable(),
       })
       .strict()
       .optional(),

@@ -1,4 +1,5 @@
 import type { PrivateWindowRule } from './private-windows.js';
+import type { RedactionReport } from './redaction.js';
 
 /**
  * The words every UI uses for private windows (the app, the dashboard, the CLI), so a rule reads the same wherever
@@ -14,4 +15,10 @@ export function privateRuleWords(rule: PrivateWindowRule): string {
 export function hiddenWindowsWords(count: number | undefined): string | null {
   if (!count || count <= 0) return null;
   return `${count} private window${count === 1 ? '' : 's'} hidden`;
+}
+
+/** "Private windows: redaction is PARTIAL here (electron-desktop-capturer): … ." — the status line and the app's. */
+export function redactionWords(report: RedactionReport): string {
+  const how = { windows: 'painted out', 'focused-window': 'redaction is PARTIAL here', 'no-screenshots': 'no screenshots here' }[report.redaction];
+  return `Private windows: ${how} (${report.backend}): ${report.reason}.`;
 }

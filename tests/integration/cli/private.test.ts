@@ -85,12 +85,14 @@ describe('worktrace private and status', () => {
     expect(json.find((s) => s.id === b)?.screenshotSkipped).toBe('private-window');
   });
 
-  it('says redaction is complete with the native capture, and partial (and why) with screenshot-desktop', () => {
+  it('says redaction is complete with the native capture, and that there are no screenshots to hide them from without it', () => {
     const native = JSON.parse(cli(['status', '--json']).stdout);
     expect(native.privacy).toMatchObject({ redaction: 'windows', backend: 'native-xshm', lists: { device: [{ kind: 'title', pattern: '*Patient*' }] } });
+    expect(cli(['status'], display.env).stdout).toMatch(/^Private windows: painted out \(native-xshm\): every window’s frame is read with the pixels/m);
+    // Without the core the CLI takes no screenshot (no file-writing fallback): nothing there could show a private window.
     const npm = cli(['status'], { ...display.env, WORKTRACE_SENSORS: 'npm' });
     expect(npm.status).toBe(0);
-    expect(npm.stdout).toMatch(/Private windows: redaction is PARTIAL here \(screenshot-desktop\): .*cannot tell where windows are.*skipped while a private window is focused/);
+    expect(npm.stdout).toMatch(/^Private windows: no screenshots here \(none\): no screenshots are taken here \(.*no in-memory screen capture.*\), so none can show a private window\.$/m);
     expect(npm.stdout).toContain('contract 01KCONTRACTBBBBBBBBBBBBBBB: its list cannot be read here: no screenshots for it');
   });
 });

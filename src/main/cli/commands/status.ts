@@ -87,7 +87,7 @@ async function probeSensors(context: CommandContext, lists: () => PrivateLists |
   try {
     await sensors.input.start();
     const rows = currentReport(sensors);
-    return { rows, privacy: privacyReport(sensors.capturer, rows.find((r) => r.sensor === 'screenshots')?.backend ?? 'none', lists()) };
+    return { rows, privacy: privacyReport(sensors.capturer, lists()) };
   } finally {
     await sensors.input.stop();
     native.close();

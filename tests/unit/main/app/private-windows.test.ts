@@ -1,9 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appStateSchema } from '../../../../src/shared/ipc/index.js';
 import { MAX_PRIVATE_RULES } from '../../../../src/shared/privacy/index.js';
 import { ContractsCache } from '../../../../src/main/app/contracts.js';
+import { DesktopScreenCapturer } from '../../../../src/main/sensors/index.js';
 import { openStore } from '../../../../src/main/store/index.js';
+import { FakeClock } from '../../../support/fake-clock.js';
+import { fakeElectron } from '../../../support/fake-electron.js';
+import { BLUE, GREEN, quadrantPicture, RED, YELLOW } from '../../../support/screen-pictures.js';
+import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../../../integration/sync/support/live-server.js';
 import { expectError, expectOk, openService, type ServiceHarness } from './support.js';
+
+vi.mock('electron', async () => (await import('../../../support/fake-electron.js')).fakeElectron.module);
+const { electronScreenSources } = await import('../../../../src/main/electron/desktop-capturer.js');
 
 /** The app's private-window settings: the same device list as `worktrace private`, through the IPC contract. */
 describe('AppService: private windows', () => {
@@ -14,7 +22,7 @@ describe('AppService: private windows', () => {
   afterAll(async () => h.dispose());
 
   it('adds, lists and removes the freelancer’s rules, and keeps application names only when asked', async () => {
-    expect(expectOk(await h.service.invoke('state:get', {})).privacy).toEqual({ rules: [], unreadable: null, keepAppNames: false });
+    expect(expectOk(await h.service.invoke('state:get', {})).privacy).toEqual({ rules: [], unreadable: null, keepAppNames: false, redaction: null });
     expectOk(await h.service.invoke('privacy:add', { kind: 'title', pattern: ' *Patient* ' }));
     expectOk(await h.service.invoke('privacy:add', { kind: 'app', pattern: 'keepassxc' }));
     const again = expectOk(await h.service.invoke('privacy:add', { kind: 'title', pattern: '*PATIENT*' }));
@@ -24,7 +32,7 @@ describe('AppService: private windows', () => {
     ]);
     expect(expectOk(await h.service.invoke('privacy:remove', { kind: 'app', pattern: 'KeePassXC' })).privacy?.rules).toEqual([{ kind: 'title', pattern: '*Patient*' }]);
     const kept = expectOk(await h.service.invoke('privacy:keep-app-names', { enabled: true }));
-    expect(kept.privacy).toEqual({ rules: [{ kind: 'title', pattern: '*Patient*' }], unreadable: null, keepAppNames: true });
+    expect(kept.privacy).toEqual({ rules: [{ kind: 'title', pattern: '*Patient*' }], unreadable: null, keepAppNames: true, redaction: null });
     expect(appStateSchema.safeParse(kept).success).toBe(true);
   });
 
@@ -60,5 +68,42 @@ describe('AppService: private windows', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+/**
+ * Screenshots through Electron's desktopCapturer (the fake electron module plays it) cannot paint a window out: the
+ * app's state says redaction is partial there and why, from the running session's capturer, and still after Stop.
+ */
+describe('AppService: how private windows are kept out with the session’s capturer', () => {
+  let server: LiveServer;
+  let h: ServiceHarness;
+  const clock = new FakeClock({ wallMs: Math.floor(Date.now() / 60_000) * 60_000 + 1_000 });
+
+  beforeAll(async () => {
+    fakeElectron.screen.displays = [{ id: 1, bounds: { x: 0, y: 0, width: 320, height: 200 }, scaleFactor: 1, picture: quadrantPicture(320, 200, [RED, GREEN, BLUE, YELLOW]) }];
+    const sources = electronScreenSources(fakeElectron.module as never, 'linux');
+    server = await startLiveServer({ clock, segmentSeconds: 60 });
+    h = await openService({ clock, capturer: new DesktopScreenCapturer({ sources, env: { platform: 'linux', vars: { DISPLAY: ':0' }, hasCommand: () => true } }) });
+  });
+  afterAll(async () => {
+    await h?.dispose();
+    await server?.close();
+  });
+
+  it('says nothing before the first Start, partial (and why) while tracking and after Stop', async () => {
+    const { email, password } = DEMO_PASSWORDS.freelancer;
+    expect(expectOk(await h.service.invoke('auth:sign-in', { serverUrl: server.url, email, password })).privacy?.redaction).toBeNull();
+    const tracking = expectOk(await h.service.invoke('tracking:start', { contractId: server.contractId, memo: null }));
+    expect(tracking.privacy?.redaction).toEqual({
+      redaction: 'focused-window',
+      backend: 'electron-desktop-capturer',
+      reason:
+        'electron-desktop-capturer hands back a picture of the screen and cannot tell where windows are: a screenshot is skipped while a private window is focused, but a private window in the background is not painted out',
+    });
+    expect(appStateSchema.parse(tracking)).toEqual(tracking);
+    const stopped = expectOk(await h.service.invoke('tracking:stop', {}));
+    expect(stopped.tracking.status).toBe('stopped');
+    expect(stopped.privacy?.redaction).toEqual(tracking.privacy?.redaction);
   });
 });

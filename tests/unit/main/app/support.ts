@@ -27,12 +27,12 @@ export interface ServiceHarness {
 
 /** The service with real store, key file, credentials file and capture pipeline; the screen and input are scripted. */
 export async function openService(
-  options: { clock?: FakeClock; random?: () => number; dataDir?: string; openStore?: AppServiceDeps['openStore'] } = {},
+  options: { clock?: FakeClock; random?: () => number; dataDir?: string; openStore?: AppServiceDeps['openStore']; capturer?: ScreenCapturer } = {},
 ): Promise<ServiceHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wt-app-'));
   const clock = options.clock ?? new FakeClock({ wallMs: Date.now() });
   const input = new FakeInput();
-  const sensors = (): SensorSet => ({ input, window: new FakeWindow(), capturer: greyCapturer, close: () => undefined });
+  const sensors = (): SensorSet => ({ input, window: new FakeWindow(), capturer: options.capturer ?? greyCapturer, close: () => undefined });
   const service = new AppService({
     clock,
     dataDir,

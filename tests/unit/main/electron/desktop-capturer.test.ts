@@ -93,7 +93,7 @@ describe('desktopCapturer backend: pixels in memory → encode → encrypt → s
     minute += 60;
     store.segments.openSegment({ id: segmentId, contractId: 'c-1', startedAt: minute, lengthSeconds: 60, memo: null, policyVersion: 1 });
     const id = await taker.take({ segmentId, contractId: 'c-1', takenAt: minute * 1000 + 1, mode, policyVersion: 1 });
-    if (!id) throw new Error('nothing stored');
+    if (typeof id !== 'string') throw new Error(`no screenshot stored: ${JSON.stringify(id)}`);
     const stored = store.screenshots.get(id)!;
     const jpeg = decryptScreenshot(await keys.loadOrCreate(), id, stored.data);
     return { stored, jpeg, image: await decode(jpeg) };
@@ -271,7 +271,8 @@ describe('nothing of a screenshot touches the disk', () => {
       const taker = new CaptureScreenshotTaker({ capturer: capturerFor('linux'), keys: k, screenshots: st.screenshots, newId: ulid });
       const segmentId = ulid();
       st.segments.openSegment({ id: segmentId, contractId: 'c', startedAt: 600, lengthSeconds: 600, memo: null, policyVersion: 1 });
-      const id = (await taker.take({ segmentId, contractId: 'c', takenAt: 601_000, mode: 'on', policyVersion: 1 }))!;
+      const id = await taker.take({ segmentId, contractId: 'c', takenAt: 601_000, mode: 'on', policyVersion: 1 });
+      if (typeof id !== 'string') throw new Error(`no screenshot stored: ${JSON.stringify(id)}`);
       const jpeg = decryptScreenshot(await k.loadOrCreate(), id, st.screenshots.get(id)!.data);
       st.db.pragma('wal_checkpoint(TRUNCATE)');
       st.close();

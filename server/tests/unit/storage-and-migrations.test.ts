@@ -32,9 +32,9 @@ describe('SQLite migrations', () => {
     await db.close();
   });
 
-  it('006 gives the policy versions already there an empty private-window list, and refuses a skip reason it does not know', async () => {
+  it('004 gives the policy versions already there an empty private-window list, and refuses a skip reason it does not know', async () => {
     const db = new SqliteDatabase(':memory:');
-    await migrate(db, sqliteMigrations.filter((m) => m.version < 6), 1);
+    await migrate(db, sqliteMigrations.filter((m) => m.version < 4), 1);
     await db.run("INSERT INTO users (id, email, role, password_hash, created_at) VALUES ('u', 'u@x', 'client', 'h', 0)");
     await db.run("INSERT INTO contracts (id, name, client_id, freelancer_id, segment_seconds, created_at) VALUES ('c', 'C', 'u', 'u', 600, 0)");
     await db.run("INSERT INTO policy_versions (contract_id, version, screenshots, retention_days, effective_from) VALUES ('c', 1, 'on', 30, 0)");

@@ -2,7 +2,7 @@ import type { Migration } from '../../sql.js';
 import { initial } from './001-initial.js';
 import { segmentRevision } from './002-segment-revision.js';
 import { screenshotStorageKeyIndex } from './003-screenshot-storage-key-index.js';
-import { privateWindows } from './006-private-windows.js';
+import { privateWindows } from './004-private-windows.js';
 
 /** Append-only: a new schema version is a new file here, never an edit of an old one. */
 export const sqliteMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows];

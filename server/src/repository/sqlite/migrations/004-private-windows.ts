@@ -1,12 +1,12 @@
 import type { Migration } from '../../sql.js';
 
 /**
- * Version 6 on PostgreSQL: private windows (issue 15). Each policy version keeps the contract's private-window list
+ * Version 4 on SQLite: private windows (issue 15). Each policy version keeps the contract's private-window list
  * (JSON, as the client set it); a segment records that its screenshot was skipped for privacy; a screenshot records
  * how many private windows the agent painted out of it.
  */
 export const privateWindows: Migration = {
-  version: 6,
+  version: 4,
   name: 'private-windows',
   sql: `
 ALTER TABLE policy_versions ADD COLUMN private_windows_json TEXT NOT NULL DEFAULT '[]';

@@ -68,7 +68,7 @@ export class TrackingSession {
 
   /** How this session's screen capturer keeps private windows out (painted out, or only skipped while focused). */
   redaction(): RedactionReport {
-    return redactionReport(this.sensors.capturer);
+    return redactionReport(this.sensors.capturer, this.sensors.window);
   }
 
   /** The contract's policy as the server sends it to this session. */

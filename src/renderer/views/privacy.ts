@@ -12,7 +12,7 @@ import { privateRuleWords } from '../words.js';
 export function renderPrivacy(privacy: AppState['privacy'], contract: ContractView | null, onRemove: (rule: PrivateWindowRule) => void): void {
   const view = privacy ?? { rules: [], unreadable: null, keepAppNames: false, redaction: null };
   // The words above say "painted out on every monitor": where the capturer cannot do that, say what happens instead.
-  const partial = view.redaction?.redaction === 'focused-window' ? view.redaction : null;
+  const partial = view.redaction?.redaction === 'focused-window' || view.redaction?.redaction === 'while-any-rule' ? view.redaction : null;
   setText(byId('privacy-partial'), partial ? redactionWords(partial) : '');
   show(byId('privacy-partial'), partial !== null);
   setText(byId('privacy-unreadable'), view.unreadable ? `Your private-window list cannot be read, so no screenshots are taken: ${view.unreadable}` : '');

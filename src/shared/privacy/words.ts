@@ -19,6 +19,11 @@ export function hiddenWindowsWords(count: number | undefined): string | null {
 
 /** "Private windows: redaction is PARTIAL here (electron-desktop-capturer): … ." — the status line and the app's. */
 export function redactionWords(report: RedactionReport): string {
-  const how = { windows: 'painted out', 'focused-window': 'redaction is PARTIAL here', 'no-screenshots': 'no screenshots here' }[report.redaction];
+  const how = {
+    windows: 'painted out',
+    'focused-window': 'redaction is PARTIAL here',
+    'while-any-rule': 'no screenshot while you have any',
+    'no-screenshots': 'no screenshots here',
+  }[report.redaction];
   return `Private windows: ${how} (${report.backend}): ${report.reason}.`;
 }

@@ -92,7 +92,7 @@ describe('private windows on the desktopCapturer backend (no window geometry)', 
 
   it('says redaction is partial on this backend, and why', () => {
     expect(sensors.capturer.redactsWindows).toBeFalsy();
-    const report = redactionReport(sensors.capturer);
+    const report = redactionReport(sensors.capturer, sensors.window);
     expect(report).toMatchObject({ redaction: 'focused-window', backend: 'electron-desktop-capturer' });
     expect(redactionWords(report)).toMatch(
       /^Private windows: redaction is PARTIAL here \(electron-desktop-capturer\): .*cannot tell where windows are: a screenshot is skipped while a private window is focused, but a private window in the background is not painted out\.$/,

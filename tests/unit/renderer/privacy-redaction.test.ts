@@ -54,4 +54,12 @@ describe('private-window redaction notice in the page (real Chromium)', () => {
     await stub.push(signedInState(null));
     await expect.poll(() => page.locator('#privacy-partial').isVisible()).toBe(false);
   });
+
+  it('says no screenshot is taken while any rule exists where the focused window cannot be read (Wayland)', async () => {
+    const reason = 'electron-desktop-capturer cannot tell where windows are and the focused window cannot be read here (Wayland does not tell applications which window is active): while any private-window rule is in force, no screenshot is taken';
+    await stub.push(signedInState({ redaction: 'while-any-rule', backend: 'electron-desktop-capturer', reason }));
+    const notice = page.locator('#privacy-partial');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    expect(await notice.innerText()).toBe(`Private windows: no screenshot while you have any (electron-desktop-capturer): ${reason}.`);
+  });
 });

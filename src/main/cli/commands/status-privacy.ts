@@ -1,6 +1,6 @@
 import { redactionWords, type RedactionReport } from '../../../shared/privacy/index.js';
 import { redactionReport, type PrivateLists } from '../../privacy/index.js';
-import type { ScreenCapturer } from '../../sensors/index.js';
+import type { ActiveWindowSensor, ScreenCapturer } from '../../sensors/index.js';
 
 /** How private windows are kept out of screenshots on this machine, and the lists that are in force. */
 export interface PrivacyReport extends RedactionReport {
@@ -8,8 +8,8 @@ export interface PrivacyReport extends RedactionReport {
   readonly lists: PrivateLists | null;
 }
 
-export function privacyReport(capturer: ScreenCapturer, lists: PrivateLists | null): PrivacyReport {
-  return { ...redactionReport(capturer), lists };
+export function privacyReport(capturer: ScreenCapturer, window: ActiveWindowSensor, lists: PrivateLists | null): PrivacyReport {
+  return { ...redactionReport(capturer, window), lists };
 }
 
 export function privacyLines(report: PrivacyReport): string[] {

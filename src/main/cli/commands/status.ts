@@ -87,7 +87,7 @@ async function probeSensors(context: CommandContext, lists: () => PrivateLists |
   try {
     await sensors.input.start();
     const rows = currentReport(sensors);
-    return { rows, privacy: privacyReport(sensors.capturer, lists()) };
+    return { rows, privacy: privacyReport(sensors.capturer, sensors.window, lists()) };
   } finally {
     await sensors.input.stop();
     native.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { defaultSensorFactory, type NativeBackendsHandle } from '../../../../src/main/app/default-sensors.js';
 import { createLogger } from '../../../../src/main/log.js';
+import { redactionReport } from '../../../../src/main/privacy/index.js';
 import type { SensorEnvironment } from '../../../../src/main/sensors/environment.js';
 import type { ScreenCapturer, SensorState, SystemIdleTime } from '../../../../src/main/sensors/types.js';
 import { fakeElectron } from '../../../support/fake-electron.js';
@@ -75,6 +76,20 @@ describe('the app’s sensors on each platform', () => {
       { sensor: 'screenshots', backend: 'electron-desktop-capturer', status: 'ok', reason: 'Wayland: the desktop portal asks you to share a screen at the first screenshot' },
     ]);
     expect(sensors.idle).toBe(systemIdle);
+  });
+
+  it('says how private windows are kept out: only skipped while focused through desktopCapturer, no screenshot while any rule exists where the focus is unknown (Wayland)', () => {
+    const x11 = build('linux', null, { DISPLAY: ':0' });
+    expect(redactionReport(x11.capturer, x11.window)).toMatchObject({ redaction: 'focused-window', backend: 'electron-desktop-capturer' });
+    const windows = build('win32', null);
+    expect(redactionReport(windows.capturer, windows.window)).toMatchObject({ redaction: 'focused-window', backend: 'electron-desktop-capturer' });
+    const wayland = build('linux', { backend: 'native-xshm' }, { DISPLAY: ':0', WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland' });
+    expect(redactionReport(wayland.capturer, wayland.window)).toEqual({
+      redaction: 'while-any-rule',
+      backend: 'electron-desktop-capturer',
+      reason:
+        'electron-desktop-capturer cannot tell where windows are and the focused window cannot be read here (Wayland does not tell applications which window is active): while any private-window rule is in force, no screenshot is taken',
+    });
   });
 
   it('the idle time from powerMonitor is whole seconds in milliseconds', () => {

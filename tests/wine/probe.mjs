@@ -1,13 +1,13 @@
-/* global process, console, Buffer -- run by the Windows node.exe under Wine (tests/wine/support/probe-client.ts) */
+/* global process, Buffer -- run by the Windows node.exe under Wine (tests/wine/support/probe-client.ts) */
 // Answers a Linux test's calls with what the agent's own code (dist/, the same modules the agent runs) sees on
 // Windows: the loader, the native sensors the chooser builds, the session, the recorder. One JSON line per call.
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { loadWin32Addon } from '../../dist/main/native/load.js';
 import { createNativeSensors } from '../../dist/main/sensors/native/index.js';
 import { createSensors, currentReport } from '../../dist/main/sensors/create-sensors.js';
 import { lazyNativeBackends } from '../../dist/main/sensors/native-backends.js';
 import { systemSensorEnvironment } from '../../dist/main/sensors/environment.js';
+import { answerCalls } from './support/answer-calls.mjs';
 
 let native = null;
 const sensors = () => {
@@ -70,32 +70,9 @@ const handlers = {
   },
 };
 
-const socket = connect(Number(process.argv[2]), '127.0.0.1');
-socket.setEncoding('utf8');
-let buffered = '';
-socket.on('data', async (chunk) => {
-  buffered += chunk;
-  for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-    const request = JSON.parse(buffered.slice(0, end));
-    buffered = buffered.slice(end + 1);
-    if (request.method === 'exit') {
-      if (native?.ok) {
-        await native.sensors.input.stop();
-        native.sensors.close();
-      }
-      socket.end();
-      return;
-    }
-    try {
-      const handler = handlers[request.method];
-      if (!handler) throw new Error(`no such probe call: ${request.method}`);
-      socket.write(`${JSON.stringify({ id: request.id, result: await handler(request.params ?? {}) })}\n`);
-    } catch (error) {
-      socket.write(`${JSON.stringify({ id: request.id, error: { code: error?.code, message: String(error?.message ?? error) } })}\n`);
-    }
+answerCalls(Number(process.argv[2]), handlers, async () => {
+  if (native?.ok) {
+    await native.sensors.input.stop();
+    native.sensors.close();
   }
-});
-socket.on('error', (error) => {
-  console.error(error);
-  process.exitCode = 1;
 });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { toWindowsPath, type WineLane, type WindowsRun } from './wine-lane.js';
 
 /**
@@ -13,14 +14,14 @@ export interface WindowsProbe {
   close(): Promise<WindowsRun>;
 }
 
-export async function startProbe(lane: WineLane, env: NodeJS.ProcessEnv = {}): Promise<WindowsProbe> {
+/** `script` (a Linux path) answers the calls; by default the lane's probe. It serves them with answer-calls.mjs. */
+export async function startProbe(lane: WineLane, env: NodeJS.ProcessEnv = {}, script = fileURLToPath(new URL('../probe.mjs', import.meta.url))): Promise<WindowsProbe> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no loopback port');
-  const script = toWindowsPath(new URL('../probe.mjs', import.meta.url).pathname);
-  const exited = lane.run([script, String(address.port)], { env, timeoutMs: 600_000 });
+  const exited = lane.run([toWindowsPath(script), String(address.port)], { env, timeoutMs: 600_000 });
   const connected = once(server, 'connection') as Promise<[Socket]>;
   const [socket] = await Promise.race([
     connected,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
 import { startProbe, type WindowsProbe } from '../../wine/support/probe-client.js';
-import { REPO, openWineLane, toWindowsPath, wineLaneProblem, type WineLane } from '../../wine/support/wine-lane.js';
+import { REPO, findWineWindow, openWineLane, toWindowsPath, wineLaneProblem, type WineLane } from '../../wine/support/wine-lane.js';
 
 /**
  * The native core on Windows, proven on every CI run without a Windows machine: the addon cross-built with
@@ -43,21 +43,6 @@ function differences(a: Buffer, b: Buffer): { pixels: number; box: string | null
   return { pixels, box: pixels === 0 ? null : `${box.left},${box.top} to ${box.right},${box.bottom}` };
 }
 
-/**
- * The first visible window whose name matches. Not `xdotool search --sync`: Wine makes and destroys helper
- * windows while a program starts, and a search that meets one as it goes fails with BadWindow; so retry.
- */
-async function findWindow(display: TestDisplay, name: string, timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const search = spawnSync('xdotool', ['search', '--onlyvisible', '--name', name], { env: display.env, encoding: 'utf8' });
-    const id = Number(search.stdout?.trim().split('\n')[0]);
-    if (search.status === 0 && Number.isInteger(id) && id > 0) return id;
-    if (Date.now() > deadline) throw new Error(`no visible window named ${name}: ${search.stderr}`);
-    await sleep(200);
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
@@ -88,7 +73,7 @@ describe.skipIf(problem !== null)('the native core on Windows (Wine, the Windows
     const file = join(lane.env.WINEPREFIX ?? '', 'drive_c', TITLE_FILE);
     writeFileSync(file, 'Worktrace\r\n');
     lane.start('notepad', [`C:\\${TITLE_FILE}`]);
-    notepad = await findWindow(display, 'Notepad');
+    notepad = await findWineWindow(display, 'Notepad');
     display.run('xdotool', ['windowactivate', '--sync', String(notepad)]);
     probe = await startProbe(lane, prebuildsOnly);
     const opened = openNativeX11({ display: display.display });

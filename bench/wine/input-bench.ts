@@ -7,6 +7,9 @@ import { percentile, processCpuMs, round } from '../native/measure.js';
 
 export type InputPath = 'native' | 'uiohook';
 
+/** What a path counted; samePoint: moves to the previous move's point, seen by uiohook-napi only (0 for native). */
+export type WineCounts = InputCounts & { readonly samePoint: number };
+
 /** One stretch of the same input: a key press, a click and a pointer move each count as one action sent. */
 export interface InputSent {
   readonly keys: number;
@@ -23,7 +26,7 @@ export interface WineInputFigures {
   /** CPU of the prefix's wineserver over the same stretches (it routes every event to the hook), per 1000. */
   readonly wineserverCpuMsPer1000: number;
   /** What each run counted, in order. */
-  readonly counted: InputCounts[];
+  readonly counted: WineCounts[];
 }
 
 export interface WineInputRun {
@@ -38,8 +41,8 @@ export interface WineInputRun {
    * pointer's return to where it last clicked.
    */
   readonly together: {
-    readonly keysAndClicks: { readonly sent: InputSent; readonly native: InputCounts; readonly uiohook: InputCounts };
-    readonly moves: { readonly sent: InputSent; readonly native: InputCounts; readonly uiohook: InputCounts };
+    readonly keysAndClicks: { readonly sent: InputSent; readonly native: WineCounts; readonly uiohook: WineCounts };
+    readonly moves: { readonly sent: InputSent; readonly native: WineCounts; readonly uiohook: WineCounts };
   };
 }
 
@@ -83,7 +86,7 @@ interface Stretch {
   readonly startCpuMs: number;
   readonly cpuMs: number;
   readonly wineserverCpuMs: number;
-  readonly counts: InputCounts;
+  readonly counts: WineCounts;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function benchWineInput(lane: WineLane, display: TestDisplay, windo
       const serverBefore = processCpuMs(wineserver);
       sendInput(display, window, input);
       await settle(paths.map((p) => probes[p]));
-      const ended = await Promise.all(paths.map((p) => probes[p].call<{ counts: InputCounts; cpuMs: number; startCpuMs: number }>('input.end')));
+      const ended = await Promise.all(paths.map((p) => probes[p].call<{ counts: WineCounts; cpuMs: number; startCpuMs: number }>('input.end')));
       const wineserverCpuMs = processCpuMs(wineserver) - serverBefore;
       return ended.map((e, i) => ({ startMs: begun[i]!.startMs, startCpuMs: e.startCpuMs, cpuMs: e.cpuMs, wineserverCpuMs, counts: e.counts }));
     };
@@ -116,7 +119,7 @@ export async function benchWineInput(lane: WineLane, display: TestDisplay, windo
       const order: InputPath[] = round % 2 === 0 ? ['native', 'uiohook'] : ['uiohook', 'native'];
       for (const path of order) stretches[path].push((await stretch([path]))[0]!);
     }
-    const together = async (input: InputSent): Promise<{ sent: InputSent; native: InputCounts; uiohook: InputCounts }> => {
+    const together = async (input: InputSent): Promise<{ sent: InputSent; native: WineCounts; uiohook: WineCounts }> => {
       const [native, uiohook] = await stretch(['native', 'uiohook'], input);
       return { sent: input, native: native!.counts, uiohook: uiohook!.counts };
     };

@@ -36,24 +36,30 @@ const inputPaths = {
       },
       drain: () => {
         const c = recorder.drain();
-        return { keyboard: c.keys, clicks: c.clicks, wheel: c.wheel, moves: c.moves };
+        return { keyboard: c.keys, clicks: c.clicks, wheel: c.wheel, moves: c.moves, samePoint: 0 };
       },
       stop: () => recorder.stop(),
     };
   },
-  // What the uiohook backend does: a JS listener per event, counting.
+  // What the uiohook backend does: a JS listener per event, counting. samePoint: moves to the point of the move
+  // before (the native hook does not count those), to explain a difference in moves on the same events.
   uiohook: () => {
     const { uIOhook } = require('uiohook-napi');
-    const counts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
+    const counts = { keyboard: 0, clicks: 0, wheel: 0, moves: 0, samePoint: 0 };
+    let last = null;
     uIOhook.on('keydown', () => (counts.keyboard += 1));
     uIOhook.on('mousedown', () => (counts.clicks += 1));
     uIOhook.on('wheel', () => (counts.wheel += 1));
-    uIOhook.on('mousemove', () => (counts.moves += 1));
+    uIOhook.on('mousemove', (event) => {
+      counts.moves += 1;
+      if (last?.x === event.x && last.y === event.y) counts.samePoint += 1;
+      last = { x: event.x, y: event.y };
+    });
     return {
       start: async () => uIOhook.start(),
       drain: () => {
         const batch = { ...counts };
-        counts.keyboard = counts.clicks = counts.wheel = counts.moves = 0;
+        counts.keyboard = counts.clicks = counts.wheel = counts.moves = counts.samePoint = 0;
         return batch;
       },
       stop: () => uIOhook.stop(),
@@ -120,7 +126,7 @@ const handlers = {
     await input.start();
     const startMs = nowMs() - started;
     input.drain();
-    const total = { keyboard: 0, clicks: 0, wheel: 0, moves: 0 };
+    const total = { keyboard: 0, clicks: 0, wheel: 0, moves: 0, samePoint: 0 };
     run = { total, cpuAtBegin: cpuMs(), startCpuMs: cpuMs() - cpuBefore, timer: setInterval(() => add(total, input.drain()), 1000) };
     return { startMs };
   },

@@ -69,8 +69,8 @@ async function seedAgents(repos: Repositories, count: number): Promise<BenchAgen
   const past: Clock = { ...systemClock, now: () => systemClock.now() - 30 * 86_400_000 };
   const agents: BenchAgent[] = [];
   for (let i = 0; i < count; i += 1) {
-    const client = { id: ulid(), email: `client-${i}@bench.test`, role: 'client' as const, passwordHash, createdAt: past.now() };
-    const freelancer = { id: ulid(), email: `freelancer-${i}@bench.test`, role: 'freelancer' as const, passwordHash, createdAt: past.now() };
+    const client = { id: ulid(), email: `client-${i}@bench.test`, name: `Client ${i}`, passwordHash, createdAt: past.now(), disabledAt: null };
+    const freelancer = { id: ulid(), email: `freelancer-${i}@bench.test`, name: `Freelancer ${i}`, passwordHash, createdAt: past.now(), disabledAt: null };
     await repos.users.create(client);
     await repos.users.create(freelancer);
     const contract = await createContract(repos, past, { name: `Bench ${i}`, clientId: client.id, freelancerId: freelancer.id, segmentSeconds: 600, screenshots: 'on', retentionDays: 90 });

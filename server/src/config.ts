@@ -1,3 +1,4 @@
+import type { SignupMode } from '../../src/shared/protocol/api/index.js';
 import { DEFAULT_SEGMENT_SECONDS } from '../../src/shared/protocol/index.js';
 import type { HashingLimits } from './auth/passwords.js';
 import type { UploadLimitConfig } from './domain/upload-limits.js';
@@ -61,6 +62,19 @@ export interface ServerConfig {
    * that crashed between the file and its row. Younger ones may belong to an upload still committing.
    */
   readonly uncommittedFileGraceMs: number;
+  /** Who may create an account over the API: invited people only (the default), anyone, or nobody. */
+  readonly signup: SignupMode;
+  /** How long an invitation can be accepted. */
+  readonly invitationTtlMs: number;
+  /**
+   * The address people reach the dashboard at, for the links in invitation mails (`https://diary.example.com`);
+   * undefined: the address the request came in on (publicBaseUrl).
+   */
+  readonly publicUrl?: string;
+  /** An smtp:// or smtps:// URL: invitations are also mailed. It may hold a password: never logged. */
+  readonly smtpUrl?: string;
+  /** The From of those mails. */
+  readonly mailFrom: string;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -95,6 +109,19 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     diaryPageSegments: 200,
     diaryPageChars: 4 * 1024 * 1024,
     uncommittedFileGraceMs: 15 * 60_000,
+    signup: 'invite',
+    invitationTtlMs: 14 * 86_400_000,
+    mailFrom: 'Worktrace <worktrace@localhost>',
     ...overrides,
   };
+}
+
+/**
+ * Where the dashboard is reached, for links in mails: the configured public URL, else the address and port the
+ * request came in on (the server's own side of the connection, never the Host header a caller could choose).
+ */
+export function publicBaseUrl(config: Pick<ServerConfig, 'publicUrl'>, local: { localAddress?: string; localPort?: number }): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const address = (local.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${address.includes(':') ? `[${address}]` : address}:${local.localPort ?? DEFAULT_PORT}`;
 }

@@ -17,6 +17,16 @@ export const REDACTED_PATHS = [
   'body.password',
   'databaseUrl',
   '*.databaseUrl',
+  'smtpUrl',
+  '*.smtpUrl',
+  'link',
+  '*.link',
+  'invitation',
+  'body.invitation',
+  'currentPassword',
+  'newPassword',
+  '*.currentPassword',
+  '*.newPassword',
 ];
 
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {

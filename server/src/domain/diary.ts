@@ -4,8 +4,9 @@ import { badRequest } from '../errors.js';
 import type { ContractRow, Repositories, ScreenshotRow } from '../repository/index.js';
 import type { SegmentCursor } from '../repository/segments.js';
 import { DAY_MS, parseIso, toIso } from '../support/time.js';
-import { toPolicyVersion } from './policies.js';
+import { toHistoryStatus, toPolicyVersion } from './policies.js';
 import { segmentPolicyVersion } from './policy-history.js';
+import { contractEnd, screenshotPurgeAt } from './retention.js';
 
 const DEFAULT_SPAN_MS = 7 * DAY_MS;
 const MAX_SPAN_MS = 366 * DAY_MS;
@@ -52,6 +53,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
   for (const s of await repos.screenshots.listForSegments(segments.map((s) => s.id))) shots.set(s.segmentId, s);
   const history = await repos.contracts.policyHistory(contract.id);
   const retentionDays = history.at(-1)?.retentionDays ?? 0;
+  const end = contractEnd(contract);
 
   const entries = segments.map((segment): DiarySegment => {
     const shot = shots.get(segment.id);
@@ -75,7 +77,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
           ? {
               id: shot.id,
               takenAt: toIso(shot.takenAt),
-              expiresAt: toIso(shot.takenAt + retentionDays * DAY_MS),
+              expiresAt: toIso(screenshotPurgeAt(shot.takenAt, retentionDays, end)),
               url: `/api/v1/screenshots/${shot.id}`,
               redactedWindows: shot.redactedWindows ?? 0,
             }
@@ -93,5 +95,6 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
     nextCursor: page.more && last ? writeCursor(last) : null,
     totals: await repos.segments.totalsInRange(contract.id, from, to),
     policyHistory: history.map((v) => toPolicyVersion(contract, v)),
+    stateHistory: (await repos.contracts.stateHistory(contract.id)).map(toHistoryStatus),
   };
 }

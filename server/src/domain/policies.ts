@@ -2,13 +2,25 @@ import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Clock } from '../../../src/shared/clock.js';
 import { normalisePrivateRules, samePrivateRules } from '../../../src/shared/privacy/index.js';
-import { recordIdSchema, type Policy } from '../../../src/shared/protocol/index.js';
+import { recordIdSchema, type ContractStatus, type Policy } from '../../../src/shared/protocol/index.js';
 import type { PolicyUpdate, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
-import type { ContractRow, PolicyVersionRow, Repositories } from '../repository/index.js';
+import type { ContractRow, ContractStateRow, PolicyVersionRow, Repositories, RepositorySet } from '../repository/index.js';
 import type { SqlNotifications } from '../repository/sql.js';
 import { toIso } from '../support/time.js';
 
-export function toPolicy(contract: Pick<ContractRow, 'id' | 'segmentSeconds'>, version: PolicyVersionRow): Policy {
+type PolicyContract = Pick<ContractRow, 'id' | 'segmentSeconds' | 'state' | 'stateSeq' | 'stateSince' | 'stateBy'>;
+
+/** The contract's current state as the wire carries it. */
+export function toContractStatus(contract: Pick<ContractRow, 'state' | 'stateSeq' | 'stateSince' | 'stateBy'>): ContractStatus {
+  return { state: contract.state, seq: contract.stateSeq, since: toIso(contract.stateSince), by: contract.stateBy };
+}
+
+/** One entry of the state history as the wire carries it. */
+export function toHistoryStatus(row: ContractStateRow): ContractStatus {
+  return { state: row.state, seq: row.seq, since: toIso(row.at), by: row.bySide };
+}
+
+export function toPolicy(contract: PolicyContract, version: PolicyVersionRow): Policy {
   return {
     contractId: contract.id,
     screenshots: version.screenshots,
@@ -17,7 +29,15 @@ export function toPolicy(contract: Pick<ContractRow, 'id' | 'segmentSeconds'>, v
     version: version.version,
     updatedAt: toIso(version.effectiveFrom),
     privateWindows: [...version.privateWindows],
+    contract: toContractStatus(contract),
   };
+}
+
+/** The policy an agent of this contract follows now: the current version with the contract's current state. */
+export async function currentPolicyOf(repos: RepositorySet, contract: PolicyContract): Promise<Policy> {
+  const version = await repos.contracts.currentPolicy(contract.id);
+  if (!version) throw new Error(`contract ${contract.id} has no policy`);
+  return toPolicy(contract, version);
 }
 
 export function toPolicyVersion(contract: Pick<ContractRow, 'segmentSeconds'>, version: PolicyVersionRow): PolicyVersion {
@@ -31,8 +51,8 @@ export function toPolicyVersion(contract: Pick<ContractRow, 'segmentSeconds'>, v
   };
 }
 
-/** A strong ETag per contract and version: any change makes a new version, so a new tag. */
-export const policyEtag = (policy: Policy): string => `"policy-${policy.contractId}-v${policy.version}"`;
+/** A strong ETag per contract, policy version and state change: either makes a new tag. */
+export const policyEtag = (policy: Policy): string => `"policy-${policy.contractId}-v${policy.version}-s${policy.contract.seq}"`;
 
 /**
  * Policy changes as they are committed, for the SSE stream. In-process; with PostgreSQL,
@@ -74,6 +94,8 @@ export async function updatePolicy(
 ): Promise<{ policy: Policy; changed: boolean }> {
   return repos.transaction(async (tx) => {
     await tx.contracts.lock(contract.id);
+    // Read again under the lock: the policy carries the state, which may have changed since the caller read it.
+    const locked = (await tx.contracts.find(contract.id)) ?? contract;
     const current = await tx.contracts.currentPolicy(contract.id);
     if (!current) throw new Error(`contract ${contract.id} has no policy`);
     const screenshots = update.screenshots ?? current.screenshots;
@@ -81,7 +103,7 @@ export async function updatePolicy(
     // The private-window list comes whole; trimmed and without repeats, it is the same list when only spelling differs.
     const privateWindows = update.privateWindows ? normalisePrivateRules(update.privateWindows) : current.privateWindows;
     if (screenshots === current.screenshots && retentionDays === current.retentionDays && samePrivateRules(privateWindows, current.privateWindows)) {
-      return { policy: toPolicy(contract, current), changed: false };
+      return { policy: toPolicy(locked, current), changed: false };
     }
     const next: PolicyVersionRow = {
       contractId: contract.id,
@@ -92,7 +114,7 @@ export async function updatePolicy(
       privateWindows,
     };
     await tx.contracts.addPolicyVersion(next);
-    return { policy: toPolicy(contract, next), changed: true };
+    return { policy: toPolicy(locked, next), changed: true };
   });
 }
 

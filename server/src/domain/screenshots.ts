@@ -9,10 +9,11 @@ import type {
 import { ApiError, conflict, gone, notFound, unprocessable } from '../errors.js';
 import type { Repositories, ScreenshotRow } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
-import { DAY_MS, toIso } from '../support/time.js';
+import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { jpegProblem } from './jpeg.js';
 import { policyInForceAt } from './policy-history.js';
+import { contractEnd, screenshotPurgeAt } from './retention.js';
 import type { ContractUploadLimits } from './upload-limits.js';
 
 export interface ScreenshotServices {
@@ -36,7 +37,8 @@ const removedMessage = (s: ScreenshotRow) => `screenshot ${s.id} was deleted (by
 
 async function expiresAt(repos: Repositories, contractId: string, takenAt: number): Promise<number> {
   const policy = await repos.contracts.currentPolicy(contractId);
-  return takenAt + (policy?.retentionDays ?? 0) * DAY_MS;
+  const contract = await repos.contracts.find(contractId);
+  return screenshotPurgeAt(takenAt, policy?.retentionDays ?? 0, contract ? contractEnd(contract) : null);
 }
 
 /**
@@ -83,8 +85,8 @@ export async function uploadScreenshot(
   // A capture already past the contract's retention would only be stored to be purged: it is, in
   // effect, already deleted, and the agent may drop its copy.
   const current = history.at(-1);
-  if (current && upload.capturedAt + current.retentionDays * DAY_MS <= s.clock.now()) {
-    throw gone('SCREENSHOT_DELETED', `the capture is older than the contract's retention (${current.retentionDays} days)`);
+  if (current && screenshotPurgeAt(upload.capturedAt, current.retentionDays, contractEnd(contract)) <= s.clock.now()) {
+    throw gone('SCREENSHOT_DELETED', `the capture is past the contract's retention (${current.retentionDays} days, or the days screenshots are kept after its end)`);
   }
   const problem = await jpegProblem(upload.bytes);
   if (problem) throw unprocessable('INVALID_IMAGE', `the body is not a whole JPEG image: ${problem}`);

@@ -6,6 +6,7 @@ import type { Repositories, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { firstDoublyBilled } from './billed-once.js';
+import { segmentStartRefusal } from './contract-states.js';
 import { contractStart, segmentPolicyVersion, timeBeforeContract } from './policy-history.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 import type { ContractUploadLimits } from './upload-limits.js';
@@ -65,10 +66,12 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
   const early = timeBeforeContract({ ...upload, startedAt: start }, begun);
   if (early) throw conflict('TIME_BEFORE_CONTRACT', `${early}: time from before a contract is never billed to it`);
   const end = start + upload.lengthSeconds * 1000;
+  // contractForParty let the caller in as this contract's freelancer: the one whose minutes are billed once.
+  const freelancerId = caller.id;
 
   const { row, result } = await s.repos.transaction(async (tx): Promise<{ row: SegmentRow; result: MergeResult }> => {
     // The freelancer first, then the contract: every writer that takes both takes them in this order.
-    await tx.users.lockForUploads(contract.freelancerId);
+    await tx.users.lockForUploads(freelancerId);
     await tx.contracts.lock(contract.id);
     const existing = await tx.segments.find(id);
     let candidate: SegmentRow;
@@ -84,6 +87,9 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       candidate = fold.row;
       result = fold.result;
     } else {
+      // Work that started while the contract was paused or after its end is refused, for good (contract-states.ts).
+      const refusal = segmentStartRefusal(await tx.contracts.stateHistory(contract.id), start);
+      if (refusal) throw conflict('CONTRACT_NOT_ACTIVE', refusal);
       candidate = {
         id,
         contractId: contract.id,
@@ -105,7 +111,7 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
     }
     // A segment the freelancer stripped of its evidence bills nothing, so it cannot bill anything twice.
     if (candidate.billable) {
-      const others = await tx.segments.listBilledOverlapping(contract.freelancerId, start, end, id);
+      const others = await tx.segments.listBilledOverlapping(freelancerId, start, end, id);
       const twice = firstDoublyBilled(candidate.minutes, others, existing?.minutes ?? []);
       if (twice) {
         const where = twice.contractId === contract.id ? 'this contract' : `contract ${twice.contractId}`;

@@ -20,7 +20,11 @@ import { requestForLog } from './log-serializers.js';
 import { PolicyStreams } from './policy-streams.js';
 import { clockRateLimitStore } from './rate-limit-store.js';
 import { refuseDuplicatedHeaders } from './request-guards.js';
+import { SignInLimits } from './sign-in-limits.js';
+import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { contractLifecycleRoutes } from './routes/contract-lifecycle.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { contractRoutes } from './routes/contracts.js';
 import { policyStreamRoutes } from './routes/policy-stream.js';
 import { screenshotRemovalRoutes } from './routes/screenshot-removals.js';
@@ -90,6 +94,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
     passwords: new PasswordHasher(config.passwordHashing),
     uploadLimits: new ContractUploadLimits(deps.clock, config.contractUploadLimits),
+    mailer: deps.mailer ?? null,
+    signInLimits: new SignInLimits(deps.clock, config),
   };
   // Read-only for whoever holds the app (a test asks how many streams are open, how many password checks wait).
   app.decorate('policyStreams', { getter: () => ctx.policyStreams });
@@ -100,9 +106,12 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
       api.addHook('onSend', noStoreUnlessSet);
       api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
       await api.register(authRoutes, ctx);
+      await api.register(accountRoutes, ctx);
+      await api.register(invitationRoutes, ctx);
       await api.register(async (authed) => {
         authed.addHook('onRequest', bearerAuthentication(deps.repos, deps.clock));
         await authed.register(contractRoutes, ctx);
+        await authed.register(contractLifecycleRoutes, ctx);
         await authed.register(policyStreamRoutes, ctx);
         await authed.register(segmentRoutes, ctx);
         await authed.register(screenshotRoutes, ctx);
@@ -126,6 +135,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     );
   });
   app.addHook('onClose', async () => {
+    deps.mailer?.close();
     purge?.stop();
     await purge?.idle();
     await stopRelay?.();

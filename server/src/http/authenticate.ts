@@ -26,7 +26,7 @@ export function bearerAuthentication(repos: Repositories, clock: Clock) {
     if (!token) throw unauthenticated();
     const user = await repos.tokens.findUser(hashToken(token), clock.now());
     if (!user) throw unauthenticated('the token is unknown, expired or revoked: sign in again');
-    request.caller = { id: user.id, email: user.email, role: user.role };
+    request.caller = { id: user.id, email: user.email, name: user.name };
   };
 }
 

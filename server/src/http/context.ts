@@ -4,9 +4,11 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { ServerConfig } from '../config.js';
 import type { PolicyEvents } from '../domain/policies.js';
 import type { ContractUploadLimits } from '../domain/upload-limits.js';
+import type { InvitationMailer } from '../mail/invitation-mailer.js';
 import type { Repositories } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
 import type { PolicyStreams } from './policy-streams.js';
+import type { SignInLimits } from './sign-in-limits.js';
 
 /** What buildServer is handed: the services, built by the caller (the CLI, a test, the benchmark). */
 export interface ServerDeps {
@@ -16,6 +18,8 @@ export interface ServerDeps {
   readonly logger: Logger;
   /** Shared with whoever else changes policies in this process; a fresh one by default. */
   readonly policyEvents?: PolicyEvents;
+  /** Mails invitations; none: the link is only shown to the client. */
+  readonly mailer?: InvitationMailer;
 }
 
 /** What every route module receives. */
@@ -31,4 +35,7 @@ export interface RouteContext {
   readonly passwords: PasswordHasher;
   /** Segment and screenshot uploads per contract (429 past them). */
   readonly uploadLimits: ContractUploadLimits;
+  readonly mailer: InvitationMailer | null;
+  /** The limits that count failed sign-ins: shared by every way in (sign-in, sign-up, invitation tokens, passwords). */
+  readonly signInLimits: SignInLimits;
 }

@@ -42,6 +42,15 @@ export class SignInLimits {
     };
   }
 
+  /**
+   * The address limit alone, for a way in that names no account (an invitation token): its failures count against
+   * the address, never against someone's account.
+   */
+  admitAddress(address: string): SignInAdmission {
+    const byAddress = this.#addresses.admit(address);
+    return byAddress.admitted ? byAddress : { admitted: false, retryAfterMs: byAddress.retryAfterMs, limit: 'address' };
+  }
+
   /** Failures from `address` inside its window now. */
   addressFailures(address: string): number {
     return this.#addresses.failuresOf(address);

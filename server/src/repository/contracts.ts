@@ -1,11 +1,17 @@
 import type { SqlDialect, SqlExecutor } from './sql.js';
 import type { PrivateWindowRule } from '../../../src/shared/privacy/index.js';
-import type { ContractRow, NewPolicyVersion, PolicyVersionRow } from './types.js';
+import type { ContractRow, ContractStateRow, NewContractRow, NewPolicyVersion, PolicyVersionRow } from './types.js';
 
-const CONTRACT_COLUMNS = `c.id, c.name, c.client_id AS "clientId", cu.email AS "clientEmail",
-  c.freelancer_id AS "freelancerId", fu.email AS "freelancerEmail",
-  c.segment_seconds AS "segmentSeconds", c.created_at AS "createdAt"`;
-const CONTRACT_FROM = 'contracts c JOIN users cu ON cu.id = c.client_id JOIN users fu ON fu.id = c.freelancer_id';
+const CONTRACT_COLUMNS = `c.id, c.name, c.client_id AS "clientId", cu.email AS "clientEmail", cu.name AS "clientName",
+  c.freelancer_id AS "freelancerId", fu.email AS "freelancerEmail", fu.name AS "freelancerName",
+  c.segment_seconds AS "segmentSeconds", c.created_at AS "createdAt",
+  c.hourly_rate_cents AS "hourlyRateCents", c.currency, c.weekly_limit_hours AS "weeklyLimitHours",
+  c.time_zone AS "timeZone", c.keep_screenshots_after_end_days AS "keepScreenshotsAfterEndDays",
+  s.state, s.seq AS "stateSeq", s.at AS "stateSince", s.by_side AS "stateBy"`;
+// The current state is the contract's latest state row (every contract has at least one, from its creation).
+const CONTRACT_FROM = `contracts c JOIN users cu ON cu.id = c.client_id LEFT JOIN users fu ON fu.id = c.freelancer_id
+  JOIN contract_states s ON s.contract_id = c.id AND s.seq = (SELECT MAX(seq) FROM contract_states WHERE contract_id = c.id)`;
+const STATE_COLUMNS = `contract_id AS "contractId", seq, state, at, by_side AS "bySide", by_user_id AS "byUserId"`;
 const POLICY_COLUMNS = `contract_id AS "contractId", version, screenshots, retention_days AS "retentionDays",
   effective_from AS "effectiveFrom", private_windows_json AS "privateWindowsJson"`;
 
@@ -24,11 +30,58 @@ export class ContractsRepository {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async create(contract: Omit<ContractRow, 'clientEmail' | 'freelancerEmail'>): Promise<void> {
+  /** Inserts the contract; its first state row must follow in the same transaction (addState). */
+  async create(c: NewContractRow): Promise<void> {
     await this.sql.run(
-      'INSERT INTO contracts (id, name, client_id, freelancer_id, segment_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [contract.id, contract.name, contract.clientId, contract.freelancerId, contract.segmentSeconds, contract.createdAt],
+      `INSERT INTO contracts (id, name, client_id, freelancer_id, segment_seconds, created_at, hourly_rate_cents, currency,
+         weekly_limit_hours, time_zone, keep_screenshots_after_end_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        c.id,
+        c.name,
+        c.clientId,
+        c.freelancerId,
+        c.segmentSeconds,
+        c.createdAt,
+        c.hourlyRateCents,
+        c.currency,
+        c.weeklyLimitHours,
+        c.timeZone,
+        c.keepScreenshotsAfterEndDays,
+      ],
     );
+  }
+
+  /** The client's terms besides the policy (the time zone and the segment length never change). */
+  async updateTerms(
+    id: string,
+    t: Pick<NewContractRow, 'name' | 'hourlyRateCents' | 'currency' | 'weeklyLimitHours' | 'keepScreenshotsAfterEndDays'>,
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE contracts SET name = ?, hourly_rate_cents = ?, currency = ?, weekly_limit_hours = ?, keep_screenshots_after_end_days = ?
+        WHERE id = ?`,
+      [t.name, t.hourlyRateCents, t.currency, t.weeklyLimitHours, t.keepScreenshotsAfterEndDays, id],
+    );
+  }
+
+  /** The accepted invitation's account becomes the freelancer; only while there is none. */
+  async setFreelancer(id: string, userId: string): Promise<boolean> {
+    return (await this.sql.run('UPDATE contracts SET freelancer_id = ? WHERE id = ? AND freelancer_id IS NULL', [userId, id])).changes === 1;
+  }
+
+  async addState(row: ContractStateRow): Promise<void> {
+    await this.sql.run('INSERT INTO contract_states (contract_id, seq, state, at, by_side, by_user_id) VALUES (?, ?, ?, ?, ?, ?)', [
+      row.contractId,
+      row.seq,
+      row.state,
+      row.at,
+      row.bySide,
+      row.byUserId,
+    ]);
+  }
+
+  /** Every state the contract went through, oldest first. */
+  stateHistory(contractId: string): Promise<ContractStateRow[]> {
+    return this.sql.all<ContractStateRow>(`SELECT ${STATE_COLUMNS} FROM contract_states WHERE contract_id = ? ORDER BY seq`, [contractId]);
   }
 
   find(id: string): Promise<ContractRow | undefined> {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ContractsRepository } from './contracts.js';
+import { InvitationsRepository } from './invitations.js';
 import { PostgresDatabase } from './postgres/database.js';
 import { postgresMigrations } from './postgres/migrations/index.js';
 import { ScreenshotsRepository } from './screenshots.js';
@@ -15,6 +16,7 @@ export interface RepositorySet {
   readonly users: UsersRepository;
   readonly tokens: TokensRepository;
   readonly contracts: ContractsRepository;
+  readonly invitations: InvitationsRepository;
   readonly segments: SegmentsRepository;
   readonly screenshots: ScreenshotsRepository;
 }
@@ -33,6 +35,7 @@ function repositorySet(sql: SqlExecutor, dialect: SqlDatabase['dialect']): Repos
     users: new UsersRepository(sql, dialect),
     tokens: new TokensRepository(sql),
     contracts: new ContractsRepository(sql, dialect),
+    invitations: new InvitationsRepository(sql),
     segments: new SegmentsRepository(sql),
     screenshots: new ScreenshotsRepository(sql),
   };
@@ -65,4 +68,4 @@ export async function openRepositories(options: { databaseUrl?: string; dataDir:
   return repositoriesOver(db);
 }
 
-export type { ContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow } from './types.js';
+export type { ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow } from './types.js';

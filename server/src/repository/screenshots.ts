@@ -68,10 +68,10 @@ export class ScreenshotsRepository {
   }
 
   /**
-   * Stored screenshots whose retention ran out at `now`, under each contract's current policy, in
-   * (taken_at, id) order after `after`: a page at a time, so a screenshot the purge could not delete
-   * is passed over rather than met again. The retention is always the latest version's, so lowering
-   * it purges older screenshots right away.
+   * Stored screenshots whose purge time (domain/retention.ts, screenshotPurgeAt) came at `now`: past the retention of
+   * the contract's current policy (so lowering it purges older screenshots right away), or past the days the client
+   * keeps screenshots after the contract's end. In (taken_at, id) order after `after`: a page at a time, so a
+   * screenshot the purge could not delete is passed over rather than met again.
    */
   listExpired(now: number, after: { readonly takenAt: number; readonly id: string } | null, limit: number): Promise<ScreenshotRow[]> {
     const from = after?.takenAt ?? Number.MIN_SAFE_INTEGER;
@@ -79,10 +79,14 @@ export class ScreenshotsRepository {
       `SELECT ${columns('s.')} FROM screenshots s
         JOIN policy_versions p ON p.contract_id = s.contract_id
          AND p.version = (SELECT MAX(version) FROM policy_versions WHERE contract_id = s.contract_id)
-       WHERE s.removed_at IS NULL AND s.taken_at + p.retention_days * CAST(${DAY_MS} AS BIGINT) <= ?
+        JOIN contracts c ON c.id = s.contract_id
+        LEFT JOIN contract_states e ON e.contract_id = s.contract_id AND e.state = 'ended'
+       WHERE s.removed_at IS NULL
+         AND (s.taken_at + p.retention_days * CAST(${DAY_MS} AS BIGINT) <= ?
+              OR e.at + c.keep_screenshots_after_end_days * CAST(${DAY_MS} AS BIGINT) <= ?)
          AND (s.taken_at > ? OR (s.taken_at = ? AND s.id > ?))
        ORDER BY s.taken_at, s.id LIMIT ?`,
-      [now, from, from, after?.id ?? '', limit],
+      [now, now, from, from, after?.id ?? '', limit],
     );
   }
 

@@ -29,6 +29,11 @@ export interface SqlDatabase extends SqlExecutor {
   readonly notifications?: SqlNotifications;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` with foreign keys unenforced, for a migration that rebuilds a table (SQLite, which has no ALTER
+   * COLUMN): dropping the old table must not cascade to the rows that point at it. Absent where not needed.
+   */
+  withoutForeignKeys?<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * The step drops and recreates a table others refer to: it runs without foreign key enforcement, and every
+   * reference is checked before it commits (a dangling one rolls it back).
+   */
+  readonly rebuildsTables?: boolean;
 }
 
 /** Raised when the database was written by a newer server: refuse rather than guess. */
@@ -57,10 +67,16 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[],
   if (current > latest) throw new SchemaTooNewError(current, latest);
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (m.version <= current) continue;
-    await db.transaction(async (tx) => {
-      for (const statement of splitStatements(m.sql)) await tx.run(statement);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, now]);
-    });
+    const apply = () =>
+      db.transaction(async (tx) => {
+        for (const statement of splitStatements(m.sql)) await tx.run(statement);
+        if (m.rebuildsTables && db.withoutForeignKeys) {
+          const dangling = await tx.all<{ table: string }>('PRAGMA foreign_key_check');
+          if (dangling.length > 0) throw new Error(`migration ${m.version} would leave ${dangling.length} dangling reference(s), first in ${dangling[0]?.table}`);
+        }
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, now]);
+      });
+    await (m.rebuildsTables && db.withoutForeignKeys ? db.withoutForeignKeys(apply) : apply());
   }
   return latest;
 }

@@ -14,12 +14,12 @@ export class TokensRepository {
     ]);
   }
 
-  /** The user behind a token that has not expired at `now`. */
+  /** The user behind a token that has not expired at `now`, unless the account was disabled. */
   findUser(tokenHash: string, now: number): Promise<UserRow | undefined> {
     return this.sql.get<UserRow>(
-      `SELECT u.id, u.email, u.role, u.password_hash AS "passwordHash", u.created_at AS "createdAt"
+      `SELECT u.id, u.email, u.name, u.password_hash AS "passwordHash", u.created_at AS "createdAt", u.disabled_at AS "disabledAt"
          FROM tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = ? AND t.expires_at > ?`,
+        WHERE t.token_hash = ? AND t.expires_at > ? AND u.disabled_at IS NULL`,
       [tokenHash, now],
     );
   }

@@ -1,26 +1,70 @@
 import type { PrivateWindowRule } from '../../../src/shared/privacy/index.js';
 import type { ScreenshotMode, ScreenshotSkipReason } from '../../../src/shared/protocol/index.js';
 import type { AppUsage, MinuteRecord } from '../../../src/shared/protocol/index.js';
-import type { RemovalActor, UserRole } from '../../../src/shared/protocol/api/index.js';
+import type { ContractSide, ContractState } from '../../../src/shared/protocol/index.js';
+import type { InvitationState, RemovalActor } from '../../../src/shared/protocol/api/index.js';
 
 /** Rows as the repositories hand them out. Times are epoch milliseconds (UTC). */
 export interface UserRow {
   readonly id: string;
   readonly email: string;
-  readonly role: UserRole;
+  readonly name: string;
   readonly passwordHash: string;
   readonly createdAt: number;
+  /** Set once the operator disabled the account: it signs in nowhere, its tokens are gone. */
+  readonly disabledAt: number | null;
 }
 
-export interface ContractRow {
+/** A contract as it is made: who, the segment length and the client's terms. */
+export interface NewContractRow {
   readonly id: string;
   readonly name: string;
   readonly clientId: string;
-  readonly clientEmail: string;
-  readonly freelancerId: string;
-  readonly freelancerEmail: string;
+  readonly freelancerId: string | null;
   readonly segmentSeconds: number;
   readonly createdAt: number;
+  readonly hourlyRateCents: number | null;
+  readonly currency: string | null;
+  readonly weeklyLimitHours: number | null;
+  readonly timeZone: string;
+  readonly keepScreenshotsAfterEndDays: number;
+}
+
+/** A contract with its parties and its current state (the latest row of its state history). */
+export interface ContractRow extends NewContractRow {
+  readonly clientEmail: string;
+  readonly clientName: string;
+  /** Null until someone accepted the invitation. */
+  readonly freelancerEmail: string | null;
+  readonly freelancerName: string | null;
+  readonly state: ContractState;
+  readonly stateSeq: number;
+  readonly stateSince: number;
+  readonly stateBy: ContractSide | null;
+}
+
+/** One change of a contract's state: the seq-th, to `state`, at `at`, by a party (null: the server). */
+export interface ContractStateRow {
+  readonly contractId: string;
+  readonly seq: number;
+  readonly state: ContractState;
+  readonly at: number;
+  readonly bySide: ContractSide | null;
+  readonly byUserId: string | null;
+}
+
+export interface InvitationRow {
+  readonly id: string;
+  readonly contractId: string;
+  /** Lower case: the account that accepts must have this email. */
+  readonly email: string;
+  readonly tokenHash: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly closedAs: Exclude<InvitationState, 'pending' | 'expired'> | null;
+  readonly closedAt: number | null;
+  readonly closedBy: string | null;
 }
 
 export interface PolicyVersionRow {

@@ -1,8 +1,9 @@
 import type { SqlDialect, SqlExecutor } from './sql.js';
 import type { UserRow } from './types.js';
 
-const COLUMNS = 'id, email, role, password_hash AS "passwordHash", created_at AS "createdAt"';
+const COLUMNS = 'id, email, name, password_hash AS "passwordHash", created_at AS "createdAt", disabled_at AS "disabledAt"';
 
+/** Accounts. An email is one account, in any letter case (stored lower case). */
 export class UsersRepository {
   constructor(
     private readonly sql: SqlExecutor,
@@ -10,12 +11,13 @@ export class UsersRepository {
   ) {}
 
   async create(user: UserRow): Promise<void> {
-    await this.sql.run('INSERT INTO users (id, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
+    await this.sql.run('INSERT INTO users (id, email, name, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)', [
       user.id,
       user.email.toLowerCase(),
-      user.role,
+      user.name,
       user.passwordHash,
       user.createdAt,
+      user.disabledAt,
     ]);
   }
 
@@ -36,5 +38,18 @@ export class UsersRepository {
   async lockForUploads(id: string): Promise<boolean> {
     const suffix = this.dialect === 'postgres' ? ' FOR NO KEY UPDATE' : '';
     return (await this.sql.get(`SELECT id FROM users WHERE id = ?${suffix}`, [id])) !== undefined;
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.sql.all<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id`);
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]);
+  }
+
+  /** Returns false when there is no such account or it was disabled already. */
+  async disable(id: string, at: number): Promise<boolean> {
+    return (await this.sql.run('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', [at, id])).changes === 1;
   }
 }

@@ -22,7 +22,7 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
   it('signs in with the right password only, and the token works until it expires', async () => {
     const ok = await login(world.client.email, world.client.password);
     expect(ok.status).toBe(200);
-    expect(ok.json.user).toEqual({ id: world.client.id, email: world.client.email, role: 'client' });
+    expect(ok.json.user).toEqual({ id: world.client.id, email: world.client.email, name: world.client.name });
     expect(Date.parse(ok.json.expiresAt) - server.clock.now()).toBe(30 * DAY);
     for (const [email, password] of [
       [world.client.email, 'wrong'],
@@ -114,9 +114,10 @@ describe.each(testBackends())('sign-in and policy on $name', (backend) => {
       segmentSeconds: 600,
       retentionDays: 30,
       version: 1,
-      // The first version is in force from the contract's start, a day before it was made (createWorld).
+      // The first version and the active state are in force from the contract's start, a day before it was made (createWorld).
       updatedAt: new Date(world.contract.createdAt - WORLD_HEAD_START_MS).toISOString(),
       privateWindows: [],
+      contract: { state: 'active', seq: 1, since: new Date(world.contract.createdAt - WORLD_HEAD_START_MS).toISOString(), by: null },
     });
     const etag = first.headers.get('etag')!;
     expect(etag).toBeTruthy();

@@ -69,8 +69,8 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     const secret = (name: string) => `${name} ${randomBytes(9).toString('base64')}/+=%&"ü€`;
     const passwords = { client: secret('client-pw'), freelancer: secret('freelancer-pw') };
     const repos = await openRepositories({ databaseUrl, dataDir, now: Date.now() });
-    const client = await ensureUser(repos, systemClock, 'log-client@test.example', passwords.client, 'client');
-    const freelancer = await ensureUser(repos, systemClock, 'log-freelancer@test.example', passwords.freelancer, 'freelancer');
+    const client = await ensureUser(repos, systemClock, { email: 'log-client@test.example', password: passwords.client, name: 'Log Client' });
+    const freelancer = await ensureUser(repos, systemClock, { email: 'log-freelancer@test.example', password: passwords.freelancer, name: 'Log Freelancer' });
     // Made an hour ago, so the minute uploaded below lies under its first policy.
     const anHourAgo = { ...systemClock, now: () => Date.now() - 3_600_000 };
     const contract = await createContract(repos, anHourAgo, { name: 'Logged', clientId: client.id, freelancerId: freelancer.id, segmentSeconds: 60, screenshots: 'on', retentionDays: 30 });

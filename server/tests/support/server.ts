@@ -134,18 +134,18 @@ export async function createWorld(
   options: { segmentSeconds?: number; screenshots?: ScreenshotMode; retentionDays?: number } = {},
 ): Promise<World> {
   const tag = randomBytes(4).toString('hex');
-  const user = async (name: string, role: 'client' | 'freelancer') => {
+  const user = async (name: string) => {
     const email = `${name}-${tag}@test.example`;
     const password = `pw-${name}-${randomBytes(6).toString('hex')}`;
-    const row = await ensureUser(server.repos, server.clock, email, password, role);
+    const row = await ensureUser(server.repos, server.clock, { email, password, name });
     const login = await server.request('POST', '/api/v1/auth/token', { json: { email, password } });
     if (login.status !== 200) throw new Error(`login of ${email} failed: ${login.status} ${login.text}`);
     return { ...row, token: login.json.token as string, password };
   };
-  const client = await user('client', 'client');
-  const freelancer = await user('freelancer', 'freelancer');
-  const otherClient = await user('other-client', 'client');
-  const otherFreelancer = await user('other-freelancer', 'freelancer');
+  const client = await user('client');
+  const freelancer = await user('freelancer');
+  const otherClient = await user('other-client');
+  const otherFreelancer = await user('other-freelancer');
   const terms = {
     segmentSeconds: options.segmentSeconds ?? 600,
     screenshots: options.screenshots ?? ('on' as ScreenshotMode),

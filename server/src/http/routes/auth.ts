@@ -1,28 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { apiErrorSchema, loginRequestSchema, loginResponseSchema, logoutResponseSchema } from '../../../../src/shared/protocol/api/index.js';
-import { decoyHash, PasswordQueueFullError } from '../../auth/passwords.js';
-import { hashToken, newToken } from '../../auth/tokens.js';
+import { PasswordQueueFullError } from '../../auth/passwords.js';
+import { hashToken } from '../../auth/tokens.js';
+import { accountWithPassword } from '../../domain/accounts.js';
 import { ApiError } from '../../errors.js';
 import type { UserRow } from '../../repository/index.js';
-import { toIso } from '../../support/time.js';
 import { bearerAuthentication, bearerToken, callerOf } from '../authenticate.js';
 import { clientKey } from '../client-address.js';
 import type { RouteContext } from '../context.js';
+import { rateLimited, startSession } from '../session.js';
 import { emailKey } from '../sign-in-backoff.js';
-import { SignInLimits } from '../sign-in-limits.js';
-
-/** The user with this email and password; undefined when there is none (a decoy hash makes both cases cost the same). */
-async function userWithPassword(ctx: RouteContext, email: string, password: string): Promise<UserRow | undefined> {
-  const user = await ctx.repos.users.findByEmail(email);
-  const ok = await ctx.passwords.verify(password, user?.passwordHash ?? (await decoyHash()));
-  return user && ok ? user : undefined;
-}
-
-const rateLimited = (retryAfterMs: number, why: string, setHeader: (seconds: string) => void): ApiError => {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  setHeader(String(seconds));
-  return new ApiError(429, 'RATE_LIMITED', `${why}: try again in ${seconds} s`);
-};
 
 /**
  * POST /auth/token: email and password for a bearer token. Rate-limited per address and email (every attempt),
@@ -33,7 +20,7 @@ const rateLimited = (retryAfterMs: number, why: string, setHeader: (seconds: str
  * DELETE /auth/tokens: every token of the caller is revoked (sign out everywhere).
  */
 export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
-  const limits = new SignInLimits(ctx.clock, ctx.config);
+  const limits = ctx.signInLimits;
   app.post(
     '/auth/token',
     {
@@ -67,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       const { attempt } = admission;
       let user: UserRow | undefined;
       try {
-        user = await userWithPassword(ctx, email, password);
+        user = await accountWithPassword(ctx.repos, ctx.passwords, email, password);
       } catch (error) {
         attempt.release(); // the check did not run to its end: not a failure of the caller's
         if (error instanceof PasswordQueueFullError) throw rateLimited(1000, 'the server is busy checking other sign-ins', setRetryAfter);
@@ -81,12 +68,9 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
       }
       attempt.succeeded();
-      const token = newToken();
-      const now = ctx.clock.now();
-      const expiresAt = now + ctx.config.tokenTtlMs;
-      await ctx.repos.tokens.create(hashToken(token), user.id, now, expiresAt);
+      const session = await startSession(ctx, user);
       request.log.info({ userId: user.id }, 'signed in');
-      return { token, expiresAt: toIso(expiresAt), user: { id: user.id, email: user.email, role: user.role } };
+      return session;
     },
   );
 

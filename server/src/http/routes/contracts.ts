@@ -8,12 +8,11 @@ import {
   diarySchema,
   policyUpdateSchema,
   ulidParamSchema,
-  type ContractSummary,
 } from '../../../../src/shared/protocol/api/index.js';
-import { contractForParty, sideOf } from '../../domain/access.js';
+import { contractForParty } from '../../domain/access.js';
+import { contractSummary } from '../../domain/contracts.js';
 import { buildDiary } from '../../domain/diary.js';
-import { announcePolicy, policyEtag, toPolicy, updatePolicy } from '../../domain/policies.js';
-import type { ContractRow } from '../../repository/index.js';
+import { announcePolicy, currentPolicyOf, policyEtag, updatePolicy } from '../../domain/policies.js';
 import { callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
 
@@ -21,28 +20,20 @@ const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 
 
 /** Contracts, their policy (read by both parties, changed by the client) and the work diary. */
 export const contractRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
-  const currentPolicy = async (contract: ContractRow) => {
-    const version = await ctx.repos.contracts.currentPolicy(contract.id);
-    if (!version) throw new Error(`contract ${contract.id} has no policy`);
-    return toPolicy(contract, version);
-  };
-
   app.get(
     '/contracts',
-    { schema: { tags: ['contracts'], summary: "The caller's contracts with their current policy", response: { 200: contractListSchema, 401: apiErrorSchema } } },
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: "The caller's contracts (as client and as freelancer) with their side, policy, state and terms",
+        response: { 200: contractListSchema, 401: apiErrorSchema },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
-      const contracts: ContractSummary[] = [];
-      for (const c of await ctx.repos.contracts.listForUser(caller.id)) {
-        contracts.push({
-          id: c.id,
-          name: c.name,
-          client: { id: c.clientId, email: c.clientEmail },
-          freelancer: { id: c.freelancerId, email: c.freelancerEmail },
-          role: sideOf(c, caller) ?? caller.role,
-          policy: await currentPolicy(c),
-        });
-      }
+      const now = ctx.clock.now();
+      const contracts = [];
+      for (const c of await ctx.repos.contracts.listForUser(caller.id)) contracts.push(await contractSummary(ctx.repos, c, caller, now));
       return { contracts };
     },
   );
@@ -52,14 +43,14 @@ export const contractRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, c
     {
       schema: {
         tags: ['policy'],
-        summary: "The contract's current screenshot policy (ETag; If-None-Match answers 304)",
+        summary: "The contract's current screenshot policy and state (ETag; If-None-Match answers 304)",
         params: ulidParamSchema,
         response: { 200: policySchema, 304: z.null().describe('not modified'), ...errors },
       },
     },
     async (request, reply) => {
       const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id);
-      const policy = await currentPolicy(contract);
+      const policy = await currentPolicyOf(ctx.repos, contract);
       const etag = policyEtag(policy);
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       const ifNoneMatch = request.headers['if-none-match'];

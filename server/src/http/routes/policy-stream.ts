@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Policy } from '../../../../src/shared/protocol/index.js';
+import { isNewerPolicy, type Policy } from '../../../../src/shared/protocol/index.js';
 import { apiErrorSchema, ulidParamSchema } from '../../../../src/shared/protocol/api/index.js';
 import { hashToken } from '../../auth/tokens.js';
 import { contractForParty } from '../../domain/access.js';
-import { toPolicy } from '../../domain/policies.js';
+import { currentPolicyOf } from '../../domain/policies.js';
 import { ApiError } from '../../errors.js';
 import { bearerToken, callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
@@ -12,9 +12,9 @@ import type { RouteContext } from '../context.js';
 const STREAM_RETRY_AFTER_SECONDS = 30;
 
 /**
- * GET /contracts/{id}/policy/stream: server-sent events. The current policy first, then every new
- * version as it is committed (`event: policy`, `id: <version>`), with a comment line as a heartbeat so
- * proxies and the agent notice a dead connection.
+ * GET /contracts/{id}/policy/stream: server-sent events. The current policy (with the contract's state) first,
+ * then every new version or state change as it is committed (`event: policy`, `id: <version>.<state seq>`), with a
+ * comment line as a heartbeat so proxies and the agent notice a dead connection.
  *
  * Every stream is a lease of ctx.policyStreams, taken before the first await: whatever the stream holds (its
  * subscription, its heartbeat) is let go of when the client hangs up, at whatever stage that happens.
@@ -45,15 +45,16 @@ export const policyStreamRoutes: FastifyPluginAsyncZod<RouteContext> = async (ap
       if (lease.closed) return reply.hijack(); // the client hung up while its token was being checked
       const { contract } = await contractForParty(ctx.repos, caller, request.params.id);
       if (lease.closed) return reply.hijack();
-      let lastVersion = 0;
+      let last: Policy | null = null;
       const send = (policy: Policy) => {
-        if (policy.version <= lastVersion || lease.closed) return;
-        lastVersion = policy.version;
-        lease.write(`event: policy\nid: ${policy.version}\ndata: ${JSON.stringify(policy)}\n\n`);
+        // A new policy version or a state change goes out; what this stream already sent (heard twice) does not.
+        if (!isNewerPolicy(policy, last) || lease.closed) return;
+        last = policy;
+        lease.write(`event: policy\nid: ${policy.version}.${policy.contract.seq}\ndata: ${JSON.stringify(policy)}\n\n`);
       };
       // Subscribe before reading the current version, so a change in between is not lost.
       lease.hold(ctx.policyEvents.subscribe(contract.id, send));
-      const current = await ctx.repos.contracts.currentPolicy(contract.id);
+      const current = await currentPolicyOf(ctx.repos, (await ctx.repos.contracts.find(contract.id)) ?? contract);
       reply.hijack();
       if (lease.closed) return;
       res.writeHead(200, {
@@ -63,7 +64,7 @@ export const policyStreamRoutes: FastifyPluginAsyncZod<RouteContext> = async (ap
         'x-accel-buffering': 'no',
       });
       lease.write(`retry: 3000\n\n`);
-      if (current) send(toPolicy(contract, current));
+      send(current);
       // The token is checked again at each heartbeat: a stream opened before the token expired ends within one
       // heartbeat (revocation ends it at once), and the agent's reconnect then meets the 401.
       const heartbeat = ctx.clock.setInterval(() => {

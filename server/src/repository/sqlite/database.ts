@@ -150,6 +150,16 @@ export class SqliteDatabase implements SqlDatabase {
     for (const d of done) d.member.resolve(d.value);
   }
 
+  async withoutForeignKeys<T>(work: () => Promise<T>): Promise<T> {
+    // A pragma SQLite ignores inside a transaction: it goes through the queue, between batches.
+    await this.serialize(async () => this.db.pragma('foreign_keys = OFF'));
+    try {
+      return await work();
+    } finally {
+      await this.serialize(async () => this.db.pragma('foreign_keys = ON'));
+    }
+  }
+
   async close(): Promise<void> {
     await this.serialize(async () => this.db.close());
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contractStatusSchema } from '../contract-state.js';
 import { MAX_REDACTED_WINDOWS, MAX_SEGMENT_APPS, appUsageSchema, minuteSchema, screenshotSkipReasonSchema } from '../segment.js';
 import { policyVersionSchema } from './contracts.js';
 
@@ -80,6 +81,8 @@ export const diarySchema = z
     /** Over the whole window, every page included. */
     totals: z.object({ trackedSeconds: z.number().int(), billableSeconds: z.number().int() }).strict(),
     policyHistory: z.array(policyVersionSchema),
+    /** Every state the contract went through, oldest first, with who changed it and when. */
+    stateHistory: z.array(contractStatusSchema),
   })
   .strict();
 export type Diary = z.infer<typeof diarySchema>;

@@ -47,6 +47,21 @@ export const API_ERROR_CODES = [
   'CAPTURE_OUTSIDE_SEGMENT',
   'CAPTURE_IN_FUTURE',
   'INVALID_IMAGE',
+  // Accounts: the password rules (the message says which); sign-up closed, or only by invitation.
+  'WEAK_PASSWORD',
+  'SIGNUP_CLOSED',
+  'INVITATION_REQUIRED',
+  // Invitations, for whoever holds the token: none with it, or one that can no longer be used.
+  'INVITATION_NOT_FOUND',
+  'INVITATION_EXPIRED',
+  'INVITATION_USED',
+  'INVITATION_REVOKED',
+  // The invitation was made for another email than the signed-in account's (or the sign-up's).
+  'INVITATION_EMAIL_MISMATCH',
+  // A contract state change its state does not allow (resume an ended contract, pause an invited one).
+  'CONTRACT_STATE_CONFLICT',
+  // A segment that starts while the contract was not active (after a pause or its end): final for the agent.
+  'CONTRACT_NOT_ACTIVE',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

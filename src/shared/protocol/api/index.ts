@@ -3,6 +3,8 @@ export * from './auth.js';
 export * from './contracts.js';
 export * from './diary.js';
 export * from './errors.js';
+export * from './invitations.js';
 export * from './screenshot-removals.js';
 export * from './screenshots.js';
 export * from './segments.js';
+export * from './terms.js';

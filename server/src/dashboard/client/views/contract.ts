@@ -37,7 +37,7 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
     }, DIARY_REFRESH_MS);
     ctx.onLeave(() => window.clearInterval(timer));
   }
-  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer.email}` : `Client: ${contract.client.email}`;
+  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer?.email ?? contract.invitation?.email ?? "invited"}` : `Client: ${contract.client.email}`;
 
   return h(
     'div',

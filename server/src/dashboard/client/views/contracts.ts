@@ -24,7 +24,7 @@ export async function contractsView(ctx: ViewContext): Promise<HTMLElement> {
 }
 
 function contractCard(contract: ContractSummary, totals: { trackedSeconds: number; billableSeconds: number }): HTMLElement {
-  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer.email}` : `Client: ${contract.client.email}`;
+  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer?.email ?? contract.invitation?.email ?? "invited"}` : `Client: ${contract.client.email}`;
   return h(
     'li',
     { class: 'panel contract', 'data-contract-id': contract.id },

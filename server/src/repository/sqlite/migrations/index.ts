@@ -3,6 +3,7 @@ import { initial } from './001-initial.js';
 import { segmentRevision } from './002-segment-revision.js';
 import { screenshotStorageKeyIndex } from './003-screenshot-storage-key-index.js';
 import { privateWindows } from './004-private-windows.js';
+import { contractLifecycle } from './005-contract-lifecycle.js';
 
 /** Append-only: a new schema version is a new file here, never an edit of an old one. */
-export const sqliteMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows];
+export const sqliteMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows, contractLifecycle];

@@ -1,10 +1,17 @@
 import { request as httpRequest } from 'node:http';
 
+/** A policy event as the stream sends it (the fields the tests look at). */
+export interface StreamedPolicy {
+  readonly version: number;
+  readonly screenshots: string;
+  readonly contract: { readonly state: string; readonly seq: number; readonly by: string | null };
+}
+
 export interface PolicyStream {
   readonly status: number;
   readonly contentType: string;
   /** Policies received so far, in order. */
-  readonly events: { version: number; screenshots: string }[];
+  readonly events: StreamedPolicy[];
   /** Resolves when `count` policy events have arrived (the connection is then closed). */
   received(count: number): Promise<void>;
   close(): void;
@@ -15,7 +22,7 @@ export interface PolicyStream {
 /** Opens GET …/policy/stream and parses `event: policy` blocks; resolves once the headers are in. */
 export function openPolicyStream(url: string, token: string): Promise<PolicyStream> {
   return new Promise((resolve, reject) => {
-    const events: { version: number; screenshots: string }[] = [];
+    const events: StreamedPolicy[] = [];
     const waiters: { count: number; resolve: () => void }[] = [];
     const req = httpRequest(new URL(url), { headers: { authorization: `Bearer ${token}` } }, (res) => {
       let buffer = '';

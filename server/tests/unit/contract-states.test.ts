@@ -129,6 +129,7 @@ describe('the password rules', () => {
     expect(passwordProblem('ada@example.com!', { email: 'ada@example.com' })).toMatch(/email/);
     expect(passwordProblem('xx-Lovelace-xx', { email: 'ada@example.com', name: 'Lovelace' })).toMatch(/name/);
     expect(passwordProblem('correct horse battery', { email: 'ada@example.com', name: 'Ada' })).toBeNull();
-    expect(passwordProblem('ADA-secret-words', { email: 'ada@example.com' })).toMatch(/email/);
+    expect(passwordProblem('LOVELACE-secret-words', { email: 'lovelace@example.com' })).toMatch(/email/);
+    expect(passwordProblem('a bad idea, really', { email: 'ada@example.com' })).toBeNull(); // three letters are not the address
   });
 });

@@ -56,9 +56,9 @@ export function passwordProblem(password: string, person: { readonly email: stri
   const lower = password.toLowerCase();
   const email = person.email.toLowerCase();
   const local = email.split('@')[0] ?? '';
-  if (lower.includes(email) || (local.length >= 3 && lower.includes(local))) return 'do not use your email address in it';
+  if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return 'do not use your email address in it';
   const name = (person.name ?? '').trim().toLowerCase();
-  if (name.length >= 3 && lower.includes(name)) return 'do not use your name in it';
+  if (name.length >= 4 && lower.includes(name)) return 'do not use your name in it';
   return null;
 }
 

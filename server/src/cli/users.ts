@@ -1,4 +1,5 @@
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { personNameSchema } from '../../../src/shared/protocol/api/index.js';
 import type { Repositories } from '../repository/index.js';
 import { AccountExistsError, createAccount, disableAccount } from '../domain/accounts.js';
 import { ApiError } from '../errors.js';
@@ -17,7 +18,7 @@ export class UserCommandError extends Error {
 
 /** `user add`: the self-hoster's way in (the first client, or anyone under --signup closed). */
 export async function addUser(repos: Repositories, account: { email: string; name: string; password: string }): Promise<string> {
-  if (account.name.trim() === '') throw new UserCommandError('NAME_REQUIRED', 'give the person a name: --name "Ada Lovelace"');
+  if (!personNameSchema.safeParse(account.name).success) throw new UserCommandError('NAME_INVALID', 'give the person a name of plain text: --name "Ada Lovelace"');
   try {
     // One account at a time: the operator's command needs no queue in front of scrypt.
     const user = await createAccount(repos, { hash: hashPassword, verify: verifyPassword }, systemClock, account);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { hashToken } from '../../src/auth/tokens.js';
 import { testBackends } from '../support/backends.js';
+import { createContract, ensureUser } from '../../src/domain/demo.js';
 import { documentedRoutes, routeName, routerRoutes } from '../support/routes.js';
 import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestResponse, type TestServer, type World } from '../support/server.js';
 
@@ -29,6 +30,8 @@ interface CallOutcome {
 interface RouteCase {
   readonly route: string;
   readonly expected: Record<CallerKind, number>;
+  /** The error code a refusal carries where it is more exact than the status's own (FORBIDDEN for 403, …). */
+  readonly codes?: Partial<Record<number, string>>;
   /** Makes what the call needs (fresh each time) and performs it. */
   call(server: TestServer, world: World, token: string | undefined): Promise<CallOutcome>;
 }
@@ -80,12 +83,147 @@ async function segmentWithScreenshot(server: TestServer, world: World) {
   return { segment, shot };
 }
 
+let nextTag = 0;
+/** An address nobody has an account for, fresh per call. */
+const freshEmail = (what: string) => `${what}-${++nextTag}-${Date.now()}@matrix.example`;
+
+/** A contract of the world's client waiting for `email` to accept, made through the API: its id and the invitation. */
+async function invitedContract(server: TestServer, world: World, email = freshEmail('invitee')) {
+  const made = await server.request('POST', '/api/v1/contracts', {
+    token: world.client.token,
+    json: { name: 'Matrix', freelancerEmail: email, screenshots: 'on', retentionDays: 30, timeZone: 'UTC' },
+  });
+  expect(made.status, made.text).toBe(201);
+  return { contractId: made.json.contract.id as string, invitationId: made.json.invitation.id as string, token: made.json.invitation.token as string };
+}
+
 const ROUTES: RouteCase[] = [
   publicRead('GET /', '/'),
   publicRead('GET /dashboard/app.css', '/dashboard/app.css'),
   publicRead('GET /dashboard/icon.svg', '/dashboard/icon.svg'),
   publicRead('GET /dashboard/*', '/dashboard/api.js'),
   publicRead('GET /api/v1/openapi.json', '/api/v1/openapi.json'),
+  publicRead('GET /api/v1/auth/signup', '/api/v1/auth/signup'),
+  {
+    route: 'POST /api/v1/auth/signup',
+    // Under --signup invite: whoever holds an invitation signs up with its email, whatever token the call carries.
+    expected: everyone,
+    async call(server, world, token) {
+      const email = freshEmail('signup');
+      const { token: invitation } = await invitedContract(server, world, email);
+      const response = await server.request('POST', '/api/v1/auth/signup', { token, json: { email, name: 'Matrix Person', password: 'a long enough secret', invitation } });
+      return { response, unchanged: async () => true, leaked: () => response.status === 200 && response.json.user.email !== email };
+    },
+  },
+  {
+    route: 'PUT /api/v1/auth/password',
+    // Anyone signed in changes their own password (there is no one else's to name): a fresh account each time, so
+    // the world's sessions live on.
+    expected: { anonymous: 401, client: 200, freelancer: 200, otherClient: 200, otherFreelancer: 200 },
+    async call(server, world, token) {
+      const email = freshEmail('changer');
+      await ensureUser(server.repos, server.clock, { email, password: 'the old long secret', name: 'Changer' });
+      const own = token ? ((await server.request('POST', '/api/v1/auth/token', { json: { email, password: 'the old long secret' } })).json.token as string) : undefined;
+      const response = await server.request('PUT', '/api/v1/auth/password', { token: own, json: { currentPassword: 'the old long secret', newPassword: 'the new long secret' } });
+      return {
+        response,
+        unchanged: async () => (await server.request('POST', '/api/v1/auth/token', { json: { email, password: 'the old long secret' } })).status === 200,
+      };
+    },
+  },
+  {
+    route: 'POST /api/v1/contracts',
+    // Anyone signed in may be a client: the contract is theirs.
+    expected: { anonymous: 401, client: 201, freelancer: 201, otherClient: 201, otherFreelancer: 201 },
+    async call(server, world, token) {
+      const name = `Matrix ${++nextTag}`;
+      const response = await server.request('POST', '/api/v1/contracts', {
+        token,
+        json: { name, freelancerEmail: freshEmail('made'), screenshots: 'off', retentionDays: 30, timeZone: 'UTC' },
+      });
+      const me = (['client', 'freelancer', 'otherClient', 'otherFreelancer'] as const).map((k) => world[k]).find((u) => u.token === token);
+      return {
+        response,
+        unchanged: async () => (await server.repos.contracts.findByName(world.client.id, name)) === undefined,
+        leaked: () => response.status === 201 && response.json.contract.client.id !== me?.id,
+      };
+    },
+  },
+  {
+    route: 'PATCH /api/v1/contracts/{id}',
+    expected: clientWrites,
+    async call(server, world, token) {
+      const before = (await server.repos.contracts.find(world.contract.id))!;
+      const response = await server.request('PATCH', `/api/v1/contracts/${world.contract.id}`, { token, json: { weeklyLimitHours: (before.weeklyLimitHours ?? 0) + 1 } });
+      return { response, unchanged: async () => (await server.repos.contracts.find(world.contract.id))!.weeklyLimitHours === before.weeklyLimitHours };
+    },
+  },
+  {
+    route: 'PUT /api/v1/contracts/{id}/state',
+    // Pausing: the client only (the freelancer may end, never pause). A running contract of its own each call.
+    expected: clientWrites,
+    async call(server, world, token) {
+      const c = await createContract(server.repos, server.clock, { name: 'Pausable', clientId: world.client.id, freelancerId: world.freelancer.id, segmentSeconds: 600, screenshots: 'on', retentionDays: 30 });
+      const response = await server.request('PUT', `/api/v1/contracts/${c.id}/state`, { token, json: { state: 'paused' } });
+      return { response, unchanged: async () => (await server.repos.contracts.find(c.id))!.state === 'active' };
+    },
+  },
+  {
+    route: 'GET /api/v1/contracts/{id}/invitations',
+    expected: { anonymous: 401, client: 200, freelancer: 403, otherClient: 404, otherFreelancer: 404 },
+    async call(server, world, token) {
+      return { response: await server.request('GET', `/api/v1/contracts/${world.contract.id}/invitations`, { token }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'POST /api/v1/contracts/{id}/invitations',
+    expected: { anonymous: 401, client: 201, freelancer: 404, otherClient: 404, otherFreelancer: 404 },
+    async call(server, world, token) {
+      // The world's freelancer is no party to a contract that waits for someone else: 404, like any stranger.
+      const { contractId } = await invitedContract(server, world);
+      const before = (await server.repos.invitations.listForContract(contractId)).length;
+      const response = await server.request('POST', `/api/v1/contracts/${contractId}/invitations`, { token, json: { email: freshEmail('again') } });
+      return { response, unchanged: async () => (await server.repos.invitations.listForContract(contractId)).length === before };
+    },
+  },
+  {
+    route: 'DELETE /api/v1/contracts/{id}/invitations/{invitationId}',
+    expected: { anonymous: 401, client: 200, freelancer: 404, otherClient: 404, otherFreelancer: 404 },
+    async call(server, world, token) {
+      const { contractId, invitationId } = await invitedContract(server, world);
+      const response = await server.request('DELETE', `/api/v1/contracts/${contractId}/invitations/${invitationId}`, { token });
+      return { response, unchanged: async () => (await server.repos.invitations.find(invitationId))?.closedAs === null };
+    },
+  },
+  {
+    route: 'POST /api/v1/invitations/lookup',
+    // The token is the authority: whoever holds it sees what it offers, signed in or not.
+    expected: everyone,
+    async call(server, world, token) {
+      const invitation = await invitedContract(server, world);
+      const response = await server.request('POST', '/api/v1/invitations/lookup', { token, json: { token: invitation.token } });
+      return { response, unchanged: async () => true, leaked: () => response.text.includes(world.freelancer.email) || response.text.includes(world.contract.id) };
+    },
+  },
+  {
+    route: 'POST /api/v1/invitations/decline',
+    expected: everyone,
+    async call(server, world, token) {
+      const invitation = await invitedContract(server, world);
+      return { response: await server.request('POST', '/api/v1/invitations/decline', { token, json: { token: invitation.token } }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'POST /api/v1/invitations/accept',
+    // Made for the world's freelancer: only that account may accept it.
+    expected: { anonymous: 401, client: 403, freelancer: 200, otherClient: 403, otherFreelancer: 403 },
+    codes: { 403: 'INVITATION_EMAIL_MISMATCH' },
+    async call(server, world, token) {
+      const invitation = await invitedContract(server, world, world.freelancer.email);
+      const response = await server.request('POST', '/api/v1/invitations/accept', { token, json: { token: invitation.token } });
+      return { response, unchanged: async () => (await server.repos.contracts.find(invitation.contractId))!.state === 'invited' };
+    },
+  },
   {
     route: 'POST /api/v1/auth/token',
     // Signing in needs no token; a caller that sends one anyway signs in as whoever the credentials name.
@@ -261,7 +399,7 @@ describe.each(testBackends())('authorization matrix on $name', (backend) => {
     const { response, unchanged, leaked } = await r.call(server, world, tokenOf(caller));
     expect(response.status).toBe(expected);
     if (expected >= 400) {
-      expect(response.json.error.code).toBe({ 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[expected as 401 | 403 | 404]);
+      expect(response.json.error.code).toBe(r.codes?.[expected] ?? { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[expected as 401 | 403 | 404]);
       expect(await unchanged(), 'a refused call changed something').toBe(true);
     }
     expect(leaked?.() ?? false, 'the answer shows the caller something not theirs').toBe(false);

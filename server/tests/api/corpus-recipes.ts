@@ -16,6 +16,10 @@ export interface CorpusFixtures {
   readonly now: number;
   /** Tokens that were real: one revoked (signed out), one expired. */
   readonly refusedTokens: readonly string[];
+  /** A contract of the world's client waiting for its freelancer, with one open invitation (to `email`). */
+  readonly invited: { readonly contractId: string; readonly invitationId: string; readonly token: string; readonly email: string };
+  /** An open invitation for the world's freelancer, to another waiting contract. */
+  readonly acceptToken: string;
 }
 
 interface OpenApiOperation {
@@ -133,6 +137,27 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       raw: { contentType: 'image/jpeg', bytes: fakeJpeg(512) },
       extra: screenshotUploadExtra('/api/v1/screenshots/{id}', fixtures),
     },
+    'POST /api/v1/auth/signup': {
+      params: {},
+      json: { email: fixtures.invited.email, name: 'Corpus Person', password: 'a long enough secret', invitation: fixtures.invited.token },
+    },
+    'PUT /api/v1/auth/password': { token: world.client.token, params: {}, json: { currentPassword: world.client.password, newPassword: 'a brand new long secret' } },
+    'POST /api/v1/contracts': {
+      token: world.client.token,
+      params: {},
+      json: { name: 'Corpus', freelancerEmail: 'corpus-new@test.example', screenshots: 'on', retentionDays: 30, timeZone: 'Europe/Berlin', hourlyRate: { cents: 5000, currency: 'EUR' } },
+    },
+    'PATCH /api/v1/contracts/{id}': { token: world.client.token, params: contract, json: { weeklyLimitHours: 12 } },
+    'PUT /api/v1/contracts/{id}/state': { token: world.client.token, params: contract, json: { state: 'paused' } },
+    'GET /api/v1/contracts/{id}/invitations': { token: world.client.token, params: { id: fixtures.invited.contractId } },
+    'POST /api/v1/contracts/{id}/invitations': { token: world.client.token, params: { id: fixtures.invited.contractId }, json: { email: 'corpus-again@test.example' } },
+    'DELETE /api/v1/contracts/{id}/invitations/{invitationId}': {
+      token: world.client.token,
+      params: { id: fixtures.invited.contractId, invitationId: fixtures.invited.invitationId },
+    },
+    'POST /api/v1/invitations/lookup': { params: {}, json: { token: fixtures.invited.token } },
+    'POST /api/v1/invitations/decline': { params: {}, json: { token: fixtures.invited.token } },
+    'POST /api/v1/invitations/accept': { token: world.freelancer.token, params: {}, json: { token: fixtures.acceptToken } },
     'GET /api/v1/screenshots/{id}': { token: world.client.token, params: { id: fixtures.shotId } },
     'DELETE /api/v1/screenshots/{id}': { token: world.client.token, params: { id: fixtures.shotId } },
   };

@@ -67,7 +67,18 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
     const expired = newToken();
     await server.repos.tokens.create(hashToken(expired), world.freelancer.id, now - 2 * DAY, now - DAY);
     const refusedTokens = [signedOut.json.token as string, expired];
-    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now, refusedTokens };
+    // Two contracts waiting for their freelancer: one for an address with no account, one for the world's freelancer.
+    const invite = async (email: string) => {
+      const made = await server.request('POST', '/api/v1/contracts', {
+        token: world.client.token,
+        json: { name: `Waiting for ${email}`, freelancerEmail: email, screenshots: 'on', retentionDays: 30, timeZone: 'UTC' },
+      });
+      expect(made.status, made.text).toBe(201);
+      return { contractId: made.json.contract.id as string, invitationId: made.json.invitation.id as string, token: made.json.invitation.token as string, email };
+    };
+    const invited = await invite('corpus-invitee@test.example');
+    const acceptToken = (await invite(world.freelancer.email)).token;
+    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now, refusedTokens, invited, acceptToken };
     doc = (await server.request('GET', '/api/v1/openapi.json')).json as OpenApiDoc;
     routes = routerRoutes(server.app);
     reader = await openStateReader(server);
@@ -84,7 +95,9 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
     expect(documented.filter((r) => !router.has(r))).toEqual([]);
     expect(routes.length).toBeGreaterThan(documented.length); // the dashboard and the document itself
     expect(baseline.storageFiles).toHaveLength(1);
-    expect(Object.keys(baseline.tables)).toEqual(expect.arrayContaining(['users', 'tokens', 'contracts', 'policy_versions', 'segments', 'screenshots']));
+    expect(Object.keys(baseline.tables)).toEqual(
+      expect.arrayContaining(['users', 'tokens', 'contracts', 'contract_states', 'invitations', 'policy_versions', 'segments', 'screenshots']),
+    );
   });
 
   it(

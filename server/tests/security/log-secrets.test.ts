@@ -77,7 +77,10 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     await repos.close();
 
     const logFile = join(dataDir, 'server.log');
-    const { child, base } = await startServer(logFile, ['--data-dir', dataDir, ...(databaseUrl ? ['--database', databaseUrl] : [])]);
+    // Invitations are mailed through an SMTP server that is not there: its password and the links must not leak either.
+    const smtpPassword = secret('smtp-pw');
+    const smtpUrl = `smtp://mailer:${encodeURIComponent(smtpPassword)}@127.0.0.1:9/`;
+    const { child, base } = await startServer(logFile, ['--data-dir', dataDir, '--smtp', smtpUrl, ...(databaseUrl ? ['--database', databaseUrl] : [])]);
     cleanup.push(() => stopProcess(child));
     const call = async (method: string, path: string, init: { token?: string; json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) => {
       const headers: Record<string, string> = { ...init.headers };
@@ -122,6 +125,32 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     expect((await call('GET', `/screenshots/${shotId}`, { token: tokens.client })).status).toBe(200);
     expect((await call('DELETE', `/screenshots/${shotId}`, { token: tokens.client })).status).toBe(200);
 
+    // Invitations: made (and not mailed), looked at, signed up with, accepted, declined, withdrawn; a password changed.
+    const newcomerPassword = secret('arrival-pw');
+    const invite = async (email: string) => {
+      const made = await call('POST', '/contracts', { token: tokens.client, json: { name: 'Invited', freelancerEmail: email, screenshots: 'on', retentionDays: 30, timeZone: 'UTC' } });
+      expect(made.status).toBe(201);
+      expect(made.json.invitation.mailed).toBe(false);
+      return { token: made.json.invitation.token as string, contractId: made.json.contract.id as string, id: made.json.invitation.id as string };
+    };
+    const accepted = await invite('newcomer@test.example');
+    expect((await call('POST', '/invitations/lookup', { json: { token: accepted.token } })).status).toBe(200);
+    const newcomer = await call('POST', '/auth/signup', { json: { email: 'newcomer@test.example', name: 'Newcomer', password: newcomerPassword, invitation: accepted.token } });
+    expect(newcomer.status).toBe(200);
+    expect((await call('POST', '/invitations/accept', { token: newcomer.json.token, json: { token: accepted.token } })).status).toBe(200);
+    expect((await call('POST', '/invitations/accept', { token: newcomer.json.token, json: { token: accepted.token } })).status).toBe(410);
+    const declined = await invite('decliner@test.example');
+    expect((await call('POST', '/invitations/decline', { json: { token: declined.token } })).status).toBe(200);
+    const withdrawn = await invite('withdrawn@test.example');
+    expect((await call('DELETE', `/contracts/${withdrawn.contractId}/invitations/${withdrawn.id}`, { token: tokens.client })).status).toBe(200);
+    expect((await call('POST', '/invitations/lookup', { json: { token: withdrawn.token } })).status).toBe(410);
+    // An invitation token put in a query string, where the API never takes one.
+    expect((await call('GET', `/contracts?invitation=${withdrawn.token}`, { token: tokens.client })).status).toBe(200);
+    const changedPassword = secret('changed-pw');
+    const wrongCurrent = secret('wrong-current');
+    expect((await call('PUT', '/auth/password', { token: newcomer.json.token, json: { currentPassword: wrongCurrent, newPassword: changedPassword } })).status).toBe(403);
+    expect((await call('PUT', '/auth/password', { token: newcomer.json.token, json: { currentPassword: newcomerPassword, newPassword: changedPassword } })).status).toBe(200);
+
     // Tokens where they do not belong: in the query string, under another scheme, malformed.
     expect((await call('GET', `/contracts?access_token=${encodeURIComponent(tokens.client)}&token=${tokens.client}`)).status).toBe(401);
     expect((await call('GET', '/contracts', { headers: { authorization: `Token ${tokens.client}` } })).status).toBe(401);
@@ -138,6 +167,8 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     // The search is not vacuous: the session is in the log, request by request.
     expect(log).toContain('signed in');
     expect(log).toContain('policy changed');
+    expect(log).toContain('the invitation mail was not sent');
+    expect(log).toContain('invitation accepted');
     expect(log).toContain('"url":"/api/v1/contracts?[redacted]&[redacted]"');
     expect(log).toContain('malformed HTTP request refused');
     expect(log.split('\n').filter((line) => line.includes('"reqId"')).length).toBeGreaterThan(20);
@@ -146,8 +177,16 @@ describe.each(testBackends())('the server log on $name', (backend) => {
       ...Object.entries(tokens).map(([who, token]) => [`${who} token`, token] as const),
       ...Object.entries(passwords).map(([who, password]) => [`${who} password`, password] as const),
       ...wrongPasswords.map((password, i) => [`wrong password ${i + 1}`, password] as const),
+      ['newcomer token', newcomer.json.token as string],
+      ['accepted invitation', accepted.token],
+      ['declined invitation', declined.token],
+      ['withdrawn invitation', withdrawn.token],
+      ['newcomer password', newcomerPassword],
+      ['changed password', changedPassword],
+      ['wrong current password', wrongCurrent],
+      ['SMTP password', smtpPassword],
     ]);
-    expect(secrets.size).toBe(8);
+    expect(secrets.size).toBe(16);
     for (const [name, value] of secrets) {
       for (const [encoding, form] of Object.entries(encodingsOf(value))) {
         // Each token and password is long and random: 16 characters of one are already a leak.

@@ -13,6 +13,7 @@ import { createContract, ensureUser } from '../../src/domain/demo.js';
 import { PolicyEvents } from '../../src/domain/policies.js';
 import { buildServer } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import { smtpMailer } from '../../src/mail/invitation-mailer.js';
 import { openRepositories, type ContractRow, type Repositories, type UserRow } from '../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import type { Backend } from './backends.js';
@@ -75,7 +76,8 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     ...overrides,
   });
   const policyEvents = new PolicyEvents();
-  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger, policyEvents });
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger, policyEvents, mailer });
   const address = await app.listen({ host: config.host, port: 0 });
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {

@@ -18,6 +18,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header class="topbar">
   <a class="brand" href="#/">Worktrace</a>
   <span id="who" class="who"></span>
+  <a id="account-link" class="account-link" href="#/account" hidden>Account</a>
   <button id="sign-out" type="button" hidden>Sign out</button>
   <button id="sign-out-everywhere" type="button" hidden>Sign out everywhere</button>
 </header>

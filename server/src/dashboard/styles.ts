@@ -77,6 +77,28 @@ dialog.viewer .confirm p { flex-basis: 100%; margin: 0; }
 dialog.question { width: min(34rem, 92vw); border: 0; border-radius: 8px; padding: 1rem 1.2rem; }
 dialog.question::backdrop { background: rgb(0 0 0 / .6); }
 dialog.question .actions { display: flex; flex-wrap: wrap; gap: .6rem; }
+.account-link { color: #fff; font-size: .9rem; }
+select, input:not([type]), input[type=text] { font: inherit; padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 6px; max-width: 22rem; }
+.new-contract-panel summary { cursor: pointer; }
+.new-contract-panel summary h2 { display: inline; }
+.new-contract { display: grid; gap: .6rem; margin-top: .8rem; }
+.new-contract button[type=submit] { justify-self: start; }
+.invitation-link { margin-top: .8rem; display: grid; gap: .3rem; }
+.link-row { display: flex; gap: .5rem; flex-wrap: wrap; }
+.link-row .link { flex: 1; min-width: 16rem; max-width: none; font-family: ui-monospace, monospace; font-size: .85rem; }
+.state-now { font-weight: 600; }
+.state-paused, .state-ended { color: var(--danger); }
+.contract-state .actions, .invitation .actions { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
+.contract-state .confirm { display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; }
+.contract-state .confirm[hidden] { display: none; }
+.contract-state .confirm p { flex-basis: 100%; margin: 0; }
+.purge-date { font-weight: 600; }
+.invitation-forms { display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+.invitation-forms form { display: grid; gap: .4rem; align-content: start; }
+.invitation-forms button { justify-self: start; }
+button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
+.invite-again { display: grid; gap: .3rem; margin: .4rem 0; }
+.invite-again button, .keep-after-end button { justify-self: start; }
 @media (max-width: 640px) {
   main { padding: .6rem; }
   .cells { grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }

@@ -1,4 +1,24 @@
-import type { ApiErrorBody, ContractList, Diary, LoginResponse, PolicyUpdate, ScreenshotDeleteResponse } from '../../../../src/shared/protocol/api/index.js';
+import type {
+  ApiErrorBody,
+  ContractCreate,
+  ContractCreated,
+  ContractList,
+  ContractStateChange,
+  ContractSummary,
+  ContractUpdate,
+  Diary,
+  InvitationCreated,
+  InvitationList,
+  InvitationSummary,
+  InvitationView,
+  LoginResponse,
+  PasswordChangeRequest,
+  PasswordChangeResponse,
+  PolicyUpdate,
+  ScreenshotDeleteResponse,
+  SignupInfo,
+  SignupRequest,
+} from '../../../../src/shared/protocol/api/index.js';
 import type { Policy } from '../../../../src/shared/protocol/index.js';
 import { watchPolicy } from './policy-stream.js';
 
@@ -25,15 +45,24 @@ async function failure(response: Response): Promise<ApiRequestError> {
   }
 }
 
-export async function signIn(email: string, password: string): Promise<LoginResponse> {
-  const response = await fetch(`${API}/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+/** A call that needs no session (signing in, the sign-up rules, what an invitation token offers). */
+async function publicCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${API}/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
   });
   if (!response.ok) throw await failure(response);
-  return (await response.json()) as LoginResponse;
+  return (await response.json()) as T;
 }
+
+export const signIn = (email: string, password: string): Promise<LoginResponse> => publicCall('POST', 'auth/token', { email, password });
+export const signupInfo = (): Promise<SignupInfo> => publicCall('GET', 'auth/signup');
+export const signUp = (request: SignupRequest): Promise<LoginResponse> => publicCall('POST', 'auth/signup', request);
+/** The invitation token travels in a body, never in a URL (request lines end up in logs). */
+export const lookUpInvitation = (token: string): Promise<InvitationView> => publicCall('POST', 'invitations/lookup', { token });
+export const declineInvitation = (token: string): Promise<InvitationSummary> => publicCall('POST', 'invitations/decline', { token });
 
 /**
  * The signed-in session's view of the API. Every call carries the Bearer token; images too, which is
@@ -90,6 +119,38 @@ export class ApiClient {
 
   async updatePolicy(contractId: string, update: PolicyUpdate): Promise<Policy> {
     return (await (await this.call('PUT', `contracts/${contractId}/policy`, update)).json()) as Policy;
+  }
+
+  async createContract(contract: ContractCreate): Promise<ContractCreated> {
+    return (await (await this.call('POST', 'contracts', contract)).json()) as ContractCreated;
+  }
+
+  async updateContract(contractId: string, update: ContractUpdate): Promise<ContractSummary> {
+    return (await (await this.call('PATCH', `contracts/${contractId}`, update)).json()) as ContractSummary;
+  }
+
+  async setState(contractId: string, change: ContractStateChange): Promise<ContractSummary> {
+    return (await (await this.call('PUT', `contracts/${contractId}/state`, change)).json()) as ContractSummary;
+  }
+
+  async invitations(contractId: string): Promise<InvitationList> {
+    return (await (await this.call('GET', `contracts/${contractId}/invitations`)).json()) as InvitationList;
+  }
+
+  async invite(contractId: string, email: string): Promise<InvitationCreated> {
+    return (await (await this.call('POST', `contracts/${contractId}/invitations`, { email })).json()) as InvitationCreated;
+  }
+
+  async revokeInvitation(contractId: string, invitationId: string): Promise<InvitationSummary> {
+    return (await (await this.call('DELETE', `contracts/${contractId}/invitations/${invitationId}`)).json()) as InvitationSummary;
+  }
+
+  async acceptInvitation(token: string): Promise<ContractSummary> {
+    return (await (await this.call('POST', 'invitations/accept', { token })).json()) as ContractSummary;
+  }
+
+  async changePassword(change: PasswordChangeRequest): Promise<PasswordChangeResponse> {
+    return (await (await this.call('PUT', 'auth/password', change)).json()) as PasswordChangeResponse;
   }
 
   async deleteScreenshot(id: string): Promise<ScreenshotDeleteResponse> {

@@ -1,6 +1,6 @@
 import type { PrivateWindowRule } from '../../../../src/shared/privacy/private-windows.js';
 import type { DiarySegment, PolicyVersion } from '../../../../src/shared/protocol/api/index.js';
-import type { ScreenshotMode } from '../../../../src/shared/protocol/index.js';
+import type { ContractStatus, ScreenshotMode } from '../../../../src/shared/protocol/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -133,4 +133,47 @@ export function mainApp(segment: DiarySegment): string | undefined {
 export function purgeWords(expiresAt: string, now: number): string {
   const left = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / DAY_MS));
   return `Purged ${left === 0 ? 'today' : `in ${days(left)}`} (${dateLong(expiresAt)})`;
+}
+
+/** Who made a state change, for a sentence: "by the client", or nothing when the server did (creation, upgrade). */
+const byWords = (by: ContractStatus['by']): string => (by ? ` by the ${by}` : '');
+
+/** The contract's state now, in a line: "Paused by the client since 3 Nov 14:05". */
+export function stateLine(status: ContractStatus, waitingFor: string | null): string {
+  switch (status.state) {
+    case 'invited':
+      return waitingFor ? `Invited: waiting for ${waitingFor} to accept` : 'Invited: waiting for a freelancer to accept';
+    case 'active':
+      return `Active since ${whenShort(status.since)}`;
+    case 'paused':
+      return `Paused${byWords(status.by)} since ${whenShort(status.since)}`;
+    case 'ended':
+      return `Ended${byWords(status.by)} on ${whenShort(status.since)}`;
+  }
+}
+
+/** Every change of the contract's state in words, newest first: "Resumed by the client on 4 Nov 09:00". */
+export function stateHistoryWords(history: readonly ContractStatus[]): string[] {
+  return history
+    .map((status, index) => {
+      const when = whenShort(status.since);
+      const previous = history[index - 1];
+      switch (status.state) {
+        case 'invited':
+          return `Offered${byWords(status.by)} on ${when}`;
+        case 'active':
+          if (!previous) return `Running since ${when}`;
+          return previous.state === 'invited' ? `Accepted${byWords(status.by)} on ${when}` : `Resumed${byWords(status.by)} on ${when}`;
+        case 'paused':
+          return `Paused${byWords(status.by)} on ${when}`;
+        case 'ended':
+          return `Ended${byWords(status.by)} on ${when}`;
+      }
+    })
+    .reverse();
+}
+
+/** An hourly rate for people: "45.00 EUR / hour". */
+export function rateWords(rate: { cents: number; currency: string } | null): string {
+  return rate ? `${(rate.cents / 100).toFixed(2)} ${rate.currency} / hour` : 'not set';
 }

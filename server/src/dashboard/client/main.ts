@@ -1,10 +1,12 @@
 import type { LoginResponse } from '../../../../src/shared/protocol/api/index.js';
-import { ApiClient } from './api.js';
+import { ApiClient, signupInfo } from './api.js';
 import type { ViewContext } from './context.js';
 import { h } from './dom.js';
 import { beginDrawing, endDrawing, releaseImages } from './images.js';
+import { accountView } from './views/account.js';
 import { contractView } from './views/contract.js';
 import { contractsView } from './views/contracts.js';
+import { invitationPage } from './views/invitation.js';
 import { signInView } from './views/sign-in.js';
 import { askSignOutEverywhere } from './views/sign-out.js';
 import { parseDateKey } from './week.js';
@@ -12,15 +14,20 @@ import { parseDateKey } from './week.js';
 /**
  * The dashboard's entry: keeps the session in sessionStorage (gone with the tab, never in a cookie
  * the browser would send by itself), and draws the view the address names:
- *   #/                          the contracts
- *   #/contracts/ID?week=DATE    one contract's policy and diary for the week holding DATE
+ *   #/                          the contracts (and a new one)
+ *   #/contracts/ID?week=DATE    one contract's state, policy and diary for the week holding DATE
+ *   #/invitation/TOKEN          an invitation link: the token is taken out of the address at once (kept in
+ *                               sessionStorage for the sign-up or sign-in in between), so it stays out of history
+ *   #/account                   the person's account (password)
  */
 const SESSION_KEY = 'worktrace.session';
+const INVITATION_KEY = 'worktrace.invitation';
 
 const app = document.getElementById('app') as HTMLElement;
 const who = document.getElementById('who') as HTMLElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
 const signOutEverywhere = document.getElementById('sign-out-everywhere') as HTMLButtonElement;
+const accountLink = document.getElementById('account-link') as HTMLAnchorElement;
 const status = document.getElementById('status') as HTMLElement;
 
 function loadSession(): LoginResponse | undefined {
@@ -55,21 +62,62 @@ function leave(): void {
   for (const dispose of leaving.splice(0)) dispose();
 }
 
+/** Moves an invitation token from the address into the tab's storage; true when the address named one. */
+function takeInvitationToken(): boolean {
+  const match = /^#\/invitation\/([A-Za-z0-9_-]{16,256})$/.exec(location.hash);
+  if (!match?.[1]) return false;
+  sessionStorage.setItem(INVITATION_KEY, match[1]);
+  history.replaceState(null, '', '#/invitation');
+  return true;
+}
+
+function keepSession(next: LoginResponse): void {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
+  say(`Signed in as ${next.user.email}.`);
+}
+
+/** The invitation page, for a session or none: it can make the session itself (sign-up, sign-in). */
+async function renderInvitation(ticket: number, session: LoginResponse | undefined): Promise<void> {
+  const token = sessionStorage.getItem(INVITATION_KEY);
+  const api = session ? new ApiClient(session.token, () => endSession('Your session has ended: sign in again.')) : undefined;
+  const view = token
+    ? await invitationPage({
+        token,
+        session: session && api ? { user: session.user, api } : undefined,
+        onSession: (next) => {
+          keepSession(next);
+          void render();
+        },
+        onDone: (contractId, message) => {
+          sessionStorage.removeItem(INVITATION_KEY);
+          say(message);
+          location.hash = contractId ? `#/contracts/${contractId}` : '#/';
+        },
+        say,
+      })
+    : h('p', { class: 'error', role: 'alert' }, 'No invitation is open in this tab: open the link from the invitation again.');
+  if (ticket === drawing) app.replaceChildren(view);
+}
+
 async function render(): Promise<void> {
   const ticket = ++drawing;
   leave();
+  takeInvitationToken();
   const session = loadSession();
-  who.textContent = session ? session.user.email : '';
+  who.textContent = session ? `${session.user.name} (${session.user.email})` : '';
   signOut.hidden = !session;
   signOutEverywhere.hidden = !session;
+  accountLink.hidden = !session;
+  if (location.hash === '#/invitation') return renderInvitation(ticket, session);
   if (!session) {
     releaseImages();
+    const mode = await signupInfo().then((info) => info.mode, () => 'invite' as const);
+    if (ticket !== drawing) return;
     app.replaceChildren(
       signInView((next) => {
-        sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
-        say(`Signed in as ${next.user.email}.`);
+        keepSession(next);
         void render();
-      }),
+      }, mode === 'open'),
     );
     return;
   }
@@ -91,7 +139,9 @@ async function render(): Promise<void> {
   try {
     const view = contractMatch?.[1]
       ? await contractView(ctx, contractMatch[1], parseDateKey(new URLSearchParams(query).get('week')))
-      : await contractsView(ctx);
+      : path === '/account'
+        ? accountView(ctx)
+        : await contractsView(ctx);
     if (ticket !== drawing) return; // a newer drawing started meanwhile
     app.replaceChildren(view);
     endDrawing();

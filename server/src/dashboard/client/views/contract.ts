@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { dateLong, modeLabel } from '../format.js';
 import { addDays, dateKey, startOfWeek } from '../week.js';
 import { diaryDays, totalsLine } from './diary.js';
+import { contractStatePanel } from './contract-state.js';
 import { policyPanel } from './policy.js';
 import { privateWindowsPanel } from './private-windows.js';
 
@@ -21,10 +22,12 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
   const weekLink = (start: Date, label: string) => h('a', { href: `#/contracts/${contract.id}?week=${dateKey(start)}`, class: 'button-link' }, label);
   // A policy change made elsewhere (the client in another window, or the freelancer watching) shows
   // at once: the page is drawn again, unless a screenshot is open, which the redraw would close.
+  // The stream sends the policy with the contract's state; either counter moving on is a change to show (the page
+  // cannot import the shared isNewerPolicy: it runs only what this directory compiles to).
   ctx.onLeave(
     ctx.api.watchPolicy(contract.id, (policy) => {
-      if (policy.version <= contract.policy.version) return;
-      if (document.querySelector('dialog[open]')) ctx.say(`The policy changed to ${modeLabel(policy.screenshots)}; close the screenshot to see it.`);
+      if (policy.version <= contract.policy.version && policy.contract.seq <= contract.policy.contract.seq) return;
+      if (document.querySelector('dialog[open]')) ctx.say(`The contract changed (${modeLabel(policy.screenshots)}, ${policy.contract.state}); close the screenshot to see it.`);
       else ctx.refresh();
     }),
   );
@@ -37,7 +40,10 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
     }, DIARY_REFRESH_MS);
     ctx.onLeave(() => window.clearInterval(timer));
   }
-  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer?.email ?? contract.invitation?.email ?? "invited"}` : `Client: ${contract.client.email}`;
+  const otherParty =
+    contract.role === 'client'
+      ? `Freelancer: ${contract.freelancer ? `${contract.freelancer.name} (${contract.freelancer.email})` : 'none yet'}`
+      : `Client: ${contract.client.name} (${contract.client.email})`;
 
   return h(
     'div',
@@ -45,6 +51,7 @@ export async function contractView(ctx: ViewContext, contractId: string, week: D
     h('p', {}, h('a', { href: '#/' }, '← All contracts')),
     h('h1', {}, contract.name),
     h('p', { class: 'muted' }, `${otherParty} · segments of ${Math.round(contract.policy.segmentSeconds / 60)} minutes`),
+    contractStatePanel(ctx, contract, diary.stateHistory),
     policyPanel(ctx, contract, diary.policyHistory),
     privateWindowsPanel(ctx, contract),
     h(

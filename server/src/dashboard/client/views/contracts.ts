@@ -1,7 +1,8 @@
 import type { ContractSummary } from '../../../../../src/shared/protocol/api/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { days, hours, modeLabel } from '../format.js';
+import { days, hours, modeLabel, stateLine } from '../format.js';
+import { newContractPanel } from './new-contract.js';
 import { addDays, startOfWeek } from '../week.js';
 
 /** The signed-in user's contracts, each with this week's tracked and billable hours and its policy. */
@@ -12,9 +13,9 @@ export async function contractsView(ctx: ViewContext): Promise<HTMLElement> {
   const rows = await Promise.all(
     contracts.map(async (contract) => ({ contract, totals: await ctx.api.diaryTotals(contract.id, weekStart, weekEnd) })),
   );
-  const section = h('section', { 'aria-labelledby': 'contracts-title' }, h('h1', { id: 'contracts-title' }, 'Contracts'));
+  const section = h('section', { 'aria-labelledby': 'contracts-title' }, h('h1', { id: 'contracts-title' }, 'Contracts'), newContractPanel(ctx));
   if (rows.length === 0) {
-    section.append(h('p', { class: 'muted' }, 'You are not a party to any contract yet.'));
+    section.append(h('p', { class: 'muted' }, 'You are not a party to any contract yet: create one above, or open the invitation link you were sent.'));
     return section;
   }
   const list = h('ul', { class: 'contracts' });
@@ -24,12 +25,14 @@ export async function contractsView(ctx: ViewContext): Promise<HTMLElement> {
 }
 
 function contractCard(contract: ContractSummary, totals: { trackedSeconds: number; billableSeconds: number }): HTMLElement {
-  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer?.email ?? contract.invitation?.email ?? "invited"}` : `Client: ${contract.client.email}`;
+  const otherParty = contract.role === 'client' ? `Freelancer: ${contract.freelancer?.email ?? 'none yet'}` : `Client: ${contract.client.email}`;
+  const waitingFor = contract.invitation?.state === 'pending' ? contract.invitation.email : null;
   return h(
     'li',
     { class: 'panel contract', 'data-contract-id': contract.id },
     h('h2', {}, h('a', { href: `#/contracts/${contract.id}` }, contract.name)),
     h('p', { class: 'muted' }, otherParty),
+    h('p', { class: `state-now state-${contract.policy.contract.state}` }, stateLine(contract.policy.contract, waitingFor)),
     h(
       'dl',
       { class: 'facts' },

@@ -1,9 +1,9 @@
 import type { LoginResponse } from '../../../../../src/shared/protocol/api/index.js';
-import { ApiRequestError, signIn } from '../api.js';
+import { ApiRequestError, signIn, signUp } from '../api.js';
 import { h } from '../dom.js';
 
-/** The sign-in form; hands the new session to `onSignedIn`. */
-export function signInView(onSignedIn: (session: LoginResponse) => void): HTMLElement {
+/** The sign-in form, and where the server takes sign-ups from anyone (--signup open) a sign-up form; hands the new session to `onSignedIn`. */
+export function signInView(onSignedIn: (session: LoginResponse) => void, signupOpen = false): HTMLElement {
   const error = h('p', { id: 'sign-in-error', class: 'error', role: 'alert' });
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -37,5 +37,51 @@ export function signInView(onSignedIn: (session: LoginResponse) => void): HTMLEl
       });
   });
   queueMicrotask(() => email.focus());
+  return signupOpen ? h('div', { class: 'sign-in-page' }, form, signUpForm(onSignedIn)) : form;
+}
+
+/** Open sign-up: email, name, password twice. The answer for an email with an account is a sign-in with that password. */
+function signUpForm(onSignedIn: (session: LoginResponse) => void): HTMLElement {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const email = h('input', { id: 'new-email', type: 'email', autocomplete: 'username', required: true });
+  const name = h('input', { id: 'new-name', autocomplete: 'name', required: true, maxlength: 200 });
+  const password = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const again = h('input', { id: 'new-again', type: 'password', autocomplete: 'new-password', required: true });
+  const submit = h('button', { type: 'submit' }, 'Create account');
+  const form = h(
+    'form',
+    { class: 'panel sign-in', 'aria-labelledby': 'sign-up-title' },
+    h('h2', { id: 'sign-up-title' }, 'New here? Create an account'),
+    h('label', { for: 'new-email' }, 'Your email'),
+    email,
+    h('label', { for: 'new-name' }, 'Your name'),
+    name,
+    h('label', { for: 'new-password' }, 'Choose a password (at least 10 characters, not your email)'),
+    password,
+    h('label', { for: 'new-again' }, 'The password again'),
+    again,
+    submit,
+    error,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    if (password.value !== again.value) {
+      error.textContent = 'The two passwords differ.';
+      return;
+    }
+    submit.disabled = true;
+    signUp({ email: email.value.trim(), name: name.value.trim(), password: password.value })
+      .then(onSignedIn)
+      .catch((e: unknown) => {
+        submit.disabled = false;
+        error.textContent =
+          e instanceof ApiRequestError && e.code === 'WEAK_PASSWORD'
+            ? `The password will not do: ${e.message.replace(/^choose another password: /, '')}.`
+            : e instanceof ApiRequestError && e.code === 'INVALID_CREDENTIALS'
+              ? 'That email and password do not match: if the address has an account, sign in with its password.'
+              : `The account was not created: ${(e as Error).message}`;
+      });
+  });
   return form;
 }

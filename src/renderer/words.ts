@@ -19,6 +19,11 @@ export function contractOption(contract: ContractView): string {
   return `${contract.name} — ${policyWords(contract.screenshots)}`;
 }
 
+/** A contract the picker does not offer: "Landing page: cannot be tracked, it was paused by the client." */
+export function unavailableWords(contract: ContractView): string {
+  return `${contract.name}: cannot be tracked, ${contract.whyNot ?? 'it is not active'}.`;
+}
+
 /** "HH:MM" in the person's own time zone. */
 export function clockTime(iso: string): string {
   const date = new Date(iso);

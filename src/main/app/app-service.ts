@@ -54,6 +54,8 @@ export class AppService {
   #lastSensors: SensorRow[] = [];
   /** How the last session's capturer kept private windows out (shown while stopped). */
   #lastRedaction: RedactionReport | null = null;
+  /** Why the last session stopped on its own (its contract paused or ended), until tracking starts again. */
+  #contractStopped: string | null = null;
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
   readonly #idle = new IdlePrompt(this.#events);
@@ -202,11 +204,18 @@ export class AppService {
       if (this.#session.contractId === request.contractId) return this.#setMemo(request.memo);
       throw new AppError('ALREADY_TRACKING', 'Stop tracking the current contract before you start another.');
     }
-    if (!this.#contracts().some((c) => c.id === request.contractId)) {
-      throw new AppError('CONTRACT_NOT_FOUND', 'This contract is not in your list: refresh the contracts and pick one.');
-    }
+    const contract = this.#contracts().find((c) => c.id === request.contractId);
+    if (!contract) throw new AppError('CONTRACT_NOT_FOUND', 'This contract is not in your list: refresh the contracts and pick one.');
+    if (!contract.trackable) throw new AppError('CONTRACT_NOT_ACTIVE', `“${contract.name}” cannot be tracked: ${contract.whyNot ?? 'it is not active'}.`);
     this.#memo = request.memo;
+    this.#contractStopped = null;
     const { clock, logger } = this.#deps;
+    // Stopped as the Stop button would (the minute is saved); the page says why until tracking starts again.
+    const stopForContract = (reason: string) => {
+      this.#contractStopped = `Tracking stopped: “${contract.name}” ${reason.replace(/^it /, '')}. What was recorded is kept.`;
+      this.#updateContractPolicy(request.contractId);
+      void this.invoke('tracking:stop', {});
+    };
     const session = await TrackingSession.start(
       {
         clock,
@@ -230,10 +239,16 @@ export class AppService {
           this.#emitState();
         },
         onShownChange: () => this.#emitState(),
+        onNotTrackable: (reason) => {
+          if (this.#session?.contractId === request.contractId) stopForContract(reason);
+        },
       },
     );
     this.#sync.started(session.startOutcome !== 'unreachable');
     this.#session = session;
+    // A pause heard while the session was being built (before it was this.#session) is acted on now.
+    const verdict = session.policy.verdict();
+    if (!verdict.trackable) stopForContract(verdict.reason);
     const { tracker } = session;
     for (const event of ['segmentOpened', 'minuteFlushed', 'idleEnded'] as const) tracker.on(event, () => this.#emitState());
     tracker.on('screenshotTaken', ({ screenshotId }) => void this.#announceScreenshot(screenshotId));
@@ -330,6 +345,7 @@ export class AppService {
         weekMs: totals.weekMs,
         segment: segmentView(snapshot?.segment ?? null),
         diskFull: this.#disk.view(snapshot?.unsavedMinutes ?? 0),
+        contractStopped: this.#contractStopped,
       },
       recentScreenshots: (await this.#thumbnails?.recent(RECENT_SCREENSHOTS).catch(() => [])) ?? [],
       sync: this.#sync.view(store, contracts.map((c) => c.id), credentials, now),

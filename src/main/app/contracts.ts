@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contractViewSchema, type ContractView } from '../../shared/ipc/index.js';
-import { receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
+import { contractStateWords, trackingVerdict, type ReceivedPolicy } from '../../shared/protocol/index.js';
 import type { ReceivedContractSummary } from '../../shared/protocol/api/index.js';
 import type { Store } from '../store/index.js';
 import { contractPrivateWindows } from './private-windows.js';
@@ -24,16 +24,14 @@ export class ContractsCache {
     }
   }
 
-  /** The server's answer: the contracts this account works on (a client account tracks nothing). */
+  /** The server's answer: the contracts this account is the freelancer of (the ones it may track), with their states. */
   replace(contracts: readonly ReceivedContractSummary[]): void {
     const views = contracts.filter((c) => c.role === 'freelancer').map((c) => toView(c.id, c.name, c.client.email, c.policy));
-    for (const c of contracts) {
-      if (this.#cachedVersion(c.id) < c.policy.version) this.store.policies.put(c.id, JSON.stringify(c.policy), null);
-    }
+    for (const c of contracts) this.store.policies.putIfNewer(c.policy, null);
     this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
   }
 
-  /** A running session received a newer policy: the picker shows what is in force. */
+  /** A running session received a newer policy or state: the picker shows what is in force. */
   updatePolicy(contractId: string, policy: ReceivedPolicy): void {
     const views = this.list().map((c) => (c.id === contractId ? toView(c.id, c.name, c.clientEmail, policy) : c));
     this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
@@ -42,22 +40,10 @@ export class ContractsCache {
   clear(): void {
     this.store.settings.delete(CONTRACTS_KEY);
   }
-
-  #cachedVersion(contractId: string): number {
-    const cached = this.store.policies.get(contractId);
-    if (!cached) return 0;
-    let json: unknown = null;
-    try {
-      json = JSON.parse(cached.policyJson);
-    } catch {
-      json = null;
-    }
-    const parsed = receivedPolicySchema.safeParse(json);
-    return parsed.success ? parsed.data.version : 0; // a damaged entry is replaced by the server's
-  }
 }
 
 function toView(id: string, name: string, clientEmail: string, policy: ReceivedPolicy): ContractView {
+  const verdict = trackingVerdict(policy.contract);
   return {
     id,
     name,
@@ -66,5 +52,8 @@ function toView(id: string, name: string, clientEmail: string, policy: ReceivedP
     segmentSeconds: policy.segmentSeconds,
     policyVersion: policy.version,
     privateWindows: contractPrivateWindows(policy),
+    stateWords: contractStateWords(policy.contract),
+    trackable: verdict.trackable,
+    whyNot: verdict.trackable ? null : verdict.reason,
   };
 }

@@ -7,6 +7,8 @@ export type AppErrorCode =
   | 'BAD_REQUEST'
   | 'NOT_SIGNED_IN'
   | 'CONTRACT_NOT_FOUND'
+  /** The contract is not active (paused, ended, not accepted, or a state not known): nothing is tracked on it. */
+  | 'CONTRACT_NOT_ACTIVE'
   | 'ALREADY_TRACKING'
   | 'SCREENSHOT_NOT_FOUND'
   | 'NO_IDLE_PROMPT'

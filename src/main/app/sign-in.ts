@@ -28,7 +28,7 @@ export async function signInToServer(request: InvokeRequest<'auth:sign-in'>): Pr
     }
     throw toUserError(error, server);
   }
-  return { server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt };
+  return { server, email: answer.user.email, userId: answer.user.id, token: answer.token, expiresAt: answer.expiresAt };
 }
 
 /**

@@ -27,6 +27,8 @@ function refusedWords(kind: string, answer: ServerAnswer | null): string {
     case 'SEGMENT_CONFLICT':
     case 'SEGMENT_REVISION_CONFLICT':
       return 'A segment clashed with time the server already has: it was not counted twice.';
+    case 'CONTRACT_NOT_ACTIVE':
+      return 'Time recorded after the contract was paused or ended was refused by the server; work that began before it is kept.';
     default:
       return `The server refused a ${kind} for good${answer ? ` (HTTP ${answer.status})` : ''}.`;
   }

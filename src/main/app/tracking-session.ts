@@ -10,6 +10,7 @@ import type { SensorReportRow } from '../sensors/index.js';
 import type { Store } from '../store/index.js';
 import { ServerPolicySource, toUserError, type ApiClient, type PullOutcome } from '../sync/index.js';
 import { Tracker, type IdleDecider, type SegmentSnapshot } from '../tracking/index.js';
+import { AppError } from './errors.js';
 import { PolicyRelay } from './policy-relay.js';
 import type { LiveTotals } from './totals.js';
 import type { SensorSet } from './types.js';
@@ -37,6 +38,11 @@ export interface TrackingSessionOptions {
   readonly idleThresholdMs: number;
   /** A policy the server sent while this session runs (not the one read from the cache at start). */
   readonly onPolicyChange: (change: { from: ScreenshotMode | null; to: ScreenshotMode; at: number }) => void;
+  /**
+   * The contract can no longer be tracked (paused or ended by a party, or a state this build does not know): `reason`
+   * ends a sentence ("it was paused by the client"). The owner stops the session; what was recorded is kept.
+   */
+  readonly onNotTrackable: (reason: string) => void;
   /** A figure the UI shows of this session (today, this week, the segment's minutes) changed. */
   readonly onShownChange: () => void;
 }
@@ -89,6 +95,8 @@ export class TrackingSession {
         if (origin !== 'cache' && from !== null && from !== p.screenshots) {
           options.onPolicyChange({ from, to: p.screenshots, at: Date.parse(p.updatedAt) });
         }
+        const verdict = source.verdict();
+        if (!verdict.trackable) options.onNotTrackable(verdict.reason);
       });
       return source;
     };
@@ -97,10 +105,12 @@ export class TrackingSession {
     let refusal: unknown = null;
     policy.onRefused((error) => (refusal ??= error));
     const startOutcome = await policy.start();
-    if (startOutcome === 'refused') {
+    const verdict = policy.verdict();
+    if (startOutcome === 'refused' || !verdict.trackable) {
       policy.stop();
       await deps.sensors.close(); // the native X connection must not outlive a session that never started
-      throw toUserError(refusal, deps.client.serverUrl);
+      if (startOutcome === 'refused') throw toUserError(refusal, deps.client.serverUrl);
+      throw new AppError('CONTRACT_NOT_ACTIVE', `This contract cannot be tracked: ${verdict.trackable ? '' : verdict.reason}.`);
     }
     const relay = new PolicyRelay(policy);
     // Private windows: painted out of screenshots (or the screenshot skipped), recorded as "Private".

@@ -23,8 +23,10 @@ export function formatElapsed(ms: number): string {
 
 /** The contract Start resumes: the one tracked last, else the only/first in the list. */
 export function startableContract(state: AppState, lastContractId: string | null): string | null {
-  if (lastContractId && state.contracts.some((c) => c.id === lastContractId)) return lastContractId;
-  return state.contracts[0]?.id ?? null;
+  // Only what can be tracked: a paused or ended contract is not offered (the window says why).
+  const trackable = state.contracts.filter((c) => c.trackable);
+  if (lastContractId && trackable.some((c) => c.id === lastContractId)) return lastContractId;
+  return trackable[0]?.id ?? null;
 }
 
 export function trayTooltip(state: AppState): string {

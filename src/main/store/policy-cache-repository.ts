@@ -1,10 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../shared/clock.js';
+import { isNewerPolicy, receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
 
 /**
- * The last good policy of each contract, for offline starts. It stores the server's JSON as received
- * after validation by the sync layer; readers validate again (receivedPolicySchema) and treat anything they
- * cannot parse as "no policy known", which means time only.
+ * The last good policy of each contract (with the contract's state), for offline starts. It stores the server's JSON
+ * as received after validation by the sync layer; readers validate again (receivedPolicySchema, through policy())
+ * and treat anything they cannot parse as "no policy known": time only, and not trackable.
  */
 export interface CachedPolicy {
   readonly contractId: string;
@@ -53,6 +54,27 @@ export class PolicyCacheRepository {
   /** Stores a policy (the table refuses text that is not JSON). */
   put(contractId: string, policyJson: string, etag: string | null): void {
     this.upsert.run(contractId, policyJson, etag, this.clock.now());
+  }
+
+  /** The cached policy, validated; null when there is none or it cannot be read (which is the same: unknown). */
+  policy(contractId: string): { readonly policy: ReceivedPolicy; readonly etag: string | null } | null {
+    const cached = this.get(contractId);
+    if (!cached) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(cached.policyJson);
+    } catch {
+      return null;
+    }
+    const parsed = receivedPolicySchema.safeParse(json);
+    return parsed.success && parsed.data.contractId === contractId ? { policy: parsed.data, etag: cached.etag } : null;
+  }
+
+  /** Keeps `policy` unless the cache holds a newer one (isNewerPolicy); returns whether it was kept. */
+  putIfNewer(policy: ReceivedPolicy, etag: string | null): boolean {
+    if (!isNewerPolicy(policy, this.policy(policy.contractId)?.policy ?? null)) return false;
+    this.put(policy.contractId, JSON.stringify(policy), etag);
+    return true;
   }
 
   delete(contractId: string): void {

@@ -90,6 +90,7 @@ export class ApiClient {
     if (answer.status !== 204) throw new ApiRequestError(httpFailure(answer.status, answer.data, answer.headers), 'sign out everywhere');
   }
 
+  /** The account's contracts; a state this build does not know is kept as text (it means: do not track). */
   async contracts(): Promise<ReceivedContractSummary[]> {
     const answer = await this.send('list contracts', () => this.http.get('/contracts'));
     return this.expect('list contracts', answer, 200, receivedContractListSchema).contracts;
@@ -102,7 +103,8 @@ export class ApiClient {
       this.http.get(`/contracts/${encodeURIComponent(contractId)}/policy`, { headers: etag ? { 'if-none-match': etag } : {} }),
     );
     if (answer.status === 304) return { status: 'unchanged' };
-    // The private-window list is read apart (ServerPolicySource): one the agent cannot read stops screenshots.
+    // Leniently about what the agent reads apart: an unreadable private-window list stops screenshots
+    // (ServerPolicySource), an unknown contract state stops tracking; neither fails the answer.
     const policy = this.expect(what, answer, 200, receivedPolicySchema);
     const header = answer.headers['etag'];
     return { status: 'changed', policy, etag: typeof header === 'string' ? header : null };

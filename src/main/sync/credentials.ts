@@ -16,7 +16,8 @@ export const credentialsSchema = z
     server: z.string().min(1),
     email: z.string().min(1),
     userId: z.string().min(1),
-    role: z.enum(['client', 'freelancer']),
+    /** Written by agents from before roles moved to contracts; read and ignored, never written any more. */
+    role: z.enum(['client', 'freelancer']).optional(),
     token: z.string().min(1),
     expiresAt: z.string(),
   })

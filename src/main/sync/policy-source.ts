@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { readPrivateList, type PrivateListRead } from '../../shared/privacy/index.js';
-import { receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
+import { isNewerPolicy, receivedPolicySchema, trackingVerdict, type ReceivedPolicy, type TrackingVerdict } from '../../shared/protocol/index.js';
 import type { Logger } from '../log.js';
 import type { PolicyCacheRepository } from '../store/index.js';
 import type { PolicySource, TrackingPolicy } from '../tracking/ports.js';
@@ -38,14 +38,16 @@ export interface PolicyChange {
 }
 
 /**
- * The contract's screenshot policy in server mode (the tracker's PolicySource): the cached last good policy at
- * start, a pull, an ETag poll and the server's policy stream, whichever brings a newer version first.
+ * The contract's screenshot policy and state in server mode (the tracker's PolicySource): the cached last good policy
+ * at start, a pull, an ETag poll and the server's policy stream, whichever brings a newer one first (a new policy
+ * version or a state change: isNewerPolicy).
  *
- * Fail closed: until a policy is known, current() is null and the tracker takes no screenshot. An answer that
- * does not parse, names another contract or carries an older version is logged and ignored: the last good
- * policy stays, so a broken answer can never turn screenshots on. The contract's private-window list is read on
- * its own: a version whose list cannot be read is taken with the list marked unreadable, which stops screenshots
- * until a readable one comes (the client's new rules are never silently dropped).
+ * Fail closed: until a policy is known, current() is null and the tracker takes no screenshot, and verdict() says
+ * not to track; a state this build does not know says not to track either. An answer that does not parse, names
+ * another contract or is older than what is known is logged and ignored: the last good policy stays, so a broken
+ * answer can never turn screenshots on. The contract's private-window list is read on its own: a version whose list
+ * cannot be read is taken with the list marked unreadable, which stops screenshots until a readable one comes (the
+ * client's new rules are never silently dropped).
  */
 export class ServerPolicySource implements PolicySource {
   readonly #deps: ServerPolicySourceDeps;
@@ -90,6 +92,11 @@ export class ServerPolicySource implements PolicySource {
   /** The contract's private-window list as the policy in force carries it (unreadable while no policy is known). */
   privateWindows(): PrivateListRead {
     return this.#privateWindows;
+  }
+
+  /** Whether the contract may be tracked now, and if not why, by its last known state (none known: no). */
+  verdict(): TrackingVerdict {
+    return trackingVerdict(this.#policy?.contract);
   }
 
   onChange(listener: (policy: TrackingPolicy | null) => void): () => void {
@@ -155,36 +162,36 @@ export class ServerPolicySource implements PolicySource {
       return false;
     }
     const known = this.#policy;
-    if (known && policy.version <= known.version) {
-      if (policy.version === known.version && etag) this.#etag = etag;
-      if (policy.version < known.version) this.#log.info({ origin, version: policy.version, known: known.version }, 'ignored an older policy version');
+    if (!isNewerPolicy(policy, known)) {
+      const same = known !== null && policy.version === known.version && policy.contract?.seq === known.contract?.seq;
+      if (same && etag) this.#etag = etag;
+      if (!same) this.#log.info({ origin, version: policy.version, seq: policy.contract?.seq, known: known?.version }, 'ignored an older policy');
       return false;
     }
+    const trackingBefore = JSON.stringify(this.current());
     this.#take(policy);
     this.#etag = etag;
     this.#deps.cache.put(policy.contractId, JSON.stringify(policy), etag);
     const privateRules = this.#privateWindows.readable ? this.#privateWindows.rules.length : 'unreadable';
-    this.#log.info({ origin, version: policy.version, screenshots: policy.screenshots, privateRules }, 'policy in force');
+    this.#log.info({ origin, version: policy.version, screenshots: policy.screenshots, state: policy.contract?.state, privateRules }, 'policy in force');
     if (!this.#privateWindows.readable) {
       this.#log.warn({ origin, version: policy.version, issue: this.#privateWindows.reason }, "the contract's private-window list is unreadable: no screenshots until it is");
     }
     const tracking = this.current();
-    for (const listener of this.#listeners) listener(tracking);
+    // A state change alone leaves what the tracker follows as it was: it hears only real changes.
+    if (JSON.stringify(tracking) !== trackingBefore) for (const listener of this.#listeners) listener(tracking);
     for (const listener of this.#changeListeners) listener({ policy, origin });
     return true;
   }
 
   #loadCache(): void {
-    const cached = this.#deps.cache.get(this.#deps.contractId);
-    if (!cached) return;
-    try {
-      const policy = receivedPolicySchema.parse(JSON.parse(cached.policyJson));
-      if (policy.contractId !== this.#deps.contractId) throw new Error('cached policy names another contract');
-      this.#take(policy);
+    const cached = this.#deps.cache.policy(this.#deps.contractId);
+    if (cached) {
+      this.#take(cached.policy);
       this.#etag = cached.etag;
-    } catch (error) {
-      // An unreadable cache is the same as no cache: time only until the server answers.
-      this.#log.warn({ err: error }, 'cached policy unreadable; time only until the server answers');
+    } else if (this.#deps.cache.get(this.#deps.contractId)) {
+      // An unreadable cache is the same as no cache: time only (and not tracked) until the server answers.
+      this.#log.warn('cached policy unreadable; unknown until the server answers');
     }
   }
 

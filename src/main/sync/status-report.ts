@@ -1,4 +1,4 @@
-import { receivedPolicySchema, type ScreenshotMode } from '../../shared/protocol/index.js';
+import { contractStateWords, type ScreenshotMode } from '../../shared/protocol/index.js';
 import { sameAccount, type AccountQueue, type OutboxKind, type ParkedItem, type Store } from '../store/index.js';
 import { CredentialsStore } from './credentials.js';
 import { contractOfItem } from './item-contract.js';
@@ -21,7 +21,14 @@ export interface SyncStatusReport {
 export interface ContractSyncStatus {
   readonly contractId: string;
   /** The cached policy in force; null = none known yet (time only). */
-  readonly policy: { readonly screenshots: ScreenshotMode; readonly version: number; readonly segmentSeconds: number; readonly fetchedAt: number } | null;
+  readonly policy: {
+    readonly screenshots: ScreenshotMode;
+    readonly version: number;
+    readonly segmentSeconds: number;
+    readonly fetchedAt: number;
+    /** The contract's last known state in words ("paused by the client"; "state unknown" before the server said). */
+    readonly state: string;
+  } | null;
   readonly pendingSegments: number;
   /** Screenshot uploads and the freelancer's screenshot deletions still to send. */
   readonly pendingScreenshots: number;
@@ -120,12 +127,9 @@ export function waitingWords(queue: AccountQueue): string {
 }
 
 function cachedPolicy(store: Store, contractId: string): ContractSyncStatus['policy'] {
-  const cached = store.policies.get(contractId);
-  if (!cached) return null;
-  try {
-    const p = receivedPolicySchema.parse(JSON.parse(cached.policyJson));
-    return { screenshots: p.screenshots, version: p.version, segmentSeconds: p.segmentSeconds, fetchedAt: cached.fetchedAt };
-  } catch {
-    return null;
-  }
+  const cached = store.policies.policy(contractId);
+  const row = store.policies.get(contractId);
+  if (!cached || !row) return null;
+  const p = cached.policy;
+  return { screenshots: p.screenshots, version: p.version, segmentSeconds: p.segmentSeconds, fetchedAt: row.fetchedAt, state: contractStateWords(p.contract) };
 }

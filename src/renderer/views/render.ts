@@ -16,6 +16,7 @@ import {
   segmentWords,
   skippedWords,
   syncWords,
+  unavailableWords,
 } from '../words.js';
 
 /**
@@ -46,6 +47,9 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   const diskFull = state.tracking.diskFull?.message ?? null;
   setText(byId('disk-full'), diskFull ?? '');
   show(byId('disk-full'), diskFull !== null);
+  const contractStopped = state.tracking.contractStopped ?? null;
+  setText(byId('contract-stopped'), contractStopped ?? '');
+  show(byId('contract-stopped'), contractStopped !== null);
   if (!signedIn) return;
   const contract = renderWork(state, hooks);
   renderRecent(state.recentScreenshots, hooks);
@@ -58,19 +62,27 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
 function renderWork(state: AppState, hooks: RenderHooks): AppState['contracts'][number] | null {
   const running = state.tracking.status !== 'stopped';
   const select = byId<HTMLSelectElement>('contract');
-  const wanted = running ? state.tracking.contractId : (hooks.selectedContractId() ?? state.contracts[0]?.id ?? null);
-  const signature = state.contracts.map((c) => `${c.id}|${contractOption(c)}`).join('\n');
+  // The picker offers only what can be tracked (the running one too); the others are listed below it with why not.
+  const pickable = state.contracts.filter((c) => c.trackable || c.id === state.tracking.contractId);
+  const picked = hooks.selectedContractId();
+  const wanted = running ? state.tracking.contractId : ((picked !== null && pickable.some((c) => c.id === picked) ? picked : null) ?? pickable[0]?.id ?? null);
+  const signature = pickable.map((c) => `${c.id}|${contractOption(c)}`).join('\n');
   if (select.dataset.signature !== signature) {
-    select.replaceChildren(...state.contracts.map((c) => new Option(contractOption(c), c.id)));
+    select.replaceChildren(...pickable.map((c) => new Option(contractOption(c), c.id)));
     select.dataset.signature = signature;
   }
   if (wanted !== null && select.value !== wanted) select.value = wanted;
-  select.disabled = running || state.contracts.length === 0;
-  const contract = state.contracts.find((c) => c.id === select.value) ?? null;
+  select.disabled = running || pickable.length === 0;
+  const contract = pickable.find((c) => c.id === select.value) ?? null;
   setText(
     byId('contract-policy'),
-    contract ? `${policyWords(contract.screenshots)} · ${contract.segmentSeconds / 60}-minute segments · client ${contract.clientEmail}` : 'No contracts for this account yet.',
+    contract
+      ? `${policyWords(contract.screenshots)} · ${contract.segmentSeconds / 60}-minute segments · client ${contract.clientEmail}`
+      : state.contracts.length === 0
+        ? 'No contracts for this account yet.'
+        : 'None of your contracts can be tracked now.',
   );
+  renderUnavailable(state.contracts.filter((c) => !pickable.includes(c)));
 
   const memo = byId<HTMLInputElement>('memo');
   if (document.activeElement !== memo && running) memo.value = state.tracking.memo ?? '';
@@ -91,6 +103,22 @@ function renderWork(state: AppState, hooks: RenderHooks): AppState['contracts'][
   setText(byId('segment-skipped'), skipped ? skippedWords(skipped) : '');
   show(byId('segment-skipped'), skipped !== null);
   return contract;
+}
+
+/** "Landing page: cannot be tracked, it was paused by the client." One line per contract not offered. */
+function renderUnavailable(contracts: AppState['contracts']): void {
+  const list = byId<HTMLUListElement>('contracts-unavailable');
+  const lines = contracts.map((c) => unavailableWords(c));
+  show(list, lines.length > 0);
+  if (list.dataset.signature === lines.join('\n')) return;
+  list.dataset.signature = lines.join('\n');
+  list.replaceChildren(
+    ...lines.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }),
+  );
 }
 
 function renderRecent(shots: readonly ScreenshotView[], hooks: RenderHooks): void {

@@ -69,6 +69,12 @@ export const contractViewSchema = z
      * when the agent cannot read the list (then no screenshots). Optional only for older builders and caches.
      */
     privateWindows: z.array(privateWindowRuleSchema).max(MAX_PRIVATE_RULES).nullable().optional(),
+    /** The contract's state in a few words ("active", "paused by the client"). */
+    stateWords: z.string().max(200),
+    /** Only an active contract is tracked; an unknown state is not (fail closed). */
+    trackable: z.boolean(),
+    /** Why it cannot be tracked, the end of a sentence ("it was paused by the client"); null when it can. */
+    whyNot: z.string().max(300).nullable(),
   })
   .strict();
 export type ContractView = z.infer<typeof contractViewSchema>;
@@ -151,6 +157,11 @@ export const appStateSchema = z
          * builders of this state still type-check; the app service always fills it.
          */
         diskFull: z.object({ unsavedMinutes: z.number().int(), message: z.string() }).strict().nullable().optional(),
+        /**
+         * The last session was stopped because its contract can no longer be tracked (paused or ended by a party):
+         * the sentence to show, until tracking starts again. Optional only for older builders of this state.
+         */
+        contractStopped: z.string().max(500).nullable().optional(),
       })
       .strict(),
     recentScreenshots: z.array(screenshotViewSchema).max(50),

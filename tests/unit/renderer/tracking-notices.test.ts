@@ -15,7 +15,7 @@ const DISK_FULL = 'Disk full: screenshots are skipped and 2 minutes are kept in 
 function trackingState(changes: { diskFull?: AppState['tracking']['diskFull']; signInAgain?: boolean } = {}): AppState {
   return {
     account,
-    contracts: [{ id: 'c1', name: 'Invoices', clientEmail: 'client@demo.test', screenshots: 'on', segmentSeconds: 600, policyVersion: 1 }],
+    contracts: [{ id: 'c1', name: 'Invoices', clientEmail: 'client@demo.test', screenshots: 'on', segmentSeconds: 600, policyVersion: 1, stateWords: 'active', trackable: true, whyNot: null }],
     tracking: {
       status: 'running',
       contractId: 'c1',

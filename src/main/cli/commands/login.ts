@@ -32,9 +32,9 @@ export async function runLogin(context: CommandContext, options: LoginOptions): 
     throw toUserError(error, server);
   }
   const replaced = storedSignIn(store);
-  store.write({ server, email: answer.user.email, userId: answer.user.id, role: answer.user.role, token: answer.token, expiresAt: answer.expiresAt });
+  store.write({ server, email: answer.user.email, userId: answer.user.id, token: answer.token, expiresAt: answer.expiresAt });
   context.logger.info({ server, userId: answer.user.id }, 'signed in');
-  context.stdout.write(`Signed in to ${server} as ${answer.user.email} (${answer.user.role}) until ${answer.expiresAt}.\n`);
+  context.stdout.write(`Signed in to ${server} as ${answer.user.email} until ${answer.expiresAt}.\n`);
   // The replaced token is forgotten here: nothing would ever use or revoke it again, so it is ended now.
   if (!replaced) return;
   const notEnded = await endReplacedSignIn(replaced);

@@ -120,7 +120,9 @@ function syncLines(sync: SyncStatusReport, now: number): string[] {
   const lines = [sync.signedIn ? `Signed in to ${sync.signedIn.server} as ${sync.signedIn.email}` : 'Not signed in (`worktrace login`)'];
   if (sync.lastError) lines.push(`  last error ${when(sync.lastError.at)}: ${sync.lastError.message}`);
   for (const c of sync.contracts) {
-    const policy = c.policy ? `screenshots ${c.policy.screenshots === 'off' ? 'off (time only)' : c.policy.screenshots}, policy v${c.policy.version}` : 'no policy known (time only)';
+    const policy = c.policy
+      ? `${c.policy.state}; screenshots ${c.policy.screenshots === 'off' ? 'off (time only)' : c.policy.screenshots}, policy v${c.policy.version}`
+      : 'no policy known (time only, not tracked)';
     lines.push(`Contract ${c.contractId}: ${policy}`);
     lines.push(`  ${c.pendingSegments} segments and ${c.pendingScreenshots} screenshots pending, ${c.parked.length} parked`);
     for (const p of c.parked) lines.push(...parkedItemLines(p, now));

@@ -4,7 +4,7 @@ import { createTrackingAgent, openAgentBase, type TrackingAgent } from '../../ag
 import { FixedPolicySource } from '../../agent/fixed-policy.js';
 import { currentReport } from '../../sensors/index.js';
 import type { IdleDecision, TrackerSnapshot } from '../../tracking/index.js';
-import { DEFAULT_SEGMENT_SECONDS, recordIdSchema, type ScreenshotMode } from '../../../shared/protocol/index.js';
+import { DEFAULT_SEGMENT_SECONDS, contractStateWords, recordIdSchema, type ScreenshotMode } from '../../../shared/protocol/index.js';
 import { resolveDataDir } from '../../config/data-dir.js';
 import { StoreError } from '../../store/errors.js';
 import { sameAccount } from '../../store/index.js';
@@ -53,7 +53,7 @@ async function runLocalTrack(context: CommandContext, options: TrackOptions): Pr
       decideIdle: () => options.idle,
       idleThresholdMs: options.idleAfter * 1000,
     });
-    await trackUntilStopped(context, agent, dataDir, () =>
+    await trackUntilStopped(context, agent, dataDir, null, () =>
       `Tracking "${contractLabel(contractId)}" locally in ${segmentSeconds / 60}-minute segments, ` +
         `screenshots ${screenshots === 'off' ? 'off (time only)' : screenshots}. ` +
         `Data in ${dataDir}. Ctrl-C stops and saves.`,
@@ -97,10 +97,27 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
     const outcome = await policy.start();
     try {
       if (outcome === 'refused') throw toUserError(refusal, server);
+      // Only an active contract is tracked; no state known (offline, never heard) counts as not active.
+      const verdict = policy.verdict();
+      if (!verdict.trackable) {
+        const offline = outcome === 'unreachable' ? ` (${server} is not reachable: this is the last state known here)` : '';
+        throw new AgentError('CONTRACT_NOT_ACTIVE', `Contract ${contractId} cannot be tracked: ${verdict.reason}${offline}.`);
+      }
       if (outcome === 'unreachable') {
         context.stderr.write(`worktrace: ${server} is not reachable: tracking with ${policy.current() ? 'the cached policy' : 'time only (no policy known yet)'}.\n`);
       }
-      policy.onPolicyChange(({ policy: p }) => out(`${clockTime(context.clock.now())}  policy v${p.version}: screenshots ${modeWords(p.screenshots)}`));
+      let shownVersion = policy.policy()?.version ?? 0;
+      let shownSeq = policy.policy()?.contract?.seq ?? 0;
+      let stopForContract: (reason: string) => void = () => undefined;
+      const contractStopped = new Promise<string>((resolve) => (stopForContract = resolve));
+      policy.onPolicyChange(({ policy: p }) => {
+        if (p.version !== shownVersion) out(`${clockTime(context.clock.now())}  policy v${p.version}: screenshots ${modeWords(p.screenshots)}`);
+        shownVersion = p.version;
+        const now = policy.verdict();
+        if (!now.trackable) stopForContract(now.reason);
+        else if ((p.contract?.seq ?? 0) !== shownSeq) out(`${clockTime(context.clock.now())}  contract ${contractStateWords(p.contract)}: tracking goes on`);
+        shownSeq = p.contract?.seq ?? 0;
+      });
       services.uploader.onUnauthorized(() =>
         context.stderr.write(`worktrace: ${server} no longer accepts your sign-in: run \`worktrace login\` again. Tracking goes on; uploads wait.\n`),
       );
@@ -114,8 +131,12 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
         idleThresholdMs: options.idleAfter * 1000,
       });
       services.uploader.start();
+      const contractStop = contractStopped.then((reason) => ({
+        signal: `contract ${reason.replace(/^it /, '')}`,
+        fatal: new AgentError('CONTRACT_NOT_ACTIVE', `Contract ${contractId} ${reason.replace(/^it /, '')}: tracking stopped, and what was recorded is saved.`),
+      }));
       try {
-        await trackUntilStopped(context, agent, dataDir, () => {
+        await trackUntilStopped(context, agent, dataDir, contractStop, () => {
           const p = policy.current();
           const terms = p
             ? `screenshots ${modeWords(p.screenshots)} (policy v${p.version}), ${p.segmentSeconds / 60}-minute segments`
@@ -146,11 +167,18 @@ async function runServerTrack(context: CommandContext, options: TrackOptions): P
   }
 }
 
+/** A reason to stop other than a signal: `signal` is said in the Stopped line, `fatal` is thrown after (exit 1). */
+interface ForcedStop {
+  readonly signal: string;
+  readonly fatal: Error;
+}
+
 /**
  * Starts the sensors and the tracker, prints status lines until a stop is requested, then stops and reports.
- * A disk that stays full until the tracker can keep no more minutes stops it too: exit 1 with the message.
+ * A disk that stays full until the tracker can keep no more minutes stops it too, and so does `forced` (the
+ * contract paused or ended): the minute is saved, then exit 1 with the message.
  */
-async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, dataDir: string, banner: () => string): Promise<void> {
+async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, dataDir: string, forced: Promise<ForcedStop> | null, banner: () => string): Promise<void> {
   // The tracker's timers do not keep the process alive on purpose; this does, until a stop is requested.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const out = (line: string) => context.stdout.write(`${line}\n`);
@@ -193,14 +221,15 @@ async function trackUntilStopped(context: CommandContext, agent: TrackingAgent, 
     });
     tracker.start();
     out(banner());
-    const stop = await Promise.race([
+    const stop: { signal: string; fatal: Error | null } = await Promise.race([
       context.stopRequested.then((signal) => ({ signal, fatal: null })),
-      gaveUp.then((message) => ({ signal: 'disk full', fatal: message })),
+      gaveUp.then((message) => ({ signal: 'disk full', fatal: new StoreError('DISK_FULL', message) })),
+      ...(forced ? [forced] : []),
     ]);
     await agent.stop();
     const snapshot = tracker.snapshot();
     out(`Stopped (${stop.signal}): tracked ${duration(snapshot.sessionMs)} this session, ${duration(snapshot.todayMs)} today.`);
-    if (stop.fatal !== null) throw new StoreError('DISK_FULL', stop.fatal);
+    if (stop.fatal !== null) throw stop.fatal;
   } finally {
     disk.stop();
     clearInterval(keepAlive);

@@ -35,7 +35,10 @@ export type ContractSummary = z.infer<typeof contractSummarySchema>;
 export const contractListSchema = z.object({ contracts: z.array(contractSummarySchema) }).strict();
 export type ContractList = z.infer<typeof contractListSchema>;
 
-/** The list as an agent reads it: each policy's private-window list is read apart (see receivedPolicySchema). */
+/**
+ * The list as an agent reads it: each policy's private-window list is read apart (see receivedPolicySchema), and a
+ * contract in a state this build does not know is listed (and not tracked), not a reason to refuse the whole answer.
+ */
 export const receivedContractListSchema = z
   .object({ contracts: z.array(contractSummarySchema.extend({ policy: receivedPolicySchema })) })
   .strict();

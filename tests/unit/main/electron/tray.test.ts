@@ -7,8 +7,8 @@ function state(overrides: { tracking?: Partial<AppState['tracking']>; sync?: Par
   return {
     account: overrides.signedIn === false ? null : { email: 'f@example.com', serverUrl: 'https://d.example.com' },
     contracts: [
-      { id: 'C1', name: 'Website', clientEmail: 'c@example.com', screenshots: 'on', segmentSeconds: 600, policyVersion: 1 },
-      { id: 'C2', name: 'App', clientEmail: 'c@example.com', screenshots: 'off', segmentSeconds: 600, policyVersion: 1 },
+      { id: 'C1', name: 'Website', clientEmail: 'c@example.com', screenshots: 'on', segmentSeconds: 600, policyVersion: 1, stateWords: 'active', trackable: true, whyNot: null },
+      { id: 'C2', name: 'App', clientEmail: 'c@example.com', screenshots: 'off', segmentSeconds: 600, policyVersion: 1, stateWords: 'active', trackable: true, whyNot: null },
     ],
     tracking: { status: 'stopped', contractId: null, memo: null, todayMs: 95 * 60_000, weekMs: 10 * 3_600_000, segment: null, ...overrides.tracking },
     recentScreenshots: [],

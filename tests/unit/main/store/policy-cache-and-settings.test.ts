@@ -27,6 +27,7 @@ describe('PolicyCacheRepository and SettingsRepository', () => {
       retentionDays: 30,
       version,
       updatedAt: '2026-01-05T08:00:00.000Z',
+      contract: { state: 'active', seq: 1, since: '2026-01-05T08:00:00.000Z', by: null },
     });
 
   it('keeps the last policy per contract with its ETag and fetch time, across a restart', () => {
@@ -43,6 +44,18 @@ describe('PolicyCacheRepository and SettingsRepository', () => {
     expect(store.policies.get('c-2')?.etag).toBeNull();
     store.policies.delete('c-2');
     expect(store.policies.get('c-2')).toBeNull();
+  });
+
+  it('keeps a policy only if it is newer by version or by state change, and reads back only what validates', () => {
+    const withState = (version: number, seq: number, state = 'active') =>
+      ({ ...(JSON.parse(policy(version)) as object), contract: { state, seq, since: '2026-01-05T08:00:00.000Z', by: 'client' } }) as Parameters<typeof store.policies.putIfNewer>[0];
+    expect(store.policies.putIfNewer(withState(2, 1), '"a"')).toBe(true);
+    expect(store.policies.putIfNewer(withState(2, 2, 'paused'), null)).toBe(true);
+    expect(store.policies.putIfNewer(withState(2, 1), '"stale"')).toBe(false);
+    expect(store.policies.putIfNewer(withState(3, 1), null)).toBe(false); // a state went back: not newer
+    expect(store.policies.policy('c-1')?.policy.contract?.state).toBe('paused');
+    store.policies.put('c-1', JSON.stringify({ ...withState(4, 3), screenshots: 'sometimes' }), null);
+    expect(store.policies.policy('c-1')).toBeNull();
   });
 
   it('refuses text that is not JSON and keeps the previous policy', () => {

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
-import { policySchema } from '../../../../src/shared/protocol/index.js';
+import { receivedPolicySchema } from '../../../../src/shared/protocol/index.js';
 import {
-  contractListSchema,
   loginResponseSchema,
+  receivedContractListSchema,
   screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
@@ -31,24 +31,45 @@ export interface EndpointSpec {
   readonly valid: Record<string, unknown>;
 }
 
-const policy = { contractId: CONTRACT_ID, screenshots: 'on', segmentSeconds: 600, retentionDays: 30, version: 3, updatedAt: '2026-11-26T05:00:00.000Z' };
+const policy = {
+  contractId: CONTRACT_ID,
+  screenshots: 'on',
+  segmentSeconds: 600,
+  retentionDays: 30,
+  version: 3,
+  updatedAt: '2026-11-26T05:00:00.000Z',
+  contract: { state: 'active', seq: 2, since: '2026-11-25T05:00:00.000Z', by: 'freelancer' },
+};
 
 export const ENDPOINTS: readonly EndpointSpec[] = [
   {
     name: 'login',
     okStatus: 200,
     schema: loginResponseSchema,
-    valid: { token: 'tok', expiresAt: '2026-12-26T00:00:00.000Z', user: { id: 'u1', email: 'f@example.com', role: 'freelancer' } },
+    valid: { token: 'tok', expiresAt: '2026-12-26T00:00:00.000Z', user: { id: 'u1', email: 'f@example.com', name: 'F' } },
   },
   {
     name: 'contracts',
     okStatus: 200,
-    schema: contractListSchema,
+    // The agent reads the list and the policy leniently about the contract's state (an unknown one means: do not track).
+    schema: receivedContractListSchema,
     valid: {
-      contracts: [{ id: CONTRACT_ID, name: 'C', client: { id: 'c', email: 'c@example.com' }, freelancer: { id: 'f', email: 'f@example.com' }, role: 'freelancer', policy }],
+      contracts: [
+        {
+          id: CONTRACT_ID,
+          name: 'C',
+          client: { id: 'c', email: 'c@example.com', name: 'Client' },
+          freelancer: { id: 'f', email: 'f@example.com', name: 'Freelancer' },
+          role: 'freelancer',
+          policy,
+          terms: { hourlyRate: null, weeklyLimitHours: null, timeZone: 'UTC', keepScreenshotsAfterEndDays: 30 },
+          screenshotsPurgedAt: null,
+          invitation: null,
+        },
+      ],
     },
   },
-  { name: 'policy', okStatus: 200, schema: policySchema, valid: policy },
+  { name: 'policy', okStatus: 200, schema: receivedPolicySchema, valid: policy },
   {
     name: 'putSegment',
     okStatus: 200,

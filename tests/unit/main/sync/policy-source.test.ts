@@ -16,13 +16,15 @@ import type { TrackingPolicy } from '../../../../src/main/tracking/ports.js';
 const CONTRACT = ulid();
 /** A policy without private windows: the list reads as empty. */
 const NONE_PRIVATE = { readable: true, rules: [] };
-const policy = (screenshots: string, version: number, contractId = CONTRACT) => ({
+const status = (state: string, seq: number, by: string | null = 'client') => ({ state, seq, since: '2026-11-26T05:00:00.000Z', by });
+const policy = (screenshots: string, version: number, contractId = CONTRACT, contract: object | null = status('active', 1, null)) => ({
   contractId,
   screenshots,
   segmentSeconds: 600,
   retentionDays: 30,
   version,
   updatedAt: '2026-11-26T05:00:00.000Z',
+  ...(contract ? { contract } : {}),
 });
 
 describe('ServerPolicySource with malformed and unexpected answers', () => {
@@ -152,5 +154,45 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     expect(source('http://127.0.0.1:9').current()).toBeNull();
     store.policies.put(CONTRACT, JSON.stringify(policy('on', 4, ulid())), null);
     expect(source('http://127.0.0.1:9').current()).toBeNull();
+  });
+
+  it("follows the contract's state: a change of state alone arrives; an unknown state, no state, say do not track", async () => {
+    store = openStore({ file: ':memory:', clock: systemClock, mode: 'server' });
+    const s = source();
+    const tracking: (TrackingPolicy | null)[] = [];
+    const states: string[] = [];
+    s.onChange((p) => tracking.push(p));
+    s.onPolicyChange(({ policy: p }) => states.push(p.contract?.state ?? 'none'));
+    answer = json(200, JSON.stringify(policy('on', 2, CONTRACT, status('active', 2, 'freelancer'))));
+    expect(await s.start()).toBe('changed');
+    expect(s.verdict()).toEqual({ trackable: true });
+
+    while (!stream) await new Promise((resolve) => setTimeout(resolve, 20));
+    const heard = (count: number) => new Promise<void>((resolve) => s.onPolicyChange(() => states.length >= count && resolve()));
+    let next = heard(2);
+    stream.write(`event: policy\ndata: ${JSON.stringify(policy('on', 2, CONTRACT, status('paused', 3)))}\n\n`);
+    await next;
+    expect(s.verdict()).toEqual({ trackable: false, reason: 'it was paused by the client' });
+    // The tracker hears only what it follows (screenshots, segment length): a pause is the session's to act on.
+    expect(tracking).toEqual([{ screenshots: 'on', segmentSeconds: 600, version: 2 }]);
+    // An older state (a stale relay) changes nothing; the cache holds the pause for an offline start.
+    expect(s.accept(policy('on', 2, CONTRACT, status('active', 2, 'freelancer')), null, 'stream')).toBe(false);
+    expect(s.verdict().trackable).toBe(false);
+    expect(source('http://127.0.0.1:9').verdict()).toEqual({ trackable: false, reason: 'it was paused by the client' });
+
+    next = heard(3);
+    stream.write(`event: policy\ndata: ${JSON.stringify(policy('on', 2, CONTRACT, status('suspended', 4)))}\n\n`);
+    await next;
+    expect(s.verdict()).toMatchObject({ trackable: false, reason: expect.stringMatching(/"suspended", a state this version of Worktrace does not know/) });
+    expect(states).toEqual(['active', 'paused', 'suspended']);
+
+    // A policy cached before contracts had states: its screenshots are known, its state is not: do not track.
+    store.policies.put(CONTRACT, JSON.stringify(policy('blurred', 9, CONTRACT, null)), null);
+    const old = source('http://127.0.0.1:9');
+    expect(old.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 9 });
+    expect(old.verdict()).toMatchObject({ trackable: false });
+    // And none at all: neither.
+    store.policies.delete(CONTRACT);
+    expect(source('http://127.0.0.1:9').verdict().trackable).toBe(false);
   });
 });

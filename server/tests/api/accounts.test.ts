@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
+import { activeContract, signedInAccount } from '../support/contracts.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');

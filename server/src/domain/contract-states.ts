@@ -54,24 +54,35 @@ export function stateAt(history: readonly StateMoment[], at: number): StateMomen
 }
 
 /**
- * Whether a new segment starting at `startMs` may be recorded, by the state the contract was in when it started:
- * work that began while it was active is always kept, even when it is uploaded after a pause or the end (offline
- * agents); work that began after a pause or the end is refused. A segment from before the contract's first state is
- * not this rule's to judge (the contract's start is).
+ * Whether a new segment may be recorded, by the contract's states over the segment's window [startMs, endMs): it is
+ * kept when any of that window lies in a stretch where the contract was active, and refused when all of it lies
+ * after a pause or the end. Segments are aligned to the wall clock, so the one running at a pause began before it
+ * (kept, even when uploaded later: offline agents), and the one open when tracking resumes began before the resume
+ * (kept too: it holds work done after it).
  *
- *   active ────────────┬ paused ─────────┬ active ──────┬ ended ───────
- *   [seg] accepted     │  [seg] refused  │ [seg] ok     │ [seg] refused
- *        [seg crossing the pause] accepted (it started while active)
+ *   active ──────────┬ paused ───────────────┬ active ────────┬ ended ──────────
+ *     [seg] kept  [seg] kept (began active)  │                │
+ *                     [seg] refused          │                │
+ *                                        [seg] kept (reaches the resume)
+ *                                                           [seg] kept  [seg] refused
  *
- * Returns why it is refused, or null.
+ * A window wholly before the contract's first state is not this rule's to judge (the contract's start is). Returns
+ * why the segment is refused, or null.
  */
-export function segmentStartRefusal(history: readonly StateMoment[], startMs: number): string | null {
-  const inForce = stateAt(history, startMs);
-  if (!inForce || inForce.state === 'active') return null;
+export function segmentRefusal(history: readonly StateMoment[], startMs: number, endMs: number): string | null {
+  const ordered = [...history].sort((a, b) => a.at - b.at);
+  const first = ordered[0];
+  if (!first || endMs <= first.at) return null;
+  for (const [index, moment] of ordered.entries()) {
+    const until = ordered[index + 1]?.at ?? Number.POSITIVE_INFINITY;
+    if (moment.state === 'active' && moment.at < endMs && until > startMs) return null;
+  }
+  const inForce = stateAt(ordered, startMs) ?? first;
   const by = inForce.bySide ? ` by the ${inForce.bySide}` : '';
   switch (inForce.state) {
     case 'invited':
-      return 'the contract had not been accepted when this segment started';
+    case 'active': // not reached: a window that meets an active stretch is kept
+      return 'the contract was not active when this segment was recorded';
     case 'paused':
       return `the contract was paused${by} at ${toIso(inForce.at)}: time recorded after that is not accepted`;
     case 'ended':

@@ -6,7 +6,7 @@ import type { Repositories, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { firstDoublyBilled } from './billed-once.js';
-import { segmentStartRefusal } from './contract-states.js';
+import { segmentRefusal } from './contract-states.js';
 import { contractStart, segmentPolicyVersion, timeBeforeContract } from './policy-history.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 import type { ContractUploadLimits } from './upload-limits.js';
@@ -87,8 +87,8 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       candidate = fold.row;
       result = fold.result;
     } else {
-      // Work that started while the contract was paused or after its end is refused, for good (contract-states.ts).
-      const refusal = segmentStartRefusal(await tx.contracts.stateHistory(contract.id), start);
+      // Work wholly after a pause or the end is refused, for good (contract-states.ts).
+      const refusal = segmentRefusal(await tx.contracts.stateHistory(contract.id), start, end);
       if (refusal) throw conflict('CONTRACT_NOT_ACTIVE', refusal);
       candidate = {
         id,

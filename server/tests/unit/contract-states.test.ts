@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_STATES, isNewerPolicy, trackingVerdict, type ContractSide, type ContractState } from '../../../src/shared/protocol/index.js';
 import { passwordProblem } from '../../../src/shared/protocol/api/index.js';
-import { decideStateChange, segmentStartRefusal, stateAt, type RequestedState, type StateMoment } from '../../src/domain/contract-states.js';
+import { decideStateChange, segmentRefusal, stateAt, type RequestedState, type StateMoment } from '../../src/domain/contract-states.js';
 import { screenshotPurgeAt } from '../../src/domain/retention.js';
 
 const DAY = 86_400_000;
@@ -58,30 +58,45 @@ describe('which new segments a contract accepts', () => {
     { state: 'active', at: 1_200_000, bySide: 'client' },
     { state: 'ended', at: 1_800_000, bySide: 'freelancer' },
   ];
+  const window = (start: number, length = 60_000) => segmentRefusal(history, start, start + length);
 
-  it('accepts what started while active, even when it runs past the pause', () => {
-    expect(segmentStartRefusal(history, 0)).toBeNull();
-    expect(segmentStartRefusal(history, 599_999)).toBeNull();
-    expect(segmentStartRefusal(history, 1_200_000)).toBeNull();
+  it('keeps what began while active, even when it runs past the pause, and what reaches the resume', () => {
+    expect(window(0)).toBeNull();
+    expect(window(599_999)).toBeNull();
+    expect(window(540_000, 600_000)).toBeNull(); // began active, runs well into the pause
+    expect(window(1_170_000)).toBeNull(); // aligned before the resume, holds work after it
+    expect(window(1_200_000)).toBeNull();
+    expect(window(1_740_000)).toBeNull();
   });
 
-  it('refuses what started while paused or after the end, saying by whom and when', () => {
-    expect(segmentStartRefusal(history, 600_000)).toBe('the contract was paused by the client at 1970-01-01T00:10:00.000Z: time recorded after that is not accepted');
-    expect(segmentStartRefusal(history, 1_199_999)).toMatch(/paused by the client/);
-    expect(segmentStartRefusal(history, 1_800_000)).toBe('the contract was ended by the freelancer at 1970-01-01T00:30:00.000Z: time recorded after that is not accepted');
-    expect(segmentStartRefusal(history, 10 * DAY)).toMatch(/ended by the freelancer/);
+  it('refuses what lies wholly after a pause or the end, saying by whom and when', () => {
+    expect(window(600_000)).toBe('the contract was paused by the client at 1970-01-01T00:10:00.000Z: time recorded after that is not accepted');
+    expect(window(1_080_000, 120_000)).toMatch(/paused by the client/);
+    expect(window(1_800_000)).toBe('the contract was ended by the freelancer at 1970-01-01T00:30:00.000Z: time recorded after that is not accepted');
+    expect(window(10 * DAY)).toMatch(/ended by the freelancer/);
   });
 
-  it('leaves a start before the first state to the contract-start rule, and refuses the invited stretch', () => {
-    expect(segmentStartRefusal([{ state: 'active', at: 1000, bySide: null }], 0)).toBeNull();
-    expect(segmentStartRefusal([{ state: 'invited', at: 0, bySide: 'client' }, { state: 'active', at: 5000, bySide: 'freelancer' }], 1000)).toMatch(/not been accepted/);
+  it('leaves a window before the first state to the contract-start rule, and refuses the invited stretch', () => {
+    expect(segmentRefusal([{ state: 'active', at: 120_000, bySide: null }], 0, 60_000)).toBeNull();
+    const invited: StateMoment[] = [
+      { state: 'invited', at: 0, bySide: 'client' },
+      { state: 'active', at: 300_000, bySide: 'freelancer' },
+    ];
+    expect(segmentRefusal(invited, 60_000, 120_000)).toMatch(/not active/);
+    expect(segmentRefusal(invited, 240_000, 360_000)).toBeNull(); // the segment open when the invitation was accepted
   });
 
-  it('decides by the state in force at the start, whatever order the history comes in', () => {
+  it('agrees with the stretches drawn from the history, whatever order it comes in', () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(history, { minLength: history.length }), fc.integer({ min: 0, max: 3_000_000 }), (shuffled, start) => {
+      fc.property(fc.shuffledSubarray(history, { minLength: history.length }), fc.integer({ min: 0, max: 3_000_000 }), fc.integer({ min: 1, max: 600_000 }), (shuffled, start, length) => {
+        const refusal = segmentRefusal(shuffled, start, start + length);
+        expect(refusal).toBe(window(start, length));
         expect(stateAt(shuffled, start)).toEqual(stateAt(history, start));
-        expect(segmentStartRefusal(shuffled, start)).toBe(segmentStartRefusal(history, start));
+        // Kept exactly when some instant of the window is active: sample the window finely.
+        const activeSomewhere = Array.from({ length: 61 }, (_, i) => start + Math.floor((i * (length - 1)) / 60)).some((t) => stateAt(history, t)?.state === 'active');
+        if (activeSomewhere) expect(refusal).toBeNull();
+        const activeNowhere = stateAt(history, start)?.state !== 'active' && ![0, 1_200_000].some((t) => t >= start && t < start + length);
+        if (activeNowhere) expect(refusal).not.toBeNull();
       }),
     );
   });

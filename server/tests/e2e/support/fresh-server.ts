@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { serverConfig } from '../../../src/config.js';
+import { purgeExpiredScreenshots } from '../../../src/domain/purge.js';
+import { buildServer } from '../../../src/http/app.js';
+import { createLogger } from '../../../src/logger.js';
+import { openRepositories, type Repositories } from '../../../src/repository/index.js';
+import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
+import { systemClock } from '../../../src/support/system-clock.js';
+
+const REPO = join(import.meta.dirname, '..', '..', '..', '..');
+
+/**
+ * A server as a self-hoster starts it the first time: an empty SQLite file, no --demo, sign-up by invitation (the
+ * default), on the real clock (the agent, another process, has the real clock too). Accounts come from the real
+ * `worktrace-server user add`, run against the same data directory.
+ */
+export interface FreshServer {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly storageDir: string;
+  readonly repos: Repositories;
+  /** `worktrace-server <args> --data-dir <this server's>` from source, `stdin` piped in. */
+  cli(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Runs the retention purge as the server's schedule would `laterMs` from now; how many screenshots went. */
+  purgeLater(laterMs: number): Promise<number>;
+  api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startFreshServer(): Promise<FreshServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-fresh-'));
+  const repos = await openRepositories({ dataDir, now: systemClock.now() });
+  const storageDir = join(dataDir, 'screenshots');
+  const storage = new DiskScreenshotStorage(storageDir);
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  const app: FastifyInstance = await buildServer(serverConfig({ dataDir, port: 0, sseHeartbeatMs: 5_000 }), { clock: systemClock, repos, storage, logger });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    baseUrl,
+    dataDir,
+    storageDir,
+    repos,
+    cli(args, stdin = '') {
+      const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args, '--data-dir', dataDir], {
+        cwd: REPO,
+        env: { ...process.env, WORKTRACE_PASSWORD: undefined },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.stdin.end(stdin);
+      return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+    },
+    purgeLater: (laterMs) => purgeExpiredScreenshots({ repos, storage, logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } }),
+    async api(method, path, token, body) {
+      const response = await fetch(`${baseUrl}/api/v1/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined };
+    },
+    logs: () => lines.join(''),
+    async close() {
+      await app.close();
+      await repos.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -195,6 +195,12 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     expect(sync.status).toBe(0);
     const local = (segmentRecordSchema.array().parse(JSON.parse((await cli(['segments', '--json'])).stdout)) as SegmentRecord[]).filter((s) => s.contractId === contractId);
     const final = await diary(contractId, testStartedAt);
+    // What to read when this fails: the refusals the server logged, and the agent's own account of its queue.
+    const why = `paused ${new Date(pausedAt).toISOString()}, resumed ${new Date(resumedAt).toISOString()}, ended ${new Date(endedAt).toISOString()}\n${(await cli(['status'])).stdout}\n${server
+      .logs()
+      .split('\n')
+      .filter((line) => /"statusCode":4\d\d/.test(line))
+      .join('\n')}`;
     // Kept: every segment whose window meets an active stretch (begun before the pause, or reaching past the resume).
     const accepted = (s: SegmentRecord) => {
       const start = Date.parse(s.startedAt);
@@ -206,7 +212,7 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     expect(minutes.some((m) => m >= resumedAt)).toBe(true);
     for (const mine of local.filter(accepted)) {
       const theirs = final.segments.find((s) => s.id === mine.id);
-      expect(theirs?.trackedSeconds, `segment ${mine.startedAt}`).toBe(mine.trackedSeconds);
+      expect(theirs?.trackedSeconds, `segment ${mine.startedAt} (${mine.trackedSeconds} s here): ${why}`).toBe(mine.trackedSeconds);
       expect(theirs?.minutes.length).toBe(mine.minutes.length);
     }
     expect(final.segments.map((s) => s.id).sort()).toEqual(local.filter(accepted).map((s) => s.id).sort());

@@ -82,6 +82,7 @@ export class ScreenshotsRepository {
   private readonly storedBytes: Statement<[], { total: number }>;
   private readonly evictionOrder: Statement<[], ScreenshotRow & { stored: number; sent: number }>;
   private readonly segmentExists: Statement<[string], { one: number }>;
+  private readonly idsOfSegment: Statement<[string], { id: string }>;
   private readonly dequeue: Statement<[string]>;
   private readonly insertDeletion: Statement<[string, string, number]>;
   private readonly deletionById: Statement<[string], { segment_id: string; deleted_at: number }>;
@@ -112,6 +113,7 @@ export class ScreenshotsRepository {
         ORDER BY sent DESC, s.taken_at, s.id`,
     );
     this.segmentExists = db.prepare('SELECT 1 AS one FROM segments WHERE id = ?');
+    this.idsOfSegment = db.prepare('SELECT id FROM screenshots WHERE segment_id = ?');
     // Direct, not through `uploads`: a queue entry left by an earlier server-mode run must go as well.
     this.dequeue = db.prepare("DELETE FROM outbox WHERE kind = 'screenshot' AND item_id = ?");
     this.insertDeletion = db.prepare(
@@ -193,6 +195,17 @@ export class ScreenshotsRepository {
    */
   uploadedCopySpans(account: { readonly server: string; readonly userId: string }): UploadedCopySpan[] {
     return this.uploadedSpans.all(account.server, account.userId);
+  }
+
+  /**
+   * The server refused a segment for good (it began after the contract was paused or ended): its screenshot can never
+   * be uploaded, so it goes with its queue entry; the segment is not queued again (it would only be refused again).
+   * Returns how many went.
+   */
+  deleteOfRefusedSegment(segmentId: string): number {
+    return this.db.transaction(() =>
+      this.idsOfSegment.all(segmentId).filter(({ id }) => this.deleteOne(id, { requeueSegment: false })).length,
+    )();
   }
 
   /**

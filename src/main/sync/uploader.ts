@@ -289,6 +289,9 @@ export class Uploader {
         // or deleted meanwhile) must not stay on the freelancer's disk either.
         if (item.kind === 'screenshot') store.screenshots.delete(item.itemId);
         else store.outbox.remove(item.kind, item.itemId);
+        // A segment recorded after a pause or the end is never taken: its screenshot (captured while the client had
+        // stopped the contract) goes with it rather than wait forever for a segment the server will not have.
+        if (item.kind === 'segment' && failure.kind === 'http' && failure.code === 'CONTRACT_NOT_ACTIVE') store.screenshots.deleteOfRefusedSegment(item.itemId);
         report.refused[tallyKey(item)] += 1;
         this.#state.recordError(contractId, now, `${item.kind} ${item.itemId} refused: ${detail}`);
         this.#log.warn({ kind: item.kind, itemId: item.itemId, code: failure.kind === 'http' ? failure.code : null }, 'upload refused for good');

@@ -35,6 +35,18 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'PUT /api/v1/screenshots/{id}',
         'GET /api/v1/screenshots/{id}',
         'DELETE /api/v1/screenshots/{id}',
+        'GET /api/v1/auth/signup',
+        'POST /api/v1/auth/signup',
+        'PUT /api/v1/auth/password',
+        'POST /api/v1/contracts',
+        'PATCH /api/v1/contracts/{id}',
+        'PUT /api/v1/contracts/{id}/state',
+        'GET /api/v1/contracts/{id}/invitations',
+        'POST /api/v1/contracts/{id}/invitations',
+        'DELETE /api/v1/contracts/{id}/invitations/{invitationId}',
+        'POST /api/v1/invitations/lookup',
+        'POST /api/v1/invitations/accept',
+        'POST /api/v1/invitations/decline',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
@@ -49,7 +61,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
   it('answers unknown routes and methods with a JSON 404', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/nothing'],
-      ['POST', '/api/v1/contracts'],
+      ['PATCH', '/api/v1/contracts'],
       // `/` is the dashboard now; any other path outside the API and the dashboard is unknown.
       ['GET', '/nothing-here'],
       ['DELETE', '/'],

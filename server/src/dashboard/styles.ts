@@ -41,7 +41,7 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .field { display: grid; gap: .3rem; }
 .policy-actions { display: flex; flex-wrap: wrap; align-items: end; gap: .8rem; margin-bottom: .8rem; }
 .policy-actions input { width: 8rem; }
-.history { margin: 0; padding-left: 1.2rem; }
+.history, .state-history { margin: 0; padding-left: 1.2rem; }
 .policy-body { display: grid; gap: 0 2rem; }
 .policy-body h3 { margin-top: 0; }
 @media (min-width: 1000px) { .policy-body { grid-template-columns: 3fr 2fr; } }

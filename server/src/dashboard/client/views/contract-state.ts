@@ -91,7 +91,7 @@ export function contractStatePanel(ctx: ViewContext, contract: ContractSummary, 
   if (contract.role === 'client' && status.state === 'invited') panel.append(invitationPart(ctx, contract));
   panel.append(
     h('h3', { id: 'state-history-title' }, 'History'),
-    h('ul', { class: 'history state-history', 'aria-labelledby': 'state-history-title' }, ...stateHistoryWords(history).map((line) => h('li', {}, line))),
+    h('ul', { class: 'state-history', 'aria-labelledby': 'state-history-title' }, ...stateHistoryWords(history).map((line) => h('li', {}, line))),
   );
   return panel;
 }

@@ -2,6 +2,7 @@ import type { InvitationView, LoginResponse } from '../../../../../src/shared/pr
 import { ApiRequestError, declineInvitation, lookUpInvitation, signIn, signUp, type ApiClient } from '../api.js';
 import { h } from '../dom.js';
 import { dateLong, days, modeLabel, rateWords } from '../format.js';
+import { newPasswordFields, weakPasswordWords } from './password-fields.js';
 
 export interface InvitationDeps {
   readonly token: string;
@@ -116,8 +117,7 @@ export async function invitationPage(deps: InvitationDeps): Promise<HTMLElement>
 /** New here: name and password (twice), the email is the invited one. */
 function signUpForm(deps: InvitationDeps, view: InvitationView, error: HTMLElement): HTMLElement {
   const name = h('input', { id: 'signup-name', name: 'name', autocomplete: 'name', required: true, maxlength: 200 });
-  const password = h('input', { id: 'signup-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
-  const again = h('input', { id: 'signup-again', type: 'password', autocomplete: 'new-password', required: true });
+  const fields = newPasswordFields('signup');
   const submit = h('button', { type: 'submit' }, 'Create account');
   const form = h(
     'form',
@@ -126,31 +126,22 @@ function signUpForm(deps: InvitationDeps, view: InvitationView, error: HTMLEleme
     h('p', { class: 'muted' }, `Your account will be ${view.email}.`),
     h('label', { for: 'signup-name' }, 'Your name'),
     name,
-    h('label', { for: 'signup-password' }, 'Choose a password (at least 10 characters, not your email)'),
-    password,
-    h('label', { for: 'signup-again' }, 'The password again'),
-    again,
+    ...fields.elements,
     submit,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     error.textContent = '';
-    if (password.value !== again.value) {
-      error.textContent = 'The two passwords differ.';
-      again.focus();
-      return;
-    }
+    if (!fields.same(error)) return;
     submit.disabled = true;
-    signUp({ email: view.email, name: name.value.trim(), password: password.value, invitation: deps.token })
+    signUp({ email: view.email, name: name.value.trim(), password: fields.password.value, invitation: deps.token })
       .then((session) => deps.onSession(session))
       .catch((e: unknown) => {
         submit.disabled = false;
         error.textContent =
           e instanceof ApiRequestError && e.code === 'INVALID_CREDENTIALS'
             ? 'That password does not open this account. If you already have one, sign in with its password.'
-            : e instanceof ApiRequestError && e.code === 'WEAK_PASSWORD'
-              ? `The password will not do: ${e.message.replace(/^choose another password: /, '')}.`
-              : unusableWords(e);
+            : (weakPasswordWords(e) ?? unusableWords(e));
       });
   });
   return form;

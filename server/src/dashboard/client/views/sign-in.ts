@@ -1,6 +1,7 @@
 import type { LoginResponse } from '../../../../../src/shared/protocol/api/index.js';
 import { ApiRequestError, signIn, signUp } from '../api.js';
 import { h } from '../dom.js';
+import { newPasswordFields, weakPasswordWords } from './password-fields.js';
 
 /** The sign-in form, and where the server takes sign-ups from anyone (--signup open) a sign-up form; hands the new session to `onSignedIn`. */
 export function signInView(onSignedIn: (session: LoginResponse) => void, signupOpen = false): HTMLElement {
@@ -45,8 +46,7 @@ function signUpForm(onSignedIn: (session: LoginResponse) => void): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert' });
   const email = h('input', { id: 'new-email', type: 'email', autocomplete: 'username', required: true });
   const name = h('input', { id: 'new-name', autocomplete: 'name', required: true, maxlength: 200 });
-  const password = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
-  const again = h('input', { id: 'new-again', type: 'password', autocomplete: 'new-password', required: true });
+  const fields = newPasswordFields('new');
   const submit = h('button', { type: 'submit' }, 'Create account');
   const form = h(
     'form',
@@ -56,31 +56,24 @@ function signUpForm(onSignedIn: (session: LoginResponse) => void): HTMLElement {
     email,
     h('label', { for: 'new-name' }, 'Your name'),
     name,
-    h('label', { for: 'new-password' }, 'Choose a password (at least 10 characters, not your email)'),
-    password,
-    h('label', { for: 'new-again' }, 'The password again'),
-    again,
+    ...fields.elements,
     submit,
     error,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     error.textContent = '';
-    if (password.value !== again.value) {
-      error.textContent = 'The two passwords differ.';
-      return;
-    }
+    if (!fields.same(error)) return;
     submit.disabled = true;
-    signUp({ email: email.value.trim(), name: name.value.trim(), password: password.value })
+    signUp({ email: email.value.trim(), name: name.value.trim(), password: fields.password.value })
       .then(onSignedIn)
       .catch((e: unknown) => {
         submit.disabled = false;
         error.textContent =
-          e instanceof ApiRequestError && e.code === 'WEAK_PASSWORD'
-            ? `The password will not do: ${e.message.replace(/^choose another password: /, '')}.`
-            : e instanceof ApiRequestError && e.code === 'INVALID_CREDENTIALS'
-              ? 'That email and password do not match: if the address has an account, sign in with its password.'
-              : `The account was not created: ${(e as Error).message}`;
+          weakPasswordWords(e) ??
+          (e instanceof ApiRequestError && e.code === 'INVALID_CREDENTIALS'
+            ? 'That email and password do not match: if the address has an account, sign in with its password.'
+            : `The account was not created: ${(e as Error).message}`);
       });
   });
   return form;

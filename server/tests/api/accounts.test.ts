@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
+import { REPO, SERVER_FROM_SOURCE } from '../support/server-process.js';
 import { activeContract, signedInAccount } from '../support/contracts.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const REPO = join(import.meta.dirname, '..', '..', '..');
-
 /** Runs `worktrace-server <args>` from source as the operator would, `stdin` piped in; its exit code and output. */
 function serverCli(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args], {
+  const child = spawn(process.execPath, [...SERVER_FROM_SOURCE, ...args], {
     cwd: REPO,
     env: { ...process.env, WORKTRACE_PASSWORD: undefined, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -79,7 +77,7 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect((await serverCli(['user', 'disable', '--email', 'nobody@example.com', ...dbArgs()])).code).toBe(1);
   }, 120_000);
 
-  it('changes a password: the current one proves it, the rules apply, and every other session is signed out', async () => {
+  it('changes a password: the current one proves it, the rules apply, every session is signed out and the caller gets a new one', async () => {
     const person = await signedInAccount(server, 'changer');
     const laptop = (await server.request('POST', '/api/v1/auth/token', { json: { email: person.email, password: person.password } })).json.token as string;
     const change = (token: string, body: unknown) => server.request('PUT', '/api/v1/auth/password', { token, json: body });
@@ -92,9 +90,12 @@ describe.each(testBackends())('accounts on $name', (backend) => {
 
     const done = await change(person.token, { currentPassword: person.password, newPassword: 'a brand new secret' });
     expect(done.status).toBe(200);
-    expect(done.json.revokedTokens).toBe(1);
+    expect(done.json.revokedTokens).toBe(1); // the laptop; the calling session is replaced by a new one
+    expect(done.json.session.user).toMatchObject({ id: person.id, email: person.email });
+    // Every earlier token is gone (sign out everywhere); the new session works.
     expect((await server.request('GET', '/api/v1/contracts', { token: laptop })).status).toBe(401);
-    expect((await server.request('GET', '/api/v1/contracts', { token: person.token })).status).toBe(200);
+    expect((await server.request('GET', '/api/v1/contracts', { token: person.token })).status).toBe(401);
+    expect((await server.request('GET', '/api/v1/contracts', { token: done.json.session.token })).status).toBe(200);
     expect((await server.request('POST', '/api/v1/auth/token', { json: { email: person.email, password: person.password } })).status).toBe(401);
     expect((await server.request('POST', '/api/v1/auth/token', { json: { email: person.email, password: 'a brand new secret' } })).status).toBe(200);
   });

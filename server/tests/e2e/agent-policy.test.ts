@@ -6,10 +6,11 @@ import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.
 import { segmentRecordSchema, type SegmentRecord } from '../../../src/shared/protocol/index.js';
 import { runCliAsync } from '../../../tests/integration/sync/support/cli-async.js';
 import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../../../tests/integration/sync/support/live-server.js';
-import { assertBuilt, sleep, startCli, waitForOutput, type RunningCli } from '../../../tests/support/cli.js';
+import { assertBuilt, startCli, waitForOutput, type RunningCli } from '../../../tests/support/cli.js';
 import { startDisplay, type TestDisplay } from '../../../tests/support/display.js';
 import { hours } from '../../src/dashboard/client/format.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
+import { pollFor } from './support/poll-agent.js';
 import { buildDashboardClient, diaryCell, openDiary, openPage, signIn, thumbnailsLoaded, type WatchedPage } from './support/pages.js';
 
 const SEGMENT_MS = 60_000;
@@ -183,17 +184,6 @@ describe('the client switches a tracking agent to Time only in the dashboard', (
   });
 });
 
-/** Polls `probe` every second until it returns a value; fails early if the agent died. */
-async function pollFor<T>(what: string, timeoutMs: number, agent: RunningCli, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (agent.child.exitCode !== null) throw new Error(`the agent exited (${agent.child.exitCode}) while waiting for ${what}: ${agent.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; agent stdout: ${agent.stdout()} stderr: ${agent.stderr()}`);
-    await sleep(1000);
-  }
-}
 
 /** The agent's per-minute status lines about the segment that started at `startMs` (one per minute it tracked). */
 function statusLinesOf(stdout: string, startMs: number): string[] {

@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diarySchema, type Diary } from '../../../src/shared/protocol/api/index.js';
 import { segmentRecordSchema, type SegmentRecord } from '../../../src/shared/protocol/index.js';
 import { runCliAsync } from '../../../tests/integration/sync/support/cli-async.js';
-import { assertBuilt, sleep, startCli, waitForOutput, type RunningCli } from '../../../tests/support/cli.js';
+import { seriousViolations } from '../../../tests/support/axe.js';
+import { assertBuilt, startCli, waitForOutput, type RunningCli } from '../../../tests/support/cli.js';
 import { startDisplay, type TestDisplay } from '../../../tests/support/display.js';
 import { filesContaining, listFiles } from '../support/files.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
+import { pollFor } from './support/poll-agent.js';
 import { startFreshServer, type FreshServer } from './support/fresh-server.js';
 import { buildDashboardClient, openPage, signIn, type WatchedPage } from './support/pages.js';
 
@@ -125,6 +127,7 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     const linkField = page.locator('#invitation-link');
     await linkField.waitFor();
     const link = await linkField.inputValue();
+    expect(await seriousViolations(page), 'axe: the new contract form with its invitation link').toEqual([]);
     expect(link).toMatch(new RegExp(`^${server.baseUrl}/#/invitation/wti_[A-Za-z0-9_-]{43}$`));
     const contractId = (await server.api('GET', 'contracts', clientToken)).json.contracts[0].id as string;
 
@@ -134,14 +137,18 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     await fpage.goto(link);
     await fpage.getByRole('heading', { name: /invites you to “Lifecycle contract”/ }).waitFor();
     expect(new URL(fpage.url()).hash).toBe('#/invitation'); // the token left the address bar at once
+    expect(await seriousViolations(fpage), 'axe: the invitation, signed out').toEqual([]);
     await fpage.getByLabel('Your name').fill(FREELANCER.name);
     await fpage.getByLabel(/^Choose a password/).fill(FREELANCER.password);
     await fpage.getByLabel('The password again').fill(FREELANCER.password);
     await fpage.getByRole('button', { name: 'Create account' }).click();
+    await fpage.getByRole('button', { name: 'Accept the contract' }).waitFor();
+    expect(await seriousViolations(fpage), 'axe: the invitation, signed in').toEqual([]);
     await fpage.getByRole('button', { name: 'Accept the contract' }).click();
     await expect.poll(() => fpage.locator('#state .state-now').textContent(), { timeout: 15_000 }).toMatch(/^Active since/);
     await page.goto(`${server.baseUrl}/#/contracts/${contractId}`);
     await expect.poll(() => page.locator('#state .state-now').textContent(), { timeout: 15_000 }).toMatch(/^Active since/);
+    expect(await seriousViolations(page), 'axe: the contract page, active').toEqual([]);
 
     // 4. The agent signs in as the freelancer, sees the contract can be tracked, and tracks it.
     const login = await cli(['login', '--server', server.baseUrl, '--email', FREELANCER.email], { WORKTRACE_PASSWORD: FREELANCER.password });
@@ -157,6 +164,7 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
 
     // 5. Pause in the page: the agent stops within 5 s, saying why; `track` then refuses in one line.
     await clickAndWaitState(page, 'Pause', /^Paused by the client since/);
+    expect(await seriousViolations(page), 'axe: the contract page, paused').toEqual([]);
     const pausedAt = await changedAt(contractId, 'paused', testStartedAt);
     const heardPause = await stoppedAt(first, /Stopped \(contract was paused by the client\)/);
     console.log(`[lifecycle e2e] the agent stopped ${heardPause - pausedAt} ms after the client's pause (bound ${STOP_BOUND_MS} ms)`);
@@ -189,6 +197,7 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     const purgeWords = `Screenshots of this contract are deleted on ${purgeDate.getUTCDate()} ${purgeDate.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${purgeDate.getUTCFullYear()}; its time and activity stay.`;
     await expect.poll(() => page.locator('#state .purge-date').textContent(), { timeout: 15_000 }).toBe(purgeWords);
     expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0); // nothing offered that cannot be done
+    expect(await seriousViolations(page), 'axe: the contract page, ended').toEqual([]);
 
     // 8. Everything recorded that began before the end is on the server, minute for minute; nothing after it.
     const sync = await cli(['sync']);
@@ -243,15 +252,3 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     expect(freelancerPage.problems).toEqual([]);
   });
 });
-
-/** Polls `probe` every second until it returns a value; fails early if the agent died. */
-async function pollFor<T>(what: string, timeoutMs: number, agent: RunningCli, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (agent.child.exitCode !== null) throw new Error(`the agent exited (${agent.child.exitCode}) while waiting for ${what}: ${agent.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; agent stdout: ${agent.stdout()} stderr: ${agent.stderr()}`);
-    await sleep(1000);
-  }
-}

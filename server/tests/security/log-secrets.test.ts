@@ -149,7 +149,8 @@ describe.each(testBackends())('the server log on $name', (backend) => {
     const changedPassword = secret('changed-pw');
     const wrongCurrent = secret('wrong-current');
     expect((await call('PUT', '/auth/password', { token: newcomer.json.token, json: { currentPassword: wrongCurrent, newPassword: changedPassword } })).status).toBe(403);
-    expect((await call('PUT', '/auth/password', { token: newcomer.json.token, json: { currentPassword: newcomerPassword, newPassword: changedPassword } })).status).toBe(200);
+    const changed = await call('PUT', '/auth/password', { token: newcomer.json.token, json: { currentPassword: newcomerPassword, newPassword: changedPassword } });
+    expect(changed.status).toBe(200);
 
     // Tokens where they do not belong: in the query string, under another scheme, malformed.
     expect((await call('GET', `/contracts?access_token=${encodeURIComponent(tokens.client)}&token=${tokens.client}`)).status).toBe(401);
@@ -178,6 +179,7 @@ describe.each(testBackends())('the server log on $name', (backend) => {
       ...Object.entries(passwords).map(([who, password]) => [`${who} password`, password] as const),
       ...wrongPasswords.map((password, i) => [`wrong password ${i + 1}`, password] as const),
       ['newcomer token', newcomer.json.token as string],
+      ['token after the password change', changed.json.session.token as string],
       ['accepted invitation', accepted.token],
       ['declined invitation', declined.token],
       ['withdrawn invitation', withdrawn.token],
@@ -186,7 +188,7 @@ describe.each(testBackends())('the server log on $name', (backend) => {
       ['wrong current password', wrongCurrent],
       ['SMTP password', smtpPassword],
     ]);
-    expect(secrets.size).toBe(16);
+    expect(secrets.size).toBe(17);
     for (const [name, value] of secrets) {
       for (const [encoding, form] of Object.entries(encodingsOf(value))) {
         // Each token and password is long and random: 16 characters of one are already a leak.

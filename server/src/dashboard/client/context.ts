@@ -1,4 +1,4 @@
-import type { ApiUser } from '../../../../src/shared/protocol/api/index.js';
+import type { ApiUser, LoginResponse } from '../../../../src/shared/protocol/api/index.js';
 import type { ApiClient } from './api.js';
 
 /** What every view of a signed-in session is handed. */
@@ -11,4 +11,6 @@ export interface ViewContext {
   refresh(): void;
   /** Runs `dispose` when this drawing is replaced (closes streams, timers). */
   onLeave(dispose: () => void): void;
+  /** The server gave this person a new session (a changed password revokes the old one): keep it from now on. */
+  replaceSession(next: LoginResponse): void;
 }

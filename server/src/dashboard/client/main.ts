@@ -126,6 +126,7 @@ async function render(): Promise<void> {
     user: session.user,
     say,
     refresh: () => void render(),
+    replaceSession: (next) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(next)),
     onLeave: (dispose) => {
       // A drawing that lost the race to a newer one is never shown: close what it opened at once.
       if (ticket === drawing) leaving.push(dispose);

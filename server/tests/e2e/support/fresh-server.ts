@@ -11,8 +11,7 @@ import { createLogger } from '../../../src/logger.js';
 import { openRepositories, type Repositories } from '../../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
-
-const REPO = join(import.meta.dirname, '..', '..', '..', '..');
+import { REPO, SERVER_FROM_SOURCE } from '../../support/server-process.js';
 
 /**
  * A server as a self-hoster starts it the first time: an empty SQLite file, no --demo, sign-up by invitation (the
@@ -54,7 +53,7 @@ export async function startFreshServer(): Promise<FreshServer> {
     storageDir,
     repos,
     cli(args, stdin = '') {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), ...args, '--data-dir', dataDir], {
+      const child = spawn(process.execPath, [...SERVER_FROM_SOURCE, ...args, '--data-dir', dataDir], {
         cwd: REPO,
         env: { ...process.env, WORKTRACE_PASSWORD: undefined },
         stdio: ['pipe', 'pipe', 'pipe'],

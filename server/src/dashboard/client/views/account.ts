@@ -13,7 +13,7 @@ export function accountView(ctx: ViewContext): HTMLElement {
     'form',
     { class: 'panel sign-in', 'aria-labelledby': 'password-title' },
     h('h2', { id: 'password-title' }, 'Change your password'),
-    h('p', { class: 'muted' }, 'At least 10 characters, not your email or name. Your other sessions (other browsers, the agent) are signed out.'),
+    h('p', { class: 'muted' }, 'At least 10 characters, not your email or name. Every other session (other browsers, the agent) is signed out.'),
     h('label', { for: 'current-password' }, 'Current password'),
     current,
     ...next.elements,
@@ -28,8 +28,11 @@ export function accountView(ctx: ViewContext): HTMLElement {
     ctx.api
       .changePassword({ currentPassword: current.value, newPassword: next.password.value })
       .then((answer) => {
+        // This session's token went with the others: the page carries on with the new one the server gave.
+        ctx.replaceSession(answer.session);
         form.reset();
         ctx.say(`Password changed; ${answer.revokedTokens} other session${answer.revokedTokens === 1 ? '' : 's'} signed out.`);
+        ctx.refresh();
       })
       .catch((e: unknown) => {
         error.textContent =

@@ -12,6 +12,7 @@ import { openRepositories, type Repositories } from '../../../src/repository/ind
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
 import { REPO, SERVER_FROM_SOURCE } from '../../support/server-process.js';
+import { bearerApi, type ApiCall } from './api.js';
 
 /**
  * A server as a self-hoster starts it the first time: an empty SQLite file, no --demo, sign-up by invitation (the
@@ -27,7 +28,7 @@ export interface FreshServer {
   cli(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Runs the retention purge as the server's schedule would `laterMs` from now; how many screenshots went. */
   purgeLater(laterMs: number): Promise<number>;
-  api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly api: ApiCall;
   logs(): string;
   close(): Promise<void>;
 }
@@ -66,15 +67,7 @@ export async function startFreshServer(): Promise<FreshServer> {
       return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
     },
     purgeLater: (laterMs) => purgeExpiredScreenshots({ repos, storage, logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } }),
-    async api(method, path, token, body) {
-      const response = await fetch(`${baseUrl}/api/v1/${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined };
-    },
+    api: bearerApi(baseUrl),
     logs: () => lines.join(''),
     async close() {
       await app.close();

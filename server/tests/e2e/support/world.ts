@@ -14,6 +14,7 @@ import { createLogger } from '../../../src/logger.js';
 import { openRepositories, type ContractRow, type Repositories } from '../../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
+import { bearerApi, type ApiCall } from './api.js';
 
 const DAY_MS = 86_400_000;
 export const SEGMENT_SECONDS = 600;
@@ -35,7 +36,7 @@ export interface E2eServer {
   readonly freelancerToken: string;
   /** Runs the server's retention purge as its hourly schedule would `laterMs` from now; returns how many went. */
   purgeLater(laterMs: number): Promise<number>;
-  api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api: ApiCall;
   close(): Promise<void>;
 }
 
@@ -53,15 +54,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   const app: FastifyInstance = await buildServer(config, { clock: systemClock, repos, storage, logger });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  const api: E2eServer['api'] = async (method, path, token, body) => {
-    const response = await fetch(`${baseUrl}/api/v1/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined };
-  };
+  const api = bearerApi(baseUrl);
   const signIn = async (account: (typeof DEMO_ACCOUNTS)[number]) => {
     const response = await fetch(`${baseUrl}/api/v1/auth/token`, {
       method: 'POST',

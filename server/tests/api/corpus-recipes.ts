@@ -20,6 +20,8 @@ export interface CorpusFixtures {
   readonly invited: { readonly contractId: string; readonly invitationId: string; readonly token: string; readonly email: string };
   /** An open invitation for the world's freelancer, to another waiting contract. */
   readonly acceptToken: string;
+  /** An account of its own for the password change: a change that succeeds signs its owner out everywhere. */
+  readonly passwordChanger: { readonly token: string; readonly password: string };
 }
 
 interface OpenApiOperation {
@@ -141,7 +143,11 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       params: {},
       json: { email: fixtures.invited.email, name: 'Corpus Person', password: 'a long enough secret', invitation: fixtures.invited.token },
     },
-    'PUT /api/v1/auth/password': { token: world.client.token, params: {}, json: { currentPassword: world.client.password, newPassword: 'a brand new long secret' } },
+    'PUT /api/v1/auth/password': {
+      token: fixtures.passwordChanger.token,
+      params: {},
+      json: { currentPassword: fixtures.passwordChanger.password, newPassword: 'a brand new long secret' },
+    },
     'POST /api/v1/contracts': {
       token: world.client.token,
       params: {},

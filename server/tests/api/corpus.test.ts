@@ -5,6 +5,7 @@ import { API_ERROR_CODES } from '../../../src/shared/protocol/api/index.js';
 import { hashToken, newToken } from '../../src/auth/tokens.js';
 import { serverConfig } from '../../src/config.js';
 import { testBackends } from '../support/backends.js';
+import { signedInAccount } from '../support/contracts.js';
 import { encodeRequest, sendRaw } from '../support/raw-http.js';
 import { documentedRoutes, routeName, routerRoutes, type RouteKey } from '../support/routes.js';
 import { openStateReader, type ServerState, type StateReader } from '../support/server-state.js';
@@ -78,7 +79,19 @@ describe.each(testBackends())('bad-input corpus on $name', (backend) => {
     };
     const invited = await invite('corpus-invitee@test.example');
     const acceptToken = (await invite(world.freelancer.email)).token;
-    fixtures = { world, shotSegmentId: shotSegment.id, shotId: shot.id, bareSegment: { id: bareSegment.id, startedAt: bareStart }, now, refusedTokens, invited, acceptToken };
+    // Not the world's client: the limits' valid change would sign the client out everywhere, for the tests after it.
+    const passwordChanger = await signedInAccount(server, 'password-changer');
+    fixtures = {
+      world,
+      shotSegmentId: shotSegment.id,
+      shotId: shot.id,
+      bareSegment: { id: bareSegment.id, startedAt: bareStart },
+      now,
+      refusedTokens,
+      invited,
+      acceptToken,
+      passwordChanger,
+    };
     doc = (await server.request('GET', '/api/v1/openapi.json')).json as OpenApiDoc;
     routes = routerRoutes(server.app);
     reader = await openStateReader(server);

@@ -1,24 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
-import { REPO, SERVER_FROM_SOURCE } from '../support/server-process.js';
+import { runServerCommand } from '../support/server-process.js';
 import { activeContract, signedInAccount } from '../support/contracts.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-/** Runs `worktrace-server <args>` from source as the operator would, `stdin` piped in; its exit code and output. */
-function serverCli(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...SERVER_FROM_SOURCE, ...args], {
-    cwd: REPO,
-    env: { ...process.env, WORKTRACE_PASSWORD: undefined, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 /**
  * Issue 13, accounts: the operator's `user add / list / disable` (password from stdin or the environment, never
@@ -34,25 +18,25 @@ describe.each(testBackends())('accounts on $name', (backend) => {
   afterAll(async () => server?.close());
 
   it('user add makes an account from a piped password (never argv), user list shows it, the rules and duplicates are refused', async () => {
-    const added = await serverCli(['user', 'add', '--email', 'Owner@Example.com', '--name', 'Olga Owner', ...dbArgs()], { stdin: 'correct horse battery\n' });
+    const added = await runServerCommand(['user', 'add', '--email', 'Owner@Example.com', '--name', 'Olga Owner', ...dbArgs()], { stdin: 'correct horse battery\n' });
     expect(added.stderr).toBe('');
     expect([added.code, added.stdout]).toEqual([0, expect.stringMatching(/^account owner@example\.com \(Olga Owner\) created: [0-9A-Z]{26}\n$/)]);
     const login = await server.request('POST', '/api/v1/auth/token', { json: { email: 'owner@example.com', password: 'correct horse battery' } });
     expect(login.status).toBe(200);
     expect(login.json.user).toMatchObject({ email: 'owner@example.com', name: 'Olga Owner' });
 
-    const fromEnv = await serverCli(['user', 'add', '--email', 'env@example.com', '--name', 'Env Person', ...dbArgs()], { env: { WORKTRACE_PASSWORD: 'taken from the shell' } });
+    const fromEnv = await runServerCommand(['user', 'add', '--email', 'env@example.com', '--name', 'Env Person', ...dbArgs()], { env: { WORKTRACE_PASSWORD: 'taken from the shell' } });
     expect(fromEnv.code).toBe(0);
-    const weak = await serverCli(['user', 'add', '--email', 'weak@example.com', '--name', 'Weak', ...dbArgs()], { stdin: 'short\n' });
+    const weak = await runServerCommand(['user', 'add', '--email', 'weak@example.com', '--name', 'Weak', ...dbArgs()], { stdin: 'short\n' });
     expect([weak.code, weak.stderr]).toEqual([1, 'worktrace-server: the password will not do: use at least 10 characters (WEAK_PASSWORD)\n']);
-    const twice = await serverCli(['user', 'add', '--email', 'OWNER@example.com', '--name', 'Again', ...dbArgs()], { stdin: 'another long secret\n' });
+    const twice = await runServerCommand(['user', 'add', '--email', 'OWNER@example.com', '--name', 'Again', ...dbArgs()], { stdin: 'another long secret\n' });
     expect([twice.code, twice.stderr]).toEqual([1, 'worktrace-server: there is an account for owner@example.com already (ACCOUNT_EXISTS)\n']);
-    const argv = await serverCli(['user', 'add', '--email', 'argv@example.com', '--name', 'Argv', '--password', 'on the command line', ...dbArgs()]);
+    const argv = await runServerCommand(['user', 'add', '--email', 'argv@example.com', '--name', 'Argv', '--password', 'on the command line', ...dbArgs()]);
     expect(argv.code).toBe(2);
     expect(await server.repos.users.findByEmail('weak@example.com')).toBeUndefined();
     expect(await server.repos.users.findByEmail('argv@example.com')).toBeUndefined();
 
-    const list = await serverCli(['user', 'list', ...dbArgs()]);
+    const list = await runServerCommand(['user', 'list', ...dbArgs()]);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/owner@example\.com {2}Olga Owner/);
     expect(list.stdout).toMatch(/env@example\.com {2}Env Person/);
@@ -64,7 +48,7 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     const contractId = await activeContract(server, client, freelancer);
     expect((await server.request('GET', '/api/v1/contracts', { token: freelancer.token })).status).toBe(200);
 
-    const disabled = await serverCli(['user', 'disable', '--email', freelancer.email, ...dbArgs()]);
+    const disabled = await runServerCommand(['user', 'disable', '--email', freelancer.email, ...dbArgs()]);
     expect([disabled.code, disabled.stdout]).toEqual([0, `account ${freelancer.email} disabled: its sign-ins were revoked\n`]);
     // The running server refuses the token on the next request: no restart, no wait.
     expect((await server.request('GET', '/api/v1/contracts', { token: freelancer.token })).status).toBe(401);
@@ -73,8 +57,8 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect((await server.request('POST', '/api/v1/auth/signup', { json: { email: freelancer.email, name: 'X', password: freelancer.password } })).status).toBe(403);
     // The contract and the client are untouched.
     expect((await server.request('GET', `/api/v1/contracts/${contractId}/policy`, { token: client.token })).status).toBe(200);
-    expect((await serverCli(['user', 'list', ...dbArgs()])).stdout).toMatch(new RegExp(`${freelancer.email.replace(/\./g, '\\.')} .*DISABLED`));
-    expect((await serverCli(['user', 'disable', '--email', 'nobody@example.com', ...dbArgs()])).code).toBe(1);
+    expect((await runServerCommand(['user', 'list', ...dbArgs()])).stdout).toMatch(new RegExp(`${freelancer.email.replace(/\./g, '\\.')} .*DISABLED`));
+    expect((await runServerCommand(['user', 'disable', '--email', 'nobody@example.com', ...dbArgs()])).code).toBe(1);
   }, 120_000);
 
   it('changes a password: the current one proves it, the rules apply, every session is signed out and the caller gets a new one', async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { binPath } from '../../../tests/support/built.js';
 
 /** The repository root, where `worktrace-server` runs from (its source via tsx, or its build). */
 export const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -46,4 +47,29 @@ export function stopProcess(child: ChildProcess): Promise<number | null> {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
+}
+
+/** How a one-off `worktrace-server` command ended. */
+export interface ServerCommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a one-off `worktrace-server <args>` (`user add`, `user list`, ...) as the operator would: the built bin under
+ * plain node (no tsx to compile on each run), `stdin` piped in, WORKTRACE_PASSWORD unset unless `env` gives it.
+ */
+export function runServerCommand(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServerCommandResult> {
+  const child = spawn(process.execPath, [binPath('server', 'worktrace-server'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, WORKTRACE_PASSWORD: undefined, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }

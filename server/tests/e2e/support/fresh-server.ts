@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { createLogger } from '../../../src/logger.js';
 import { openRepositories, type Repositories } from '../../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
-import { REPO, SERVER_FROM_SOURCE } from '../../support/server-process.js';
+import { runServerCommand, type ServerCommandResult } from '../../support/server-process.js';
 import { bearerApi, type ApiCall } from './api.js';
 
 /**
@@ -24,8 +23,8 @@ export interface FreshServer {
   readonly dataDir: string;
   readonly storageDir: string;
   readonly repos: Repositories;
-  /** `worktrace-server <args> --data-dir <this server's>` from source, `stdin` piped in. */
-  cli(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** The built `worktrace-server <args> --data-dir <this server's>`, `stdin` piped in. */
+  cli(args: string[], stdin?: string): Promise<ServerCommandResult>;
   /** Runs the retention purge as the server's schedule would `laterMs` from now; how many screenshots went. */
   purgeLater(laterMs: number): Promise<number>;
   readonly api: ApiCall;
@@ -53,19 +52,7 @@ export async function startFreshServer(): Promise<FreshServer> {
     dataDir,
     storageDir,
     repos,
-    cli(args, stdin = '') {
-      const child = spawn(process.execPath, [...SERVER_FROM_SOURCE, ...args, '--data-dir', dataDir], {
-        cwd: REPO,
-        env: { ...process.env, WORKTRACE_PASSWORD: undefined },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      child.stdin.end(stdin);
-      return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-    },
+    cli: (args, stdin = '') => runServerCommand([...args, '--data-dir', dataDir], { stdin }),
     purgeLater: (laterMs) => purgeExpiredScreenshots({ repos, storage, logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } }),
     api: bearerApi(baseUrl),
     logs: () => lines.join(''),

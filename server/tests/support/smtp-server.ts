@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,32 +41,25 @@ const accepts = (port: number): Promise<boolean> =>
     socket.once('error', () => resolve(false));
   });
 
-/** Quoted-printable as nodemailer writes long lines: soft line breaks, then =XX bytes. */
-function decodeQuotedPrintable(text: string): string {
-  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
+/**
+ * Python's own mail parser (the standard library's `email`, policy.default) reads the maildir: it decodes headers
+ * (RFC 2047 words) and bodies (quoted-printable, base64) as mail readers do, so the test reads what a person would.
+ */
+const READ_MAILDIR = `
+import email, email.policy, json, os, sys
+mails = []
+for name in sorted(os.listdir(sys.argv[1])):
+    with open(os.path.join(sys.argv[1], name), 'rb') as f:
+        message = email.message_from_binary_file(f, policy=email.policy.default)
+    body = message.get_body(preferencelist=('plain',))
+    mails.append({'headers': {k.lower(): str(v) for k, v in message.items()}, 'text': body.get_content() if body else ''})
+print(json.dumps(mails))
+`;
 
-/** RFC 2047 encoded words in a header (=?UTF-8?Q?…?= and =?UTF-8?B?…?=), as nodemailer writes long or quoted ones. */
-function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?') // whitespace between encoded words is not part of the text
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, kind: string, data: string) =>
-      kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
-    );
-}
-
-function parseMail(raw: string): ReceivedMail {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const headers: Record<string, string> = {};
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const cut = line.indexOf(':');
-    if (cut > 0) headers[line.slice(0, cut).trim().toLowerCase()] = decodeWords(line.slice(cut + 1).trim());
-  }
-  const body = rest.join('\n\n');
-  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const text = encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
-  return { headers, text: text.replace(/\r\n/g, '\n') };
+function readMaildir(dir: string): ReceivedMail[] {
+  const read = spawnSync(PYTHON, ['-c', READ_MAILDIR, dir], { encoding: 'utf8' });
+  if (read.status !== 0) throw new Error(`could not read the maildir ${dir}: ${read.stderr}`);
+  return (JSON.parse(read.stdout) as ReceivedMail[]).map((mail) => ({ ...mail, text: mail.text.replace(/\r\n/g, '\n') }));
 }
 
 /**
@@ -91,22 +84,17 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const mails = (): ReceivedMail[] => {
-    const fresh = join(maildir, 'new');
-    if (!existsSync(fresh)) return [];
-    return readdirSync(fresh)
-      .sort()
-      .map((name) => parseMail(readFileSync(join(fresh, name), 'utf8')));
-  };
+  const fresh = join(maildir, 'new');
+  const delivered = (): number => (existsSync(fresh) ? readdirSync(fresh).length : 0);
+  const mails = (): ReceivedMail[] => (delivered() === 0 ? [] : readMaildir(fresh));
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     async received(count, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const got = mails();
-        if (got.length >= count) return got;
-        if (Date.now() > until) throw new Error(`${got.length} mail(s) arrived, waited for ${count}`);
+        if (delivered() >= count) return mails();
+        if (Date.now() > until) throw new Error(`${delivered()} mail(s) arrived, waited for ${count}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

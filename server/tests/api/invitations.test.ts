@@ -174,4 +174,25 @@ describe.each(testBackends())('--signup open and closed on $name', (backend) => 
       await closed.close();
     }
   });
+
+  it('keeps an invitation open for the days the operator set (--invitation-days), and not a millisecond more', async () => {
+    const short = await startTestServer(backend, { invitationTtlMs: 2 * DAY });
+    try {
+      const client = await signedInAccount(short, 'client');
+      const invited = await signedInAccount(short, 'invited');
+      const made = await inviteToContract(short, client, invited.email);
+      expect(Date.parse(made.invitation.expiresAt)).toBe(short.clock.now() + 2 * DAY);
+      const lookup = () => short.request('POST', '/api/v1/invitations/lookup', { json: { token: made.token } });
+      short.clock.advance(2 * DAY - 1);
+      expect((await lookup()).status).toBe(200);
+      short.clock.advance(1);
+      const late = await lookup();
+      expect([late.status, late.json.error.code]).toEqual([410, 'INVITATION_EXPIRED']);
+      const accepted = await short.request('POST', '/api/v1/invitations/accept', { token: invited.token, json: { token: made.token } });
+      expect([accepted.status, accepted.json.error.code]).toEqual([410, 'INVITATION_EXPIRED']);
+      expect((await short.repos.contracts.find(made.contractId))?.freelancerId).toBeNull();
+    } finally {
+      await short.close();
+    }
+  });
 });

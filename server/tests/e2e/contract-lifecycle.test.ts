@@ -85,14 +85,22 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
   /** The moment the contract entered `state` (its last change to it), by the server's record. */
   const changedAt = async (contractId: string, state: string, from: number) =>
     Date.parse((await diary(contractId, from)).stateHistory.filter((s) => s.state === state).at(-1)!.since);
-  /** Waits for the agent's Stopped line and says when it was seen. */
-  const stoppedAt = async (agent: RunningCli, pattern: RegExp) => {
-    await waitForOutput(agent, pattern, 30_000).catch(async (error: unknown) => {
-      if (agent.child.exitCode !== null && pattern.test(agent.stdout())) return;
-      throw error;
+  /**
+   * When the agent prints a line matching `pattern`, by the test's clock as the line arrives: listening starts before
+   * the change is made, so what the test does meanwhile (waiting for the page, axe, reading the diary) is not counted.
+   */
+  const whenPrinted = (agent: RunningCli, pattern: RegExp): Promise<number> =>
+    new Promise((resolve, reject) => {
+      let seen = '';
+      const onData = (chunk: Buffer | string) => {
+        seen += chunk.toString();
+        if (!pattern.test(seen)) return;
+        agent.child.stdout?.off('data', onData);
+        resolve(Date.now());
+      };
+      agent.child.stdout?.on('data', onData);
+      void agent.exited.then(() => setTimeout(() => reject(new Error(`the agent exited without printing ${pattern}: ${agent.stdout()} ${agent.stderr()}`)), 1000));
     });
-    return Date.now();
-  };
   const clickAndWaitState = async (page: Page, button: string, stateText: RegExp) => {
     await page.getByRole('button', { name: button, exact: true }).click();
     await expect.poll(() => page.locator('#state .state-now').textContent(), { timeout: 15_000 }).toMatch(stateText);
@@ -165,10 +173,11 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
     });
 
     // 5. Pause in the page: the agent stops within 5 s, saying why; `track` then refuses in one line.
+    const pauseHeard = whenPrinted(first, /Stopped \(contract was paused by the client\)/);
     await clickAndWaitState(page, 'Pause', /^Paused by the client since/);
     expect(await seriousViolations(page), 'axe: the contract page, paused').toEqual([]);
     const pausedAt = await changedAt(contractId, 'paused', diaryFrom);
-    const heardPause = await stoppedAt(first, /Stopped \(contract was paused by the client\)/);
+    const heardPause = await pauseHeard;
     console.log(`[lifecycle e2e] the agent stopped ${heardPause - pausedAt} ms after the client's pause (bound ${STOP_BOUND_MS} ms)`);
     expect(heardPause - pausedAt).toBeLessThanOrEqual(STOP_BOUND_MS);
     expect(await first.exited).toBe(1);
@@ -189,9 +198,10 @@ describe('a contract from a fresh server to its end, in Chromium with the tracki
 
     // 7. The client ends it: the agent stops; the page shows when the screenshots go.
     await page.getByRole('button', { name: 'End contract' }).click();
+    const endHeard = whenPrinted(second, /Stopped \(contract was ended by the client\)/);
     await clickAndWaitState(page, 'End it for good', /^Ended by the client on/);
     const endedAt = await changedAt(contractId, 'ended', diaryFrom);
-    const heardEnd = await stoppedAt(second, /Stopped \(contract was ended by the client\)/);
+    const heardEnd = await endHeard;
     console.log(`[lifecycle e2e] the agent stopped ${heardEnd - endedAt} ms after the client ended the contract (bound ${STOP_BOUND_MS} ms)`);
     expect(heardEnd - endedAt).toBeLessThanOrEqual(STOP_BOUND_MS);
     expect(await second.exited).toBe(1);

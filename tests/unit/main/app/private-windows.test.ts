@@ -53,14 +53,25 @@ describe('AppService: private windows', () => {
   it('shows each contract’s list as its client set it, and null for one this agent cannot read', () => {
     const store = openStore({ file: ':memory:', clock: h.clock, mode: 'server' });
     try {
-      const policy = { contractId: '01KCONTRACTAAAAAAAAAAAAAAA', screenshots: 'on' as const, segmentSeconds: 600, retentionDays: 30, version: 2, updatedAt: '2026-11-26T05:00:00.000Z' };
+      const policy = {
+        contractId: '01KCONTRACTAAAAAAAAAAAAAAA',
+        screenshots: 'on' as const,
+        segmentSeconds: 600,
+        retentionDays: 30,
+        version: 2,
+        updatedAt: '2026-11-26T05:00:00.000Z',
+        contract: { state: 'active', seq: 1, since: '2026-11-26T05:00:00.000Z', by: null },
+      };
       const summary = (id: string, privateWindows: unknown) => ({
         id,
         name: id.slice(-4),
-        client: { id: 'c', email: 'client@example.com' },
-        freelancer: { id: 'f', email: 'f@example.com' },
+        client: { id: 'c', email: 'client@example.com', name: 'Client' },
+        freelancer: { id: 'f', email: 'f@example.com', name: 'Freelancer' },
         role: 'freelancer' as const,
         policy: { ...policy, contractId: id, privateWindows },
+        terms: { hourlyRate: null, weeklyLimitHours: null, timeZone: 'UTC', keepScreenshotsAfterEndDays: 30 },
+        screenshotsPurgedAt: null,
+        invitation: null,
       });
       const cache = new ContractsCache(store);
       cache.replace([summary('01KCONTRACTAAAAAAAAAAAAAAA', [{ kind: 'app', pattern: 'Epic Hyperspace' }]), summary('01KCONTRACTBBBBBBBBBBBBBBB', [{ kind: 'url', pattern: 'x' }])]);

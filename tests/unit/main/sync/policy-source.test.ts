@@ -173,8 +173,8 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     stream.write(`event: policy\ndata: ${JSON.stringify(policy('on', 2, CONTRACT, status('paused', 3)))}\n\n`);
     await next;
     expect(s.verdict()).toEqual({ trackable: false, reason: 'it was paused by the client' });
-    // The tracker hears only what it follows (screenshots, segment length): a pause is the session's to act on.
-    expect(tracking).toEqual([{ screenshots: 'on', segmentSeconds: 600, version: 2 }]);
+    // The tracker hears only what it follows (screenshots, segment length, private windows): a pause is the session's to act on.
+    expect(tracking).toEqual([{ screenshots: 'on', segmentSeconds: 600, version: 2, privateWindows: NONE_PRIVATE }]);
     // An older state (a stale relay) changes nothing; the cache holds the pause for an offline start.
     expect(s.accept(policy('on', 2, CONTRACT, status('active', 2, 'freelancer')), null, 'stream')).toBe(false);
     expect(s.verdict().trackable).toBe(false);
@@ -189,7 +189,7 @@ describe('ServerPolicySource with malformed and unexpected answers', () => {
     // A policy cached before contracts had states: its screenshots are known, its state is not: do not track.
     store.policies.put(CONTRACT, JSON.stringify(policy('blurred', 9, CONTRACT, null)), null);
     const old = source('http://127.0.0.1:9');
-    expect(old.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 9 });
+    expect(old.current()).toEqual({ screenshots: 'blurred', segmentSeconds: 600, version: 9, privateWindows: NONE_PRIVATE });
     expect(old.verdict()).toMatchObject({ trackable: false });
     // And none at all: neither.
     store.policies.delete(CONTRACT);

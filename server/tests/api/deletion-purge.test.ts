@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,6 +10,7 @@ import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testBackends, type Backend } from '../support/backends.js';
 import { filesContaining, listFiles } from '../support/files.js';
 import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
+import { runServerCommand } from '../support/server-process.js';
 
 const DAY = 86_400_000;
 
@@ -250,11 +250,13 @@ describe.each(testBackends())('deletion and retention on $name', (backend: Backe
     for (const s of withNewExpiry.segments) expect(Date.parse(s.screenshot.expiresAt) - Date.parse(s.screenshot.takenAt)).toBe(5 * DAY);
     expect(listFiles(server.storageDir)).toHaveLength(2); // the server's (fake) clock has not reached it
 
-    const args = ['--import', 'tsx', join('server', 'src', 'cli', 'bin.ts'), 'purge', '--data-dir', server.dataDir];
+    const args = ['purge', '--data-dir', server.dataDir];
     if (server.databaseUrl) args.push('--database', server.databaseUrl);
-    const cli = spawnSync(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, WORKTRACE_LOG_LEVEL: 'warn' } });
+    // The built bin, run asynchronously: a spawnSync would stall this process's event loop for the whole purge, and
+    // the fetch after it then sent on a kept-alive socket the server had closed meanwhile (ECONNRESET in CI).
+    const cli = await runServerCommand(args, { env: { WORKTRACE_LOG_LEVEL: 'warn' } });
     expect(cli.stderr).toBe('');
-    expect(cli.status).toBe(0);
+    expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('purged 2 screenshot(s)');
     expect(listFiles(server.storageDir)).toEqual([]);
     for (const s of shots) expect(await databaseFilesContaining(marker(s.bytes))).toEqual([]);

@@ -23,6 +23,7 @@ import { DiskScreenshotStorage } from '../src/storage/disk.js';
 import { systemClock } from '../src/support/system-clock.js';
 import Database from 'better-sqlite3';
 import { timeSqliteCalls, timedStorage, watchServer, type ServerStats, type ServerWatch, type SqliteTimes } from './server-stats.js';
+import { testKeyRing } from '../tests/support/keys.js';
 
 export type Backend = 'bare' | 'sqlite' | 'postgres';
 
@@ -106,7 +107,7 @@ async function startWorktrace(message: StartMessage): Promise<Running> {
   });
   const puts: number[] = [];
   const storage = timedStorage(new DiskScreenshotStorage(join(dataDir, 'screenshots')), puts);
-  const app = await buildServer(config, { clock: systemClock, repos, storage, logger: createLogger({ level: 'warn' }) });
+  const app = await buildServer(config, { clock: systemClock, repos, storage, keys: testKeyRing(), logger: createLogger({ level: 'warn' }) });
   const watch = watchServer(app, puts, sqliteTimes);
   const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
   return {

@@ -90,6 +90,7 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 /** A storage that times each put and otherwise does what `inner` does. */
 export function timedStorage(inner: ScreenshotStorage, samples: number[]): ScreenshotStorage {
   return {
+    kind: inner.kind,
     async put(id, bytes) {
       const t0 = performance.now();
       try {
@@ -98,9 +99,12 @@ export function timedStorage(inner: ScreenshotStorage, samples: number[]): Scree
         samples.push(performance.now() - t0);
       }
     },
+    putAt: (key, bytes) => inner.putAt(key, bytes),
     get: (key) => inner.get(key),
     delete: (key) => inner.delete(key),
     keysWrittenBefore: (before, batchSize) => inner.keysWrittenBefore(before, batchSize),
+    list: () => inner.list(),
+    check: () => inner.check(),
   };
 }
 

@@ -40,6 +40,11 @@ export interface ServerConfig {
   readonly deadlineCheckIntervalMs: number;
   /** Open connections at most (policy streams included); more are closed as they arrive. */
   readonly maxConnections: number;
+  /**
+   * On SIGTERM the server reports not ready and refuses new policy streams for this long before it ends the open
+   * ones and closes (lifecycle.ts): at least the load balancer's health-check interval times its fall count.
+   */
+  readonly shutdownDrainMs: number;
   /** 0 disables the schedule (the purge still runs once at start). */
   readonly purgeIntervalMs: number;
   readonly sseHeartbeatMs: number;
@@ -98,6 +103,7 @@ export function serverConfig(overrides: Partial<ServerConfig> & Pick<ServerConfi
     keepAliveTimeoutMs: 10_000,
     deadlineCheckIntervalMs: 1_000,
     maxConnections: 4_096,
+    shutdownDrainMs: 5_000,
     purgeIntervalMs: 3_600_000,
     sseHeartbeatMs: 25_000,
     policyStreamsPerAccount: 16,

@@ -1,49 +1,60 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Repositories } from '../repository/index.js';
-import type { ScreenshotStorage } from '../storage/types.js';
+import type { ScreenshotObjects } from './screenshot-objects.js';
 import { sweepUncommittedFiles } from './sweep.js';
 
 const BATCH = 200;
 
+/** The advisory lock the purge holds on PostgreSQL: one instance purges at a time, the others skip that round. */
+export const PURGE_LOCK = 'worktrace-retention-purge';
+
+/** How long an unused sign-in limit record is kept (far past the longest wait any limit imposes). */
+const SIGN_IN_RECORD_TTL_MS = 86_400_000;
+
 export interface StorageUpkeep {
   readonly repos: Repositories;
-  readonly storage: ScreenshotStorage;
+  /** The store (objects.storage) and the sealing around it. */
+  readonly objects: ScreenshotObjects;
   readonly clock: Clock;
   readonly logger: Logger;
 }
 
 /**
- * Deletes every stored screenshot older than its contract's current retention: bytes from storage,
- * then the row down to its placeholder (removed by "retention"), and drops expired tokens. Returns how
- * many screenshots went. A screenshot whose bytes cannot be deleted (a storage error) keeps its row,
- * so its bytes stay known and the next run tries again; it is logged and passed over, and the purge goes
- * on with every other screenshot of every contract. Safe to run concurrently with itself and with
- * uploads: a screenshot already removed is skipped.
+ * Deletes every stored screenshot older than its contract's current retention: the row down to its placeholder
+ * (removed by "retention"), its key with it and the object queued for deletion in the same transaction, then the
+ * queued objects from the store. An object the store cannot delete now stays queued (logged) and goes on a later
+ * run; its key is gone already, so it can no longer be opened. Drops expired tokens and stale sign-in limit
+ * records. Returns how many screenshots went, or undefined when another instance is purging right now
+ * (PostgreSQL advisory lock). Safe to run concurrently with itself and with uploads: a screenshot already removed
+ * is skipped.
  */
-export async function purgeExpiredScreenshots(deps: StorageUpkeep): Promise<number> {
+export async function purgeExpiredScreenshots(deps: StorageUpkeep): Promise<number | undefined> {
+  const outcome = await deps.repos.exclusively(PURGE_LOCK, () => purgeNow(deps));
+  if (!outcome.ran) deps.logger.debug('retention purge skipped: another instance is running it');
+  return outcome.ran ? outcome.value : undefined;
+}
+
+async function purgeNow(deps: StorageUpkeep): Promise<number> {
   const now = deps.clock.now();
   let purged = 0;
-  let failed = 0;
   let after: { takenAt: number; id: string } | null = null;
   for (;;) {
     const expired = await deps.repos.screenshots.listExpired(now, after, BATCH);
     if (expired.length === 0) break;
     for (const shot of expired) {
       after = { takenAt: shot.takenAt, id: shot.id };
-      try {
-        if (shot.storageKey) await deps.storage.delete(shot.storageKey);
-      } catch (error) {
-        failed += 1;
-        deps.logger.error({ err: error, screenshotId: shot.id, contractId: shot.contractId }, 'retention purge could not delete a screenshot; it is tried again on the next run');
-        continue;
-      }
-      if (await deps.repos.screenshots.markRemoved(shot.id, 'retention', now)) purged += 1;
+      if (await deps.repos.transaction((tx) => tx.screenshots.markRemoved(shot.id, 'retention', now))) purged += 1;
     }
+    await deps.objects.deleteQueued(deps.repos, deps.logger);
   }
-  // Expired sign-ins are useless rows; they go on the same schedule.
+  const objects = await deps.objects.deleteQueued(deps.repos, deps.logger);
+  // Expired sign-ins and forgotten sign-in limits are useless rows; they go on the same schedule.
   const tokens = await deps.repos.tokens.deleteExpired(now);
-  if (purged > 0 || tokens > 0 || failed > 0) deps.logger.info({ purged, failed, expiredTokens: tokens }, 'retention purge done');
+  const limits = await deps.repos.signInLimits.deleteUnusedSince(now - SIGN_IN_RECORD_TTL_MS);
+  if (purged > 0 || tokens > 0 || objects > 0 || limits > 0) {
+    deps.logger.info({ purged, objectsDeleted: objects, expiredTokens: tokens, signInRecords: limits }, 'retention purge done');
+  }
   return purged;
 }
 

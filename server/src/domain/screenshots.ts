@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type {
   RemovalActor,
@@ -8,19 +9,20 @@ import type {
 } from '../../../src/shared/protocol/api/index.js';
 import { ApiError, conflict, gone, notFound, unprocessable } from '../errors.js';
 import type { Repositories, ScreenshotRow } from '../repository/index.js';
-import type { ScreenshotStorage } from '../storage/types.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { jpegProblem } from './jpeg.js';
 import { policyInForceAt } from './policy-history.js';
 import { contractEnd, screenshotPurgeAt } from './retention.js';
 import type { ContractUploadLimits } from './upload-limits.js';
+import type { ScreenshotObjects } from './screenshot-objects.js';
 
 export interface ScreenshotServices {
   readonly repos: Repositories;
-  readonly storage: ScreenshotStorage;
+  readonly objects: ScreenshotObjects;
   readonly clock: Clock;
   readonly limits: ContractUploadLimits;
+  readonly logger: Logger;
   readonly futureSlackMs: number;
 }
 
@@ -91,7 +93,7 @@ export async function uploadScreenshot(
   const problem = await jpegProblem(upload.bytes);
   if (problem) throw unprocessable('INVALID_IMAGE', `the body is not a whole JPEG image: ${problem}`);
 
-  const key = await s.storage.put(id, upload.bytes);
+  const stored = await s.objects.store(id, upload.bytes);
   const row: ScreenshotRow = {
     id,
     segmentId: segment.id,
@@ -100,7 +102,9 @@ export async function uploadScreenshot(
     contentType: upload.contentType,
     byteSize: upload.bytes.length,
     sha256,
-    storageKey: key,
+    storageKey: stored.storageKey,
+    keyId: stored.keyId,
+    wrappedKey: stored.wrappedKey,
     uploadedAt: s.clock.now(),
     removedBy: null,
     removedAt: null,
@@ -116,12 +120,12 @@ export async function uploadScreenshot(
       await tx.screenshots.insert(row);
     });
   } catch (error) {
-    await s.storage.delete(key);
+    await s.objects.discard(stored.storageKey);
     throw error;
   }
-  const stored = await s.repos.screenshots.find(id);
-  if (stored?.storageKey !== key) await s.storage.delete(key); // a concurrent retry stored the same image first
-  return describe(s.repos, stored ?? row);
+  const held = await s.repos.screenshots.find(id);
+  if (held?.storageKey !== stored.storageKey) await s.objects.discard(stored.storageKey); // a concurrent retry stored the same image first
+  return describe(s.repos, held ?? row);
 }
 
 async function describe(repos: Repositories, row: ScreenshotRow): Promise<ScreenshotUploadResponse> {
@@ -137,7 +141,7 @@ async function describe(repos: Repositories, row: ScreenshotRow): Promise<Screen
 
 /** GET /screenshots/{id}: the image, for the contract's two parties only. */
 export async function readScreenshot(
-  s: Pick<ScreenshotServices, 'repos' | 'storage'>,
+  s: Pick<ScreenshotServices, 'repos' | 'objects'>,
   caller: Caller,
   id: string,
 ): Promise<{ contentType: string; bytes: Buffer }> {
@@ -145,20 +149,21 @@ export async function readScreenshot(
   if (!row) throw notFound('screenshot');
   await contractForParty(s.repos, caller, row.contractId);
   if (row.removedAt != null || !row.storageKey || !row.contentType) throw gone('SCREENSHOT_DELETED', removedMessage(row));
-  const bytes = await s.storage.get(row.storageKey);
+  const bytes = await s.objects.read(row);
   if (!bytes) throw gone('SCREENSHOT_DELETED', `screenshot ${id} is no longer stored`);
   return { contentType: row.contentType, bytes };
 }
 
 /**
- * DELETE /screenshots/{id}. The bytes go first (the caller's intent is that they are gone; a failure
- * here leaves everything as it was, to retry), then the row keeps only the placeholder. A client's
+ * DELETE /screenshots/{id}. The row keeps only the placeholder, and the screenshot's key goes with the rest of it
+ * (crypto-shredding: from that commit on, no copy of the object anywhere can be opened); then the object is deleted
+ * from the store (queued in the same transaction, so a store that fails now is retried by the purge). A client's
  * deletion keeps the segment's time billed; a freelancer's makes it unbillable, so that evidence
  * cannot be hidden while the time is billed. A freelancer may also delete a screenshot the server
  * has not received yet by naming its segment: a placeholder is recorded, so its upload is refused.
  */
 export async function deleteScreenshot(
-  s: Pick<ScreenshotServices, 'repos' | 'storage' | 'clock'>,
+  s: Pick<ScreenshotServices, 'repos' | 'objects' | 'clock' | 'logger'>,
   caller: Caller,
   id: string,
   hint: { segmentId?: string } = {},
@@ -172,7 +177,6 @@ export async function deleteScreenshot(
   if (hint.segmentId && hint.segmentId !== row.segmentId) throw notFound('screenshot');
   if (row.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(row));
   const by: RemovalActor = side;
-  if (row.storageKey) await s.storage.delete(row.storageKey);
   const at = s.clock.now();
   const billable = await s.repos.transaction(async (tx) => {
     await tx.contracts.lock(contract.id);
@@ -180,6 +184,7 @@ export async function deleteScreenshot(
     if (by === 'freelancer') await tx.segments.setBillable(row.segmentId, false, at);
     return (await tx.segments.find(row.segmentId))?.billable ?? false;
   });
+  if (row.storageKey) await s.objects.deleteQueued(s.repos, s.logger, [row.storageKey]);
   return { id, segmentId: row.segmentId, removed: { by, at: toIso(at) }, segmentBillable: billable };
 }
 
@@ -206,6 +211,8 @@ async function deleteBeforeUpload(
       byteSize: null,
       sha256: null,
       storageKey: null,
+      keyId: null,
+      wrappedKey: null,
       uploadedAt: at,
       removedBy: 'freelancer',
       removedAt: at,

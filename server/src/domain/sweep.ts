@@ -11,12 +11,12 @@ const BATCH = 200;
  */
 export async function sweepUncommittedFiles(deps: StorageUpkeep, graceMs: number): Promise<number> {
   let swept = 0;
-  for await (const keys of deps.storage.keysWrittenBefore(deps.clock.now() - graceMs, BATCH)) {
+  for await (const keys of deps.objects.storage.keysWrittenBefore(deps.clock.now() - graceMs, BATCH)) {
     const named = await deps.repos.screenshots.namedStorageKeys(keys);
     for (const key of keys) {
       if (named.has(key)) continue;
       try {
-        await deps.storage.delete(key);
+        await deps.objects.storage.delete(key);
         swept += 1;
       } catch (error) {
         deps.logger.error({ err: error, key }, 'could not delete a screenshot file no row names; it is tried again at the next start');

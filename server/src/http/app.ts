@@ -9,11 +9,14 @@ import { dashboardRoutes } from '../dashboard/routes.js';
 import { PolicyEvents, relayPolicyEvents } from '../domain/policies.js';
 import { schedulePurge } from '../domain/purge.js';
 import { ContractUploadLimits } from '../domain/upload-limits.js';
+import { ScreenshotObjects } from '../domain/screenshot-objects.js';
 import { bearerAuthentication, installCallerSlot } from './authenticate.js';
 import { noStoreUnlessSet } from './cache-control.js';
 import { clientKey } from './client-address.js';
 import type { RouteContext, ServerDeps } from './context.js';
 import { dateFromClock } from './date-header.js';
+import { Lifecycle } from './lifecycle.js';
+import { limitRecordsFor } from './limit-records.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseExpectation } from './errors.js';
 import { capConnections, installBodyDeadlines, serverTimeouts } from './deadlines.js';
 import { requestForLog } from './log-serializers.js';
@@ -26,6 +29,7 @@ import { authRoutes } from './routes/auth.js';
 import { contractLifecycleRoutes } from './routes/contract-lifecycle.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { contractRoutes } from './routes/contracts.js';
+import { healthRoutes } from './routes/health.js';
 import { policyStreamRoutes } from './routes/policy-stream.js';
 import { screenshotRemovalRoutes } from './routes/screenshot-removals.js';
 import { screenshotRoutes } from './routes/screenshots.js';
@@ -39,6 +43,8 @@ declare module 'fastify' {
     readonly policyStreams: PolicyStreams;
     /** The password checks' queue (see auth/passwords.ts). */
     readonly passwords: PasswordHasher;
+    /** Whether the server is shutting down (see lifecycle.ts). */
+    readonly lifecycle: Lifecycle;
   }
 }
 
@@ -82,29 +88,36 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     },
     transform: jsonSchemaTransform,
   });
+  // Shared by every instance on PostgreSQL, so that limits hold whichever instance a guess reaches.
+  const limitRecords = deps.limitRecords ?? limitRecordsFor(deps.repos, deps.clock);
   // Every limiter counts clients by clientKey (an IPv6 client by its /64).
-  await app.register(rateLimit, { global: false, keyGenerator: clientKey, store: clockRateLimitStore(deps.clock) });
+  await app.register(rateLimit, { global: false, keyGenerator: clientKey, store: clockRateLimitStore(deps.clock, limitRecords) });
 
   const ctx: RouteContext = {
     config,
     clock: deps.clock,
     repos: deps.repos,
-    storage: deps.storage,
+    objects: new ScreenshotObjects(deps.storage, deps.keys),
+    logger: deps.logger.child({ subsystem: 'screenshots' }),
+    limitRecords,
+    lifecycle: deps.lifecycle ?? new Lifecycle(),
     policyEvents: deps.policyEvents ?? new PolicyEvents(),
     policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
     passwords: new PasswordHasher(config.passwordHashing),
     uploadLimits: new ContractUploadLimits(deps.clock, config.contractUploadLimits),
     mailer: deps.mailer ?? null,
-    signInLimits: new SignInLimits(deps.clock, config),
+    signInLimits: new SignInLimits(deps.clock, config, limitRecords),
   };
   // Read-only for whoever holds the app (a test asks how many streams are open, how many password checks wait).
   app.decorate('policyStreams', { getter: () => ctx.policyStreams });
   app.decorate('passwords', { getter: () => ctx.passwords });
+  app.decorate('lifecycle', { getter: () => ctx.lifecycle });
 
   await app.register(
     async (api) => {
       api.addHook('onSend', noStoreUnlessSet);
       api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
+      await api.register(healthRoutes, ctx);
       await api.register(authRoutes, ctx);
       await api.register(accountRoutes, ctx);
       await api.register(invitationRoutes, ctx);
@@ -130,7 +143,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     const notifications = deps.repos.notifications;
     if (notifications) stopRelay = await relayPolicyEvents(ctx.policyEvents, notifications, deps.repos);
     purge = schedulePurge(
-      { repos: deps.repos, storage: deps.storage, clock: deps.clock, logger: purgeLogger },
+      { repos: deps.repos, objects: ctx.objects, clock: deps.clock, logger: purgeLogger },
       { intervalMs: config.purgeIntervalMs, uncommittedFileGraceMs: config.uncommittedFileGraceMs },
     );
   });

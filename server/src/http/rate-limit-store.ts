@@ -1,19 +1,27 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Clock } from '../../../src/shared/clock.js';
-import { FixedWindowCounter } from '../support/fixed-window.js';
+import { hitWindow, type Window } from '../support/fixed-window.js';
+import { memoryLimitRecords, type LimitRecords } from './limit-records.js';
+
+const KIND = 'attempts-window';
 
 /**
- * @fastify/rate-limit's in-memory store, on the server's Clock instead of Date.now() (see
- * FixedWindowCounter): a changed system clock cannot stretch or cut a lock-out by itself, and at most
- * `capacity` keys are kept, so an attacker cycling through emails cannot grow memory without bound.
+ * @fastify/rate-limit's store, on the server's Clock instead of Date.now() (fixed windows: hitWindow): a changed
+ * system clock cannot stretch or cut a lock-out by itself. The counts live in `records` (limit-records.ts): bounded memory for one server (at most
+ * `capacity` keys, oldest activity evicted first, so an attacker cycling through emails cannot grow memory), the
+ * database when several instances share PostgreSQL.
  */
-export function clockRateLimitStore(clock: Clock, capacity = 10_000): FastifyRateLimitStoreCtor {
+export function clockRateLimitStore(clock: Clock, capacityOrRecords: number | LimitRecords = 10_000): FastifyRateLimitStoreCtor {
+  const records = typeof capacityOrRecords === 'number' ? memoryLimitRecords(capacityOrRecords) : capacityOrRecords;
   class ClockRateLimitStore implements FastifyRateLimitStore {
-    readonly #counter = new FixedWindowCounter(clock, capacity);
-
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
-      const { count, remainingMs } = this.#counter.hit(key, timeWindow);
-      callback(null, { current: count, ttl: remainingMs });
+      const now = clock.now();
+      records
+        .update(KIND, key, (): Window => ({ count: 0, start: now }), (window) => hitWindow(window, now, timeWindow))
+        .then(
+          ({ count, remainingMs }) => callback(null, { current: count, ttl: remainingMs }),
+          (error: unknown) => callback(error as Error),
+        );
     }
 
     child(): FastifyRateLimitStore {

@@ -40,15 +40,15 @@ export async function underFailureLimit<T>(
 ): Promise<T> {
   const setRetryAfter = (seconds: string) => void reply.header('retry-after', seconds);
   const address = clientKey(request);
-  const admission = email === null ? ctx.signInLimits.admitAddress(address) : ctx.signInLimits.admit(address, email);
+  const admission = email === null ? await ctx.signInLimits.admitAddress(address) : await ctx.signInLimits.admit(address, email);
   if (!admission.admitted) throw rateLimited(admission.retryAfterMs, 'too many failed attempts', setRetryAfter);
   try {
     const result = await work();
-    admission.attempt.succeeded();
+    await admission.attempt.succeeded();
     return result;
   } catch (error) {
-    if (isFailure(error)) admission.attempt.failed();
-    else admission.attempt.release();
+    if (isFailure(error)) await admission.attempt.failed();
+    else await admission.attempt.release();
     if (error instanceof PasswordQueueFullError) throw rateLimited(1000, 'the server is busy checking other passwords', setRetryAfter);
     throw error;
   }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../src/shared/clock.js';
-import { BoundedMap } from '../support/bounded-map.js';
-import { attemptSettlingOnce, type AttemptAdmission } from './rate-limit-failures.js';
+import { memoryLimitRecords, type LimitRecords } from './limit-records.js';
+import { attemptSettlingOnce, givePlaceBack, heldPlaces, type AttemptAdmission } from './rate-limit-failures.js';
 
 /** After `freeFailures` failed sign-ins in a row, each further failure makes the account wait longer. */
 export interface BackoffPolicy {
@@ -15,9 +15,12 @@ interface AccountRecord {
   failures: number;
   /** No attempt is admitted before this time (server clock). */
   lockedUntil: number;
-  /** Attempts admitted whose password check has not finished. */
-  pending: number;
+  /** When each attempt admitted and not settled yet was admitted (its place; see PENDING_PLACE_MS). */
+  pending: number[];
 }
+
+const KIND = 'account-backoff';
+const fresh = (): AccountRecord => ({ failures: 0, lockedUntil: 0, pending: [] });
 
 /**
  * Failed sign-ins per account, whoever sends them and from wherever: the per-address limits do not stop one
@@ -29,46 +32,49 @@ interface AccountRecord {
  *
  * On the server's Clock. An admitted attempt holds a place while its password check runs: within the free failures
  * at most as many run at once as are left, past them one at a time, so a burst of parallel guesses gets no more
- * tries than a patient guesser. At most `capacity` accounts are remembered, the least recently tried forgotten first.
+ * tries than a patient guesser. The records live in `records` (limit-records.ts): bounded memory for one server
+ * (the least recently tried account forgotten first), the database for several.
  */
 export class AccountBackoff {
-  readonly #records: BoundedMap<string, AccountRecord>;
-
   constructor(
     private readonly clock: Clock,
     private readonly policy: BackoffPolicy,
-    capacity = 10_000,
-  ) {
-    this.#records = new BoundedMap(capacity);
-  }
+    private readonly records: LimitRecords = memoryLimitRecords(),
+  ) {}
 
   /** Admits one sign-in attempt for `account` (an emailKey), or says how long the account must wait. */
-  admit(account: string): AttemptAdmission {
+  async admit(account: string): Promise<AttemptAdmission> {
     const now = this.clock.now();
-    const record = this.#records.use(account, () => ({ failures: 0, lockedUntil: 0, pending: 0 }));
-    // A lock-out beyond the longest wait means the clock went back: never wait longer than maxMs.
-    record.lockedUntil = Math.min(record.lockedUntil, now + this.policy.maxMs);
-    if (now < record.lockedUntil) return { admitted: false, retryAfterMs: record.lockedUntil - now };
-    const places = Math.max(1, this.policy.freeFailures - record.failures);
-    if (record.pending >= places) return { admitted: false, retryAfterMs: 1000 }; // the attempts in flight settle within a second or so
-    record.pending += 1;
-    const attempt = attemptSettlingOnce((outcome) => {
-      record.pending -= 1;
-      if (outcome === 'failed') {
-        record.failures += 1;
-        const past = record.failures - this.policy.freeFailures;
-        if (past > 0) record.lockedUntil = this.clock.now() + Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** Math.min(past - 1, 40));
-      } else if (outcome === 'succeeded') {
-        record.failures = 0;
-        record.lockedUntil = 0;
-      }
+    const admitted = await this.records.update(KIND, account, fresh, (record): AttemptAdmission | number => {
+      // A lock-out beyond the longest wait means the clock went back: never wait longer than maxMs.
+      record.lockedUntil = Math.min(record.lockedUntil, now + this.policy.maxMs);
+      record.pending = heldPlaces(record.pending, now);
+      if (now < record.lockedUntil) return { admitted: false, retryAfterMs: record.lockedUntil - now };
+      const places = Math.max(1, this.policy.freeFailures - record.failures);
+      if (record.pending.length >= places) return { admitted: false, retryAfterMs: 1000 }; // the attempts in flight settle within a second or so
+      record.pending.push(now);
+      return now;
     });
+    if (typeof admitted !== 'number') return admitted;
+    const attempt = attemptSettlingOnce((outcome) =>
+      this.records.update(KIND, account, fresh, (record) => {
+        givePlaceBack(record.pending, admitted);
+        if (outcome === 'failed') {
+          record.failures += 1;
+          const past = record.failures - this.policy.freeFailures;
+          if (past > 0) record.lockedUntil = this.clock.now() + Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** Math.min(past - 1, 40));
+        } else if (outcome === 'succeeded') {
+          record.failures = 0;
+          record.lockedUntil = 0;
+        }
+      }),
+    );
     return { admitted: true, attempt };
   }
 
   /** Failed sign-ins in a row for `account` (what a test or a log line may want to know). */
-  failuresOf(account: string): number {
-    return this.#records.peek(account)?.failures ?? 0;
+  async failuresOf(account: string): Promise<number> {
+    return (await this.records.peek<AccountRecord>(KIND, account))?.failures ?? 0;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../src/shared/clock.js';
 import type { ServerConfig } from '../config.js';
+import type { LimitRecords } from './limit-records.js';
 import { AddressFailureLimiter, type SignInAttempt } from './rate-limit-failures.js';
 import { AccountBackoff, emailKey } from './sign-in-backoff.js';
 
@@ -17,27 +18,33 @@ export class SignInLimits {
   readonly #addresses: AddressFailureLimiter;
   readonly #accounts: AccountBackoff;
 
-  constructor(clock: Clock, config: Pick<ServerConfig, 'addressLoginFailureLimit' | 'accountLoginBackoff'>) {
-    this.#addresses = new AddressFailureLimiter(clock, config.addressLoginFailureLimit);
-    this.#accounts = new AccountBackoff(clock, config.accountLoginBackoff);
+  constructor(clock: Clock, config: Pick<ServerConfig, 'addressLoginFailureLimit' | 'accountLoginBackoff'>, records: LimitRecords) {
+    this.#addresses = new AddressFailureLimiter(clock, config.addressLoginFailureLimit, records);
+    this.#accounts = new AccountBackoff(clock, config.accountLoginBackoff, records);
   }
 
   /** `address` is a clientKey, `email` as the caller sent it. */
-  admit(address: string, email: string): SignInAdmission {
-    const byAddress = this.#addresses.admit(address);
+  async admit(address: string, email: string): Promise<SignInAdmission> {
+    const byAddress = await this.#addresses.admit(address);
     if (!byAddress.admitted) return { admitted: false, retryAfterMs: byAddress.retryAfterMs, limit: 'address' };
-    const byAccount = this.#accounts.admit(emailKey(email));
+    let byAccount;
+    try {
+      byAccount = await this.#accounts.admit(emailKey(email));
+    } catch (error) {
+      await byAddress.attempt.release();
+      throw error;
+    }
     if (!byAccount.admitted) {
-      byAddress.attempt.release();
+      await byAddress.attempt.release();
       return { admitted: false, retryAfterMs: byAccount.retryAfterMs, limit: 'account' };
     }
     const both = [byAddress.attempt, byAccount.attempt];
     return {
       admitted: true,
       attempt: {
-        failed: () => both.forEach((a) => a.failed()),
-        succeeded: () => both.forEach((a) => a.succeeded()),
-        release: () => both.forEach((a) => a.release()),
+        failed: async () => void (await Promise.all(both.map((a) => a.failed()))),
+        succeeded: async () => void (await Promise.all(both.map((a) => a.succeeded()))),
+        release: async () => void (await Promise.all(both.map((a) => a.release()))),
       },
     };
   }
@@ -46,13 +53,13 @@ export class SignInLimits {
    * The address limit alone, for a way in that names no account (an invitation token): its failures count against
    * the address, never against someone's account.
    */
-  admitAddress(address: string): SignInAdmission {
-    const byAddress = this.#addresses.admit(address);
+  async admitAddress(address: string): Promise<SignInAdmission> {
+    const byAddress = await this.#addresses.admit(address);
     return byAddress.admitted ? byAddress : { admitted: false, retryAfterMs: byAddress.retryAfterMs, limit: 'address' };
   }
 
   /** Failures from `address` inside its window now. */
-  addressFailures(address: string): number {
+  addressFailures(address: string): Promise<number> {
     return this.#addresses.failuresOf(address);
   }
 }

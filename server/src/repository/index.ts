@@ -5,6 +5,7 @@ import { PostgresDatabase } from './postgres/database.js';
 import { postgresMigrations } from './postgres/migrations/index.js';
 import { ScreenshotsRepository } from './screenshots.js';
 import { SegmentsRepository } from './segments.js';
+import { SignInLimitsRepository } from './sign-in-limits.js';
 import { migrate, type SqlDatabase, type SqlExecutor } from './sql.js';
 import { SqliteDatabase } from './sqlite/database.js';
 import { sqliteMigrations } from './sqlite/migrations/index.js';
@@ -19,6 +20,7 @@ export interface RepositorySet {
   readonly invitations: InvitationsRepository;
   readonly segments: SegmentsRepository;
   readonly screenshots: ScreenshotsRepository;
+  readonly signInLimits: SignInLimitsRepository;
 }
 
 export interface Repositories extends RepositorySet {
@@ -27,6 +29,10 @@ export interface Repositories extends RepositorySet {
   readonly notifications?: SqlDatabase['notifications'];
   /** One logical write: every repository used inside `work` shares the transaction. */
   transaction<T>(work: (tx: RepositorySet) => Promise<T>): Promise<T>;
+  /** Runs `work` unless another process holds the lock `name` (PostgreSQL advisory lock; SQLite is one process). */
+  exclusively: SqlDatabase['exclusively'];
+  /** Answers when the database answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,7 @@ function repositorySet(sql: SqlExecutor, dialect: SqlDatabase['dialect']): Repos
     invitations: new InvitationsRepository(sql),
     segments: new SegmentsRepository(sql),
     screenshots: new ScreenshotsRepository(sql),
+    signInLimits: new SignInLimitsRepository(sql, dialect),
   };
 }
 
@@ -47,6 +54,8 @@ export function repositoriesOver(db: SqlDatabase): Repositories {
     dialect: db.dialect,
     notifications: db.notifications,
     transaction: (work) => db.transaction((tx) => work(repositorySet(tx, db.dialect))),
+    exclusively: (name, work) => db.exclusively(name, work),
+    ping: () => db.ping(),
     close: () => db.close(),
   };
 }

@@ -4,8 +4,8 @@ import type { ScreenshotRow } from './types.js';
 
 const columns = (t: string): string => `${t}id, ${t}segment_id AS "segmentId", ${t}contract_id AS "contractId",
   ${t}taken_at AS "takenAt", ${t}content_type AS "contentType", ${t}byte_size AS "byteSize", ${t}sha256,
-  ${t}storage_key AS "storageKey", ${t}uploaded_at AS "uploadedAt", ${t}removed_by AS "removedBy", ${t}removed_at AS "removedAt",
-  ${t}redacted_windows AS "redactedWindows"`;
+  ${t}storage_key AS "storageKey", ${t}key_id AS "keyId", ${t}wrapped_key AS "wrappedKey", ${t}uploaded_at AS "uploadedAt",
+  ${t}removed_by AS "removedBy", ${t}removed_at AS "removedAt", ${t}redacted_windows AS "redactedWindows"`;
 const COLUMNS = columns('');
 
 const DAY_MS = 86_400_000;
@@ -28,17 +28,71 @@ export class ScreenshotsRepository {
   async insert(s: ScreenshotRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO screenshots (id, segment_id, contract_id, taken_at, content_type, byte_size, sha256, storage_key,
-         uploaded_at, removed_by, removed_at, redacted_windows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.uploadedAt, s.removedBy, s.removedAt, s.redactedWindows ?? 0],
+         key_id, wrapped_key, uploaded_at, removed_by, removed_at, redacted_windows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.id, s.segmentId, s.contractId, s.takenAt, s.contentType, s.byteSize, s.sha256, s.storageKey, s.keyId, s.wrappedKey, s.uploadedAt, s.removedBy, s.removedAt, s.redactedWindows ?? 0],
     );
   }
 
-  /** Keeps only the placeholder: who removed it and when. Returns false when it was already removed. */
+  /**
+   * Keeps only the placeholder: who removed it and when. The screenshot's wrapped key goes with the rest, so its
+   * object can no longer be opened wherever its bytes linger; the object's key is queued for deletion from the store
+   * in the same statement's transaction (storage_deletions), so a deletion from the store that fails is retried.
+   * Returns false when it was already removed. Call inside a transaction.
+   */
   async markRemoved(id: string, by: RemovalActor, at: number): Promise<boolean> {
+    await this.sql.run(
+      `INSERT INTO storage_deletions (storage_key, queued_at)
+         SELECT storage_key, ? FROM screenshots WHERE id = ? AND removed_at IS NULL AND storage_key IS NOT NULL
+       ON CONFLICT (storage_key) DO NOTHING`,
+      [at, id],
+    );
     const result = await this.sql.run(
-      `UPDATE screenshots SET content_type = NULL, byte_size = NULL, sha256 = NULL, storage_key = NULL,
-         removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL`,
+      `UPDATE screenshots SET content_type = NULL, byte_size = NULL, sha256 = NULL, storage_key = NULL, key_id = NULL,
+         wrapped_key = NULL, removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL`,
       [by, at, id],
+    );
+    return result.changes === 1;
+  }
+
+  /** Object keys whose rows are gone, oldest first: the store still has to delete them. */
+  async queuedDeletions(limit: number): Promise<string[]> {
+    const rows = await this.sql.all<{ key: string }>('SELECT storage_key AS key FROM storage_deletions ORDER BY queued_at, storage_key LIMIT ?', [limit]);
+    return rows.map((r) => r.key);
+  }
+
+  /** The store confirmed the object's deletion. */
+  async deletionDone(storageKey: string): Promise<void> {
+    await this.sql.run('DELETE FROM storage_deletions WHERE storage_key = ?', [storageKey]);
+  }
+
+  /** Stored screenshots (an object in the store) after `afterId`, in id order: key rotation and storage migration walk them. */
+  listStored(afterId: string, limit: number): Promise<ScreenshotRow[]> {
+    return this.sql.all<ScreenshotRow>(
+      `SELECT ${COLUMNS} FROM screenshots WHERE id > ? AND storage_key IS NOT NULL AND removed_at IS NULL ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+  }
+
+  /** Screenshots whose key each server key wraps now (what may be dropped once rotation is done). */
+  countByServerKey(): Promise<{ keyId: string | null; count: number }[]> {
+    return this.sql.all(
+      `SELECT key_id AS "keyId", COUNT(*) AS count FROM screenshots WHERE storage_key IS NOT NULL AND removed_at IS NULL GROUP BY key_id ORDER BY key_id`,
+    );
+  }
+
+  /**
+   * Replaces the sealing of a stored screenshot if it is still as `expected` says (key rotation, sealing what was
+   * stored before sealing existed). Returns false when it changed meanwhile (deleted, rotated by someone else).
+   */
+  async replaceSealing(
+    id: string,
+    expected: { storageKey: string; keyId: string | null },
+    next: { storageKey: string; keyId: string; wrappedKey: string },
+  ): Promise<boolean> {
+    const sameKey = expected.keyId === null ? 'key_id IS NULL' : 'key_id = ?';
+    const result = await this.sql.run(
+      `UPDATE screenshots SET storage_key = ?, key_id = ?, wrapped_key = ? WHERE id = ? AND removed_at IS NULL AND storage_key = ? AND ${sameKey}`,
+      [next.storageKey, next.keyId, next.wrappedKey, id, expected.storageKey, ...(expected.keyId === null ? [] : [expected.keyId])],
     );
     return result.changes === 1;
   }

@@ -34,6 +34,13 @@ export interface SqlDatabase extends SqlExecutor {
    * COLUMN): dropping the old table must not cascade to the rows that point at it. Absent where not needed.
    */
   withoutForeignKeys?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` while holding the lock `name` across every process on the database, or not at all when another
+   * holds it (`ran: false`). The lock goes with the connection, so a process that dies lets go of it.
+   */
+  exclusively<T>(name: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /** Answers when the database answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -105,11 +105,14 @@ export interface ScreenshotRow {
   readonly segmentId: string;
   readonly contractId: string;
   readonly takenAt: number;
-  /** The four fields below are null once the screenshot was removed: only the placeholder stays. */
+  /** The fields below up to uploadedAt are null once the screenshot was removed: only the placeholder stays. */
   readonly contentType: string | null;
   readonly byteSize: number | null;
   readonly sha256: string | null;
   readonly storageKey: string | null;
+  /** The server key that wraps this screenshot's own key, and that wrapped key; null for placeholders and for screenshots stored before sealing. */
+  readonly keyId: string | null;
+  readonly wrappedKey: string | null;
   readonly uploadedAt: number;
   readonly removedBy: RemovalActor | null;
   readonly removedAt: number | null;

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, opendir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdir, open, opendir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { StorageKeyError, type ScreenshotStorage } from './types.js';
+import { newStorageKey, requireStorageKey, StorageKeyError, type ScreenshotStorage } from './types.js';
 
 /** A file name put() gives an image (`<id>-<random>`), and the name of its temporary file while it is written. */
 const STORED_NAME = /^[0-9A-Za-z_-]+$/;
 const TEMP_NAME = /^\.[0-9a-f]{16}\.tmp$/;
 
 /**
- * Screenshots as files under `<root>/<first two id characters>/<id>-<random>`: each upload gets its own
- * key, so a losing concurrent upload can remove its file without touching the winner's. Writes go to a temporary file
- * that is synced and renamed, so a crash never leaves half an image under a real key. Deletion
+ * Screenshot objects as files under `<root>/<key>` (see newStorageKey). Writes go to a temporary file
+ * that is synced and renamed, so a crash never leaves half an object under a real key. Deletion
  * overwrites the file with zeros before unlinking it: on an ordinary (non copy-on-write) file system
- * the image bytes are then gone from the disk, not merely unlinked. A crash between the file and its
+ * the bytes are then gone from the disk, not merely unlinked (and they were sealed to begin with). A crash between the file and its
  * database row leaves a file nobody names: keysWrittenBefore lists them for the sweep at start.
  */
 export class DiskScreenshotStorage implements ScreenshotStorage {
+  readonly kind = 'disk' as const;
   private readonly root: string;
 
   constructor(root: string) {
@@ -23,16 +23,20 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
   }
 
   private pathOf(key: string): string {
+    requireStorageKey(key);
     const path = resolve(this.root, key);
     const rel = relative(this.root, path);
-    if (rel.startsWith('..') || rel.includes(`..${sep}`) || rel === '' || !/^[0-9A-Za-z/_-]+$/.test(key)) {
-      throw new StorageKeyError(`not a storage key: ${JSON.stringify(key)}`);
-    }
+    if (rel.startsWith('..') || rel.includes(`..${sep}`) || rel === '') throw new StorageKeyError(`not a storage key: ${JSON.stringify(key)}`);
     return path;
   }
 
   async put(id: string, bytes: Buffer): Promise<string> {
-    const key = `${id.slice(0, 2)}/${id}-${randomBytes(8).toString('hex')}`;
+    const key = newStorageKey(id);
+    await this.putAt(key, bytes);
+    return key;
+  }
+
+  async putAt(key: string, bytes: Buffer): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`); // TEMP_NAME
@@ -44,7 +48,6 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
       await handle.close();
     }
     await rename(temp, path);
-    return key;
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -111,5 +114,17 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
       await handle.close();
     }
     await rm(path, { force: true });
+  }
+
+  async *list(): AsyncIterable<string> {
+    for (const dir of await this.subdirectories()) {
+      // Temporaries are writes in progress or left by a crash, not objects (keysWrittenBefore sweeps them).
+      for await (const entry of await opendir(join(this.root, dir))) if (entry.isFile() && STORED_NAME.test(entry.name)) yield `${dir}/${entry.name}`;
+    }
+  }
+
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    await access(this.root, constants.W_OK | constants.R_OK);
   }
 }

@@ -1,9 +1,23 @@
 import type { Clock } from '../../../src/shared/clock.js';
 import { BoundedMap } from './bounded-map.js';
 
-interface Window {
+export interface Window {
   count: number;
   start: number;
+}
+
+/**
+ * Counts one event at `now` in `window` (changed in place): a window ends after `windowMs`, and a clock that went
+ * back before it began starts a new one. The rule FixedWindowCounter and the shared sign-in records (limit-records.ts)
+ * both apply.
+ */
+export function hitWindow(window: Window, now: number, windowMs: number): { count: number; remainingMs: number } {
+  if (now >= window.start + windowMs || now < window.start) {
+    window.count = 0;
+    window.start = now;
+  }
+  window.count += 1;
+  return { count: window.count, remainingMs: window.start + windowMs - now };
 }
 
 /**
@@ -25,12 +39,6 @@ export class FixedWindowCounter {
   /** Counts one event for `key`: the count in its current window, this one included, and the ms until that window ends. */
   hit(key: string, windowMs: number): { count: number; remainingMs: number } {
     const now = this.clock.now();
-    const window = this.#windows.use(key, () => ({ count: 0, start: now }));
-    if (now >= window.start + windowMs || now < window.start) {
-      window.count = 0;
-      window.start = now;
-    }
-    window.count += 1;
-    return { count: window.count, remainingMs: window.start + windowMs - now };
+    return hitWindow(this.#windows.use(key, () => ({ count: 0, start: now })), now, windowMs);
   }
 }

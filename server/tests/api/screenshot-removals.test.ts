@@ -123,6 +123,8 @@ describe.each(testBackends())('removed screenshots feed on $name', (backend: Bac
         sha256: null,
         storageKey: null,
         redactedWindows: 0,
+        keyId: null,
+        wrappedKey: null,
         uploadedAt: server.clock.now(),
         removedBy: 'client',
         removedAt: server.clock.now(),

@@ -16,6 +16,7 @@ import { createLogger } from '../../src/logger.js';
 import { smtpMailer } from '../../src/mail/invitation-mailer.js';
 import { openRepositories, type ContractRow, type Repositories, type UserRow } from '../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
+import { testKeyRing } from './keys.js';
 import type { Backend } from './backends.js';
 
 /** A real server on loopback (port 0; 127.0.0.1 unless `host` says ::1) over a real database, with a fake clock and captured logs. */
@@ -77,7 +78,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
   });
   const policyEvents = new PolicyEvents();
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), logger, policyEvents, mailer });
+  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), keys: testKeyRing(), logger, policyEvents, mailer });
   const address = await app.listen({ host: config.host, port: 0 });
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {

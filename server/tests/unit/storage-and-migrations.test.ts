@@ -29,7 +29,7 @@ describe('SQLite migrations', () => {
     expect(await migrate(db, sqliteMigrations, 2)).toBe(latest);
     const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['contract_states', 'contracts', 'invitations', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'tokens', 'users']),
+      expect.arrayContaining(['contract_states', 'contracts', 'invitations', 'policy_versions', 'schema_migrations', 'screenshots', 'segments', 'sign_in_limits', 'storage_deletions', 'tokens', 'users']),
     );
     await db.close();
   });

@@ -46,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       const address = clientKey(request);
       const setRetryAfter = (seconds: string) => void reply.header('retry-after', seconds);
       // Checked before the password, so a refused caller learns nothing about it.
-      const admission = limits.admit(address, email);
+      const admission = await limits.admit(address, email);
       if (!admission.admitted) {
         const why = admission.limit === 'address' ? 'too many failed sign-ins from this address' : 'too many failed sign-ins for this email';
         throw rateLimited(admission.retryAfterMs, why, setRetryAfter);
@@ -56,18 +56,18 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       try {
         user = await accountWithPassword(ctx.repos, ctx.passwords, email, password);
       } catch (error) {
-        attempt.release(); // the check did not run to its end: not a failure of the caller's
+        await attempt.release(); // the check did not run to its end: not a failure of the caller's
         if (error instanceof PasswordQueueFullError) throw rateLimited(1000, 'the server is busy checking other sign-ins', setRetryAfter);
         throw error;
       }
       if (!user) {
-        attempt.failed();
-        if (limits.addressFailures(address) === ctx.config.addressLoginFailureLimit.max) {
+        await attempt.failed();
+        if ((await limits.addressFailures(address)) === ctx.config.addressLoginFailureLimit.max) {
           request.log.warn({ address }, 'failed sign-ins from one address reached the limit: its sign-ins are refused for a while');
         }
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
       }
-      attempt.succeeded();
+      await attempt.succeeded();
       const session = await startSession(ctx, user);
       request.log.info({ userId: user.id }, 'signed in');
       return session;

@@ -29,10 +29,15 @@ export const policyStreamRoutes: FastifyPluginAsyncZod<RouteContext> = async (ap
         tags: ['policy'],
         summary: 'Server-sent events: the policy now, then each change as it happens',
         params: ulidParamSchema,
-        response: { 401: apiErrorSchema, 404: apiErrorSchema, 429: apiErrorSchema },
+        response: { 401: apiErrorSchema, 404: apiErrorSchema, 429: apiErrorSchema, 503: apiErrorSchema },
       },
     },
     async (request, reply) => {
+      if (ctx.lifecycle.draining) {
+        // Shutting down: the agent retries at once, and the load balancer sends it to an instance that stays.
+        reply.header('retry-after', '1');
+        throw new ApiError(503, 'SHUTTING_DOWN', 'this instance is shutting down: connect again (to another instance)');
+      }
       const caller = callerOf(request);
       const res = reply.raw;
       // The authentication hook found this token, so it is well formed.

@@ -78,7 +78,7 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
       }
       const redactedWindows = redactedWindowsOf(headerValue(request.headers[SCREENSHOT_REDACTED_WINDOWS_HEADER]) ?? request.query.redactedWindows);
       return uploadScreenshot(
-        { repos: ctx.repos, storage: ctx.storage, clock: ctx.clock, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
+        { repos: ctx.repos, objects: ctx.objects, clock: ctx.clock, logger: ctx.logger, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
         caller,
         request.params.id,
         { segmentId, capturedAt, redactedWindows, contentType: contentType as ScreenshotContentType, bytes: request.body },

@@ -89,6 +89,29 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
+  async exclusively<T>(name: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    // A session-level advisory lock on a connection of its own, held while `work` runs on the pool.
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
+      if (!got.rows[0]?.locked) return { ran: false };
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch((error: Error) => {
+          broken = error; // a connection that cannot unlock is not given back to the pool holding the lock
+        });
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -160,6 +160,15 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
+  /** One process owns an SQLite file (a second one, the purge command, is safe to overlap): nothing to lock. */
+  async exclusively<T>(_name: string, work: () => Promise<T>): Promise<{ ran: true; value: T }> {
+    return { ran: true, value: await work() };
+  }
+
+  async ping(): Promise<void> {
+    await this.get('SELECT 1');
+  }
+
   async close(): Promise<void> {
     await this.serialize(async () => this.db.close());
   }

@@ -14,6 +14,8 @@ import { createLogger } from '../../../src/logger.js';
 import { openRepositories, type ContractRow, type Repositories } from '../../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
+import { ScreenshotObjects } from '../../../src/domain/screenshot-objects.js';
+import { testKeyRing } from '../../support/keys.js';
 import { bearerApi, type ApiCall } from './api.js';
 
 const DAY_MS = 86_400_000;
@@ -47,11 +49,12 @@ export async function startE2eServer(): Promise<E2eServer> {
   const contract = await seedDemo(repos, twoDaysAgo, { segmentSeconds: SEGMENT_SECONDS, retentionDays: 30 });
   const storageDir = join(dataDir, 'screenshots');
   const storage = new DiskScreenshotStorage(storageDir);
+  const keys = testKeyRing();
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
   const logger = createLogger({ level: 'warn', destination: quiet });
   // Two segments a page: the dashboard must follow the diary's pages to show the week whole.
   const config = serverConfig({ dataDir, port: 0, diaryPageSegments: 2 });
-  const app: FastifyInstance = await buildServer(config, { clock: systemClock, repos, storage, logger });
+  const app: FastifyInstance = await buildServer(config, { clock: systemClock, repos, storage, keys, logger });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const api = bearerApi(baseUrl);
@@ -74,7 +77,8 @@ export async function startE2eServer(): Promise<E2eServer> {
     clientToken: await signIn(DEMO_ACCOUNTS[0]),
     freelancerToken: await signIn(DEMO_ACCOUNTS[1]),
     api,
-    purgeLater: (laterMs) => purgeExpiredScreenshots({ repos, storage, logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } }),
+    purgeLater: async (laterMs) =>
+      (await purgeExpiredScreenshots({ repos, objects: new ScreenshotObjects(storage, keys), logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } })) ?? 0,
     async close() {
       await app.close();
       await repos.close();

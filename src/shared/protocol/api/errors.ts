@@ -62,6 +62,10 @@ export const API_ERROR_CODES = [
   'CONTRACT_STATE_CONFLICT',
   // A segment that starts while the contract was not active (after a pause or its end): final for the agent.
   'CONTRACT_NOT_ACTIVE',
+  // 503: the server is not ready for traffic (its database or object store does not answer), or it is shutting down
+  // and hands its clients to the other instances: try again (another instance, through the load balancer).
+  'NOT_READY',
+  'SHUTTING_DOWN',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

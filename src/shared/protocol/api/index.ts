@@ -8,3 +8,4 @@ export * from './screenshot-removals.js';
 export * from './screenshots.js';
 export * from './segments.js';
 export * from './terms.js';
+export * from './health.js';

@@ -10,6 +10,7 @@ import { createLogger } from '../../../../server/src/logger.js';
 import { openRepositories } from '../../../../server/src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../../server/src/storage/disk.js';
 import { systemClock } from '../../../../server/src/support/system-clock.js';
+import { testKeyRing } from '../../../../server/tests/support/keys.js';
 
 /**
  * The real work-diary server on 127.0.0.1 (port 0) over a real SQLite file, seeded like `--demo`. It runs on
@@ -75,6 +76,7 @@ export async function startLiveServer(options: { segmentSeconds?: number; clock?
     clock,
     repos,
     storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')),
+    keys: testKeyRing(),
     logger: createLogger({ level: 'info', destination }),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

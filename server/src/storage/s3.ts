@@ -1,0 +1,169 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { newStorageKey, requireStorageKey, type ScreenshotStorage } from './types.js';
+
+/** Where the bucket is and how to reach it. Credentials come from the SDK's usual chain (AWS_ACCESS_KEY_ID, …). */
+export interface S3StorageOptions {
+  readonly bucket: string;
+  /** An S3-compatible endpoint (Ceph RGW, MinIO, Swift's s3api); undefined means AWS itself. */
+  readonly endpoint?: string;
+  readonly region: string;
+  /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key`: what most self-hosted stores need. */
+  readonly forcePathStyle: boolean;
+  /** Explicit credentials (tests); otherwise the SDK's default chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Every key goes under this prefix (one bucket shared by several deployments). */
+  readonly prefix?: string;
+}
+
+export class S3StorageError extends Error {
+  override readonly name = 'S3StorageError';
+  readonly code = 'OBJECT_STORE_FAILED';
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Screenshot objects in an S3-compatible bucket (@aws-sdk/client-s3). The SDK's default request checksums send
+ * aws-chunked uploads that Ceph RGW and Swift refuse, so checksums are computed only when an operation requires
+ * them (the objects are sealed with GCM anyway: a changed byte fails to open). What a store keeps after DeleteObject
+ * (Ceph keeps the freed blocks) cannot be opened: the object's key went with its row first (crypto-shredding).
+ */
+export class S3ScreenshotStorage implements ScreenshotStorage {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly options: S3StorageOptions) {
+    this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
+    this.client = new S3Client({
+      region: options.region,
+      endpoint: options.endpoint,
+      forcePathStyle: options.forcePathStyle,
+      credentials: options.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 },
+      maxAttempts: 3,
+    });
+  }
+
+  get bucket(): string {
+    return this.options.bucket;
+  }
+
+  private objectKey(key: string): string {
+    return this.prefix + requireStorageKey(key);
+  }
+
+  async put(id: string, bytes: Buffer): Promise<string> {
+    const key = newStorageKey(id);
+    await this.putAt(key, bytes);
+    return key;
+  }
+
+  async putAt(key: string, bytes: Buffer): Promise<void> {
+    await this.call('put', () =>
+      this.client.send(
+        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key), Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }),
+      ),
+    );
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
+      if (!object.Body) return undefined;
+      return Buffer.from(await object.Body.transformToByteArray());
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) return undefined;
+      throw this.failed('get', error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    // S3 answers 204 for a key that is not there: deleting twice is fine.
+    await this.call('delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) })));
+  }
+
+  async *list(): AsyncIterable<string> {
+    for await (const page of this.pages()) for (const object of page) yield object.key;
+  }
+
+  /** The sweep of objects whose row never committed: a store has no temporaries, so nothing else goes. */
+  async *keysWrittenBefore(before: number, batchSize: number): AsyncIterable<string[]> {
+    let batch: string[] = [];
+    for await (const page of this.pages()) {
+      for (const object of page) {
+        if (object.modifiedAt >= before) continue;
+        batch.push(object.key);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** ListObjectsV2 a page at a time, keys without the prefix. */
+  private async *pages(): AsyncIterable<{ key: string; modifiedAt: number }[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.call('list', () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.prefix || undefined, ContinuationToken: token })),
+      );
+      yield (page.Contents ?? []).flatMap((o) => (o.Key ? [{ key: o.Key.slice(this.prefix.length), modifiedAt: o.LastModified?.getTime() ?? 0 }] : []));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async check(): Promise<void> {
+    await this.call('check', () => this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket })));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+
+  private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.failed(what, error);
+    }
+  }
+
+  private failed(what: string, error: unknown): S3StorageError {
+    const status = error instanceof S3ServiceException ? ` (${error.name}, HTTP ${error.$metadata.httpStatusCode ?? '?'})` : ` (${(error as Error).name})`;
+    return new S3StorageError(`object store ${what} failed in bucket ${this.options.bucket}${status}`, { cause: error });
+  }
+}
+
+/**
+ * `--storage s3://bucket[/prefix]` with the rest from the environment: WORKTRACE_S3_ENDPOINT (an S3-compatible
+ * endpoint; AWS itself when unset), WORKTRACE_S3_REGION or AWS_REGION (default us-east-1), WORKTRACE_S3_PATH_STYLE=1
+ * (or the --s3-path-style flag), credentials by the SDK's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles,
+ * instance roles).
+ */
+export function s3OptionsFrom(url: string, env: NodeJS.ProcessEnv, flags: { pathStyle?: boolean } = {}): S3StorageOptions {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/([A-Za-z0-9/_-]*))?$/.exec(url);
+  if (!match?.[1]) throw new S3StorageError(`expected s3://bucket[/prefix], got ${JSON.stringify(url)}`);
+  const endpoint = env.WORKTRACE_S3_ENDPOINT || undefined;
+  if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint)) throw new S3StorageError('WORKTRACE_S3_ENDPOINT must be an http(s):// URL');
+  return {
+    bucket: match[1],
+    prefix: match[2] || undefined,
+    endpoint,
+    region: env.WORKTRACE_S3_REGION || env.AWS_REGION || 'us-east-1',
+    forcePathStyle: flags.pathStyle === true || env.WORKTRACE_S3_PATH_STYLE === '1' || env.WORKTRACE_S3_PATH_STYLE === 'true',
+  };
+}

@@ -1,24 +1,30 @@
-import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { SIGNUP_MODES, type SignupMode } from '../../../src/shared/protocol/api/index.js';
 import { MIN_SEGMENT_SECONDS, segmentSecondsSchema } from '../../../src/shared/protocol/index.js';
 import { DEFAULT_PORT, serverConfig, type ServerConfig } from '../config.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../domain/demo.js';
+import { generateServerKeyLine } from '../crypto/server-keys.js';
 import { purgeExpiredScreenshots } from '../domain/purge.js';
+import { ScreenshotObjects } from '../domain/screenshot-objects.js';
+import { migrateStorage, rewrapKeys } from '../domain/storage-migration.js';
 import { buildServer } from '../http/app.js';
+import { Lifecycle, shutDownGracefully } from '../http/lifecycle.js';
 import { createLogger } from '../logger.js';
 import { smtpMailer, smtpOptions } from '../mail/invitation-mailer.js';
 import { openRepositories, type Repositories } from '../repository/index.js';
-import { DiskScreenshotStorage } from '../storage/disk.js';
 import { systemClock } from '../support/system-clock.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { readPassword } from './password-input.js';
+import { closeStorage, openKeys, openStorage, parseStorage, type StorageFlags } from './storage-options.js';
 import { addUser, disableUser, listUsers } from './users.js';
 
-interface CommonOptions {
+interface CommonOptions extends StorageFlags {
   dataDir?: string;
   database?: string;
+}
+interface MigrateOptions extends CommonOptions {
+  to: string;
 }
 interface ServeOptions extends CommonOptions {
   port: number;
@@ -86,6 +92,8 @@ async function open(options: CommonOptions): Promise<{ repos: Repositories; data
 async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger();
   const { repos, dataDir } = await open(options);
+  const keys = openKeys(options, dataDir);
+  const storage = openStorage(options, dataDir);
   const config: ServerConfig = serverConfig({
     dataDir,
     host: options.host,
@@ -101,32 +109,78 @@ async function serve(options: ServeOptions): Promise<number> {
   const demo = options.demo
     ? await seedDemo(repos, systemClock, { segmentSeconds: config.defaultSegmentSeconds, retentionDays: config.defaultRetentionDays })
     : undefined;
-  const storage = new DiskScreenshotStorage(join(dataDir, 'screenshots'));
+  const lifecycle = new Lifecycle();
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const app = await buildServer(config, { clock: systemClock, repos, storage, logger, mailer });
+  const app = await buildServer(config, { clock: systemClock, repos, storage, keys: keys.ring, logger, lifecycle, mailer });
   const address = await app.listen({ host: config.host, port: config.port });
-  console.log(`worktrace-server listening on ${address}/api/v1 (${repos.dialect}, data in ${dataDir})`);
+  const where = storage.kind === 'disk' ? `data in ${dataDir}` : `database state only in ${dataDir}, screenshots in ${options.storage}`;
+  console.log(`worktrace-server listening on ${address}/api/v1 (${repos.dialect}, ${where}; server keys from ${keys.source})`);
   console.log(`dashboard: ${address}/ (sign-up: ${config.signup}${mailer ? ', invitations mailed' : ''})`);
   if (demo) {
     console.log(`demo contract "${demo.name}" (${demo.id}), segments of ${demo.segmentSeconds} s; accounts:`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label.padEnd(10)} ${a.email} / ${a.password}`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await app.close();
+  console.log(`worktrace-server: ${signal}: not ready any more; policy streams move to other instances in ${config.shutdownDrainMs} ms, then it stops`);
+  await shutDownGracefully(app, lifecycle, systemClock, config.shutdownDrainMs);
   await repos.close();
+  closeStorage(storage);
   return 0;
 }
 
 async function purge(options: CommonOptions): Promise<number> {
   const logger = createLogger();
   const { repos, dataDir } = await open(options);
+  const storage = openStorage(options, dataDir);
   try {
-    const count = await purgeExpiredScreenshots({ repos, storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')), clock: systemClock, logger });
-    console.log(`purged ${count} screenshot(s) past their contract's retention`);
+    const objects = new ScreenshotObjects(storage, openKeys(options, dataDir).ring);
+    const count = await purgeExpiredScreenshots({ repos, objects, clock: systemClock, logger });
+    console.log(count === undefined ? 'another server is purging right now: nothing done' : `purged ${count} screenshot(s) past their contract's retention`);
+    return 0;
+  } finally {
+    await repos.close();
+    closeStorage(storage);
+  }
+}
+
+async function storageMigrate(options: MigrateOptions): Promise<number> {
+  const logger = createLogger();
+  const { repos, dataDir } = await open(options);
+  const source = openStorage({ ...options, storage: options.storage ?? 'disk' }, dataDir);
+  const target = openStorage({ ...options, storage: options.to }, dataDir);
+  try {
+    if (source.kind === target.kind && options.to === (options.storage ?? 'disk')) throw new InvalidArgumentError('--to names the store the screenshots are in already');
+    await target.check();
+    const report = await migrateStorage({ repos, keys: openKeys(options, dataDir).ring, source, target, logger });
+    console.log(
+      `moved ${report.moved} screenshot(s) to ${options.to} (${report.sealed} sealed on the way), ${report.resumed} found there already from an earlier run, ` +
+        `${report.orphansRemoved} unreferenced object(s) removed from the source`,
+    );
+    if (report.missing.length > 0) {
+      console.error(`${report.missing.length} screenshot(s) found in neither store, or not matching their row: ${report.missing.slice(0, 20).join(', ')}`);
+      return 1;
+    }
+    console.log(`now start the servers with --storage ${options.to}`);
+    return 0;
+  } finally {
+    await repos.close();
+    closeStorage(source);
+    closeStorage(target);
+  }
+}
+
+async function keysRewrap(options: CommonOptions): Promise<number> {
+  const { repos, dataDir } = await open(options);
+  try {
+    const keys = openKeys(options, dataDir);
+    const result = await rewrapKeys(repos, keys.ring);
+    console.log(`wrapped ${result.rewrapped} screenshot key(s) again under server key ${keys.ring.current().id}`);
+    for (const { keyId, count } of result.inUse) console.log(`  ${keyId ?? '(stored before sealing)'}: ${count} screenshot(s)`);
+    const droppable = keys.ring.ids().filter((id) => !result.inUse.some((u) => u.keyId === id));
+    if (droppable.length > 0) console.log(`no stored screenshot needs server key(s) ${droppable.join(', ')} any more: remove them from every instance's keys`);
     return 0;
   } finally {
     await repos.close();
@@ -154,7 +208,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const common = (cmd: Command) =>
     cmd
       .option('--data-dir <dir>', 'data directory (default: WORKTRACE_SERVER_DATA_DIR or the OS data directory)')
-      .option('--database <url>', 'a postgres:// URL (default: SQLite in the data directory)', parseDatabaseUrl);
+      .option('--database <url>', 'a postgres:// URL (default: SQLite in the data directory)', parseDatabaseUrl)
+      .option('--storage <store>', 'where screenshots are: disk (default: <data dir>/screenshots) or s3://bucket[/prefix]', parseStorage)
+      .option('--s3-path-style', 'address the bucket as <endpoint>/<bucket> (most self-hosted S3 stores)')
+      .option('--key-file <file>', 'server keys, one "<id> <base64>" a line, the current first (default: WORKTRACE_SERVER_KEYS, else <data dir>/server-keys)');
   let run: () => Promise<number> = async () => 0;
   common(program.command('serve', { isDefault: true }).description('run the server'))
     .option('--port <n>', 'port to listen on', parsePort, DEFAULT_PORT)
@@ -190,6 +247,27 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   common(program.command('purge').description("delete screenshots past their contract's retention, then exit")).action((options: CommonOptions) => {
     run = () => purge(options);
   });
+  const storage = program.command('storage').description('where screenshots are stored');
+  common(storage.command('migrate').description('move every screenshot to another store: copy, verify, then remove (resumable)'))
+    .requiredOption('--to <store>', 'the store to move to: s3://bucket[/prefix] (endpoint, region, credentials from the environment)', parseStorage)
+    .action((options: MigrateOptions) => {
+      run = () => storageMigrate(options);
+    });
+  const keys = program.command('keys').description('the server keys that wrap each screenshot key');
+  keys
+    .command('generate')
+    .description('print a new server key line ("<id> <base64>") for a key file or WORKTRACE_SERVER_KEYS')
+    .action(() => {
+      run = async () => {
+        console.log(generateServerKeyLine());
+        return 0;
+      };
+    });
+  common(keys.command('rewrap').description('wrap every screenshot key again under the current (first) server key, then say which keys may go')).action(
+    (options: CommonOptions) => {
+      run = () => keysRewrap(options);
+    },
+  );
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -42,7 +42,7 @@ export function postgresUnavailableReason(): string | null {
   return reason;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

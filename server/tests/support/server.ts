@@ -15,9 +15,11 @@ import { buildServer } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { smtpMailer } from '../../src/mail/invitation-mailer.js';
 import { openRepositories, type ContractRow, type Repositories, type UserRow } from '../../src/repository/index.js';
-import { DiskScreenshotStorage } from '../../src/storage/disk.js';
-import { testKeyRing } from './keys.js';
+import type { ServerKeyRing } from '../../src/crypto/server-keys.js';
+import type { ScreenshotStorage } from '../../src/storage/types.js';
+import { testServerKeys } from './keys.js';
 import type { Backend } from './backends.js';
+import { diskStore, type TestStore } from './object-stores.js';
 
 /** A real server on loopback (port 0; 127.0.0.1 unless `host` says ::1) over a real database, with a fake clock and captured logs. */
 export interface TestServer {
@@ -25,8 +27,20 @@ export interface TestServer {
   readonly clock: FakeClock;
   readonly repos: Repositories;
   readonly dataDir: string;
+  /** Where the disk store keeps its files (empty with another store). */
   readonly storageDir: string;
   readonly databaseUrl: string | undefined;
+  /** The screenshot store and the server keys the server runs with. */
+  readonly storage: ScreenshotStorage;
+  readonly keys: ServerKeyRing;
+  /** The store's name: disk or ceph. */
+  readonly storeName: TestStore['name'];
+  /** Every object key in the store now. */
+  storedObjects(): Promise<string[]>;
+  /** Files on this machine where the store keeps bytes holding `needle`. */
+  storeFilesContaining(needle: Buffer): Promise<string[]>;
+  /** Arguments and environment that make the CLI use this server's store and keys. */
+  readonly cli: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
   readonly app: FastifyInstance;
   /** The server's policy events (a leak check counts their listeners). */
   readonly policyEvents: PolicyEvents;
@@ -52,12 +66,14 @@ export interface TestResponse {
   readonly json: any;
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}, store: TestStore = diskStore): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `wt-server-${backend.name}-`));
   const clock = new FakeClock();
   const databaseUrl = await backend.databaseUrl();
   const repos = await openRepositories({ databaseUrl, dataDir, now: clock.now() });
   const storageDir = join(dataDir, 'screenshots');
+  const opened = await store.open(dataDir);
+  const keys = testServerKeys();
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -78,7 +94,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
   });
   const policyEvents = new PolicyEvents();
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const app = await buildServer(config, { clock, repos, storage: new DiskScreenshotStorage(storageDir), keys: testKeyRing(), logger, policyEvents, mailer });
+  const app = await buildServer(config, { clock, repos, storage: opened.storage, keys: keys.ring, logger, policyEvents, mailer });
   const address = await app.listen({ host: config.host, port: 0 });
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
@@ -107,11 +123,22 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     databaseUrl,
     app,
     policyEvents,
+    storage: opened.storage,
+    keys: keys.ring,
+    storeName: store.name,
+    async storedObjects() {
+      const all: string[] = [];
+      for await (const key of opened.storage.list()) all.push(key);
+      return all.sort();
+    },
+    storeFilesContaining: (needle) => opened.filesContaining(needle),
+    cli: { args: opened.cliArgs, env: { ...opened.cliEnv, WORKTRACE_SERVER_KEYS: keys.text } },
     logs: () => lines.join(''),
     request,
     async close() {
       await app.close();
       await repos.close();
+      opened.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -224,6 +224,9 @@ const ROUTES: RouteCase[] = [
       return { response, unchanged: async () => (await server.repos.contracts.find(invitation.contractId))!.state === 'invited' };
     },
   },
+  // For a load balancer: public, and they say nothing about any account or contract.
+  publicRead('GET /api/v1/health', '/api/v1/health'),
+  publicRead('GET /api/v1/ready', '/api/v1/ready'),
   {
     route: 'POST /api/v1/auth/token',
     // Signing in needs no token; a caller that sends one anyway signs in as whoever the credentials name.

@@ -4,8 +4,7 @@ import { ulid } from 'ulid';
 import sharp from 'sharp';
 import { createContract } from '../../src/domain/demo.js';
 import { jpegLayoutProblem } from '../../src/domain/jpeg.js';
-import { testBackends } from '../support/backends.js';
-import { listFiles } from '../support/files.js';
+import { testSetups, type TestSetup } from '../support/object-stores.js';
 import {
   createWorld,
   fakeJpeg,
@@ -17,14 +16,14 @@ import {
   type World,
 } from '../support/server.js';
 
-describe.each(testBackends())('screenshot uploads on $name', (backend) => {
+describe.each(testSetups())('screenshot uploads on $name', ({ backend, store }: TestSetup) => {
   let server: TestServer;
   let world: World;
   let segment: ReturnType<typeof segmentBody>;
   let start: number;
 
   beforeEach(async () => {
-    server = await startTestServer(backend);
+    server = await startTestServer(backend, {}, store);
     world = await createWorld(server);
     // Work starts after the contract does: captures before its first policy are refused (fail closed).
     server.clock.advance(25 * 60_000);
@@ -52,7 +51,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
       expect(image.headers.get('cache-control')).toContain('no-store');
       expect(image.bytes.equals(shot.bytes_sent)).toBe(true);
     }
-    expect(listFiles(server.storageDir)).toHaveLength(1);
+    expect(await server.storedObjects()).toHaveLength(1);
   });
 
   it('accepts the metadata in the query string too', async () => {
@@ -78,7 +77,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     const reuse = await uploadScreenshot(server, world.otherFreelancer.token, { id: first.id, segmentId: foreign.id, capturedAt: start + 60_000, bytes: first.bytes_sent });
     expect(reuse.status).toBe(409);
     expect(reuse.json.error.message).toBe('this screenshot id is taken');
-    expect(listFiles(server.storageDir)).toHaveLength(1);
+    expect(await server.storedObjects()).toHaveLength(1);
   });
 
   it('refuses a capture time outside the segment (422) or in the future (422)', async () => {
@@ -93,7 +92,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     const ahead = await uploadScreenshot(server, world.freelancer.token, { segmentId: future.id, capturedAt: Date.parse(future.startedAt) + 1000 });
     expect(ahead.status).toBe(422);
     expect(ahead.json.error.code).toBe('CAPTURE_IN_FUTURE');
-    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.storedObjects()).toEqual([]);
   });
 
   it('refuses a screenshot while the policy is off (409 SCREENSHOTS_DISABLED)', async () => {
@@ -104,7 +103,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: late.id, capturedAt: server.clock.now() - 1000 });
     expect(response.status).toBe(409);
     expect(response.json.error.code).toBe('SCREENSHOTS_DISABLED');
-    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.storedObjects()).toEqual([]);
   });
 
   it('judges by the policy at the capture time: a capture from an "off" period is refused after it went back "on"', async () => {
@@ -170,7 +169,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000, bytes, contentType });
     expect(response.status).toBe(status);
     expect(response.json.error.code).toBe(code);
-    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.storedObjects()).toEqual([]);
     expect(await server.repos.screenshots.find(response.id)).toBeUndefined();
   });
 
@@ -182,12 +181,12 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
     const response = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000, bytes: gutted });
     expect(response.status).toBe(422);
     expect(response.json.error.code).toBe('INVALID_IMAGE');
-    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.storedObjects()).toEqual([]);
     expect((await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1000, bytes: noise })).status).toBe(200);
   });
 
   it('refuses an image over the size cap with 413', async () => {
-    const capped = await startTestServer(backend, { maxScreenshotBytes: 4096 });
+    const capped = await startTestServer(backend, { maxScreenshotBytes: 4096 }, store);
     try {
       const w = await createWorld(capped);
       capped.clock.advance(25 * 60_000);
@@ -219,7 +218,7 @@ describe.each(testBackends())('screenshot uploads on $name', (backend) => {
   it('lets only the freelancer of the segment upload, and only the parties read', async () => {
     expect((await uploadScreenshot(server, world.client.token, { segmentId: segment.id, capturedAt: start + 1 })).status).toBe(403);
     expect((await uploadScreenshot(server, world.otherFreelancer.token, { segmentId: segment.id, capturedAt: start + 1 })).status).toBe(404);
-    expect(listFiles(server.storageDir)).toEqual([]);
+    expect(await server.storedObjects()).toEqual([]);
     const shot = await uploadScreenshot(server, world.freelancer.token, { segmentId: segment.id, capturedAt: start + 1 });
     for (const token of [world.otherClient.token, world.otherFreelancer.token]) {
       const response = await server.request('GET', `/api/v1/screenshots/${shot.id}`, { token });

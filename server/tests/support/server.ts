@@ -69,7 +69,8 @@ export interface TestResponse {
 export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}, store: TestStore = diskStore): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `wt-server-${backend.name}-`));
   const clock = new FakeClock();
-  const databaseUrl = await backend.databaseUrl();
+  // overrides.databaseUrl: a second instance on the same PostgreSQL database (the several-instance tests).
+  const databaseUrl = overrides.databaseUrl ?? (await backend.databaseUrl());
   const repos = await openRepositories({ databaseUrl, dataDir, now: clock.now() });
   const storageDir = join(dataDir, 'screenshots');
   const opened = await store.open(dataDir);

@@ -20,10 +20,10 @@ export interface ServerProcess {
  * Starts `worktrace-server` (`entry` then `args`, under this node) and resolves once it listens and, with --demo, has
  * printed the demo accounts; rejects with its output when it exits first.
  */
-export function startServerProcess(entry: readonly string[], args: readonly string[]): Promise<ServerProcess> {
+export function startServerProcess(entry: readonly string[], args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: REPO,
-    env: { ...process.env, WORKTRACE_LOG_LEVEL: 'info' },
+    env: { ...env, WORKTRACE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -47,6 +47,8 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'POST /api/v1/invitations/lookup',
         'POST /api/v1/invitations/accept',
         'POST /api/v1/invitations/decline',
+        'GET /api/v1/health',
+        'GET /api/v1/ready',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;

@@ -17,6 +17,7 @@ SYSTEM_PACKAGES=(
   postgresql chromium fonts-dejavu-core strace python3-aiosmtpd
   wine64 g++-mingw-w64-x86-64-posix
   dbus-daemon libglib2.0-bin python3-dbus python3-gi
+  ceph-mon ceph-osd ceph-common radosgw haproxy
 )
 
 install_system_packages() {

@@ -19,7 +19,9 @@ import { createContract } from '../src/domain/demo.js';
 import { buildServer } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { openRepositories, type Repositories } from '../src/repository/index.js';
+import { keyRing, parseServerKeys } from '../src/crypto/server-keys.js';
 import { DiskScreenshotStorage } from '../src/storage/disk.js';
+import { S3ScreenshotStorage } from '../src/storage/s3.js';
 import { systemClock } from '../src/support/system-clock.js';
 import Database from 'better-sqlite3';
 import { timeSqliteCalls, timedStorage, watchServer, type ServerStats, type ServerWatch, type SqliteTimes } from './server-stats.js';
@@ -37,6 +39,12 @@ export interface StartMessage {
    * straight to scrypt.
    */
   readonly signInFlood?: { readonly hashing: 'queue' | 'uncapped' };
+  /** Screenshots in this S3 bucket instead of the disk (several instances share it, and `serverKeys`). */
+  readonly s3?: { readonly endpoint: string; readonly region: string; readonly bucket: string; readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The server keys as WORKTRACE_SERVER_KEYS holds them; a fresh key when absent. */
+  readonly serverKeys?: string;
+  /** Listen on this port (a balancer in front needs it fixed); any free one when absent. */
+  readonly port?: number;
 }
 
 export interface BenchAgent {
@@ -106,10 +114,15 @@ async function startWorktrace(message: StartMessage): Promise<Running> {
       : {}),
   });
   const puts: number[] = [];
-  const storage = timedStorage(new DiskScreenshotStorage(join(dataDir, 'screenshots')), puts);
-  const app = await buildServer(config, { clock: systemClock, repos, storage, keys: testKeyRing(), logger: createLogger({ level: 'warn' }) });
+  const { s3 } = message;
+  const store = s3
+    ? new S3ScreenshotStorage({ bucket: s3.bucket, endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3 })
+    : new DiskScreenshotStorage(join(dataDir, 'screenshots'));
+  const storage = timedStorage(store, puts);
+  const keys = message.serverKeys ? keyRing(parseServerKeys(message.serverKeys, 'the benchmark')) : testKeyRing();
+  const app = await buildServer(config, { clock: systemClock, repos, storage, keys, logger: createLogger({ level: 'warn' }) });
   const watch = watchServer(app, puts, sqliteTimes);
-  const base = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/v1`;
+  const base = `${await app.listen({ host: '127.0.0.1', port: message.port ?? 0 })}/api/v1`;
   return {
     base,
     agents,
@@ -117,6 +130,7 @@ async function startWorktrace(message: StartMessage): Promise<Running> {
     close: async () => {
       await app.close();
       await repos.close();
+      if (store instanceof S3ScreenshotStorage) store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

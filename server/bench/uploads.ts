@@ -11,7 +11,7 @@
  * for the first cycle (new connections) against the rest, the server's own handling time per route, its
  * event-loop delay and utilisation, and the screenshot file writes.
  *
- *   npm run bench:server -- --agents 500 --cycles 5 --image-kb 60 [--backends bare,sqlite,postgres] [--out bench-results/server.json]
+ *   npm run bench:server -- --agents 500 --cycles 5 --image-kb 60 [--backends bare,sqlite,postgres,postgres+s3,postgres+s3x2] [--out bench-results/server.json]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,8 +21,11 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ulid } from 'ulid';
-import { postgresUnavailableReason, startPostgres } from '../tests/support/postgres.js';
-import type { Backend, BenchAgent, ControlMessage, ReadyMessage, StartMessage, StatsMessage } from './server-child.js';
+import { generateServerKeyLine } from '../src/crypto/server-keys.js';
+import { cephUnavailableReason, createBucket, startCeph } from '../tests/support/ceph.js';
+import { haproxyUnavailableReason, startHaproxy, type TestBalancer } from '../tests/support/haproxy.js';
+import { freePort, postgresUnavailableReason, startPostgres, type TestPostgres } from '../tests/support/postgres.js';
+import type { BenchAgent, ControlMessage, ReadyMessage, StartMessage, StatsMessage } from './server-child.js';
 import { ACCEPTED_AT_HEADER, RECEIVED_AT_HEADER, spreadOf, type ServerStats, type Spread } from './server-stats.js';
 import { benchJpeg, benchSegment } from './upload-bodies.js';
 
@@ -123,20 +126,36 @@ async function drive(name: string, base: string, agents: BenchAgent[]): Promise<
   return { name, uploads: latencies.length + [...errors.values()].reduce((a, b) => a + b, 0), seconds: (performance.now() - started) / 1000, latencies, latencyBy, errors };
 }
 
-/** Starts the server under test in its own process, drives it, and samples that process's resident memory. */
-async function benchInChild(name: string, backend: Backend, databaseUrl?: string): Promise<Result> {
-  const child = fork(fileURLToPath(new URL('./server-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = once(child, 'exit');
+/**
+ * Starts the server under test in its own process (or `instances` of them on one database and bucket, behind
+ * HAProxy), drives it, and samples the resident memory of its processes (summed). The server's own figures
+ * (where the time went) are the first instance's.
+ */
+async function benchInChild(name: string, start: Omit<StartMessage, 'agents'>, instances = 1): Promise<Result> {
+  const children = Array.from({ length: instances }, () =>
+    fork(fileURLToPath(new URL('./server-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  const exits = children.map((child) => once(child, 'exit'));
+  let balancer: TestBalancer | undefined;
   try {
-    const ready = once(child, 'message') as Promise<[ReadyMessage]>;
-    child.send({ backend, agents: AGENTS, databaseUrl } satisfies StartMessage);
-    const died = exited.then(() => Promise.reject(new Error(`${name}: the server process exited before it was ready`)));
-    const [{ base, agents }] = await Promise.race([ready, died]);
-    const pid = child.pid ?? 0;
-    const idleRssMb = residentMb(pid);
+    const bases: string[] = [];
+    let agents: BenchAgent[] = [];
+    for (const [i, child] of children.entries()) {
+      const ready = once(child, 'message') as Promise<[ReadyMessage]>;
+      // The first instance seeds the agents; the others serve the same database.
+      child.send({ ...start, agents: i === 0 ? AGENTS : 0, ...(instances > 1 ? { port: await freePort() } : {}) } satisfies StartMessage);
+      const died = exits[i]!.then(() => Promise.reject(new Error(`${name}: a server process exited before it was ready`)));
+      const [message] = await Promise.race([ready, died]);
+      bases.push(message.base);
+      if (i === 0) agents = message.agents;
+    }
+    if (instances > 1) balancer = await startHaproxy(bases.map((b) => new URL(b).host));
+    const base = balancer ? `${balancer.url}/api/v1` : bases[0]!;
+    const resident = () => children.reduce((sum, child) => sum + residentMb(child.pid ?? 0), 0);
+    const idleRssMb = resident();
     let peakRssMb = idleRssMb;
-    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, residentMb(pid))), 50);
-    child.send('load' satisfies ControlMessage);
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, resident())), 50);
+    for (const child of children) child.send('load' satisfies ControlMessage);
     // The load generator's own event loop: a tail it causes itself would show here, not in the server.
     const ownDelay = monitorEventLoopDelay({ resolution: 5 });
     ownDelay.enable();
@@ -146,13 +165,17 @@ async function benchInChild(name: string, backend: Backend, databaseUrl?: string
     });
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
     const loadGeneratorLoopDelayMs = { count: ownDelay.count, p50: ms(ownDelay.percentile(50)), p99: ms(ownDelay.percentile(99)), max: ms(ownDelay.max) };
-    const statsAnswer = once(child, 'message') as Promise<[StatsMessage]>;
-    child.send('stop' satisfies ControlMessage);
-    const [{ stats }] = await statsAnswer;
-    return { ...load, idleRssMb, peakRssMb: Math.max(peakRssMb, residentMb(pid)), stats, loadGeneratorLoopDelayMs };
+    const statsAnswers = children.map((child) => once(child, 'message') as Promise<[StatsMessage]>);
+    for (const child of children) child.send('stop' satisfies ControlMessage);
+    const [{ stats }] = (await Promise.all(statsAnswers))[0]!;
+    return { ...load, idleRssMb, peakRssMb: Math.max(peakRssMb, resident()), stats, loadGeneratorLoopDelayMs };
   } finally {
-    if (child.connected) child.send('stop' satisfies ControlMessage);
-    await exited;
+    await balancer?.stop();
+    for (const child of children) {
+      // An instance that already answered its stats is exiting: a closed channel is expected then.
+      if (child.connected) child.send('stop' satisfies ControlMessage, (error) => void error);
+    }
+    await Promise.all(exits);
   }
 }
 
@@ -226,22 +249,54 @@ function print(rows: Row[]): void {
   const sqlite = rows.find((r) => r.backend === 'sqlite');
   const postgres = rows.find((r) => r.backend === 'postgres');
   if (sqlite && postgres) console.log(`\npostgres/sqlite throughput ratio: ${(postgres.uploadsPerSecond / sqlite.uploadsPerSecond).toFixed(2)}`);
+  const one = rows.find((r) => r.backend.startsWith('postgres+s3 ('));
+  const two = rows.find((r) => r.backend.startsWith('postgres+s3 x2'));
+  // On one 2-core machine the second instance shares the cores with the first, PostgreSQL, Ceph and HAProxy: expect overhead, not speed-up.
+  if (one && two) console.log(`2 instances / 1 instance throughput ratio (postgres+s3): ${(two.uploadsPerSecond / one.uploadsPerSecond).toFixed(2)}`);
 }
 
 const results: Result[] = [];
-if (BACKENDS.has('bare')) results.push(await benchInChild('bare fastify (no storage)', 'bare'));
-if (BACKENDS.has('sqlite')) results.push(await benchInChild('sqlite', 'sqlite'));
-const reason = BACKENDS.has('postgres') ? postgresUnavailableReason() : 'not asked for (--backends)';
+if (BACKENDS.has('bare')) results.push(await benchInChild('bare fastify (no storage)', { backend: 'bare' }));
+if (BACKENDS.has('sqlite')) results.push(await benchInChild('sqlite', { backend: 'sqlite' }));
+const wantsPostgres = BACKENDS.has('postgres') || BACKENDS.has('postgres+s3') || BACKENDS.has('postgres+s3x2');
+const reason = wantsPostgres ? postgresUnavailableReason() : 'not asked for (--backends)';
 if (reason) {
   console.warn(`postgres: not measured (${reason})`);
 } else {
   const pg = await startPostgres();
   try {
-    results.push(await benchInChild('postgres', 'postgres', await pg.createDatabase()));
+    if (BACKENDS.has('postgres')) results.push(await benchInChild('postgres', { backend: 'postgres', databaseUrl: await pg.createDatabase() }));
+    if (BACKENDS.has('postgres+s3') || BACKENDS.has('postgres+s3x2')) results.push(...(await benchObjectStore(pg)));
   } finally {
     await pg.stop();
   }
 }
+/** PostgreSQL with screenshots in a Ceph RGW started here: one instance, and two behind HAProxy (same database, bucket, keys). */
+async function benchObjectStore(pg: TestPostgres): Promise<Result[]> {
+  const why = cephUnavailableReason() ?? (BACKENDS.has('postgres+s3x2') ? haproxyUnavailableReason() : null);
+  if (why) {
+    console.warn(`postgres+s3: not measured (${why})`);
+    return [];
+  }
+  const ceph = await startCeph();
+  const measured: Result[] = [];
+  try {
+    const serverKeys = generateServerKeyLine();
+    const runs: [string, number][] = [];
+    if (BACKENDS.has('postgres+s3')) runs.push(['postgres+s3 (Ceph RGW)', 1]);
+    if (BACKENDS.has('postgres+s3x2')) runs.push(['postgres+s3 x2 (HAProxy)', 2]);
+    for (const [name, instances] of runs) {
+      const bucket = `bench-${instances}-${Date.now().toString(36)}`;
+      await createBucket(ceph, bucket);
+      const s3 = { endpoint: ceph.endpoint, region: ceph.region, bucket, ...ceph.credentials };
+      measured.push(await benchInChild(name, { backend: 'postgres', databaseUrl: await pg.createDatabase(), s3, serverKeys }, instances));
+    }
+  } finally {
+    await ceph.stop();
+  }
+  return measured;
+}
+
 const rows = toRows(results);
 print(rows);
 if (opts.out) {

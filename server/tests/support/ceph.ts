@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort, isCi } from './postgres.js';
 
 /**
@@ -27,7 +28,7 @@ const BINARIES = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'monmaptoo
 /** Why Ceph tests cannot run here, or null when they can. Throws in CI instead of returning. */
 export function cephUnavailableReason(): string | null {
   const missing = BINARIES.filter((b) => !['/usr/bin', '/usr/sbin', '/usr/local/bin'].some((dir) => existsSync(join(dir, b))));
-  const reason = missing.length > 0 ? `Ceph is not installed (missing ${missing.join(', ')}; apt-get install ceph-mon ceph-osd radosgw)` : null;
+  const reason = missing.length > 0 ? `Ceph is not installed (missing ${missing.join(', ')}; apt-get install ceph-mon ceph-osd ceph-common radosgw)` : null;
   if (reason && isCi()) throw new Error(`CI needs Ceph RGW: ${reason}`);
   return reason;
 }
@@ -136,5 +137,15 @@ export async function startCeph(): Promise<TestCeph> {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Makes bucket `name` in the cluster (path-style, as the server addresses it). */
+export async function createBucket(ceph: TestCeph, name: string): Promise<void> {
+  const admin = new S3Client({ endpoint: ceph.endpoint, region: ceph.region, credentials: ceph.credentials, forcePathStyle: true });
+  try {
+    await admin.send(new CreateBucketCommand({ Bucket: name }));
+  } finally {
+    admin.destroy();
   }
 }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { S3ScreenshotStorage } from '../../src/storage/s3.js';
 import type { ScreenshotStorage } from '../../src/storage/types.js';
 import { testBackends, type Backend } from './backends.js';
-import { cephUnavailableReason, startCeph, type TestCeph } from './ceph.js';
+import { cephUnavailableReason, createBucket, startCeph, type TestCeph } from './ceph.js';
 import { filesContaining } from './files.js';
 
 /** One store for one test server: the storage, how the CLI names it, and where its bytes sit on this machine. */
@@ -62,9 +61,7 @@ export function cephStore(): TestStore | undefined {
       const ceph = cluster;
       if (!ceph) throw new Error('Ceph did not start');
       const bucket = `wt-${randomBytes(6).toString('hex')}`;
-      const admin = new S3Client({ endpoint: ceph.endpoint, region: ceph.region, credentials: ceph.credentials, forcePathStyle: true });
-      await admin.send(new CreateBucketCommand({ Bucket: bucket }));
-      admin.destroy();
+      await createBucket(ceph, bucket);
       const storage = new S3ScreenshotStorage({ bucket, endpoint: ceph.endpoint, region: ceph.region, credentials: ceph.credentials, forcePathStyle: true });
       return {
         storage,

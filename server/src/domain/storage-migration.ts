@@ -20,6 +20,17 @@ export interface MigrationReport {
   orphansRemoved: number;
 }
 
+/** Every stored screenshot's row, a batch at a time in id order (rows deleted meanwhile are simply not seen). */
+async function* storedScreenshots(repos: Repositories): AsyncIterable<ScreenshotRow[]> {
+  let after = '';
+  for (;;) {
+    const rows = await repos.screenshots.listStored(after, BATCH);
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Whether `object` is the screenshot `row` describes: it opens with the row's key (or, unsealed, is the image) and has its digest. */
@@ -52,12 +63,8 @@ export async function migrateStorage(deps: {
   const { repos, keys, source, target } = deps;
   const report: MigrationReport = { moved: 0, sealed: 0, resumed: 0, missing: [], orphansRemoved: 0 };
   const referenced = new Set<string>();
-  let after = '';
-  for (;;) {
-    const rows = await repos.screenshots.listStored(after, BATCH);
-    if (rows.length === 0) break;
+  for await (const rows of storedScreenshots(repos)) {
     for (const row of rows) {
-      after = row.id;
       const key = row.storageKey;
       if (!key) continue;
       referenced.add(key);
@@ -108,12 +115,8 @@ export async function migrateStorage(deps: {
 export async function rewrapKeys(repos: Repositories, keys: ServerKeyRing): Promise<{ rewrapped: number; inUse: { keyId: string | null; count: number }[] }> {
   const current = keys.current().id;
   let rewrapped = 0;
-  let after = '';
-  for (;;) {
-    const rows = await repos.screenshots.listStored(after, BATCH);
-    if (rows.length === 0) break;
+  for await (const rows of storedScreenshots(repos)) {
     for (const row of rows) {
-      after = row.id;
       if (!row.storageKey || !row.keyId || !row.wrappedKey || row.keyId === current) continue;
       const next = rewrapScreenshotKey(keys, row.id, { keyId: row.keyId, wrapped: row.wrappedKey });
       if (await repos.screenshots.replaceSealing(row.id, { storageKey: row.storageKey, keyId: row.keyId }, { storageKey: row.storageKey, keyId: next.keyId, wrappedKey: next.wrapped })) {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Every file under `dir` whose bytes contain `needle` (symlinks and unreadable files are skipped). */
@@ -56,8 +56,9 @@ export function listFiles(dir: string): string[] {
  * is a sparse gigabyte: it is never read whole into memory).
  */
 function fileContains(path: string, needle: Buffer): boolean {
-  const chunk = Buffer.alloc(8 * 1024 * 1024 + needle.length);
   const fd = openSync(path, 'r');
+  // Most files searched are small (a database's pages): a buffer of their size, not of a chunk's.
+  const chunk = Buffer.allocUnsafe(Math.min(fstatSync(fd).size, 8 * 1024 * 1024) + needle.length);
   try {
     let carried = 0;
     let position = 0;

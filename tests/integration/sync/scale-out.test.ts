@@ -163,4 +163,35 @@ describe.skipIf(unavailable())('two instances behind HAProxy on one PostgreSQL a
       stream.close();
     }
   }, 60_000);
+
+  it('SIGTERM drains an instance: its policy streams end before it exits, and reconnect through the balancer to the other', async () => {
+    const client = await signIn('client@demo.test', 'demo-client-pass');
+    const freelancer = await signIn('freelancer@demo.test', 'demo-freelancer-pass');
+    const contractId = (await api(front, 'GET', '/contracts', client)).json.contracts[0].id as string;
+    const url = `${front}/contracts/${contractId}/policy/stream`;
+    // Round robin: of two streams opened one after the other, one is held by each instance.
+    const streams = [await openPolicyStream(url, freelancer), await openPolicyStream(url, freelancer)];
+    try {
+      for (const stream of streams) await stream.received(1);
+      const draining = instances[1]!;
+      const stopped = stopProcess(draining.child); // SIGTERM
+      const ended = await Promise.race([Promise.any(streams.map((s) => s.ended())).then(() => true), stopped.then(() => false)]);
+      expect(ended).toBe(true); // its stream ended before the process did
+      expect(await stopped).toBe(0);
+      expect(draining.output()).toContain('not ready any more');
+      // Reconnecting through the balancer now reaches the instance that stays, every time.
+      for (let i = 0; i < 3; i += 1) {
+        const again = await openPolicyStream(url, freelancer);
+        try {
+          expect(again.status).toBe(200);
+          await again.received(1);
+        } finally {
+          again.close();
+        }
+      }
+    } finally {
+      for (const stream of streams) stream.close();
+      await start(1);
+    }
+  }, 60_000);
 });

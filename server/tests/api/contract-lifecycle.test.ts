@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpiredScreenshots } from '../../src/domain/purge.js';
-import { DiskScreenshotStorage } from '../../src/storage/disk.js';
+import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
 import { createLogger } from '../../src/logger.js';
 import { testBackends } from '../support/backends.js';
 import { accept, activeContract, inviteToContract, setState, signedInAccount, type Account } from '../support/contracts.js';
-import { filesContaining } from '../support/files.js';
 import { openPolicyStream } from '../support/sse.js';
 import { segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
 
@@ -178,14 +177,17 @@ describe.each(testBackends())('a contract from invitation to end on $name', (bac
     const read = await diary(freelancer, contractId, start, start + 10 * MIN);
     expect(read.json.segments[0].screenshot.expiresAt).toBe(new Date(endedAt + 7 * DAY).toISOString());
 
-    const storage = new DiskScreenshotStorage(server.storageDir);
-    const purge = () => purgeExpiredScreenshots({ repos: server.repos, storage, clock: server.clock, logger: createLogger({ level: 'silent' }) });
+    const objects = new ScreenshotObjects(server.storage, server.keys);
+    const purge = () => purgeExpiredScreenshots({ repos: server.repos, objects, clock: server.clock, logger: createLogger({ level: 'silent' }) });
     server.clock.advance(7 * DAY - MIN);
     expect(await purge()).toBe(0);
-    expect(filesContaining(server.storageDir, shot.bytes_sent.subarray(12, 200))).toHaveLength(1);
+    // Sealed at rest: the store holds the screenshot's object, never its image bytes, so the object is what is looked for.
+    const stored = (await server.repos.screenshots.find(shot.id))?.storageKey;
+    expect(stored).toBeTruthy();
+    expect(await server.storedObjects()).toContain(stored);
     server.clock.advance(MIN);
     await purge(); // (the server's own hourly purge, on the same fake clock, may have come first: either way it is gone)
-    expect(filesContaining(server.storageDir, shot.bytes_sent.subarray(12, 200))).toEqual([]);
+    expect(await server.storedObjects()).not.toContain(stored);
     const after = await diary(client, contractId, start, start + 10 * MIN);
     expect(after.json.segments[0]).toMatchObject({ trackedSeconds: 240, billable: true, screenshot: null, screenshotRemoved: { by: 'retention' } });
     expect((await server.request('GET', `/api/v1/screenshots/${shot.id}`, { token: client.token })).status).toBe(410);

@@ -17,6 +17,7 @@ import { sqliteMigrations } from '../../src/repository/sqlite/migrations/index.j
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testBackends } from '../support/backends.js';
 import { segmentBody, segmentStart } from '../support/server.js';
+import { testKeyRing } from '../support/keys.js';
 
 const VERSION_BEFORE = 2;
 const DAY = 86_400_000;
@@ -69,6 +70,7 @@ describe.each(testBackends())('migrating existing rows to contract states on $na
       clock,
       repos,
       storage: new DiskScreenshotStorage(join(dataDir, 'screenshots')),
+      keys: testKeyRing(),
       logger: quiet,
     });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });

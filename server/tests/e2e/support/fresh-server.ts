@@ -5,11 +5,13 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { serverConfig } from '../../../src/config.js';
 import { purgeExpiredScreenshots } from '../../../src/domain/purge.js';
+import { ScreenshotObjects } from '../../../src/domain/screenshot-objects.js';
 import { buildServer } from '../../../src/http/app.js';
 import { createLogger } from '../../../src/logger.js';
 import { openRepositories, type Repositories } from '../../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../../src/storage/disk.js';
 import { systemClock } from '../../../src/support/system-clock.js';
+import { testKeyRing } from '../../support/keys.js';
 import { runServerCommand, type ServerCommandResult } from '../../support/server-process.js';
 import { bearerApi, type ApiCall } from './api.js';
 
@@ -45,7 +47,8 @@ export async function startFreshServer(): Promise<FreshServer> {
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const app: FastifyInstance = await buildServer(serverConfig({ dataDir, port: 0, sseHeartbeatMs: 5_000 }), { clock: systemClock, repos, storage, logger });
+  const keys = testKeyRing();
+  const app: FastifyInstance = await buildServer(serverConfig({ dataDir, port: 0, sseHeartbeatMs: 5_000 }), { clock: systemClock, repos, storage, keys, logger });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     baseUrl,
@@ -53,7 +56,8 @@ export async function startFreshServer(): Promise<FreshServer> {
     storageDir,
     repos,
     cli: (args, stdin = '') => runServerCommand([...args, '--data-dir', dataDir], { stdin }),
-    purgeLater: (laterMs) => purgeExpiredScreenshots({ repos, storage, logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } }),
+    purgeLater: async (laterMs) =>
+      (await purgeExpiredScreenshots({ repos, objects: new ScreenshotObjects(storage, keys), logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } })) ?? 0,
     api: bearerApi(baseUrl),
     logs: () => lines.join(''),
     async close() {

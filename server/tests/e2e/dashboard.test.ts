@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
@@ -52,6 +54,12 @@ describe('client dashboard in Chromium', () => {
     (await fetch(`${server.baseUrl}/api/v1/screenshots/${segment.screenshotId}`, { headers: { authorization: `Bearer ${token}` } })).status;
   /** A slice of the JPEG's entropy-coded data, unique to this image. */
   const marker = (segment: UploadedSegment) => segment.jpeg!.subarray(segment.jpeg!.length - 400, segment.jpeg!.length - 300);
+  /** The file the disk store keeps a screenshot's sealed object in (never the image's bytes); null once none. */
+  const objectFile = async (segment: UploadedSegment): Promise<string | null> => {
+    const key = (await server.repos.screenshots.find(segment.screenshotId!))?.storageKey;
+    return key ? join(server.storageDir, key) : null;
+  };
+  const stored = (file: string | null): boolean => file !== null && existsSync(file);
 
   it('signs the client in: contracts with this week’s hours and policy, then the diary as a grid of segment cells', async () => {
     const { page } = watched;
@@ -144,7 +152,9 @@ describe('client dashboard in Chromium', () => {
   it('client deletes a screenshot: asked once, the image answers 410, its bytes leave storage, billable time stays', async () => {
     const { page } = watched;
     const target = segments[3]!;
-    expect(filesContaining(server.storageDir, marker(target))).toHaveLength(1); // the search sees it while it exists
+    const file = await objectFile(target);
+    expect(stored(file)).toBe(true); // its sealed object is there while it exists
+    expect(filesContaining(server.storageDir, marker(target))).toEqual([]); // sealed at rest: never the image's bytes
     expect(await imageStatus(target, server.clientToken)).toBe(200);
     const before = await diaryTotals(server.clientToken);
 
@@ -163,8 +173,8 @@ describe('client dashboard in Chromium', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
 
     expect([404, 410]).toContain(await imageStatus(target, server.clientToken));
-    expect(filesContaining(server.storageDir, marker(target))).toEqual([]);
-    expect(filesContaining(server.storageDir, marker(segments[2]!))).toHaveLength(1); // only that one went
+    expect(stored(file)).toBe(false);
+    expect(stored(await objectFile(segments[2]!))).toBe(true); // only that one went
     expect(await diaryTotals(server.clientToken)).toEqual(before);
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:54 h');
     expect(await cell(target).locator('.flag').count()).toBe(0);
@@ -176,6 +186,8 @@ describe('client dashboard in Chromium', () => {
   it('the freelancer deletes their own screenshot after a clear warning, and the segment’s time stops being billable', async () => {
     const { page } = watched;
     const target = segments[4]!;
+    const file = await objectFile(target);
+    expect(stored(file)).toBe(true);
     await signIn(page, server.baseUrl, FREELANCER.email, FREELANCER.password);
     const card = page.locator(`li.contract[data-contract-id="${server.contract.id}"]`);
     await expect.poll(() => card.locator('p.muted').textContent()).toBe(`Client: ${CLIENT.email}`);
@@ -200,7 +212,7 @@ describe('client dashboard in Chromium', () => {
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:44 h');
     expect(await diaryTotals(server.clientToken)).toEqual({ trackedSeconds: 54 * 60, billableSeconds: 44 * 60 });
     expect([404, 410]).toContain(await imageStatus(target, server.clientToken));
-    expect(filesContaining(server.storageDir, marker(target))).toEqual([]);
+    expect(stored(file)).toBe(false);
   });
 
   it('retention: the client shortens it in the form, purge dates follow, and purged screenshots say after how long', async () => {
@@ -216,6 +228,8 @@ describe('client dashboard in Chromium', () => {
     await page.getByLabel('Keep screenshots for (days)').fill('1');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(() => page.locator('ul.history li').first().textContent()).toMatch(/^Retention changed from 7 days to 1 day by the client on /);
+    const files = await Promise.all(segments.filter((s) => s.screenshotId).map(objectFile));
+    expect(files.map(stored)).toEqual(files.map(() => true));
     expect(await server.purgeLater(2 * DAY_MS)).toBe(5); // the hourly purge, two days on
     await page.reload();
     await page.locator('#diary').waitFor();
@@ -223,8 +237,8 @@ describe('client dashboard in Chromium', () => {
     for (const segment of shot) {
       expect(await cell(segment).locator('.placeholder').textContent()).toBe('Purged after 1 day');
       expect([404, 410]).toContain(await imageStatus(segment, server.clientToken));
-      expect(filesContaining(server.storageDir, marker(segment))).toEqual([]);
     }
+    expect(files.map(stored)).toEqual(files.map(() => false)); // every sealed object left the store
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:54 h');
   });
 

@@ -7,6 +7,9 @@ import { DAY_MS, parseIso, toIso } from '../support/time.js';
 import { toHistoryStatus, toPolicyVersion } from './policies.js';
 import { segmentPolicyVersion } from './policy-history.js';
 import { contractEnd, screenshotPurgeAt } from './retention.js';
+import { contractTotals } from './totals.js';
+
+const pick = ({ trackedSeconds, billableSeconds }: { trackedSeconds: number; billableSeconds: number }) => ({ trackedSeconds, billableSeconds });
 
 const DEFAULT_SPAN_MS = 7 * DAY_MS;
 const MAX_SPAN_MS = 366 * DAY_MS;
@@ -93,7 +96,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
     to: toIso(to),
     segments: entries,
     nextCursor: page.more && last ? writeCursor(last) : null,
-    totals: await repos.segments.totalsInRange(contract.id, from, to),
+    totals: pick(await contractTotals(repos, contract.id, from, to)),
     policyHistory: history.map((v) => toPolicyVersion(contract, v)),
     stateHistory: (await repos.contracts.stateHistory(contract.id)).map(toHistoryStatus),
   };

@@ -8,7 +8,7 @@ import type {
   ScreenshotUploadResponse,
 } from '../../../src/shared/protocol/api/index.js';
 import { ApiError, conflict, gone, notFound, unprocessable } from '../errors.js';
-import type { Repositories, ScreenshotRow } from '../repository/index.js';
+import type { ContractRow, Repositories, RepositorySet, ScreenshotRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { jpegProblem } from './jpeg.js';
@@ -16,6 +16,7 @@ import { policyInForceAt } from './policy-history.js';
 import { contractEnd, screenshotPurgeAt } from './retention.js';
 import type { ContractUploadLimits } from './upload-limits.js';
 import type { ScreenshotObjects } from './screenshot-objects.js';
+import { isLockedAt } from './weeks.js';
 
 export interface ScreenshotServices {
   readonly repos: Repositories;
@@ -180,12 +181,22 @@ export async function deleteScreenshot(
   const at = s.clock.now();
   const billable = await s.repos.transaction(async (tx) => {
     await tx.contracts.lock(contract.id);
+    // Under the contract's lock, which an approval takes too: no approval can slip between the check and the deletion.
+    if (by === 'freelancer') await refuseInApprovedWeek(tx, at, contract, row.segmentId);
     if (!(await tx.screenshots.markRemoved(id, by, at))) throw gone('SCREENSHOT_DELETED', `screenshot ${id} was already deleted`);
     if (by === 'freelancer') await tx.segments.setBillable(row.segmentId, false, at);
     return (await tx.segments.find(row.segmentId))?.billable ?? false;
   });
   if (row.storageKey) await s.objects.deleteQueued(s.repos, s.logger, [row.storageKey]);
   return { id, segmentId: row.segmentId, removed: { by, at: toIso(at) }, segmentBillable: billable };
+}
+
+/** The freelancer may not delete evidence of a week the client approved (it would make its time unbillable). */
+async function refuseInApprovedWeek(repos: RepositorySet, now: number, contract: ContractRow, segmentId: string): Promise<void> {
+  const segment = await repos.segments.find(segmentId);
+  if (segment && (await isLockedAt(repos, now, contract, segment.startedAt))) {
+    throw conflict('WEEK_APPROVED', "this screenshot's week was approved: its screenshots can no longer be deleted by the freelancer");
+  }
 }
 
 async function deleteBeforeUpload(
@@ -200,6 +211,7 @@ async function deleteBeforeUpload(
   const at = s.clock.now();
   await s.repos.transaction(async (tx) => {
     await tx.contracts.lock(contract.id);
+    await refuseInApprovedWeek(tx, at, contract, segment.id);
     const existing = (await tx.screenshots.find(id)) ?? (await tx.screenshots.findBySegment(segment.id));
     if (existing) throw conflict('SCREENSHOT_CONFLICT', 'the server already has a screenshot for this segment: delete it by its own id');
     await tx.screenshots.insert({

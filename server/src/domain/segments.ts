@@ -10,6 +10,7 @@ import { segmentRefusal } from './contract-states.js';
 import { contractStart, segmentPolicyVersion, timeBeforeContract } from './policy-history.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 import type { ContractUploadLimits } from './upload-limits.js';
+import { isLockedAt } from './weeks.js';
 
 export interface SegmentServices {
   readonly repos: Repositories;
@@ -84,6 +85,10 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       const fold = foldUpload(existing, upload, now);
       if (fold.kind === 'conflict') throw conflict('SEGMENT_REVISION_CONFLICT', fold.message);
       if (!fold.write) return { row: fold.row, result: fold.result };
+      // An approved week is the record both sides rely on: its time may grow (kept, never dropped) but not shrink.
+      if (fold.row.trackedSeconds < existing.trackedSeconds && (await isLockedAt(tx, now, contract, start))) {
+        throw conflict('WEEK_APPROVED', `the week of this segment was approved: its time can no longer be reduced`);
+      }
       candidate = fold.row;
       result = fold.result;
     } else {

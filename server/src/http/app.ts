@@ -34,6 +34,7 @@ import { policyStreamRoutes } from './routes/policy-stream.js';
 import { screenshotRemovalRoutes } from './routes/screenshot-removals.js';
 import { screenshotRoutes } from './routes/screenshots.js';
 import { segmentRoutes } from './routes/segments.js';
+import { weekRoutes } from './routes/weeks.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -129,6 +130,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
         await authed.register(segmentRoutes, ctx);
         await authed.register(screenshotRoutes, ctx);
         await authed.register(screenshotRemovalRoutes, ctx);
+        await authed.register(weekRoutes, ctx);
       });
     },
     { prefix: API_PREFIX },

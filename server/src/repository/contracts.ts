@@ -7,6 +7,7 @@ const CONTRACT_COLUMNS = `c.id, c.name, c.client_id AS "clientId", cu.email AS "
   c.segment_seconds AS "segmentSeconds", c.created_at AS "createdAt",
   c.hourly_rate_cents AS "hourlyRateCents", c.currency, c.weekly_limit_hours AS "weeklyLimitHours",
   c.time_zone AS "timeZone", c.keep_screenshots_after_end_days AS "keepScreenshotsAfterEndDays",
+  c.auto_approve_days AS "autoApproveDays",
   s.state, s.seq AS "stateSeq", s.at AS "stateSince", s.by_side AS "stateBy"`;
 // The current state is the contract's latest state row (every contract has at least one, from its creation).
 const CONTRACT_FROM = `contracts c JOIN users cu ON cu.id = c.client_id LEFT JOIN users fu ON fu.id = c.freelancer_id

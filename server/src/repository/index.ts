@@ -11,6 +11,7 @@ import { SqliteDatabase } from './sqlite/database.js';
 import { sqliteMigrations } from './sqlite/migrations/index.js';
 import { TokensRepository } from './tokens.js';
 import { UsersRepository } from './users.js';
+import { WeekApprovalsRepository } from './week-approvals.js';
 
 /** The repositories over one executor: the database itself, or one open transaction. */
 export interface RepositorySet {
@@ -21,6 +22,7 @@ export interface RepositorySet {
   readonly segments: SegmentsRepository;
   readonly screenshots: ScreenshotsRepository;
   readonly signInLimits: SignInLimitsRepository;
+  readonly weekApprovals: WeekApprovalsRepository;
 }
 
 export interface Repositories extends RepositorySet {
@@ -45,6 +47,7 @@ function repositorySet(sql: SqlExecutor, dialect: SqlDatabase['dialect']): Repos
     segments: new SegmentsRepository(sql),
     screenshots: new ScreenshotsRepository(sql),
     signInLimits: new SignInLimitsRepository(sql, dialect),
+    weekApprovals: new WeekApprovalsRepository(sql),
   };
 }
 
@@ -77,4 +80,4 @@ export async function openRepositories(options: { databaseUrl?: string; dataDir:
   return repositoriesOver(db);
 }
 
-export type { ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow } from './types.js';
+export type { ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow, WeekApprovalRow } from './types.js';

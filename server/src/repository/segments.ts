@@ -15,6 +15,15 @@ export interface SegmentCursor {
   readonly id: string;
 }
 
+/** What the totals of a segment are made of. */
+export interface SegmentTimes {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly trackedSeconds: number;
+  readonly idleSeconds: number;
+  readonly billable: boolean;
+}
+
 /** One page of a contract's segments, and whether more follow in the window. */
 export interface SegmentPage {
   readonly rows: SegmentRow[];
@@ -144,13 +153,24 @@ export class SegmentsRepository {
     return { rows: rows.map(fromStored), more: sizes.length > ids.length };
   }
 
-  /** Tracked and billable seconds of a contract's segments starting in [from, to), summed by the database. */
-  async totalsInRange(contractId: string, from: number, to: number): Promise<{ trackedSeconds: number; billableSeconds: number }> {
-    const row = await this.sql.get<{ tracked: number | null; billable: number | null }>(
-      `SELECT SUM(tracked_seconds) AS tracked, SUM(CASE WHEN billable = 1 THEN tracked_seconds ELSE 0 END) AS billable
-         FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?`,
-      [contractId, from, to],
+  /**
+   * The times of a contract's segments starting in [from, to), oldest first, after `cursor`, at most `limit`:
+   * only what the diary totals read (src/shared/diary/totals.ts), so a year of segments is summed a page at
+   * a time in little memory.
+   */
+  async timesPage(contractId: string, from: number, to: number, cursor: SegmentCursor | null, limit: number): Promise<SegmentTimes[]> {
+    const rows = await this.sql.all<Omit<SegmentTimes, 'billable'> & { billable: number }>(
+      `SELECT id, started_at AS "startedAt", tracked_seconds AS "trackedSeconds", idle_seconds AS "idleSeconds", billable FROM segments
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND (started_at > ? OR (started_at = ? AND id > ?))
+        ORDER BY started_at, id LIMIT ?`,
+      [contractId, from, to, cursor?.startedAt ?? Number.MIN_SAFE_INTEGER, cursor?.startedAt ?? Number.MIN_SAFE_INTEGER, cursor?.id ?? '', limit],
     );
-    return { trackedSeconds: Number(row?.tracked ?? 0), billableSeconds: Number(row?.billable ?? 0) };
+    return rows.map((r) => ({
+      id: r.id,
+      startedAt: Number(r.startedAt),
+      trackedSeconds: Number(r.trackedSeconds),
+      idleSeconds: Number(r.idleSeconds),
+      billable: Number(r.billable) === 1,
+    }));
   }
 }

@@ -41,6 +41,8 @@ export interface ContractRow extends NewContractRow {
   readonly stateSeq: number;
   readonly stateSince: number;
   readonly stateBy: ContractSide | null;
+  /** Days after a week ends until the server approves it, if the client has not. */
+  readonly autoApproveDays: number;
 }
 
 /** One change of a contract's state: the seq-th, to `state`, at `at`, by a party (null: the server). */
@@ -118,4 +120,12 @@ export interface ScreenshotRow {
   readonly removedAt: number | null;
   /** Private windows the agent painted out of the image (read: always there; written without it: none). */
   readonly redactedWindows?: number;
+}
+
+/** A week's approval: the week is its Monday in the contract's zone; `approvedBy` null when the server approved it. */
+export interface WeekApprovalRow {
+  readonly contractId: string;
+  readonly week: string;
+  readonly approvedAt: number;
+  readonly approvedBy: string | null;
 }

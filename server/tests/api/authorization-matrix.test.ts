@@ -319,6 +319,24 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'GET /api/v1/contracts/{id}/weeks/{week}',
+    expected: partiesRead,
+    async call(server, world, token) {
+      return { response: await server.request('GET', `/api/v1/contracts/${world.contract.id}/weeks/2026-01-05`, { token }), unchanged: async () => true };
+    },
+  },
+  {
+    route: 'POST /api/v1/contracts/{id}/weeks/{week}/approval',
+    expected: clientWrites,
+    async call(server, world, token) {
+      // A week of its own each call (long ended, far from the segments the other routes make): approving one
+      // is for good, and a refused call must leave it unapproved.
+      const week = new Date(Date.UTC(2025, 0, 6) - ++nextTag * 7 * 86_400_000).toISOString().slice(0, 10);
+      const response = await server.request('POST', `/api/v1/contracts/${world.contract.id}/weeks/${week}/approval`, { token });
+      return { response, unchanged: async () => (await server.repos.weekApprovals.find(world.contract.id, week)) === undefined };
+    },
+  },
+  {
     route: 'GET /api/v1/contracts/{id}/screenshots/removed',
     expected: freelancerReads,
     async call(server, world, token) {

@@ -117,6 +117,9 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       params: contract,
       query: { from: new Date(fixtures.now - 7 * 86_400_000).toISOString(), to: new Date(fixtures.now).toISOString() },
     },
+    'GET /api/v1/contracts/{id}/weeks/{week}': { token: world.freelancer.token, params: { ...contract, week: '2026-01-05' } },
+    // A week long over, away from the segments the other recipes touch: approving it is harmless to them.
+    'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
     'GET /api/v1/contracts/{id}/screenshots/removed': {
       token: world.freelancer.token,
       params: contract,

@@ -49,6 +49,8 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'POST /api/v1/invitations/decline',
         'GET /api/v1/health',
         'GET /api/v1/ready',
+        'GET /api/v1/contracts/{id}/weeks/{week}',
+        'POST /api/v1/contracts/{id}/weeks/{week}/approval',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
@@ -58,6 +60,8 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     const removed = doc.json.paths['/api/v1/contracts/{id}/screenshots/removed'].get;
     expect(removed.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'removedSince', 'to']);
     expect(Object.keys(removed.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    const approval = doc.json.paths['/api/v1/contracts/{id}/weeks/{week}/approval'].post;
+    expect(Object.keys(approval.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

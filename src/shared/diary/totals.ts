@@ -32,6 +32,13 @@ export function addSegment(totals: DiaryTotals, segment: SummedSegment): DiaryTo
   };
 }
 
+export const addTotals = (a: DiaryTotals, b: DiaryTotals): DiaryTotals => ({
+  trackedSeconds: a.trackedSeconds + b.trackedSeconds,
+  billableSeconds: a.billableSeconds + b.billableSeconds,
+  idleSeconds: a.idleSeconds + b.idleSeconds,
+  removedSeconds: a.removedSeconds + b.removedSeconds,
+});
+
 export const sumSegments = (segments: Iterable<SummedSegment>): DiaryTotals => {
   let totals = NO_TIME;
   for (const s of segments) totals = addSegment(totals, s);
@@ -56,14 +63,5 @@ export function sumByDay(segments: Iterable<SummedSegment>, boundaries: readonly
       }
     }
   }
-  const total = days.reduce<DiaryTotals>(
-    (t, d) => ({
-      trackedSeconds: t.trackedSeconds + d.trackedSeconds,
-      billableSeconds: t.billableSeconds + d.billableSeconds,
-      idleSeconds: t.idleSeconds + d.idleSeconds,
-      removedSeconds: t.removedSeconds + d.removedSeconds,
-    }),
-    NO_TIME,
-  );
-  return { days, total };
+  return { days, total: days.reduce(addTotals, NO_TIME) };
 }

@@ -66,6 +66,10 @@ export const API_ERROR_CODES = [
   // and hands its clients to the other instances: try again (another instance, through the load balancer).
   'NOT_READY',
   'SHUTTING_DOWN',
+  // Approving a week that has not ended yet (409).
+  'WEEK_NOT_ENDED',
+  // The freelancer shrinking the time, or deleting a screenshot, of a week the client approved (409): final for the agent.
+  'WEEK_APPROVED',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -9,3 +9,4 @@ export * from './screenshots.js';
 export * from './segments.js';
 export * from './terms.js';
 export * from './health.js';
+export * from './weeks.js';

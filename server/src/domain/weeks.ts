@@ -1,0 +1,85 @@
+import type { Clock } from '../../../src/shared/clock.js';
+import type { WeekReview } from '../../../src/shared/protocol/api/index.js';
+import { zonedWeekOf, zonedWeekOfDate, type ZonedWeek } from '../../../src/shared/time/index.js';
+import { badRequest, conflict } from '../errors.js';
+import type { ContractRow, Repositories, RepositorySet, WeekApprovalRow } from '../repository/index.js';
+import { toIso } from '../support/time.js';
+import type { Caller } from './access.js';
+import { contractTotalsByDay } from './totals.js';
+import { autoApprovalAt, weekState } from './week-state.js';
+
+type WeekContract = Pick<ContractRow, 'id' | 'timeZone' | 'autoApproveDays'>;
+
+/** A week of a contract and its approval, if it has one by now. */
+export interface WeekStatus {
+  readonly week: ZonedWeek;
+  readonly autoApprovesAt: number;
+  readonly approval: WeekApprovalRow | undefined;
+}
+
+export function weekNamed(contract: WeekContract, date: string): ZonedWeek {
+  const week = zonedWeekOfDate(date, contract.timeZone);
+  if (!week) throw badRequest('VALIDATION_FAILED', `${date} is not a calendar date`);
+  return week;
+}
+
+/**
+ * The week's approval: the client's, recorded, or else the server's once its moment has passed by the
+ * server's clock. The server's is derived, not written: it follows from the clock and the contract's
+ * setting alone, so a read stays a read, and every answer agrees whenever it is asked.
+ */
+export async function weekStatus(repos: RepositorySet, now: number, contract: WeekContract, week: ZonedWeek): Promise<WeekStatus> {
+  const autoApprovesAt = autoApprovalAt(week, contract.autoApproveDays, contract.timeZone);
+  const recorded = await repos.weekApprovals.find(contract.id, week.key);
+  // A client's approval after the server's moment cannot exist (approveWeek sees the server's first), but
+  // a stored one is the record either way.
+  const approval = recorded ?? (now >= autoApprovesAt ? { contractId: contract.id, week: week.key, approvedAt: autoApprovesAt, approvedBy: null } : undefined);
+  return { week, autoApprovesAt, approval };
+}
+
+/** Whether the week holding `at` is approved, and so locked against the freelancer shrinking it. */
+export async function isLockedAt(repos: RepositorySet, now: number, contract: WeekContract, at: number): Promise<boolean> {
+  return (await weekStatus(repos, now, contract, zonedWeekOf(at, contract.timeZone))).approval !== undefined;
+}
+
+/** GET /contracts/{id}/weeks/{week}: the week's days and totals (the shared diary totals), its state and approval. */
+export async function weekReview(repos: RepositorySet, clock: Clock, contract: WeekContract, date: string): Promise<WeekReview> {
+  const now = clock.now();
+  const status = await weekStatus(repos, now, contract, weekNamed(contract, date));
+  return reviewOf(repos, now, contract, status);
+}
+
+async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, { week, autoApprovesAt, approval }: WeekStatus): Promise<WeekReview> {
+  const { days, total } = await contractTotalsByDay(repos, contract.id, week.days);
+  return {
+    contractId: contract.id,
+    week: week.key,
+    timeZone: contract.timeZone,
+    from: toIso(week.start),
+    to: toIso(week.end),
+    state: weekState(now, week, approval !== undefined),
+    autoApprovesAt: toIso(autoApprovesAt),
+    approval: approval ? { at: toIso(approval.approvedAt), by: approval.approvedBy === null ? 'server' : 'client' } : null,
+    days: days.map((totals, i) => ({ date: week.dayKeys[i]!, totals })),
+    totals: total,
+  };
+}
+
+/**
+ * POST /contracts/{id}/weeks/{week}/approval (the client, checked by the route): approves a week that has
+ * ended. Approving an approved week changes nothing and answers the same (a retry is safe); a running
+ * week cannot be approved (409 WEEK_NOT_ENDED).
+ */
+export async function approveWeek(repos: Repositories, clock: Clock, contract: WeekContract, caller: Caller, date: string): Promise<WeekReview> {
+  const week = weekNamed(contract, date);
+  const now = clock.now();
+  if (now < week.end) throw conflict('WEEK_NOT_ENDED', `the week of ${week.key} runs until ${toIso(week.end)}: approve it once it has ended`);
+  const status = await repos.transaction(async (tx) => {
+    // The contract's lock orders this with the freelancer's uploads and deletions, which check the lock under it.
+    await tx.contracts.lock(contract.id);
+    const before = await weekStatus(tx, now, contract, week);
+    if (!before.approval) await tx.weekApprovals.insertOnce({ contractId: contract.id, week: week.key, approvedAt: now, approvedBy: caller.id });
+    return weekStatus(tx, now, contract, week);
+  });
+  return reviewOf(repos, now, contract, status);
+}

@@ -27,6 +27,8 @@ function refusedWords(kind: string, answer: ServerAnswer | null): string {
     case 'SEGMENT_CONFLICT':
     case 'SEGMENT_REVISION_CONFLICT':
       return 'A segment clashed with time the server already has: it was not counted twice.';
+    case 'WEEK_APPROVED':
+      return "The client has approved that week: the server keeps its time and screenshots as approved, so a later change from here (a deleted screenshot, less time) was not applied.";
     case 'CONTRACT_NOT_ACTIVE':
       return 'Time recorded after the contract was paused or ended was refused by the server; work that began before it is kept.';
     default:

@@ -42,6 +42,8 @@ describe('the app words for what the uploader records', () => {
     expect(syncProblemWords(deletion)).toBe('A screenshot deletion was not sent: this account may no longer record time for its contract.');
     const off = `screenshot 01JABCDEFGHJKMNPQRSTVWXYZ0 refused: ${describeFailure(http(409, 'SCREENSHOTS_DISABLED', 'off at the capture time'))}`;
     expect(syncProblemWords(off)).toMatch(/^A screenshot was taken while the client had screenshots off: .* Its time stays\.$/);
+    const locked = `screenshot-deletion 01JABCDEFGHJKMNPQRSTVWXYZ0 refused: ${describeFailure(http(409, 'WEEK_APPROVED', 'approved'))}`;
+    expect(syncProblemWords(locked)).toMatch(/^The client has approved that week: .*was not applied\.$/);
     expect(syncProblemWords(describeFailure({ kind: 'network', detail: 'connect ECONNREFUSED 127.0.0.1:9' }))).toBe(
       'The server could not be reached: uploads will retry on their own.',
     );

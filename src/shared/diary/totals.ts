@@ -6,9 +6,8 @@
  * segment billable, so it is not "removed" time. Idle is counted as recorded, inside tracked time.
  */
 
-/** What a segment must say for its time to be summed. */
+/** What a segment must say for its time to be summed (or the summed time of segments alike in `billable`). */
 export interface SummedSegment {
-  readonly startedAt: number | string;
   readonly trackedSeconds: number;
   readonly idleSeconds: number;
   readonly billable: boolean;
@@ -44,24 +43,3 @@ export const sumSegments = (segments: Iterable<SummedSegment>): DiaryTotals => {
   for (const s of segments) totals = addSegment(totals, s);
   return totals;
 };
-
-const startMs = (s: SummedSegment): number => (typeof s.startedAt === 'number' ? s.startedAt : Date.parse(s.startedAt));
-
-/**
- * Totals per day and for the whole: `boundaries` are ascending instants (epoch ms), day i being
- * [boundaries[i], boundaries[i + 1]). A segment counts on the day it starts in, as the diary shows it;
- * one starting outside every day counts nowhere. The whole is the sum of the days, so the two always agree.
- */
-export function sumByDay(segments: Iterable<SummedSegment>, boundaries: readonly number[]): { days: DiaryTotals[]; total: DiaryTotals } {
-  const days: DiaryTotals[] = boundaries.slice(1).map(() => NO_TIME);
-  for (const s of segments) {
-    const at = startMs(s);
-    for (let i = 0; i < days.length; i++) {
-      if (at >= boundaries[i]! && at < boundaries[i + 1]!) {
-        days[i] = addSegment(days[i]!, s);
-        break;
-      }
-    }
-  }
-  return { days, total: days.reduce(addTotals, NO_TIME) };
-}

@@ -151,4 +151,36 @@ export class ScreenshotsRepository {
     const rows = await this.sql.all<{ key: string }>(`SELECT storage_key AS "key" FROM screenshots WHERE storage_key IN (${marks})`, keys);
     return new Set(rows.map((r) => r.key));
   }
+
+  /**
+   * Bulk deletion, step one: every screenshot still present whose segment starts in [from, to) is removed by `by`
+   * as markRemoved removes one (its key destroyed, its object queued for deletion). Call inside a transaction: each
+   * row is then removed or untouched, never half. Returns how many were removed.
+   */
+  async markRemovedInRange(contractId: string, from: number, to: number, by: RemovalActor, at: number): Promise<number> {
+    const inRange = `contract_id = ? AND removed_at IS NULL
+          AND segment_id IN (SELECT id FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?)`;
+    await this.sql.run(
+      `INSERT INTO storage_deletions (storage_key, queued_at)
+         SELECT storage_key, ? FROM screenshots WHERE storage_key IS NOT NULL AND ${inRange}
+       ON CONFLICT (storage_key) DO NOTHING`,
+      [at, contractId, contractId, from, to],
+    );
+    const result = await this.sql.run(
+      `UPDATE screenshots SET content_type = NULL, byte_size = NULL, sha256 = NULL, storage_key = NULL, key_id = NULL,
+         wrapped_key = NULL, removed_by = ?, removed_at = ? WHERE ${inRange}`,
+      [by, at, contractId, contractId, from, to],
+    );
+    return result.changes;
+  }
+
+  /** How many screenshots whose segment starts in [from, to) are removed (by anyone, at any time). */
+  async countRemovedInRange(contractId: string, from: number, to: number): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM screenshots s JOIN segments g ON g.id = s.segment_id
+        WHERE s.contract_id = ? AND s.removed_at IS NOT NULL AND g.started_at >= ? AND g.started_at < ?`,
+      [contractId, from, to],
+    );
+    return Number(row?.n ?? 0);
+  }
 }

@@ -337,6 +337,17 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'POST /api/v1/contracts/{id}/screenshots/deletion',
+    expected: clientWrites,
+    async call(server, world, token) {
+      // A screenshot of its own each call, deleted by the day of its segment: a refused call leaves it there.
+      const { segment, shot } = await segmentWithScreenshot(server, world);
+      const day = segment.startedAt.slice(0, 10); // the world's contracts run in UTC
+      const response = await server.request('POST', `/api/v1/contracts/${world.contract.id}/screenshots/deletion`, { token, json: { scope: 'day', date: day } });
+      return { response, unchanged: async () => (await server.repos.screenshots.find(shot.id))?.removedAt == null };
+    },
+  },
+  {
     route: 'GET /api/v1/contracts/{id}/screenshots/removed',
     expected: freelancerReads,
     async call(server, world, token) {

@@ -120,6 +120,8 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     'GET /api/v1/contracts/{id}/weeks/{week}': { token: world.freelancer.token, params: { ...contract, week: '2026-01-05' } },
     // A week long over, away from the segments the other recipes touch: approving it is harmless to them.
     'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
+    // A day with no screenshot (long before the contract): the spoiled bodies cannot delete the fixtures'.
+    'POST /api/v1/contracts/{id}/screenshots/deletion': { token: world.client.token, params: contract, json: { scope: 'day', date: '2025-06-04' } },
     'GET /api/v1/contracts/{id}/screenshots/removed': {
       token: world.freelancer.token,
       params: contract,

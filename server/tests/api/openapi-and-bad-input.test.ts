@@ -51,6 +51,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'GET /api/v1/ready',
         'GET /api/v1/contracts/{id}/weeks/{week}',
         'POST /api/v1/contracts/{id}/weeks/{week}/approval',
+        'POST /api/v1/contracts/{id}/screenshots/deletion',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { apiErrorSchema, weekParamSchema, weekReviewSchema } from '../../../../src/shared/protocol/api/index.js';
+import { apiErrorSchema, bulkDeletionResultSchema, bulkDeletionSchema, ulidParamSchema, weekParamSchema, weekReviewSchema } from '../../../../src/shared/protocol/api/index.js';
+import { deleteScreenshotsInRange } from '../../domain/bulk-deletion.js';
 import { contractForParty } from '../../domain/access.js';
 import { approveWeek, weekReview } from '../../domain/weeks.js';
 import { callerOf } from '../authenticate.js';
@@ -7,7 +8,7 @@ import type { RouteContext } from '../context.js';
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema };
 
-/** The weekly review: both parties read a week; only the contract's client approves it. */
+/** The weekly review: both parties read a week; only the contract's client approves it or deletes its screenshots in bulk. */
 export const weekRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   app.get(
     '/contracts/:id/weeks/:week',
@@ -43,6 +44,27 @@ export const weekRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       const review = await approveWeek(ctx.repos, ctx.clock, contract, caller, request.params.week);
       request.log.info({ contractId: contract.id, week: review.week }, 'week approved');
       return review;
+    },
+  );
+
+  app.post(
+    '/contracts/:id/screenshots/deletion',
+    {
+      schema: {
+        tags: ['screenshots'],
+        summary:
+          "Delete every screenshot of a day, a week (in the contract's time zone) or the whole contract, for good (the client); the time stays billed. " +
+          'Idempotent: a repeat deletes nothing more and counts what is gone; a repeat also finishes a deletion a crash cut short',
+        params: ulidParamSchema,
+        body: bulkDeletionSchema,
+        response: { 200: bulkDeletionResultSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id, 'client');
+      const result = await deleteScreenshotsInRange(ctx, contract, request.body);
+      request.log.info({ contractId: contract.id, scope: request.body.scope, ...result }, 'screenshots deleted in bulk');
+      return result;
     },
   );
 };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { recordIdSchema } from '../segment.js';
 
+/** A calendar date, "YYYY-MM-DD" (the server checks that it exists). */
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-23');
+
 /**
  * A week of a contract: Monday to Sunday in the contract's time zone, named in addresses by any date in it
  * ("2026-11-26" names the week of Monday 2026-11-23). The server answers with the Monday.
@@ -8,7 +11,7 @@ import { recordIdSchema } from '../segment.js';
 export const weekParamSchema = z
   .object({
     id: recordIdSchema,
-    week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-23'),
+    week: dateSchema,
   })
   .strict();
 
@@ -45,3 +48,24 @@ export const weekReviewSchema = z
   })
   .strict();
 export type WeekReview = z.infer<typeof weekReviewSchema>;
+
+/**
+ * POST /contracts/{id}/screenshots/deletion: every screenshot of a day or a week (in the contract's zone; any
+ * date of the week names it) or of the whole contract, deleted for good by the client; the time stays billable.
+ */
+export const bulkDeletionSchema = z.discriminatedUnion('scope', [
+  z.object({ scope: z.literal('day'), date: dateSchema }).strict(),
+  z.object({ scope: z.literal('week'), date: dateSchema }).strict(),
+  z.object({ scope: z.literal('contract') }).strict(),
+]);
+export type BulkDeletion = z.infer<typeof bulkDeletionSchema>;
+
+export const bulkDeletionResultSchema = z
+  .object({
+    /** Screenshots this call deleted. */
+    deleted: z.number().int().min(0),
+    /** Screenshots of the range that were gone already (an earlier call, one by one, retention, the freelancer). */
+    alreadyDeleted: z.number().int().min(0),
+  })
+  .strict();
+export type BulkDeletionResult = z.infer<typeof bulkDeletionResultSchema>;

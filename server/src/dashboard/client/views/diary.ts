@@ -1,4 +1,3 @@
-import { type DiaryTotals, sumSegments } from '../../../../../src/shared/diary/totals.js';
 import type { Diary, DiarySegment } from '../../../../../src/shared/protocol/api/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
@@ -7,7 +6,17 @@ import { loadImage } from '../images.js';
 import { addDays, isSameDay } from '../week.js';
 import { openScreenshot } from './viewer.js';
 
-export function totalsLine(totals: Pick<DiaryTotals, 'trackedSeconds' | 'billableSeconds'>, className: string): HTMLElement {
+interface Totals {
+  trackedSeconds: number;
+  billableSeconds: number;
+}
+
+const sum = (segments: readonly DiarySegment[]): Totals => ({
+  trackedSeconds: segments.reduce((t, s) => t + s.trackedSeconds, 0),
+  billableSeconds: segments.reduce((t, s) => t + (s.billable ? s.trackedSeconds : 0), 0),
+});
+
+export function totalsLine(totals: Totals, className: string): HTMLElement {
   return h(
     'p',
     { class: `totals ${className}` },
@@ -29,7 +38,7 @@ export function diaryDays(ctx: ViewContext, diary: Diary, weekStart: Date, role:
       h(
         'section',
         { class: 'day', 'aria-labelledby': headingId },
-        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day)), totalsLine(sumSegments(segments), 'day-totals')),
+        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day)), totalsLine(sum(segments), 'day-totals')),
         h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role))),
       ),
     );

@@ -106,7 +106,14 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const handle = await open(path, 'r+');
+    let handle;
+    try {
+      handle = await open(path, 'r+');
+    } catch (error) {
+      // Another deleter of the same key (the purge finishing a bulk deletion while the client repeats it) was first.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     try {
       await handle.write(Buffer.alloc(size), 0, size, 0);
       await handle.sync();

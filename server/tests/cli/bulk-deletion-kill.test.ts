@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { createContract, ensureUser } from '../../src/domain/demo.js';
+import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
 import { openRepositories } from '../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
+import { testServerKeys } from '../support/keys.js';
 import { fakeJpeg } from '../support/server.js';
 import { SERVER_FROM_SOURCE, startServerProcess, stopProcess } from '../support/server-process.js';
 
@@ -24,7 +26,7 @@ function storedFiles(dir: string): string[] {
 
 /**
  * Issue 14: a bulk deletion killed (SIGKILL) in the middle of removing the bytes. Every screenshot is then deleted
- * for readers or untouched, none half (a live row whose bytes are gone); after a restart the same call finishes the
+ * for readers with its key destroyed, or untouched, none half (a live row whose object is gone); after a restart the same call finishes the
  * job, counting the screenshots as gone already, and no byte is left in storage. The data is written before the
  * server starts (real SQLite file, real disk storage), so there are enough screenshots for the kill to land mid-way.
  */
@@ -44,7 +46,8 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
     const now = Date.now();
     const clock = { now: () => now, monotonic: () => 0, setTimeout: () => { throw new Error('unused'); }, setInterval: () => { throw new Error('unused'); }, clearTimer: () => undefined } as never;
     const repos = await openRepositories({ dataDir, now });
-    const storage = new DiskScreenshotStorage(storageDir);
+    const keys = testServerKeys();
+    const objects = new ScreenshotObjects(new DiskScreenshotStorage(storageDir), keys.ring);
     const client = await ensureUser(repos, clock, { email: 'kill-client@test.example', password: 'a long client password', name: 'Client' });
     const freelancer = await ensureUser(repos, clock, { email: 'kill-freelancer@test.example', password: 'a long freelancer password', name: 'Freelancer' });
     const start = now - SHOTS * MIN - 3_600_000;
@@ -55,14 +58,15 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
       await repos.segments.insert({ id: segmentId, contractId: contract.id, startedAt: at, lengthSeconds: 60, trackedSeconds: 60, idleSeconds: 0, memo: null, minutes: [], apps: [], policyVersion: 1, revision: null, billable: true, screenshotSkipped: null, createdAt: at, updatedAt: at });
       const id = ulid(at + 1000);
       const bytes = fakeJpeg();
-      const key = await storage.put(id, bytes);
-      await repos.screenshots.insert({ id, segmentId, contractId: contract.id, takenAt: at + 1000, contentType: 'image/jpeg', byteSize: bytes.length, sha256: null, storageKey: key, uploadedAt: at + 1000, removedBy: null, removedAt: null });
+      const stored = await objects.store(id, bytes);
+      await repos.screenshots.insert({ id, segmentId, contractId: contract.id, takenAt: at + 1000, contentType: 'image/jpeg', byteSize: bytes.length, sha256: null, ...stored, uploadedAt: at + 1000, removedBy: null, removedAt: null });
     }
     await repos.close();
     expect(storedFiles(storageDir)).toHaveLength(SHOTS);
 
     const args = ['--port', '0', '--data-dir', dataDir];
-    const first = await startServerProcess(SERVER_FROM_SOURCE, args);
+    const env = { ...process.env, WORKTRACE_SERVER_KEYS: keys.text };
+    const first = await startServerProcess(SERVER_FROM_SOURCE, args, env);
     started.push(first.child);
     const signIn = async (base: string) =>
       ((await (await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'kill-client@test.example', password: 'a long client password' }) })).json()) as { token: string }).token;
@@ -93,17 +97,18 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
       if (row.removedAt !== null) {
         deleted += 1;
         expect(row.removedBy).toBe('client');
+        expect(row.wrappedKey, `${row.id} is deleted: its key went with the commit`).toBeNull();
       } else {
         expect(row.storageKey, `${row.id} is live: its bytes must be whole`).not.toBeNull();
         expect([...files].some((f) => f.endsWith(row.storageKey!.split('/').at(-1)!)), `${row.id} is live: its bytes must be there`).toBe(true);
       }
     }
-    // The marking is one statement: it committed whole before any byte went.
+    // The marking is one transaction: it committed whole (every key destroyed) before any object went.
     expect(deleted).toBe(SHOTS);
     expect((await check.segments.timeSums(contract.id, start, now)).find((g) => g.billable)?.trackedSeconds).toBe(SHOTS * 60);
     await check.close();
 
-    const second = await startServerProcess(SERVER_FROM_SOURCE, args);
+    const second = await startServerProcess(SERVER_FROM_SOURCE, args, env);
     started.push(second.child);
     const again = await bulk(second.base, await signIn(second.base));
     expect(again.status).toBe(200);

@@ -180,7 +180,9 @@ describe.each(testBackends())('a contract from invitation to end on $name', (bac
     const objects = new ScreenshotObjects(server.storage, server.keys);
     const purge = () => purgeExpiredScreenshots({ repos: server.repos, objects, clock: server.clock, logger: createLogger({ level: 'silent' }) });
     server.clock.advance(7 * DAY - MIN);
-    expect(await purge()).toBe(0);
+    // 0 purged, or undefined: the server's own hourly purge, fired by the same advance, holds the purge lock on
+    // PostgreSQL. Either way the object must still be there, which is what the lines below check.
+    expect([0, undefined]).toContain(await purge());
     // Sealed at rest: the store holds the screenshot's object, never its image bytes, so the object is what is looked for.
     const stored = (await server.repos.screenshots.find(shot.id))?.storageKey;
     expect(stored).toBeTruthy();

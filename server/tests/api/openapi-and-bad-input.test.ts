@@ -80,7 +80,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
   });
 
   // Malformed JSON, wrong types, missing/extra fields, bad ids, headers and framing on every route are
-  // the generated corpus's (corpus.test.ts). What stays here is meaning no schema states.
+  // the generated corpus's (corpus-suite.ts). What stays here is meaning no schema states.
   it('refuses well-formed input that means nothing, with a 4xx, and stores nothing from it', async () => {
     const start = segmentStart(server.clock.now());
     const good = segmentBody({ contractId: world.contract.id, startedAt: start });

@@ -49,6 +49,11 @@ export async function weekReview(repos: RepositorySet, clock: Clock, contract: W
   return reviewOf(repos, now, contract, status);
 }
 
+/** A week's review at `now`: a timesheet reads many weeks at one moment, so their states agree with each other. */
+export async function weekReviewAt(repos: RepositorySet, now: number, contract: WeekContract, week: ZonedWeek): Promise<WeekReview> {
+  return reviewOf(repos, now, contract, await weekStatus(repos, now, contract, week));
+}
+
 async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, { week, autoApprovesAt, approval }: WeekStatus): Promise<WeekReview> {
   const { days, total } = await contractTotalsByDay(repos, contract.id, week.days);
   return {

@@ -34,6 +34,7 @@ import { policyStreamRoutes } from './routes/policy-stream.js';
 import { screenshotRemovalRoutes } from './routes/screenshot-removals.js';
 import { screenshotRoutes } from './routes/screenshots.js';
 import { segmentRoutes } from './routes/segments.js';
+import { timesheetRoutes } from './routes/timesheets.js';
 import { weekRoutes } from './routes/weeks.js';
 
 export const API_PREFIX = '/api/v1';
@@ -131,6 +132,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
         await authed.register(screenshotRoutes, ctx);
         await authed.register(screenshotRemovalRoutes, ctx);
         await authed.register(weekRoutes, ctx);
+        await authed.register(timesheetRoutes, ctx);
       });
     },
     { prefix: API_PREFIX },

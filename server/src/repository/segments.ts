@@ -152,6 +152,20 @@ export class SegmentsRepository {
   }
 
   /**
+   * The distinct memos of a contract's segments starting in [from, to), in the order they were first written,
+   * at most `limit` of them (a timesheet's memo digest shows a few, not a day of repeats).
+   */
+  async distinctMemos(contractId: string, from: number, to: number, limit: number): Promise<string[]> {
+    const rows = await this.sql.all<{ memo: string }>(
+      `SELECT memo, MIN(started_at) AS first FROM segments
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND memo IS NOT NULL AND memo <> ''
+        GROUP BY memo ORDER BY first, memo LIMIT ?`,
+      [contractId, from, to, limit],
+    );
+    return rows.map((r) => r.memo);
+  }
+
+  /**
    * The tracked and idle seconds of a contract's segments starting in [from, to), summed by the database in one
    * group per billable flag: what the diary totals rule (src/shared/diary/totals.ts) folds, without reading
    * every segment (a year of them is one indexed scan, not fifty thousand rows).

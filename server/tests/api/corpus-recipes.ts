@@ -118,6 +118,7 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
       query: { from: new Date(fixtures.now - 7 * 86_400_000).toISOString(), to: new Date(fixtures.now).toISOString() },
     },
     'GET /api/v1/contracts/{id}/weeks/{week}': { token: world.freelancer.token, params: { ...contract, week: '2026-01-05' } },
+    'GET /api/v1/contracts/{id}/timesheet.csv': { token: world.freelancer.token, params: contract, query: { from: '2026-01-05', to: '2026-01-11' } },
     // A week long over, away from the segments the other recipes touch: approving it is harmless to them.
     'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
     // A day with no screenshot (long before the contract): the spoiled bodies cannot delete the fixtures'.

@@ -52,6 +52,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'GET /api/v1/contracts/{id}/weeks/{week}',
         'POST /api/v1/contracts/{id}/weeks/{week}/approval',
         'POST /api/v1/contracts/{id}/screenshots/deletion',
+        'GET /api/v1/contracts/{id}/timesheet.csv',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
@@ -63,6 +64,9 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     expect(Object.keys(removed.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
     const approval = doc.json.paths['/api/v1/contracts/{id}/weeks/{week}/approval'].post;
     expect(Object.keys(approval.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+    const timesheet = doc.json.paths['/api/v1/contracts/{id}/timesheet.csv'].get;
+    expect(timesheet.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to']);
+    expect(Object.keys(timesheet.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

@@ -10,3 +10,4 @@ export * from './segments.js';
 export * from './terms.js';
 export * from './health.js';
 export * from './weeks.js';
+export * from './timesheets.js';

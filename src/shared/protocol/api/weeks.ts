@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordIdSchema } from '../segment.js';
 
 /** A calendar date, "YYYY-MM-DD" (the server checks that it exists). */
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-23');
+export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-23');
 
 /**
  * A week of a contract: Monday to Sunday in the contract's time zone, named in addresses by any date in it

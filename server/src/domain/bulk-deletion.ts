@@ -7,7 +7,7 @@ import type { ScreenshotObjects } from './screenshot-objects.js';
 import { weekNamed } from './weeks.js';
 
 /** The instants [from, to) a bulk deletion covers: a day or a week in the contract's zone, or all of its time. */
-export function deletionRange(contract: Pick<ContractRow, 'id' | 'timeZone' | 'autoApproveDays'>, range: BulkDeletion): { from: number; to: number } {
+export function deletionRange(contract: Pick<ContractRow, 'timeZone'>, range: BulkDeletion): { from: number; to: number } {
   switch (range.scope) {
     case 'contract':
       return { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };

@@ -1,7 +1,10 @@
 import type { ContractTerms, HourlyRate } from '../../../src/shared/protocol/api/index.js';
 import type { NewContractRow } from '../repository/index.js';
 
-type TermColumns = Pick<NewContractRow, 'hourlyRateCents' | 'currency' | 'weeklyLimitHours' | 'timeZone' | 'keepScreenshotsAfterEndDays'>;
+type TermColumns = Pick<
+  NewContractRow,
+  'hourlyRateCents' | 'currency' | 'weeklyLimitHours' | 'timeZone' | 'keepScreenshotsAfterEndDays' | 'autoApproveDays' | 'deleteScreenshotsOnApproval'
+>;
 
 /** The client's terms as the API shows them. */
 export function contractTerms(row: TermColumns): ContractTerms {
@@ -10,6 +13,8 @@ export function contractTerms(row: TermColumns): ContractTerms {
     weeklyLimitHours: row.weeklyLimitHours,
     timeZone: row.timeZone,
     keepScreenshotsAfterEndDays: row.keepScreenshotsAfterEndDays,
+    autoApproveDays: row.autoApproveDays,
+    deleteScreenshotsOnApproval: row.deleteScreenshotsOnApproval,
   };
 }
 

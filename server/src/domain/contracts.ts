@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { ContractCreate, ContractSummary, ContractUpdate } from '../../../src/shared/protocol/api/index.js';
-import { DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS } from '../../../src/shared/protocol/api/index.js';
+import { DEFAULT_AUTO_APPROVE_DAYS, DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS } from '../../../src/shared/protocol/api/index.js';
 import { badRequest, conflict, forbidden, gone, notFound } from '../errors.js';
 import type { ContractRow, InvitationRow, Repositories, RepositorySet } from '../repository/index.js';
 import type { SqlNotifications } from '../repository/sql.js';
@@ -74,6 +74,8 @@ export async function createInvitedContract(
       weeklyLimitHours: body.weeklyLimitHours ?? null,
       timeZone: body.timeZone,
       keepScreenshotsAfterEndDays: body.keepScreenshotsAfterEndDays ?? DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS,
+      autoApproveDays: body.autoApproveDays ?? DEFAULT_AUTO_APPROVE_DAYS,
+      deleteScreenshotsOnApproval: body.deleteScreenshotsOnApproval ?? false,
     });
     await tx.contracts.addPolicyVersion({ contractId: id, version: 1, screenshots: body.screenshots, retentionDays: body.retentionDays, effectiveFrom: now });
     await tx.contracts.addState({ contractId: id, seq: 1, state: 'invited', at: now, bySide: 'client', byUserId: caller.id });
@@ -123,7 +125,11 @@ export async function changeContractState(
   return result;
 }
 
-/** PATCH /contracts/{id}: the client changes the name or terms; what is not named stays. */
+/**
+ * PATCH /contracts/{id}: the client changes the name or terms; what is not named stays. A change of the approval
+ * settings is a new row of their history, from now on (never before the last one: a clock stepping back must not
+ * reorder it), which is what keeps it from reaching back into weeks already ended (domain/approval-settings.ts).
+ */
 export async function updateContractTerms(s: ContractServices, caller: Caller, contractId: string, update: ContractUpdate): Promise<ContractRow> {
   await contractForParty(s.repos, caller, contractId, 'client');
   return s.repos.transaction(async (tx) => {
@@ -136,6 +142,18 @@ export async function updateContractTerms(s: ContractServices, caller: Caller, c
       weeklyLimitHours: update.weeklyLimitHours === undefined ? contract.weeklyLimitHours : update.weeklyLimitHours,
       keepScreenshotsAfterEndDays: update.keepScreenshotsAfterEndDays ?? contract.keepScreenshotsAfterEndDays,
     });
+    const autoApproveDays = update.autoApproveDays ?? contract.autoApproveDays;
+    const deleteScreenshotsOnApproval = update.deleteScreenshotsOnApproval ?? contract.deleteScreenshotsOnApproval;
+    if (autoApproveDays !== contract.autoApproveDays || deleteScreenshotsOnApproval !== contract.deleteScreenshotsOnApproval) {
+      const last = (await tx.contracts.approvalSettingsHistory(contractId)).at(-1);
+      await tx.contracts.addApprovalSettings({
+        contractId,
+        seq: (last?.seq ?? 0) + 1,
+        effectiveFrom: Math.max(s.clock.now(), last?.effectiveFrom ?? Number.MIN_SAFE_INTEGER),
+        autoApproveDays,
+        deleteScreenshotsOnApproval,
+      });
+    }
     const updated = await tx.contracts.find(contractId);
     if (!updated) throw new Error('contract vanished while its terms changed');
     return updated;

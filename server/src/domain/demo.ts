@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { ScreenshotMode } from '../../../src/shared/protocol/index.js';
-import { DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS } from '../../../src/shared/protocol/api/index.js';
+import { DEFAULT_AUTO_APPROVE_DAYS, DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS } from '../../../src/shared/protocol/api/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { ContractRow, Repositories, UserRow } from '../repository/index.js';
 
@@ -58,6 +58,8 @@ export async function createContract(repos: Repositories, clock: Clock, c: NewCo
       weeklyLimitHours: null,
       timeZone: 'UTC',
       keepScreenshotsAfterEndDays: DEFAULT_KEEP_SCREENSHOTS_AFTER_END_DAYS,
+      autoApproveDays: DEFAULT_AUTO_APPROVE_DAYS,
+      deleteScreenshotsOnApproval: false,
     });
     await tx.contracts.addPolicyVersion({ contractId: id, version: 1, screenshots: c.screenshots, retentionDays: c.retentionDays, effectiveFrom: startsAt });
     await tx.contracts.addState({ contractId: id, seq: 1, state: 'active', at: startsAt, bySide: null, byUserId: null });

@@ -6,18 +6,21 @@ import type { ContractRow, Repositories, RepositorySet, WeekApprovalRow } from '
 import { toIso } from '../support/time.js';
 import type { Caller } from './access.js';
 import { contractTotalsByDay } from './totals.js';
+import { approvalSettingsAt } from './approval-settings.js';
 import { autoApprovalAt, weekState } from './week-state.js';
 
-type WeekContract = Pick<ContractRow, 'id' | 'timeZone' | 'autoApproveDays'>;
+type WeekContract = Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshotsOnApproval'>;
 
 /** A week of a contract and its approval, if it has one by now. */
 export interface WeekStatus {
   readonly week: ZonedWeek;
   readonly autoApprovesAt: number;
   readonly approval: WeekApprovalRow | undefined;
+  /** Whether the approval deletes the week's screenshots: the setting in force when it was approved, or, before, the current one. */
+  readonly deletesScreenshots: boolean;
 }
 
-export function weekNamed(contract: WeekContract, date: string): ZonedWeek {
+export function weekNamed(contract: Pick<ContractRow, 'timeZone'>, date: string): ZonedWeek {
   const week = zonedWeekOfDate(date, contract.timeZone);
   if (!week) throw badRequest('VALIDATION_FAILED', `${date} is not a calendar date`);
   return week;
@@ -26,15 +29,18 @@ export function weekNamed(contract: WeekContract, date: string): ZonedWeek {
 /**
  * The week's approval: the client's, recorded, or else the server's once its moment has passed by the
  * server's clock. The server's is derived, not written: it follows from the clock and the contract's
- * setting alone, so a read stays a read, and every answer agrees whenever it is asked.
+ * settings history alone (domain/approval-settings.ts says which setting holds when, so that changing one
+ * never un-approves a week), so a read stays a read, and every answer agrees whenever it is asked.
  */
 export async function weekStatus(repos: RepositorySet, now: number, contract: WeekContract, week: ZonedWeek): Promise<WeekStatus> {
-  const autoApprovesAt = autoApprovalAt(week, contract.autoApproveDays, contract.timeZone);
+  const history = await repos.contracts.approvalSettingsHistory(contract.id);
+  const autoApprovesAt = autoApprovalAt(week, approvalSettingsAt(history, week.end).autoApproveDays, contract.timeZone);
   const recorded = await repos.weekApprovals.find(contract.id, week.key);
   // A client's approval after the server's moment cannot exist (approveWeek sees the server's first), but
   // a stored one is the record either way.
   const approval = recorded ?? (now >= autoApprovesAt ? { contractId: contract.id, week: week.key, approvedAt: autoApprovesAt, approvedBy: null } : undefined);
-  return { week, autoApprovesAt, approval };
+  const deletesScreenshots = approval ? approvalSettingsAt(history, approval.approvedAt).deleteScreenshotsOnApproval : contract.deleteScreenshotsOnApproval;
+  return { week, autoApprovesAt, approval, deletesScreenshots };
 }
 
 /** Whether the week holding `at` is approved, and so locked against the freelancer shrinking it. */
@@ -54,7 +60,8 @@ export async function weekReviewAt(repos: RepositorySet, now: number, contract: 
   return reviewOf(repos, now, contract, await weekStatus(repos, now, contract, week));
 }
 
-async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, { week, autoApprovesAt, approval }: WeekStatus): Promise<WeekReview> {
+async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, status: WeekStatus): Promise<WeekReview> {
+  const { week, autoApprovesAt, approval } = status;
   const { days, total } = await contractTotalsByDay(repos, contract.id, week.days);
   return {
     contractId: contract.id,
@@ -67,6 +74,13 @@ async function reviewOf(repos: RepositorySet, now: number, contract: WeekContrac
     approval: approval ? { at: toIso(approval.approvedAt), by: approval.approvedBy === null ? 'server' : 'client' } : null,
     days: days.map((totals, i) => ({ date: week.dayKeys[i]!, totals })),
     totals: total,
+    screenshots: {
+      stored: await repos.screenshots.countStoredInRange(contract.id, week.start, week.end),
+      deleteOnApproval: status.deletesScreenshots,
+      // Approved: they went (or go at the next upkeep; none is served meanwhile) at the approval. Not yet: at the
+      // latest when the server approves it, earlier if the client does.
+      deletedAtLatest: status.deletesScreenshots ? toIso(approval?.approvedAt ?? autoApprovesAt) : null,
+    },
   };
 }
 

@@ -80,4 +80,4 @@ export async function openRepositories(options: { databaseUrl?: string; dataDir:
   return repositoriesOver(db);
 }
 
-export type { ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow, WeekApprovalRow } from './types.js';
+export type { ApprovalSettingsRow, ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow, WeekApprovalRow } from './types.js';

@@ -174,6 +174,16 @@ export class ScreenshotsRepository {
     return result.changes;
   }
 
+  /** How many screenshots whose segment starts in [from, to) are still stored (not removed). */
+  async countStoredInRange(contractId: string, from: number, to: number): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM screenshots s JOIN segments g ON g.id = s.segment_id
+        WHERE s.contract_id = ? AND s.removed_at IS NULL AND g.started_at >= ? AND g.started_at < ?`,
+      [contractId, from, to],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** How many screenshots whose segment starts in [from, to) are removed (by anyone, at any time). */
   async countRemovedInRange(contractId: string, from: number, to: number): Promise<number> {
     const row = await this.sql.get<{ n: number }>(

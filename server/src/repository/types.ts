@@ -28,6 +28,10 @@ export interface NewContractRow {
   readonly weeklyLimitHours: number | null;
   readonly timeZone: string;
   readonly keepScreenshotsAfterEndDays: number;
+  /** Days after a week ends until the server approves it, if the client has not (now; the history has the past). */
+  readonly autoApproveDays: number;
+  /** Whether a week's screenshots are deleted once it is approved (now; the history has the past). */
+  readonly deleteScreenshotsOnApproval: boolean;
 }
 
 /** A contract with its parties and its current state (the latest row of its state history). */
@@ -41,8 +45,6 @@ export interface ContractRow extends NewContractRow {
   readonly stateSeq: number;
   readonly stateSince: number;
   readonly stateBy: ContractSide | null;
-  /** Days after a week ends until the server approves it, if the client has not. */
-  readonly autoApproveDays: number;
 }
 
 /** One change of a contract's state: the seq-th, to `state`, at `at`, by a party (null: the server). */
@@ -120,6 +122,15 @@ export interface ScreenshotRow {
   readonly removedAt: number | null;
   /** Private windows the agent painted out of the image (read: always there; written without it: none). */
   readonly redactedWindows?: number;
+}
+
+/** The approval settings of a contract from `effectiveFrom` on, until the next row (seq + 1). */
+export interface ApprovalSettingsRow {
+  readonly contractId: string;
+  readonly seq: number;
+  readonly effectiveFrom: number;
+  readonly autoApproveDays: number;
+  readonly deleteScreenshotsOnApproval: boolean;
 }
 
 /** A week's approval: the week is its Monday in the contract's zone; `approvedBy` null when the server approved it. */

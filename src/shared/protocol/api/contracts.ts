@@ -5,7 +5,7 @@ import { policySchema, receivedPolicySchema, screenshotModeSchema, segmentSecond
 import { recordIdSchema } from '../segment.js';
 import { personNameSchema } from './auth.js';
 import { invitationCreatedSchema, invitationSummarySchema } from './invitations.js';
-import { contractTermsSchema, hourlyRateSchema, timeZoneSchema } from './terms.js';
+import { autoApproveDaysSchema, contractTermsSchema, hourlyRateSchema, timeZoneSchema } from './terms.js';
 
 /** Path parameter: contract, segment and screenshot ids are ULIDs. */
 export const ulidParamSchema = z.object({ id: recordIdSchema }).strict();
@@ -69,6 +69,8 @@ export const contractCreateSchema = z
     weeklyLimitHours: z.number().int().min(1).max(168).nullable().optional(),
     timeZone: timeZoneSchema,
     keepScreenshotsAfterEndDays: z.number().int().min(0).max(3650).optional(),
+    autoApproveDays: autoApproveDaysSchema.optional(),
+    deleteScreenshotsOnApproval: z.boolean().optional(),
   })
   .strict();
 export type ContractCreate = z.infer<typeof contractCreateSchema>;
@@ -83,6 +85,8 @@ export const contractUpdateSchema = z
     hourlyRate: hourlyRateSchema.nullable().optional(),
     weeklyLimitHours: z.number().int().min(1).max(168).nullable().optional(),
     keepScreenshotsAfterEndDays: z.number().int().min(0).max(3650).optional(),
+    autoApproveDays: autoApproveDaysSchema.optional(),
+    deleteScreenshotsOnApproval: z.boolean().optional(),
   })
   .strict()
   .refine((u) => Object.values(u).some((v) => v !== undefined), 'nothing to change');

@@ -45,6 +45,14 @@ export const weekReviewSchema = z
     /** Seven days, Monday first, with the totals of the segments starting on each. */
     days: z.array(z.object({ date: z.string(), totals: diaryTotalsSchema }).strict()).length(7),
     totals: diaryTotalsSchema,
+    /**
+     * The week's screenshots and what approval does to them, said in advance: how many are still stored, whether
+     * approving deletes them (the contract's setting; once approved, the one in force at the approval) and, if it
+     * does, the latest moment they go (the approval's, or the server's approval date while the week waits).
+     */
+    screenshots: z
+      .object({ stored: z.number().int().min(0), deleteOnApproval: z.boolean(), deletedAtLatest: z.iso.datetime().nullable() })
+      .strict(),
   })
   .strict();
 export type WeekReview = z.infer<typeof weekReviewSchema>;

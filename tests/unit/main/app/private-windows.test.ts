@@ -69,7 +69,7 @@ describe('AppService: private windows', () => {
         freelancer: { id: 'f', email: 'f@example.com', name: 'Freelancer' },
         role: 'freelancer' as const,
         policy: { ...policy, contractId: id, privateWindows },
-        terms: { hourlyRate: null, weeklyLimitHours: null, timeZone: 'UTC', keepScreenshotsAfterEndDays: 30 },
+        terms: { hourlyRate: null, weeklyLimitHours: null, timeZone: 'UTC', keepScreenshotsAfterEndDays: 30, autoApproveDays: 5, deleteScreenshotsOnApproval: false },
         screenshotsPurgedAt: null,
         invitation: null,
       });

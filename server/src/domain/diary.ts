@@ -1,7 +1,7 @@
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Diary, DiaryQuery, DiarySegment } from '../../../src/shared/protocol/api/index.js';
 import { badRequest } from '../errors.js';
-import type { ContractRow, Repositories, ScreenshotRow } from '../repository/index.js';
+import type { ContractRow, DisputeRow, Repositories, ScreenshotRow } from '../repository/index.js';
 import type { SegmentCursor } from '../repository/segments.js';
 import { DAY_MS, parseIso, toIso } from '../support/time.js';
 import { toHistoryStatus, toPolicyVersion } from './policies.js';
@@ -32,6 +32,8 @@ export function diaryWindow(query: { from?: string; to?: string }, now: number):
   return { from, to };
 }
 
+const disputeOf = (d: DisputeRow | undefined) => (d ? { note: d.note, at: toIso(d.disputedAt) } : null);
+
 /** A page's nextCursor: the last segment's start (epoch ms) and id (diaryCursorSchema). */
 const writeCursor = (c: SegmentCursor): string => `${c.startedAt}_${c.id}`;
 
@@ -54,6 +56,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
   const segments = page.rows;
   const shots = new Map<string, ScreenshotRow>();
   for (const s of await repos.screenshots.listForSegments(segments.map((s) => s.id))) shots.set(s.segmentId, s);
+  const disputes = new Map((await repos.disputes.openForSegments(segments.map((s) => s.id))).map((d) => [d.segmentId, d]));
   const history = await repos.contracts.policyHistory(contract.id);
   const retentionDays = history.at(-1)?.retentionDays ?? 0;
   const end = contractEnd(contract);
@@ -87,6 +90,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
           : null,
       screenshotRemoved: removed,
       screenshotSkipped: segment.screenshotSkipped,
+      dispute: disputeOf(disputes.get(segment.id)),
     };
   });
   const last = segments.at(-1);

@@ -7,6 +7,7 @@ import { toIso } from '../support/time.js';
 import type { Caller } from './access.js';
 import { contractTotalsByDay } from './totals.js';
 import { approvalSettingsAt } from './approval-settings.js';
+import { weekDisputes } from './week-disputes.js';
 import { autoApprovalAt, weekState } from './week-state.js';
 
 type WeekContract = Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshotsOnApproval'>;
@@ -81,6 +82,7 @@ async function reviewOf(repos: RepositorySet, now: number, contract: WeekContrac
       // latest when the server approves it, earlier if the client does.
       deletedAtLatest: status.deletesScreenshots ? toIso(approval?.approvedAt ?? autoApprovesAt) : null,
     },
+    ...(await weekDisputes(repos, contract.id, week, approval)),
   };
 }
 

@@ -36,6 +36,7 @@ import { screenshotRoutes } from './routes/screenshots.js';
 import { segmentRoutes } from './routes/segments.js';
 import { timesheetRoutes } from './routes/timesheets.js';
 import { weekRoutes } from './routes/weeks.js';
+import { disputeRoutes } from './routes/disputes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -133,6 +134,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
         await authed.register(screenshotRemovalRoutes, ctx);
         await authed.register(weekRoutes, ctx);
         await authed.register(timesheetRoutes, ctx);
+        await authed.register(disputeRoutes, ctx);
       });
     },
     { prefix: API_PREFIX },

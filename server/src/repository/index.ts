@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ContractsRepository } from './contracts.js';
+import { DisputesRepository } from './disputes.js';
 import { InvitationsRepository } from './invitations.js';
 import { PostgresDatabase } from './postgres/database.js';
 import { postgresMigrations } from './postgres/migrations/index.js';
@@ -23,6 +24,7 @@ export interface RepositorySet {
   readonly screenshots: ScreenshotsRepository;
   readonly signInLimits: SignInLimitsRepository;
   readonly weekApprovals: WeekApprovalsRepository;
+  readonly disputes: DisputesRepository;
 }
 
 export interface Repositories extends RepositorySet {
@@ -48,6 +50,7 @@ function repositorySet(sql: SqlExecutor, dialect: SqlDatabase['dialect']): Repos
     screenshots: new ScreenshotsRepository(sql),
     signInLimits: new SignInLimitsRepository(sql, dialect),
     weekApprovals: new WeekApprovalsRepository(sql),
+    disputes: new DisputesRepository(sql),
   };
 }
 
@@ -81,3 +84,4 @@ export async function openRepositories(options: { databaseUrl?: string; dataDir:
 }
 
 export type { ApprovalSettingsRow, ContractRow, ContractStateRow, InvitationRow, NewContractRow, NewPolicyVersion, PolicyVersionRow, ScreenshotRow, SegmentRow, UserRow, WeekApprovalRow } from './types.js';
+export type { DisputeRow, DisputedSegmentRow } from './disputes.js';

@@ -357,6 +357,41 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'PUT /api/v1/contracts/{id}/segments/{segmentId}/dispute',
+    expected: clientWrites,
+    async call(server, world, token) {
+      // A segment of its own each call (in a week nobody approves): a refused call leaves it undisputed.
+      const { segment } = await segmentWithScreenshot(server, world);
+      const response = await server.request('PUT', `/api/v1/contracts/${world.contract.id}/segments/${segment.id}/dispute`, { token, json: { note: 'Matrix note' } });
+      return { response, unchanged: async () => (await server.repos.disputes.find(segment.id)) === undefined };
+    },
+  },
+  {
+    route: 'DELETE /api/v1/contracts/{id}/segments/{segmentId}/dispute',
+    expected: { ...clientWrites, client: 204 },
+    async call(server, world, token) {
+      const { segment } = await segmentWithScreenshot(server, world);
+      const path = `/api/v1/contracts/${world.contract.id}/segments/${segment.id}/dispute`;
+      expect((await server.request('PUT', path, { token: world.client.token, json: { note: 'Matrix note' } })).status).toBe(200);
+      const response = await server.request('DELETE', path, { token });
+      return { response, unchanged: async () => (await server.repos.disputes.find(segment.id))?.withdrawnAt === null };
+    },
+  },
+  {
+    route: 'GET /api/v1/contracts/{id}/disputes',
+    expected: partiesRead,
+    async call(server, world, token) {
+      // A note only the contract's parties may read.
+      const { segment } = await segmentWithScreenshot(server, world);
+      const note = `Matrix secret note ${++nextTag}`;
+      const path = `/api/v1/contracts/${world.contract.id}/segments/${segment.id}/dispute`;
+      expect((await server.request('PUT', path, { token: world.client.token, json: { note } })).status).toBe(200);
+      const response = await server.request('GET', `/api/v1/contracts/${world.contract.id}/disputes`, { token });
+      if (response.status === 200) expect(response.text).toContain(note);
+      return { response, unchanged: async () => true, leaked: () => response.status !== 200 && response.text.includes(note) };
+    },
+  },
+  {
     route: 'GET /api/v1/contracts/{id}/screenshots/removed',
     expected: freelancerReads,
     async call(server, world, token) {

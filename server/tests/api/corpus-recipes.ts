@@ -123,6 +123,14 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
     // A day with no screenshot (long before the contract): the spoiled bodies cannot delete the fixtures'.
     'POST /api/v1/contracts/{id}/screenshots/deletion': { token: world.client.token, params: contract, json: { scope: 'day', date: '2025-06-04' } },
+    // The fixtures' bare segment: the spoiled bodies and addresses cannot dispute it (a stored dispute would show).
+    'PUT /api/v1/contracts/{id}/segments/{segmentId}/dispute': {
+      token: world.client.token,
+      params: { ...contract, segmentId: fixtures.bareSegment.id },
+      json: { note: 'The screenshot shows <b>another</b> project' },
+    },
+    'DELETE /api/v1/contracts/{id}/segments/{segmentId}/dispute': { token: world.client.token, params: { ...contract, segmentId: fixtures.bareSegment.id } },
+    'GET /api/v1/contracts/{id}/disputes': { token: world.freelancer.token, params: contract },
     'GET /api/v1/contracts/{id}/screenshots/removed': {
       token: world.freelancer.token,
       params: contract,

@@ -53,6 +53,9 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'POST /api/v1/contracts/{id}/weeks/{week}/approval',
         'POST /api/v1/contracts/{id}/screenshots/deletion',
         'GET /api/v1/contracts/{id}/timesheet.csv',
+        'PUT /api/v1/contracts/{id}/segments/{segmentId}/dispute',
+        'DELETE /api/v1/contracts/{id}/segments/{segmentId}/dispute',
+        'GET /api/v1/contracts/{id}/disputes',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
@@ -67,6 +70,10 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     const timesheet = doc.json.paths['/api/v1/contracts/{id}/timesheet.csv'].get;
     expect(timesheet.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to']);
     expect(Object.keys(timesheet.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    const dispute = doc.json.paths['/api/v1/contracts/{id}/segments/{segmentId}/dispute'];
+    expect(Object.keys(dispute.put.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+    expect(dispute.put.requestBody.content['application/json'].schema.properties.note).toMatchObject({ type: 'string', minLength: 1, maxLength: 2000 });
+    expect(Object.keys(dispute.delete.responses).sort()).toEqual(['204', '400', '401', '403', '404']);
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

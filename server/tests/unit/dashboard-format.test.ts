@@ -34,6 +34,7 @@ const segment = (overrides: Partial<DiarySegment>): DiarySegment => ({
   screenshot: null,
   screenshotRemoved: null,
   screenshotSkipped: null,
+  dispute: null,
   ...overrides,
 });
 

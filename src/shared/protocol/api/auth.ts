@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typedTextSchema } from './text.js';
 
 export const loginRequestSchema = z
   .object({
@@ -62,16 +63,8 @@ export function passwordProblem(password: string, person: { readonly email: stri
   return null;
 }
 
-/**
- * A name a person types (an account's, a contract's): no control characters and no lone surrogates. Neither is
- * anything a person means, and the databases disagree about them (PostgreSQL refuses NUL in text).
- */
-export const personNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((text) => !/[\p{Cc}\p{Cs}]/u.test(text), 'a name holds no control characters');
+/** A name a person types (an account's, a contract's). */
+export const personNameSchema = typedTextSchema(200, 'a name');
 
 /** The server's sign-up rules, for the page that offers (or does not offer) to create an account. */
 export const signupInfoSchema = z.object({ mode: signupModeSchema, passwordMinLength: z.number().int() }).strict();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contractStatusSchema } from '../contract-state.js';
 import { MAX_REDACTED_WINDOWS, MAX_SEGMENT_APPS, appUsageSchema, minuteSchema, screenshotSkipReasonSchema } from '../segment.js';
 import { policyVersionSchema } from './contracts.js';
+import { segmentDisputeSchema } from './disputes.js';
 
 /** Segments on one diary page, at most; a page holds fewer when its segments are large (see `nextCursor`). */
 export const MAX_DIARY_PAGE_SEGMENTS = 500;
@@ -65,6 +66,8 @@ export const diarySegmentSchema = z
     screenshotRemoved: screenshotRemovedSchema.nullable(),
     /** The agent skipped this segment's screenshot for privacy (a private window active, or an unreadable list). */
     screenshotSkipped: screenshotSkipReasonSchema.nullable(),
+    /** The client disputes this segment (it is not approved with its week): the note, shown to both parties as text. */
+    dispute: segmentDisputeSchema.nullable(),
   })
   .strict();
 export type DiarySegment = z.infer<typeof diarySegmentSchema>;

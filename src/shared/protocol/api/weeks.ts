@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordIdSchema } from '../segment.js';
+import { disputeSchema, withdrawnDisputeSchema } from './disputes.js';
 
 /** A calendar date, "YYYY-MM-DD" (the server checks that it exists). */
 export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-23');
@@ -53,6 +54,14 @@ export const weekReviewSchema = z
     screenshots: z
       .object({ stored: z.number().int().min(0), deleteOnApproval: z.boolean(), deletedAtLatest: z.iso.datetime().nullable() })
       .strict(),
+    /**
+     * The segments the client disputes (inside `totals`): approving the week approves everything but these. Each
+     * stays unapproved until the client withdraws the dispute.
+     */
+    disputed: z.object({ totals: diaryTotalsSchema, segments: z.number().int().min(0) }).strict(),
+    disputes: z.array(disputeSchema),
+    /** Disputes withdrawn after the week's approval: each segment's time was approved at its withdrawal. */
+    withdrawn: z.array(withdrawnDisputeSchema),
   })
   .strict();
 export type WeekReview = z.infer<typeof weekReviewSchema>;

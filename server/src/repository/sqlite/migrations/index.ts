@@ -7,6 +7,7 @@ import { contractLifecycle } from './005-contract-lifecycle.js';
 import { sealedScreenshotsSharedLimits } from './006-sealed-screenshots-shared-limits.js';
 import { weekApprovals } from './007-week-approvals.js';
 import { approvalSettings } from './008-approval-settings.js';
+import { segmentDisputes } from './009-segment-disputes.js';
 
 /** Append-only: a new schema version is a new file here, never an edit of an old one. */
-export const sqliteMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows, contractLifecycle, sealedScreenshotsSharedLimits, weekApprovals, approvalSettings];
+export const sqliteMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows, contractLifecycle, sealedScreenshotsSharedLimits, weekApprovals, approvalSettings, segmentDisputes];

@@ -67,6 +67,10 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .activity-text { color: var(--muted); font-size: .8rem; }
 .app { color: var(--muted); }
 .flag { color: var(--danger); font-weight: 600; }
+.cell.disputed { border-color: var(--danger); border-width: 2px; }
+.dispute { border-left: 3px solid var(--danger); padding-left: .4rem; display: grid; gap: .15rem; }
+.dispute-head { color: var(--danger); font-weight: 600; font-size: .8rem; }
+.dispute-note { white-space: pre-wrap; }
 .status { position: fixed; bottom: 1rem; left: 50%; transform: translateX(-50%); background: var(--ink); color: #fff; padding: .4rem .9rem; border-radius: 6px; max-width: 90vw; }
 .status:empty { display: none; }
 dialog.viewer { width: min(1100px, 95vw); max-height: 95vh; border: 0; border-radius: 8px; padding: 1rem; }

@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { dayHeading, hiddenWindowsWords, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay } from '../format.js';
 import { loadImage } from '../images.js';
 import { addDays, isSameDay } from '../week.js';
+import { disputeNote } from './dispute-note.js';
 import { openScreenshot } from './viewer.js';
 
 interface Totals {
@@ -58,7 +59,7 @@ function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role
   const app = mainApp(segment);
   return h(
     'li',
-    { class: `cell${segment.billable ? '' : ' unbillable'}`, 'data-segment-id': segment.id },
+    { class: `cell${segment.billable ? '' : ' unbillable'}${segment.dispute ? ' disputed' : ''}`, 'data-segment-id': segment.id },
     h('div', { class: 'cell-time' }, h('strong', {}, range), h('span', { class: 'muted' }, ` ${hours(segment.trackedSeconds)}`)),
     screenshotArea(ctx, diary, segment, range, role),
     h(
@@ -70,6 +71,7 @@ function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role
     h('p', { class: 'memo' }, segment.memo ?? h('span', { class: 'muted' }, 'No memo')),
     app ? h('p', { class: 'app' }, app) : null,
     segment.billable ? null : h('p', { class: 'flag' }, 'Not billable'),
+    disputeNote(segment.dispute, role),
   );
 }
 

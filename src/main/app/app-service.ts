@@ -19,6 +19,7 @@ import { SyncError, endReplacedSignIn, toUserError, type Credentials, type PassR
 import { DEFAULT_IDLE_THRESHOLD_MS } from '../tracking/index.js';
 import { ContractsCache } from './contracts.js';
 import { DiskNotice } from './disk-notice.js';
+import { disputeViews } from './disputes.js';
 import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
 import { refuseAnotherAccount, refuseAnotherUser, signInToServer, signOutOfServer } from './sign-in.js';
@@ -296,6 +297,8 @@ export class AppService {
   async #syncNow(pass: (uploader: SyncConnection['uploader']) => Promise<PassReport>): Promise<void> {
     const signedIn = this.#requireSignedIn();
     const report = await pass(signedIn.uploader);
+    // A person asking for a sync now also hears of the client's disputes now, not at the next minute's check.
+    if (report.stoppedBy?.reason !== 'unauthorized') await signedIn.disputes.refresh(this.#contracts().map((c) => c.id), { now: true });
     const failure = this.#sync.afterSyncNow(report, signedIn.credentials.server);
     if (failure) throw failure;
   }
@@ -353,6 +356,7 @@ export class AppService {
       permissions: this.#deps.permissions?.current() ?? noPermissionNotices(),
       sensors: this.#session?.sensorReport() ?? this.#lastSensors,
       privacy: privacyView(store, this.#session?.redaction() ?? this.#lastRedaction),
+      disputes: disputeViews(this.#signedIn?.disputes.current() ?? [], contracts),
     };
   }
 
@@ -372,11 +376,11 @@ export class AppService {
    * After a background pass, the page hears of it when what its sync panel shows changed, or when the pass deleted
    * copies of screenshots that are gone on the server (they leave the recent screenshots).
    */
-  #afterPass(connection: SyncConnection, report: PassReport): void {
+  #afterPass(connection: SyncConnection, report: PassReport, disputesChanged: boolean): void {
     if (this.#closing || this.#signedIn !== connection) return;
     try {
       const view = () => this.#sync.view(this.#store, this.#contracts().map((c) => c.id), connection.credentials, this.#deps.clock.now());
-      if (this.#sync.afterPass(report, view) || report.removedOnServer > 0) this.#emitState();
+      if (this.#sync.afterPass(report, view) || report.removedOnServer > 0 || disputesChanged) this.#emitState();
     } catch (error) {
       this.#log.warn({ err: error }, 'sync view after a pass failed');
     }
@@ -405,7 +409,8 @@ export class AppService {
           this.#emitState();
         },
         passAllowed: () => !this.#sync.signInAgain && !this.#closing,
-        afterPass: (report) => this.#afterPass(connection, report),
+        afterPass: (report, disputesChanged) => this.#afterPass(connection, report, disputesChanged),
+        contractIds: () => this.#contracts().map((c) => c.id),
       },
       this.#deps.syncIntervalMs,
     );

@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { KeyStore } from '../crypto/key-store.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
-import { ApiClient, Uploader, checkServerUrl, type Credentials, type PassReport } from '../sync/index.js';
+import { ApiClient, ServerDisputes, Uploader, checkServerUrl, type Credentials, type PassReport } from '../sync/index.js';
 
 /** Default pause between background upload passes. */
 const DEFAULT_PASS_INTERVAL_MS = 5_000;
@@ -19,8 +19,13 @@ export interface SyncConnectionHooks {
   readonly onUnauthorized: () => void;
   /** Whether a background pass should run now (not while the server refuses the token). */
   readonly passAllowed: () => boolean;
-  /** After every background pass, so the sync panel can be redrawn when what it shows changed. */
-  readonly afterPass: (report: PassReport) => void;
+  /**
+   * After every background pass, so the sync panel can be redrawn when what it shows changed; `disputesChanged`: the
+   * check of the client's disputes that follows a pass (when due) found them changed.
+   */
+  readonly afterPass: (report: PassReport, disputesChanged: boolean) => void;
+  /** The contracts whose disputes are asked for: the signed-in freelancer's. */
+  readonly contractIds: () => readonly string[];
 }
 
 /**
@@ -32,6 +37,8 @@ export class SyncConnection {
   readonly credentials: Credentials;
   readonly client: ApiClient;
   readonly uploader: Uploader;
+  /** The client's disputes of this freelancer's segments, asked for after a pass when due (every minute at most). */
+  readonly disputes: ServerDisputes;
   readonly #clock: Clock;
   readonly #log: Logger;
   #timer: TimerHandle | null = null;
@@ -41,6 +48,7 @@ export class SyncConnection {
     this.credentials = credentials;
     this.client = new ApiClient({ serverUrl: server, token: credentials.token });
     this.uploader = new Uploader({ client: this.client, store: deps.store, keys: deps.keys, clock: deps.clock, logger: deps.logger, account: { ...credentials, server } });
+    this.disputes = new ServerDisputes({ client: this.client, clock: deps.clock, logger: deps.logger });
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ subsystem: 'app-sync' });
     this.uploader.onUnauthorized(() => hooks.onUnauthorized());
@@ -51,8 +59,9 @@ export class SyncConnection {
       // runPass() joins a pass in flight (a "Sync now"), so passes never overlap.
       void this.uploader
         .runPass()
-        .then((report) => {
-          if (this.#timer !== null) hooks.afterPass(report);
+        .then(async (report) => {
+          const disputesChanged = report.stoppedBy?.reason === 'unauthorized' ? false : await this.disputes.refresh(hooks.contractIds());
+          if (this.#timer !== null) hooks.afterPass(report, disputesChanged);
         })
         .catch((error: unknown) => this.#log.error({ err: error }, 'upload pass failed unexpectedly'));
     }, intervalMs);

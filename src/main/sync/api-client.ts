@@ -7,12 +7,14 @@ import {
   SCREENSHOT_REDACTED_WINDOWS_HEADER,
   SCREENSHOT_SEGMENT_HEADER,
   apiErrorSchema,
+  disputeListSchema,
   receivedContractListSchema,
   loginResponseSchema,
   removedScreenshotsSchema,
   screenshotDeleteResponseSchema,
   screenshotUploadResponseSchema,
   segmentUploadResponseSchema,
+  type DisputeList,
   type ReceivedContractSummary,
   type LoginResponse,
   type RemovedScreenshots,
@@ -147,6 +149,13 @@ export class ApiClient {
     const what = `removed screenshots of ${contractId}`;
     const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/screenshots/removed`, { params: query }));
     return this.expect(what, answer, 200, removedScreenshotsSchema);
+  }
+
+  /** The contract's open disputes: segments the client disputes, with the client's note (newest segment first). */
+  async disputes(contractId: string): Promise<DisputeList> {
+    const what = `disputes of ${contractId}`;
+    const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/disputes`));
+    return this.expect(what, answer, 200, disputeListSchema);
   }
 
   /**

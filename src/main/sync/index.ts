@@ -26,6 +26,7 @@ export {
   type ParkedAdvice,
   type ServerAnswer,
 } from './item-words.js';
+export { DEFAULT_DISPUTES_EVERY_MS, ServerDisputes, type KnownDispute } from './server-disputes.js';
 export { checkServerUrl, isLoopbackHost } from './server-url.js';
 export { endReplacedSignIn, everywhereWords, notToldWords, revokeOnServer, type ServerSignOut } from './sign-out.js';
 export { SseParser, type SseEvent } from './sse-parser.js';

@@ -1,6 +1,7 @@
 import type { AppState, PermissionPane, ScreenshotView } from '../../shared/ipc/contract.js';
 import type { PrivateWindowRule } from '../../shared/privacy/private-windows.js';
 import { byId, safeImageSource, setText, show } from '../dom.js';
+import { renderDisputes } from './disputes.js';
 import { renderPermissions } from './permissions.js';
 import { renderPrivacy } from './privacy.js';
 import { renderSensors } from './sensors.js';
@@ -42,6 +43,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   show(byId('sign-out'), signedIn);
   for (const id of ['work', 'recent', 'privacy', 'sync']) show(byId(id), signedIn);
   if (!signedIn) show(byId('sensors'), false);
+  if (!signedIn) show(byId('disputes'), false);
   setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
   show(byId('sign-in-again'), state.sync.signInAgain);
   const diskFull = state.tracking.diskFull?.message ?? null;
@@ -56,6 +58,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderPrivacy(state.privacy, contract, (rule) => hooks.onRemovePrivateRule(rule));
   renderSync(state);
   renderSensors(state.sensors ?? []);
+  renderDisputes(state.disputes ?? []);
 }
 
 /** Draws the work panel; returns the contract it shows. */

@@ -94,6 +94,25 @@ export const screenshotViewSchema = z
   .strict();
 export type ScreenshotView = z.infer<typeof screenshotViewSchema>;
 
+/** The most disputes the app's state carries (the newest; the dashboard's diary shows every one). */
+export const MAX_DISPUTE_VIEWS = 100;
+
+/**
+ * A segment the client disputes instead of approving it: the contract, the segment's start (ISO 8601 UTC), the
+ * client's note (text, never markup) and when the client wrote it.
+ */
+export const disputeViewSchema = z
+  .object({
+    contractId: z.string(),
+    contractName: z.string(),
+    segmentId: z.string(),
+    startedAt: z.string(),
+    note: z.string().max(2000),
+    at: z.string(),
+  })
+  .strict();
+export type DisputeView = z.infer<typeof disputeViewSchema>;
+
 /**
  * What the operating system withholds that Worktrace needs, one notice each (the renderer words them): macOS Screen
  * Recording (screenshots) and Accessibility (input activity) not granted; a Linux Wayland session, where the X11
@@ -197,6 +216,11 @@ export const appStateSchema = z
       .strict(),
     launchAtLogin: z.boolean(),
     permissions: desktopPermissionsSchema,
+    /**
+     * Segments the client disputes, with the client's note, newest first: the sync schedule asks the server for them.
+     * Optional only so older builders of this state still type-check; the app service always fills it.
+     */
+    disputes: z.array(disputeViewSchema).max(MAX_DISPUTE_VIEWS).optional(),
     /** Optional only so older builders of this state still type-check; the app service always fills it. */
     sensors: z.array(sensorRowSchema).max(8).optional(),
     /**

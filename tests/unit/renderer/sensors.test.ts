@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, SensorRow } from '../../../src/shared/ipc/index.js';
 import { seriousViolations } from '../../support/axe.js';
+import { quietState } from './support/app-state.js';
 import { openStubPage, type StubPage } from './support/stub-page.js';
 
 /**
@@ -25,16 +26,7 @@ const LINUX_ROWS: SensorRow[] = [
 ];
 
 function state(sensors: SensorRow[] | undefined, signedIn = true): AppState {
-  return {
-    account: signedIn ? { email: 'ana@demo.test', serverUrl: 'http://127.0.0.1:4010' } : null,
-    contracts: [],
-    tracking: { status: 'stopped', contractId: null, memo: null, todayMs: 0, weekMs: 0, segment: null },
-    recentScreenshots: [],
-    sync: { online: true, pendingSegments: 0, pendingScreenshots: 0, parked: [], lastSyncAt: null, lastError: null, signInAgain: false, waiting: [] },
-    launchAtLogin: false,
-    permissions: { notices: [] },
-    ...(sensors === undefined ? {} : { sensors }),
-  };
+  return quietState(sensors === undefined ? {} : { sensors }, signedIn);
 }
 
 describe('the sensors in the page (real Chromium)', () => {

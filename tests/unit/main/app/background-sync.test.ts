@@ -5,7 +5,7 @@ import type { AppState, EventPayload } from '../../../../src/shared/ipc/index.js
 import { FakeClock } from '../../../support/fake-clock.js';
 import { startRefusingProxy, type RefusingProxy } from '../../../e2e/support/refusing-proxy.js';
 import { DEMO_PASSWORDS, startLiveServer, type LiveServer } from '../../../integration/sync/support/live-server.js';
-import { expectError, expectOk, openService, type ServiceHarness } from './support.js';
+import { expectError, expectOk, openService, untilPageShows as pageShows, type ServiceHarness } from './support.js';
 
 /**
  * The background uploads as the page sees them, through the real service, the real server on loopback and a proxy
@@ -49,17 +49,7 @@ describe('AppService: background uploads reach the page; signing in again keeps 
     }
   }
 
-  /** Lets background passes run (one per fake second) until `check` holds of the last state the page was given. */
-  async function untilPageShows(check: (state: AppState) => boolean): Promise<AppState> {
-    await vi.waitFor(
-      async () => {
-        await clock.advanceAsync(1000);
-        expect(emitted.length > 0 && check(emitted.at(-1)!)).toBe(true);
-      },
-      { timeout: 30_000, interval: 50 },
-    );
-    return emitted.at(-1)!;
-  }
+  const untilPageShows = (check: (state: AppState) => boolean) => pageShows(clock, emitted, check);
 
   it('redraws the sync panel after a pass that drains the queue or parks an item, with no action in between', async () => {
     expectOk(await h.service.invoke('auth:sign-in', { serverUrl: proxy.url, email: freelancer.email, password: freelancer.password }));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
+import { expect, vi } from 'vitest';
 import { AppService, type AppServiceDeps, type SensorSet } from '../../../../src/main/app/index.js';
 import { FileKeyStore } from '../../../../src/main/crypto/index.js';
 import { createLogger } from '../../../../src/main/log.js';
@@ -66,4 +67,16 @@ export function expectError(answer: Envelope<AppState>): { code: string; message
 export function expectOk(answer: Envelope<AppState>): AppState {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
   return answer.value;
+}
+
+/** Lets background passes run (one per fake second) until `check` holds of the last state the page was given. */
+export async function untilPageShows(clock: FakeClock, emitted: readonly AppState[], check: (state: AppState) => boolean): Promise<AppState> {
+  await vi.waitFor(
+    async () => {
+      await clock.advanceAsync(1000);
+      expect(emitted.length > 0 && check(emitted.at(-1)!)).toBe(true);
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  return emitted.at(-1)!;
 }

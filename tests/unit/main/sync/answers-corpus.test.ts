@@ -60,6 +60,8 @@ function call(client: ApiClient, spec: EndpointSpec): Promise<unknown> {
       return client.putScreenshot({ id: '01JD3C0000000000000000SH0T', segmentId: segment.id, capturedAt: 1_795_650_010_000, jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) });
     case 'deleteScreenshot':
       return client.deleteScreenshot('01JD3C0000000000000000SH0T', segment.id);
+    case 'disputes':
+      return client.disputes(CONTRACT_ID);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { receivedPolicySchema } from '../../../../src/shared/protocol/index.js';
 import {
+  disputeListSchema,
   loginResponseSchema,
   receivedContractListSchema,
   screenshotDeleteResponseSchema,
@@ -24,7 +25,7 @@ export const CONTRACT_ID = '01JD3C0NTRACT0000000000000'.replace(/[^0-9A-HJKMNP-T
 export const ANSWER_CAP_BYTES = 4 * 1024 * 1024; // the ApiClient's default cap
 
 export interface EndpointSpec {
-  readonly name: 'login' | 'contracts' | 'policy' | 'putSegment' | 'putScreenshot' | 'deleteScreenshot';
+  readonly name: 'login' | 'contracts' | 'policy' | 'putSegment' | 'putScreenshot' | 'deleteScreenshot' | 'disputes';
   readonly okStatus: number;
   readonly schema: z.ZodType;
   /** A well-formed answer: the seed for truncations and retypings. */
@@ -87,6 +88,16 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
     okStatus: 200,
     schema: screenshotDeleteResponseSchema,
     valid: { id: 'x', segmentId: 's', removed: { by: 'freelancer', at: '2026-11-26T05:10:00.000Z' }, segmentBillable: false },
+  },
+  {
+    name: 'disputes',
+    okStatus: 200,
+    schema: disputeListSchema,
+    valid: {
+      contractId: CONTRACT_ID,
+      disputes: [{ segmentId: 's', startedAt: '2026-11-26T05:00:00.000Z', note: 'Which ticket was this?', at: '2026-11-27T09:00:00.000Z' }],
+      more: false,
+    },
   },
 ];
 

@@ -47,6 +47,18 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 @media (min-width: 1000px) { .policy-body { grid-template-columns: 3fr 2fr; } }
 .week-nav { display: flex; flex-wrap: wrap; gap: .5rem; margin-bottom: .6rem; }
 .totals { font-weight: 600; margin: .3rem 0; }
+.week-approval { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem 1rem; margin: .4rem 0; }
+.week-state { margin: 0; font-weight: 600; }
+.week-approved .week-state { color: var(--ok); }
+.week-days { border-collapse: collapse; width: 100%; max-width: 46rem; margin: .6rem 0; font-variant-numeric: tabular-nums; }
+.week-days caption { caption-side: bottom; text-align: left; font-size: .85rem; padding-top: .3rem; }
+.week-days th, .week-days td { padding: .25rem .6rem; border-bottom: 1px solid var(--line); }
+.week-days th[scope=row] { text-align: left; font-weight: 400; }
+.week-days td, .week-days thead th:not(:first-child) { text-align: right; }
+.bulk-actions { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
+.day-head .bulk-delete { font-size: .85rem; padding: .2rem .6rem; }
+.week-days tr.today { background: #eef4ff; }
+.week-days tfoot th, .week-days tfoot td { font-weight: 600; border-bottom: 0; }
 .day-head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: .5rem; border-bottom: 1px solid var(--line); }
 .cells { list-style: none; padding: 0; margin: .6rem 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: .7rem; }
 .cell { border: 1px solid var(--line); border-radius: 6px; padding: .5rem; display: grid; gap: .3rem; align-content: start; font-size: .88rem; background: #fff; }
@@ -106,6 +118,8 @@ button.primary { background: var(--accent); color: #fff; border-color: var(--acc
 @media (max-width: 640px) {
   main { padding: .6rem; }
   .cells { grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }
+  .week-days { font-size: .85rem; }
+  .week-days th, .week-days td { padding: .2rem .3rem; }
   .topbar { flex-wrap: wrap; }
 }
 `;

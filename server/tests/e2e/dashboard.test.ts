@@ -169,7 +169,7 @@ describe('client dashboard in Chromium', () => {
     await dialog.getByRole('button', { name: 'Delete screenshot' }).click();
     expect(await dialog.locator('#confirm-text').textContent()).toBe('Delete this screenshot? It is removed for good. The segment’s time stays billable.');
     await dialog.getByRole('button', { name: 'Delete for good' }).click();
-    await expect.poll(() => cell(target).locator('.placeholder').textContent()).toMatch(/^Removed by client on \d{1,2} \w{3} \d{2}:\d{2}$/);
+    await expect.poll(() => cell(target).locator('.placeholder').textContent()).toMatch(/^Removed by you on \d{1,2} \w{3} \d{2}:\d{2}$/);
     expect(await page.getByRole('dialog').count()).toBe(0);
 
     expect([404, 410]).toContain(await imageStatus(target, server.clientToken));
@@ -207,7 +207,7 @@ describe('client dashboard in Chromium', () => {
     expect(await warning.getAttribute('class')).toBe('warning');
     expect(await seriousViolations(page), 'axe: the freelancer’s deletion warning').toEqual([]);
     await dialog.getByRole('button', { name: 'Delete for good' }).click();
-    await expect.poll(() => cell(target).locator('.placeholder').textContent()).toBe('Removed by freelancer');
+    await expect.poll(() => cell(target).locator('.placeholder').textContent()).toBe('Removed by you');
     expect(await cell(target).locator('.flag').textContent()).toBe('Not billable');
     expect(await weekTotals()).toBe('Tracked 0:54 h · Billable 0:44 h');
     expect(await diaryTotals(server.clientToken)).toEqual({ trackedSeconds: 54 * 60, billableSeconds: 44 * 60 });
@@ -256,8 +256,8 @@ describe('client dashboard in Chromium', () => {
     await signIn(page, server.baseUrl, CLIENT.email, CLIENT.password);
     await openDiary(page, server.contract.id, start);
     expect(await thumbnailsLoaded(page)).toBe(3);
-    expect(await cell(segments[1]!).locator('.placeholder').textContent()).toMatch(/^Removed by client on /);
-    expect(await cell(segments[3]!).locator('.placeholder').textContent()).toBe('Removed by freelancer');
+    expect(await cell(segments[1]!).locator('.placeholder').textContent()).toMatch(/^Removed by you on /);
+    expect(await cell(segments[3]!).locator('.placeholder').textContent()).toBe('Removed by the freelancer');
     expect(await cell(segments[3]!).locator('.flag').textContent()).toBe('Not billable');
     expect(await cell(segments[5]!).locator('.placeholder').textContent()).toBe('No screenshot in this segment');
     expect(await cell(timeOnly!).locator('.placeholder').textContent()).toBe('Time only');

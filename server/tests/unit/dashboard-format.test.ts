@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiarySegment, PolicyVersion } from '../../../src/shared/protocol/api/index.js';
-import { hiddenWindowsWords, hours, mainApp, missingScreenshotReason, policyHistoryWords, privateRuleWords, purgeWords } from '../../src/dashboard/client/format.js';
-import { addDays, dateKey, parseDateKey, startOfWeek } from '../../src/dashboard/client/week.js';
+import { hiddenWindowsWords, hours, mainApp, missingScreenshotReason, policyHistoryWords, privateRuleWords, purgeWords, weekStateWords } from '../../src/dashboard/client/format.js';
+import { dateIn, inWeekOf, parseDateKey, shiftDate } from '../../src/dashboard/client/week.js';
 
 /** The dashboard's words and week arithmetic: pure functions, no browser needed. */
 const DAY = 86_400_000;
@@ -49,18 +49,21 @@ describe('dashboard words', () => {
   });
 
   it('says why a segment has no screenshot', () => {
-    expect(missingScreenshotReason(segment({ policyVersion: 2 }), HISTORY)).toBe('Time only');
-    expect(missingScreenshotReason(segment({ policyVersion: 1 }), HISTORY)).toBe('No screenshot in this segment');
+    expect(missingScreenshotReason(segment({ policyVersion: 2 }), HISTORY, 'client')).toBe('Time only');
+    expect(missingScreenshotReason(segment({ policyVersion: 1 }), HISTORY, 'client')).toBe('No screenshot in this segment');
     // No version recorded: the policy in force when the segment started decides; none known is time only.
-    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-03T15:00:00.000Z' }), HISTORY)).toBe('Time only');
-    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-01T15:00:00.000Z' }), HISTORY)).toBe('Time only');
-    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'client', at: '2026-11-06T12:30:00.000Z' } }), HISTORY)).toMatch(
-      /^Removed by client on 6 Nov \d\d:\d\d$/,
-    );
-    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'freelancer', at: '2026-11-02T10:30:00.000Z' } }), HISTORY)).toBe('Removed by freelancer');
+    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-03T15:00:00.000Z' }), HISTORY, 'client')).toBe('Time only');
+    expect(missingScreenshotReason(segment({ policyVersion: null, startedAt: '2026-11-01T15:00:00.000Z' }), HISTORY, 'client')).toBe('Time only');
+    // Who removed it, in the reader's words: "you" or the other party.
+    const byClient = segment({ screenshotRemoved: { by: 'client', at: '2026-11-06T12:30:00.000Z' } });
+    expect(missingScreenshotReason(byClient, HISTORY, 'client')).toMatch(/^Removed by you on 6 Nov \d\d:\d\d$/);
+    expect(missingScreenshotReason(byClient, HISTORY, 'freelancer')).toMatch(/^Removed by the client on 6 Nov \d\d:\d\d$/);
+    const byFreelancer = segment({ screenshotRemoved: { by: 'freelancer', at: '2026-11-02T10:30:00.000Z' } });
+    expect(missingScreenshotReason(byFreelancer, HISTORY, 'client')).toBe('Removed by the freelancer');
+    expect(missingScreenshotReason(byFreelancer, HISTORY, 'freelancer')).toBe('Removed by you');
     // The retention in force when the purge ran, not today's.
-    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-03T13:00:00.000Z' } }), HISTORY)).toBe('Purged after 30 days');
-    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-04T13:00:00.000Z' } }), HISTORY)).toBe('Purged after 7 days');
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-03T13:00:00.000Z' } }), HISTORY, 'client')).toBe('Purged after 30 days');
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-04T13:00:00.000Z' } }), HISTORY, 'client')).toBe('Purged after 7 days');
   });
 
   it('formats hours, the main application and the purge date', () => {
@@ -78,37 +81,53 @@ describe('dashboard words', () => {
 });
 
 describe('dashboard weeks', () => {
-  it('starts every week on a local Monday at midnight, across DST changes too', () => {
-    // Fifty days around both European and American DST changes, whatever the test machine's zone.
-    for (const first of [new Date(2026, 2, 1), new Date(2026, 9, 15)]) {
-      for (let i = 0; i < 50; i++) {
-        const day = addDays(first, i);
-        const monday = startOfWeek(new Date(day.getFullYear(), day.getMonth(), day.getDate(), 13, 30));
-        expect(monday.getDay()).toBe(1);
-        expect([monday.getHours(), monday.getMinutes()]).toEqual([0, 0]);
-        expect(monday.getTime()).toBeLessThanOrEqual(day.getTime() + 13.5 * 3_600_000);
-        expect(addDays(monday, 7).getTime()).toBeGreaterThan(day.getTime());
-      }
-    }
+  it('steps by calendar days, across month, year and DST changes alike', () => {
+    expect(shiftDate('2026-11-23', 7)).toBe('2026-11-30');
+    expect(shiftDate('2026-11-30', 7)).toBe('2026-12-07');
+    expect(shiftDate('2027-01-04', -7)).toBe('2026-12-28');
+    expect(shiftDate('2026-03-23', 7)).toBe('2026-03-30'); // Europe's spring change lies between: still seven days
+    expect(shiftDate('2028-02-28', 1)).toBe('2028-02-29');
+    expect(inWeekOf('2026-11-23', '2026-11-29')).toBe(true);
+    expect(inWeekOf('2026-11-23', '2026-11-30')).toBe(false);
+    expect(inWeekOf('2026-11-23', '2026-11-22')).toBe(false);
   });
 
-  it('keys weeks by local date and reads the key back', () => {
-    const day = new Date(2026, 10, 23);
-    expect(dateKey(day)).toBe('2026-11-23');
-    expect(parseDateKey('2026-11-23')?.getTime()).toBe(day.getTime());
+  it("reads an instant's date in the contract's zone, not the viewer's", () => {
+    // Sunday 23:30 UTC is Monday 00:30 in Berlin and still Sunday afternoon in Los Angeles.
+    expect(dateIn('2026-01-11T23:30:00Z', 'Europe/Berlin')).toBe('2026-01-12');
+    expect(dateIn('2026-01-11T23:30:00Z', 'UTC')).toBe('2026-01-11');
+    expect(dateIn('2026-01-11T23:30:00Z', 'America/Los_Angeles')).toBe('2026-01-11');
+    expect(dateIn('2026-01-11T07:30:00Z', 'America/Los_Angeles')).toBe('2026-01-10');
+  });
+
+  it('takes only real dates from the address', () => {
+    expect(parseDateKey('2026-11-23')).toBe('2026-11-23');
+    expect(parseDateKey('2026-02-30')).toBeUndefined();
     expect(parseDateKey('23/11/2026')).toBeUndefined();
     expect(parseDateKey(null)).toBeUndefined();
+  });
+
+  it("says where a week stands, with its automatic approval in the contract's zone", () => {
+    const week = { timeZone: 'Europe/Berlin', autoApprovesAt: '2026-01-16T23:00:00.000Z', approval: null };
+    expect(weekStateWords({ ...week, state: 'in_review' }, 'client')).toBe(
+      'In review: approves automatically on Saturday 17 Jan 2026, 00:00 (Europe/Berlin) unless you approve it first.',
+    );
+    expect(weekStateWords({ ...week, state: 'open' }, 'freelancer')).toMatch(/^Open: the week is running\. It approves automatically on Saturday 17 Jan 2026, 00:00 \(Europe\/Berlin\) unless the client approves it first\.$/);
+    const byClient = { ...week, state: 'approved' as const, approval: { at: '2026-01-12T08:00:00.000Z', by: 'client' as const } };
+    expect(weekStateWords(byClient, 'client')).toBe('Approved by you on Monday 12 Jan 2026, 09:00 (Europe/Berlin).');
+    expect(weekStateWords(byClient, 'freelancer')).toBe('Approved by the client on Monday 12 Jan 2026, 09:00 (Europe/Berlin).');
+    expect(weekStateWords({ ...byClient, approval: { at: week.autoApprovesAt, by: 'server' } }, 'freelancer')).toBe('Approved automatically on Saturday 17 Jan 2026, 00:00 (Europe/Berlin).');
   });
 });
 
 describe('dashboard words for private windows', () => {
   it('says a screenshot was skipped for privacy before anything the policy would say, and a removal before that', () => {
-    expect(missingScreenshotReason(segment({ policyVersion: 1, screenshotSkipped: 'private-window' }), HISTORY)).toBe('Skipped for privacy: a private window was in front');
-    expect(missingScreenshotReason(segment({ policyVersion: 2, screenshotSkipped: 'private-list-unreadable' }), HISTORY)).toBe(
+    expect(missingScreenshotReason(segment({ policyVersion: 1, screenshotSkipped: 'private-window' }), HISTORY, 'client')).toBe('Skipped for privacy: a private window was in front');
+    expect(missingScreenshotReason(segment({ policyVersion: 2, screenshotSkipped: 'private-list-unreadable' }), HISTORY, 'client')).toBe(
       'Skipped for privacy: the private-window list could not be read',
     );
-    expect(missingScreenshotReason(segment({ screenshotSkipped: 'private-window', screenshotRemoved: { by: 'freelancer', at: '2026-11-03T12:00:00.000Z' } }), HISTORY)).toBe(
-      'Removed by freelancer',
+    expect(missingScreenshotReason(segment({ screenshotSkipped: 'private-window', screenshotRemoved: { by: 'freelancer', at: '2026-11-03T12:00:00.000Z' } }), HISTORY, 'client')).toBe(
+      'Removed by the freelancer',
     );
   });
 

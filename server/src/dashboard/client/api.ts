@@ -1,5 +1,7 @@
 import type {
   ApiErrorBody,
+  BulkDeletion,
+  BulkDeletionResult,
   ContractCreate,
   ContractCreated,
   ContractList,
@@ -18,6 +20,7 @@ import type {
   ScreenshotDeleteResponse,
   SignupInfo,
   SignupRequest,
+  WeekReview,
 } from '../../../../src/shared/protocol/api/index.js';
 import type { Policy } from '../../../../src/shared/protocol/index.js';
 import { watchPolicy } from './policy-stream.js';
@@ -105,9 +108,18 @@ export class ApiClient {
     return { ...first, segments, nextCursor: null };
   }
 
-  /** The totals of [from, to) (the same on every page): one page of a single segment is enough to learn them. */
-  async diaryTotals(contractId: string, from: Date, to: Date): Promise<Diary['totals']> {
-    return (await this.diaryPage(contractId, from, to, { limit: 1 })).totals;
+  /** The week of the contract holding `date` ("YYYY-MM-DD"): its days, totals, state and approval, by the server's rule. */
+  async week(contractId: string, date: string): Promise<WeekReview> {
+    return (await (await this.call('GET', `contracts/${contractId}/weeks/${date}`)).json()) as WeekReview;
+  }
+
+  async approveWeek(contractId: string, date: string): Promise<WeekReview> {
+    return (await (await this.call('POST', `contracts/${contractId}/weeks/${date}/approval`)).json()) as WeekReview;
+  }
+
+  /** Every screenshot of a day, a week or the whole contract, deleted for good by the client (the time stays billable). */
+  async deleteScreenshots(contractId: string, range: BulkDeletion): Promise<BulkDeletionResult> {
+    return (await (await this.call('POST', `contracts/${contractId}/screenshots/deletion`, range)).json()) as BulkDeletionResult;
   }
 
   private async diaryPage(contractId: string, from: Date, to: Date, page: { cursor?: string; limit?: number } = {}): Promise<Diary> {

@@ -1,8 +1,15 @@
 import type { PrivateWindowRule } from '../../../../src/shared/privacy/private-windows.js';
-import type { DiarySegment, PolicyVersion } from '../../../../src/shared/protocol/api/index.js';
+import type { DiarySegment, PolicyVersion, WeekReview } from '../../../../src/shared/protocol/api/index.js';
 import type { ContractStatus, ScreenshotMode } from '../../../../src/shared/protocol/index.js';
 
 const DAY_MS = 86_400_000;
+
+export type Role = 'client' | 'freelancer';
+/**
+ * Who removed a screenshot. 'approval' (the contract deletes a week's screenshots when the week is approved) is
+ * named here ahead of the protocol, so the placeholder is right the day the server starts to send it.
+ */
+type RemovalBy = NonNullable<DiarySegment['screenshotRemoved']>['by'] | 'approval';
 
 /** "1 day", "30 days". */
 export const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
@@ -15,14 +22,39 @@ export function hours(seconds: number): string {
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
 const dateOnly = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-const dayTitle = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
-const clockTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+// A date key names a calendar day, not an instant: read at UTC midnight, so no zone moves it to another day.
+const dayTitle = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+const weekTitle = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const zoned = new Map<string, { clock: Intl.DateTimeFormat; moment: Intl.DateTimeFormat }>();
+
+function formatsIn(timeZone: string): { clock: Intl.DateTimeFormat; moment: Intl.DateTimeFormat } {
+  let formats = zoned.get(timeZone);
+  if (!formats) {
+    formats = {
+      clock: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }),
+      moment: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'short', year: 'numeric', timeZone }),
+    };
+    zoned.set(timeZone, formats);
+  }
+  return formats;
+}
 
 /** "3 Nov 14:05" in the viewer's time zone. */
 export const whenShort = (at: string | Date): string => dateTime.format(new Date(at)).replace(',', '');
 export const dateLong = (at: string | Date): string => dateOnly.format(new Date(at));
-export const dayHeading = (at: Date): string => dayTitle.format(at);
-export const timeOfDay = (at: string | Date): string => clockTime.format(new Date(at));
+const utcDate = (key: string): Date => new Date(`${key}T00:00:00Z`);
+/** "Monday 23 November" for the date key "2026-11-23". */
+export const dayHeading = (key: string): string => dayTitle.format(utcDate(key));
+/** "23 November 2026" for the date key "2026-11-23". */
+export const dateWords = (key: string): string => weekTitle.format(utcDate(key));
+/** "14:05" on the contract's clock (its days and weeks are cut in its zone, so its segments are read on it too). */
+export const timeOfDay = (at: string | Date, timeZone: string): string => formatsIn(timeZone).clock.format(new Date(at));
+/** "Saturday 17 Jan 2026, 00:00 (Europe/Berlin)": a moment of the contract's calendar, said in its zone. */
+export function momentIn(at: string | Date, timeZone: string): string {
+  const { moment, clock } = formatsIn(timeZone);
+  // ICU versions differ on the comma after the weekday: the page says it one way everywhere.
+  return `${moment.format(new Date(at)).replace(/,/g, '')}, ${clock.format(new Date(at))} (${timeZone})`;
+}
 
 export function modeLabel(mode: ScreenshotMode): string {
   switch (mode) {
@@ -79,18 +111,34 @@ export function policyOf(segment: DiarySegment, history: readonly PolicyVersion[
   return history.filter((v) => Date.parse(v.effectiveFrom) <= started).at(-1);
 }
 
-/** Why a segment shows no screenshot, in the words the diary cell shows. */
-export function missingScreenshotReason(segment: DiarySegment, history: readonly PolicyVersion[]): string {
+/** Who removed a screenshot, in the words of the person reading the diary: "you" or the other party. */
+export function removedByWords(by: RemovalBy, viewer: Role): string {
+  switch (by) {
+    case 'client':
+      return viewer === 'client' ? 'Removed by you' : 'Removed by the client';
+    case 'freelancer':
+      return viewer === 'freelancer' ? 'Removed by you' : 'Removed by the freelancer';
+    case 'approval':
+      return 'Removed on approval';
+    case 'retention':
+      return 'Purged by retention';
+  }
+}
+
+/** Why a segment shows no screenshot, in the words the diary cell shows to `viewer`. */
+export function missingScreenshotReason(segment: DiarySegment, history: readonly PolicyVersion[], viewer: Role): string {
   const removed = segment.screenshotRemoved;
   if (removed) {
-    switch (removed.by) {
+    const by = removed.by as RemovalBy; // widened: see RemovalBy
+    switch (by) {
       case 'client':
-        return `Removed by client on ${whenShort(removed.at)}`;
+        return `${removedByWords(by, viewer)} on ${whenShort(removed.at)}`;
       case 'freelancer':
-        return 'Removed by freelancer';
+      case 'approval':
+        return removedByWords(by, viewer);
       case 'retention': {
         const inForce = history.filter((v) => Date.parse(v.effectiveFrom) <= Date.parse(removed.at)).at(-1) ?? history.at(-1);
-        return inForce ? `Purged after ${days(inForce.retentionDays)}` : 'Purged by retention';
+        return inForce ? `Purged after ${days(inForce.retentionDays)}` : removedByWords(by, viewer);
       }
     }
   }
@@ -176,4 +224,25 @@ export function stateHistoryWords(history: readonly ContractStatus[]): string[] 
 /** An hourly rate for people: "45.00 EUR / hour". */
 export function rateWords(rate: { cents: number; currency: string } | null): string {
   return rate ? `${(rate.cents / 100).toFixed(2)} ${rate.currency} / hour` : 'not set';
+}
+
+/**
+ * Where a week stands, in a line: "In review: approves automatically on Saturday 17 Jan 2026, 00:00 (Europe/Berlin)
+ * unless the client approves it first".
+ */
+export function weekStateWords(review: Pick<WeekReview, 'state' | 'autoApprovesAt' | 'approval' | 'timeZone'>, viewer: Role): string {
+  const auto = momentIn(review.autoApprovesAt, review.timeZone);
+  const approver = viewer === 'client' ? 'you approve' : 'the client approves';
+  switch (review.state) {
+    case 'open':
+      return `Open: the week is running. It approves automatically on ${auto} unless ${approver} it first.`;
+    case 'in_review':
+      return `In review: approves automatically on ${auto} unless ${approver} it first.`;
+    case 'approved': {
+      const approval = review.approval;
+      if (!approval) return 'Approved.';
+      const by = approval.by === 'server' ? 'automatically' : viewer === 'client' ? 'by you' : 'by the client';
+      return `Approved ${by} on ${momentIn(approval.at, review.timeZone)}.`;
+    }
+  }
 }

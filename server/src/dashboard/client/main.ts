@@ -15,7 +15,7 @@ import { parseDateKey } from './week.js';
  * The dashboard's entry: keeps the session in sessionStorage (gone with the tab, never in a cookie
  * the browser would send by itself), and draws the view the address names:
  *   #/                          the contracts (and a new one)
- *   #/contracts/ID?week=DATE    one contract's state, policy and diary for the week holding DATE
+ *   #/contracts/ID?week=DATE    one contract's state, policy and diary for the week holding DATE (YYYY-MM-DD, the contract's calendar)
  *   #/invitation/TOKEN          an invitation link: the token is taken out of the address at once (kept in
  *                               sessionStorage for the sign-up or sign-in in between), so it stays out of history
  *   #/account                   the person's account (password)

@@ -12,11 +12,11 @@ export interface Chromium {
 }
 
 /**
- * Real headless Chromium with a fresh profile, UTC and an English locale (so the diary's days and
- * times are the ones the test computes). A missing browser fails the test, in CI and out of it: the
+ * Real headless Chromium with a fresh profile, UTC (or the zone asked for: a viewer elsewhere than the
+ * contract) and an English locale (so the diary's days and times are the ones the test computes). A missing browser fails the test, in CI and out of it: the
  * README's test command installs it.
  */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(options: { readonly timezoneId?: string } = {}): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (Debian/Ubuntu: apt-get install chromium) or set WORKTRACE_CHROMIUM`);
   }
@@ -26,7 +26,7 @@ export async function launchChromium(): Promise<Chromium> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width: 1280, height: 800 },
-    timezoneId: 'UTC',
+    timezoneId: options.timezoneId ?? 'UTC',
     locale: 'en-GB',
   });
   return {

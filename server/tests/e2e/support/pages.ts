@@ -28,12 +28,12 @@ export function screenshotPath(name: string, scratch: string): string {
  * For a test file: the dashboard's modules built and Chromium started once before its tests, with a scratch
  * directory for the pictures they take; both gone after them.
  */
-export function useDashboardBrowser(scratchPrefix: string): { readonly context: BrowserContext; readonly scratch: string } {
+export function useDashboardBrowser(scratchPrefix: string, options: { readonly timezoneId?: string } = {}): { readonly context: BrowserContext; readonly scratch: string } {
   let chromium: Chromium | undefined;
   let scratch: string | undefined;
   beforeAll(async () => {
     buildDashboardClient();
-    chromium = await launchChromium();
+    chromium = await launchChromium(options);
     scratch = mkdtempSync(join(tmpdir(), scratchPrefix));
   });
   afterAll(async () => {

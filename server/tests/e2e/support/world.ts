@@ -23,8 +23,9 @@ export const SEGMENT_SECONDS = 600;
 const SEGMENT_MS = SEGMENT_SECONDS * 1000;
 
 /**
- * The real server on loopback over a SQLite file, on the real clock: the browser reads the same
- * time, so "this week" and "purged in N days" mean the same on both sides. The demo accounts and
+ * The real server on loopback over a SQLite file, on the real clock (or a fake one the test sets the
+ * browser's clock to as well): the browser reads the same time, so "this week" and "purged in N days"
+ * mean the same on both sides. The demo accounts and
  * contract are seeded as `--demo` does, with the contract started two days ago so the test can
  * upload the last hour's work as an agent would have.
  */
@@ -42,10 +43,16 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startE2eServer(): Promise<E2eServer> {
+export interface E2eServerOptions {
+  /** The server's clock (default the real one; a fake one makes weeks end and approve when the test says). */
+  readonly clock?: Clock;
+}
+
+export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2eServer> {
+  const clock = options.clock ?? systemClock;
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-'));
-  const repos = await openRepositories({ dataDir, now: systemClock.now() });
-  const twoDaysAgo: Clock = { ...systemClock, now: () => systemClock.now() - 2 * DAY_MS };
+  const repos = await openRepositories({ dataDir, now: clock.now() });
+  const twoDaysAgo: Clock = { ...clock, now: () => clock.now() - 2 * DAY_MS };
   const contract = await seedDemo(repos, twoDaysAgo, { segmentSeconds: SEGMENT_SECONDS, retentionDays: 30 });
   const storageDir = join(dataDir, 'screenshots');
   const storage = new DiskScreenshotStorage(storageDir);
@@ -54,7 +61,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   const logger = createLogger({ level: 'warn', destination: quiet });
   // Two segments a page: the dashboard must follow the diary's pages to show the week whole.
   const config = serverConfig({ dataDir, port: 0, diaryPageSegments: 2 });
-  const app: FastifyInstance = await buildServer(config, { clock: systemClock, repos, storage, keys, logger });
+  const app: FastifyInstance = await buildServer(config, { clock, repos, storage, keys, logger });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const api = bearerApi(baseUrl);
@@ -78,7 +85,7 @@ export async function startE2eServer(): Promise<E2eServer> {
     freelancerToken: await signIn(DEMO_ACCOUNTS[1]),
     api,
     purgeLater: async (laterMs) =>
-      (await purgeExpiredScreenshots({ repos, objects: new ScreenshotObjects(storage, keys), logger, clock: { ...systemClock, now: () => systemClock.now() + laterMs } })) ?? 0,
+      (await purgeExpiredScreenshots({ repos, objects: new ScreenshotObjects(storage, keys), logger, clock: { ...clock, now: () => clock.now() + laterMs } })) ?? 0,
     async close() {
       await app.close();
       await repos.close();

@@ -3,15 +3,13 @@ import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
 import { days, hours, modeLabel, stateLine } from '../format.js';
 import { newContractPanel } from './new-contract.js';
-import { addDays, startOfWeek } from '../week.js';
+import { dateIn } from '../week.js';
 
-/** The signed-in user's contracts, each with this week's tracked and billable hours and its policy. */
+/** The signed-in user's contracts, each with this week's tracked and billable hours (the server's, in the contract's zone) and its policy. */
 export async function contractsView(ctx: ViewContext): Promise<HTMLElement> {
   const { contracts } = await ctx.api.contracts();
-  const weekStart = startOfWeek(new Date());
-  const weekEnd = addDays(weekStart, 7);
   const rows = await Promise.all(
-    contracts.map(async (contract) => ({ contract, totals: await ctx.api.diaryTotals(contract.id, weekStart, weekEnd) })),
+    contracts.map(async (contract) => ({ contract, totals: (await ctx.api.week(contract.id, dateIn(new Date(), contract.terms.timeZone))).totals })),
   );
   const section = h('section', { 'aria-labelledby': 'contracts-title' }, h('h1', { id: 'contracts-title' }, 'Contracts'), newContractPanel(ctx));
   if (rows.length === 0) {

@@ -1,22 +1,16 @@
-import type { Diary, DiarySegment } from '../../../../../src/shared/protocol/api/index.js';
+import type { Diary, DiarySegment, WeekReview } from '../../../../../src/shared/protocol/api/index.js';
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
-import { dayHeading, hiddenWindowsWords, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay } from '../format.js';
+import { dayHeading, hiddenWindowsWords, hours, mainApp, missingScreenshotReason, purgeWords, timeOfDay, type Role } from '../format.js';
 import { loadImage } from '../images.js';
-import { addDays, isSameDay } from '../week.js';
+import { dateIn } from '../week.js';
 import { disputeNote } from './dispute-note.js';
 import { openScreenshot } from './viewer.js';
 
-interface Totals {
-  trackedSeconds: number;
-  billableSeconds: number;
-}
+type Totals = WeekReview['totals'];
+type Day = WeekReview['days'][number];
 
-const sum = (segments: readonly DiarySegment[]): Totals => ({
-  trackedSeconds: segments.reduce((t, s) => t + s.trackedSeconds, 0),
-  billableSeconds: segments.reduce((t, s) => t + (s.billable ? s.trackedSeconds : 0), 0),
-});
-
+/** "Tracked 0:54 h · Billable 0:54 h": totals as the server summed them (the page never sums segments itself). */
 export function totalsLine(totals: Totals, className: string): HTMLElement {
   return h(
     'p',
@@ -27,31 +21,36 @@ export function totalsLine(totals: Totals, className: string): HTMLElement {
   );
 }
 
-/** The week's diary: one section per day that has time, each a grid of segment cells with its totals. */
-export function diaryDays(ctx: ViewContext, diary: Diary, weekStart: Date, role: 'client' | 'freelancer'): HTMLElement {
+/** The segments of the diary that start on a day of the contract's calendar. */
+export const segmentsOn = (diary: Diary, day: string, timeZone: string): DiarySegment[] => diary.segments.filter((s) => dateIn(s.startedAt, timeZone) === day);
+
+/**
+ * The week's diary: one section per day that has time, in the contract's zone, each with the server's totals
+ * of that day, what the caller may do with the day (`dayActions`), and a grid of its segment cells.
+ */
+export function diaryDays(ctx: ViewContext, diary: Diary, review: WeekReview, role: Role, dayActions: (day: Day, segments: readonly DiarySegment[]) => HTMLElement | null = () => null): HTMLElement {
   const container = h('div', { class: 'days' });
-  for (let i = 0; i < 7; i++) {
-    const day = addDays(weekStart, i);
-    const segments = diary.segments.filter((s) => isSameDay(new Date(s.startedAt), day));
-    if (segments.length === 0) continue;
+  review.days.forEach((day, i) => {
+    const segments = segmentsOn(diary, day.date, review.timeZone);
+    if (segments.length === 0) return;
     const headingId = `day-${i}`;
     container.append(
       h(
         'section',
-        { class: 'day', 'aria-labelledby': headingId },
-        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day)), totalsLine(sum(segments), 'day-totals')),
-        h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role))),
+        { class: 'day', 'aria-labelledby': headingId, 'data-date': day.date },
+        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day.date)), totalsLine(day.totals, 'day-totals'), dayActions(day, segments)),
+        h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role, review.timeZone))),
       ),
     );
-  }
+  });
   if (container.childElementCount === 0) container.append(h('p', { class: 'muted' }, 'No time tracked this week.'));
   return container;
 }
 
-function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role: 'client' | 'freelancer'): HTMLElement {
+function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role: Role, timeZone: string): HTMLElement {
   const start = new Date(segment.startedAt);
   const end = new Date(start.getTime() + segment.lengthSeconds * 1000);
-  const range = `${timeOfDay(start)}–${timeOfDay(end)}`;
+  const range = `${timeOfDay(start, timeZone)}–${timeOfDay(end, timeZone)}`;
   const minutesInSegment = Math.max(1, Math.round(segment.lengthSeconds / 60));
   const fill = h('span', { class: 'activity-fill' });
   // CSSOM, not a style attribute: the CSP allows no inline styles.
@@ -61,7 +60,7 @@ function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role
     'li',
     { class: `cell${segment.billable ? '' : ' unbillable'}${segment.dispute ? ' disputed' : ''}`, 'data-segment-id': segment.id },
     h('div', { class: 'cell-time' }, h('strong', {}, range), h('span', { class: 'muted' }, ` ${hours(segment.trackedSeconds)}`)),
-    screenshotArea(ctx, diary, segment, range, role),
+    screenshotArea(ctx, diary, segment, range, role, timeZone),
     h(
       'div',
       { class: 'activity', role: 'img', 'aria-label': `${segment.activeMinutes} of ${minutesInSegment} minutes active` },
@@ -75,16 +74,16 @@ function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role
   );
 }
 
-function screenshotArea(ctx: ViewContext, diary: Diary, segment: DiarySegment, range: string, role: 'client' | 'freelancer'): HTMLElement {
+function screenshotArea(ctx: ViewContext, diary: Diary, segment: DiarySegment, range: string, role: Role, timeZone: string): HTMLElement {
   const shot = segment.screenshot;
-  if (!shot) return h('div', { class: 'shot placeholder' }, h('span', {}, missingScreenshotReason(segment, diary.policyHistory)));
+  if (!shot) return h('div', { class: 'shot placeholder' }, h('span', {}, missingScreenshotReason(segment, diary.policyHistory, role)));
   const img = h('img', { class: 'thumb', alt: `Screenshot ${range}` });
   const open = h('button', { type: 'button', class: 'thumb-button', 'aria-label': `Open screenshot ${range}`, disabled: true }, img);
   loadImage(ctx.api, shot.url)
     .then((objectUrl) => {
       img.src = objectUrl;
       open.disabled = false;
-      open.addEventListener('click', () => openScreenshot(ctx, segment, objectUrl, role));
+      open.addEventListener('click', () => openScreenshot(ctx, segment, objectUrl, role, timeZone));
     })
     .catch((e: unknown) => {
       open.replaceWith(h('span', { class: 'placeholder' }, `Image unavailable: ${(e as Error).message}`));

@@ -8,7 +8,7 @@ import { hours, purgeWords, timeOfDay, whenShort } from '../format.js';
  * then removes the screenshot for good. The question says what happens to the time: nothing for the
  * client; for the freelancer, the segment's time goes too (so evidence cannot be hidden while billed).
  */
-export function openScreenshot(ctx: ViewContext, segment: DiarySegment, imageUrl: string, role: 'client' | 'freelancer'): void {
+export function openScreenshot(ctx: ViewContext, segment: DiarySegment, imageUrl: string, role: 'client' | 'freelancer', timeZone: string): void {
   const shot = segment.screenshot;
   if (!shot) return;
   const consequence =
@@ -21,7 +21,7 @@ export function openScreenshot(ctx: ViewContext, segment: DiarySegment, imageUrl
   const dialog = h(
     'dialog',
     { class: 'viewer', 'aria-labelledby': 'viewer-title' },
-    h('h2', { id: 'viewer-title' }, `Screenshot of ${timeOfDay(segment.startedAt)}, taken ${whenShort(shot.takenAt)}`),
+    h('h2', { id: 'viewer-title' }, `Screenshot of ${timeOfDay(segment.startedAt, timeZone)}, taken ${whenShort(shot.takenAt)}`),
     h('img', { class: 'large', src: imageUrl, alt: `Screenshot taken ${whenShort(shot.takenAt)}` }),
     h('p', { class: 'purge' }, purgeWords(shot.expiresAt, Date.now())),
     h('div', { class: 'actions' }, deleteButton, close),

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
+import { seriousViolations } from '../../../tests/support/axe.js';
+import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
+import { diaryCell, openPage, signIn, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
+import { startE2eServer, uploadPlan, type E2eServer, type PlannedSegment, type UploadedSegment } from './support/world.js';
+
+const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
+const at = (iso: string) => Date.parse(iso);
+const shot = (memo: string, minutes = 10): PlannedSegment => ({ memo, app: 'Code', minutes, activeMinutes: minutes, screenshot: true });
+
+/**
+ * Issue 14, the week page, in real Chromium against the real server on loopback (SQLite, files on disk). The
+ * server's clock is a fake one standing on Wednesday 25 November 2026, 10:00 UTC, and the browser's clock is set
+ * to the same moment, so last week (16–22 November) has ended and waits in review until Saturday 28 November.
+ * The demo contract counts its weeks in UTC; the browser sits in Auckland (UTC+13), so a page that cut days in
+ * the viewer's zone would put Sunday evening's work on Monday.
+ */
+describe('the week page in Chromium', () => {
+  const browser = useDashboardBrowser('wt-e2e-week-', { timezoneId: 'Pacific/Auckland' });
+  const clock = new FakeClock({ wallMs: at('2026-11-25T10:00:00Z') });
+  let server: E2eServer;
+  let monday: UploadedSegment[];
+  let sunday: UploadedSegment[];
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    server = await startE2eServer({ clock });
+    monday = await uploadPlan(server, at('2026-11-16T09:00:00Z'), [shot('Schema'), shot('Schema'), shot('Tests')]);
+    // Sunday 20:00 UTC: Monday 09:00 in Auckland, still Sunday on the contract's calendar.
+    sunday = await uploadPlan(server, at('2026-11-22T20:00:00Z'), [shot('Review'), { memo: null, app: 'Code', minutes: 4, activeMinutes: 2, screenshot: false }]);
+    await uploadPlan(server, at('2026-11-25T08:00:00Z'), [shot('This week')]);
+    // The freelancer deletes one of Monday's screenshots: its ten minutes are "removed", no longer billable.
+    expect((await server.api('DELETE', `screenshots/${monday[2]!.screenshotId}`, server.freelancerToken)).status).toBe(200);
+  });
+  afterAll(async () => {
+    try {
+      for (const watched of pages) {
+        // Nothing the page did may have broken the CSP, thrown, or fetched an image without the token.
+        expect(watched.problems).toEqual([]);
+        expect(watched.unauthorisedImageRequests).toEqual([]);
+      }
+    } finally {
+      for (const watched of pages) await watched.page.close();
+      await server?.close();
+    }
+  });
+
+  /** A new tab (its own session) whose clock stands where the server's does. */
+  async function signedIn(account: (typeof DEMO_ACCOUNTS)[number]): Promise<WatchedPage> {
+    const watched = await openPage(browser.context);
+    pages.push(watched);
+    await watched.page.clock.setFixedTime(clock.now());
+    await signIn(watched.page, server.baseUrl, account.email, account.password);
+    await watched.page.locator(`li.contract[data-contract-id="${server.contract.id}"] h2 a`).click();
+    await watched.page.locator('#diary').waitFor();
+    return watched;
+  }
+  const weekOf = async (date: string) => {
+    const answer = await server.api('GET', `contracts/${server.contract.id}/weeks/${date}`, server.clientToken);
+    expect(answer.status).toBe(200);
+    return answer.json as { state: string; totals: Record<string, number>; days: { date: string; totals: Record<string, number> }[] };
+  };
+  /** The week table's rows as the page shows them: [day, tracked, billable, idle, removed]. */
+  const tableRows = (watched: WatchedPage) =>
+    watched.page.locator('table.week-days tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? '')));
+
+  it('shows the running week, then last week in review: the server’s days and totals, its state, the auto-approval date, the placeholders', async () => {
+    const watched = await signedIn(CLIENT);
+    const { page } = watched;
+    // This week (23–29 November): running, nothing to approve yet.
+    expect(await page.locator('#diary-title').textContent()).toBe('Work diary, week of 23 November 2026');
+    expect(await page.locator('.week-state').textContent()).toBe('Open: the week is running. It approves automatically on Saturday 5 Dec 2026, 00:00 (UTC) unless you approve it first.');
+    expect(await page.getByRole('button', { name: 'Approve this week' }).count()).toBe(0);
+
+    await page.getByRole('link', { name: '← Previous week' }).click();
+    await page.locator('#diary[data-week="2026-11-16"]').waitFor();
+    expect(await page.locator('#diary-title').textContent()).toBe('Work diary, week of 16 November 2026');
+    expect(await page.locator('.week-state').textContent()).toBe('In review: approves automatically on Saturday 28 Nov 2026, 00:00 (UTC) unless you approve it first.');
+    // The table is the server's week, Monday to Sunday, to the minute; the page sums nothing itself.
+    const week = await weekOf('2026-11-16');
+    expect(week.totals).toEqual({ trackedSeconds: 44 * 60, billableSeconds: 34 * 60, idleSeconds: 0, removedSeconds: 10 * 60 });
+    expect(await tableRows(watched)).toEqual([
+      ['Day', 'Tracked', 'Billable', 'Idle', 'Removed'],
+      ['Monday 16 November', '0:30 h', '0:20 h', '0:00 h', '0:10 h'],
+      ['Tuesday 17 November', '0:00 h', '0:00 h', '0:00 h', '0:00 h'],
+      ['Wednesday 18 November', '0:00 h', '0:00 h', '0:00 h', '0:00 h'],
+      ['Thursday 19 November', '0:00 h', '0:00 h', '0:00 h', '0:00 h'],
+      ['Friday 20 November', '0:00 h', '0:00 h', '0:00 h', '0:00 h'],
+      ['Saturday 21 November', '0:00 h', '0:00 h', '0:00 h', '0:00 h'],
+      ['Sunday 22 November', '0:14 h', '0:14 h', '0:00 h', '0:00 h'],
+      ['Week', '0:44 h', '0:34 h', '0:00 h', '0:10 h'],
+    ]);
+    expect(await page.locator('.week-totals').textContent()).toBe('Tracked 0:44 h · Billable 0:34 h');
+    // Each day's segments under its own day of the contract's calendar, with the server's day totals.
+    expect(await page.locator('section.day').evaluateAll((days) => days.map((d) => d.getAttribute('data-date')))).toEqual(['2026-11-16', '2026-11-22']);
+    expect(await page.locator('section.day[data-date="2026-11-22"] h3').textContent()).toBe('Sunday 22 November');
+    expect(await page.locator('section.day[data-date="2026-11-22"] li.cell').count()).toBe(2);
+    expect(await diaryCell(page, sunday[0]!.id).locator('.cell-time strong').textContent()).toBe('20:00–20:10'); // the contract's clock
+    expect(await page.locator('.day-totals').allTextContents()).toEqual(['Tracked 0:30 h · Billable 0:20 h', 'Tracked 0:14 h · Billable 0:14 h']);
+    expect(await thumbnailsLoaded(page)).toBe(3);
+    expect(await diaryCell(page, monday[2]!.id).locator('.placeholder').textContent()).toBe('Removed by the freelancer');
+    expect(await diaryCell(page, sunday[1]!.id).locator('.placeholder').textContent()).toBe('No screenshot in this segment');
+    expect(await seriousViolations(page), 'axe: a week in review').toEqual([]);
+    // The next week link comes back to this one.
+    await page.getByRole('link', { name: 'Next week →' }).click();
+    await page.locator('#diary[data-week="2026-11-23"]').waitFor();
+  });
+
+  it('lets the client approve a week in review after one question; the freelancer sees the state and no button', async () => {
+    const watched = await signedIn(CLIENT);
+    const { page } = watched;
+    await page.getByRole('link', { name: '← Previous week' }).click();
+    await page.locator('#diary[data-week="2026-11-16"]').waitFor();
+    await page.getByRole('button', { name: 'Approve this week' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.locator('h2').textContent()).toBe('Approve the week of 16 November 2026?');
+    expect(await dialog.locator('p').textContent()).toBe(
+      'You approve 0:34 h billable of 0:44 h tracked. Once approved the week is locked: the freelancer can no longer delete its screenshots or shrink its time. ' +
+        'Otherwise it approves automatically on Saturday 28 Nov 2026, 00:00 (UTC).',
+    );
+    expect(await seriousViolations(page), 'axe: the approval question').toEqual([]);
+    // "Not yet" changes nothing.
+    await dialog.getByRole('button', { name: 'Not yet' }).click();
+    expect((await weekOf('2026-11-16')).state).toBe('in_review');
+
+    await page.getByRole('button', { name: 'Approve this week' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(() => page.locator('.week-state').textContent()).toBe('Approved by you on Wednesday 25 Nov 2026, 10:00 (UTC).');
+    expect(await page.getByRole('button', { name: 'Approve this week' }).count()).toBe(0);
+    const approved = await weekOf('2026-11-16');
+    expect(approved.state).toBe('approved');
+    expect(approved.totals).toEqual({ trackedSeconds: 44 * 60, billableSeconds: 34 * 60, idleSeconds: 0, removedSeconds: 10 * 60 });
+    expect(await seriousViolations(page), 'axe: an approved week').toEqual([]);
+
+    const freelancer = await signedIn(FREELANCER);
+    await freelancer.page.getByRole('link', { name: '← Previous week' }).click();
+    await freelancer.page.locator('#diary[data-week="2026-11-16"]').waitFor();
+    expect(await freelancer.page.locator('.week-state').textContent()).toBe('Approved by the client on Wednesday 25 Nov 2026, 10:00 (UTC).');
+    expect(await freelancer.page.getByRole('button', { name: 'Approve this week' }).count()).toBe(0);
+    expect(await diaryCell(freelancer.page, monday[2]!.id).locator('.placeholder').textContent()).toBe('Removed by you');
+    expect(await tableRows(freelancer)).toEqual(await tableRows(watched));
+  });
+});

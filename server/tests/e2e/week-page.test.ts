@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { seriousViolations } from '../../../tests/support/axe.js';
@@ -22,6 +24,7 @@ describe('the week page in Chromium', () => {
   let server: E2eServer;
   let monday: UploadedSegment[];
   let sunday: UploadedSegment[];
+  let thisWeek: UploadedSegment[];
   const pages: WatchedPage[] = [];
 
   beforeAll(async () => {
@@ -29,7 +32,7 @@ describe('the week page in Chromium', () => {
     monday = await uploadPlan(server, at('2026-11-16T09:00:00Z'), [shot('Schema'), shot('Schema'), shot('Tests')]);
     // Sunday 20:00 UTC: Monday 09:00 in Auckland, still Sunday on the contract's calendar.
     sunday = await uploadPlan(server, at('2026-11-22T20:00:00Z'), [shot('Review'), { memo: null, app: 'Code', minutes: 4, activeMinutes: 2, screenshot: false }]);
-    await uploadPlan(server, at('2026-11-25T08:00:00Z'), [shot('This week')]);
+    thisWeek = await uploadPlan(server, at('2026-11-25T08:00:00Z'), [shot('This week')]);
     // The freelancer deletes one of Monday's screenshots: its ten minutes are "removed", no longer billable.
     expect((await server.api('DELETE', `screenshots/${monday[2]!.screenshotId}`, server.freelancerToken)).status).toBe(200);
   });
@@ -140,5 +143,71 @@ describe('the week page in Chromium', () => {
     expect(await freelancer.page.getByRole('button', { name: 'Approve this week' }).count()).toBe(0);
     expect(await diaryCell(freelancer.page, monday[2]!.id).locator('.placeholder').textContent()).toBe('Removed by you');
     expect(await tableRows(freelancer)).toEqual(await tableRows(watched));
+    expect(await freelancer.page.locator('button.bulk-delete').count()).toBe(0); // only the client deletes in bulk
+  });
+
+  /** The file the disk store keeps a screenshot's sealed object in, while it has one. */
+  const objectFile = async (segment: UploadedSegment): Promise<string> => {
+    const key = (await server.repos.screenshots.find(segment.screenshotId!))?.storageKey;
+    if (!key) throw new Error(`screenshot ${segment.screenshotId} has no stored object`);
+    return join(server.storageDir, key);
+  };
+  const imageStatus = async (segment: UploadedSegment) =>
+    (await fetch(`${server.baseUrl}/api/v1/screenshots/${segment.screenshotId}`, { headers: { authorization: `Bearer ${server.clientToken}` } })).status;
+
+  it('deletes a day’s, a week’s and the whole contract’s screenshots after one question stating the count; the time stays billable', async () => {
+    const watched = await signedIn(CLIENT);
+    const { page } = watched;
+    const files = await Promise.all([monday[0]!, monday[1]!, sunday[0]!, thisWeek[0]!].map(objectFile));
+    expect(files.every((file) => existsSync(file))).toBe(true);
+    await page.getByRole('link', { name: '← Previous week' }).click();
+    await page.locator('#diary[data-week="2026-11-16"]').waitFor();
+    const rowsBefore = await tableRows(watched);
+    const weekBefore = await weekOf('2026-11-16');
+
+    // One day: Monday still has two of its three screenshots (the freelancer deleted one).
+    await page.getByRole('button', { name: 'Delete this day’s screenshots, Monday 16 November' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.locator('h2').textContent()).toBe('Delete 2 screenshots of Monday 16 November?');
+    expect(await dialog.locator('p').textContent()).toBe(
+      'All 2 screenshots of Monday 16 November still stored are deleted for good, from the server and its storage; the diary keeps a placeholder. The time stays billable: no hour changes.',
+    );
+    expect(await seriousViolations(page), 'axe: the bulk deletion question').toEqual([]);
+    await dialog.getByRole('button', { name: 'Delete 2 screenshots' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Deleted 2 screenshots of Monday 16 November (1 had been deleted already). The time stays billable.');
+    for (const segment of [monday[0]!, monday[1]!]) {
+      await expect.poll(() => diaryCell(page, segment.id).locator('.placeholder').textContent()).toMatch(/^Removed by you on \d{1,2} \w{3} \d{2}:\d{2}$/);
+      expect(await imageStatus(segment)).toBe(410);
+    }
+    expect([existsSync(files[0]!), existsSync(files[1]!), existsSync(files[2]!)]).toEqual([false, false, true]);
+    expect(await tableRows(watched)).toEqual(rowsBefore);
+    expect((await weekOf('2026-11-16')).totals).toEqual(weekBefore.totals);
+    expect(await page.locator('section.day[data-date="2026-11-16"] button.bulk-delete').count()).toBe(0); // nothing left to delete there
+
+    // The week: what is left of it is Sunday's one; the server also counts the three gone before.
+    await page.getByRole('button', { name: 'Delete this week’s screenshots' }).click();
+    expect(await page.getByRole('dialog').locator('h2').textContent()).toBe('Delete 1 screenshot of the week of 16 November 2026?');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete 1 screenshot' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe(
+      'Deleted 1 screenshot of the week of 16 November 2026 (3 had been deleted already). The time stays billable.',
+    );
+    await expect.poll(() => diaryCell(page, sunday[0]!.id).locator('.placeholder').textContent()).toMatch(/^Removed by you on /);
+    expect(existsSync(files[2]!)).toBe(false);
+    expect(await page.getByRole('button', { name: 'Delete this week’s screenshots' }).count()).toBe(0);
+    expect(await tableRows(watched)).toEqual(rowsBefore);
+
+    // The whole contract: this week's one is all that is left, counted over the contract's whole diary.
+    await page.getByRole('button', { name: 'Delete the whole contract’s screenshots' }).click();
+    expect(await page.getByRole('dialog').locator('h2').textContent()).toBe('Delete 1 screenshot of this contract?');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete 1 screenshot' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Deleted 1 screenshot of this contract (4 had been deleted already). The time stays billable.');
+    expect(await imageStatus(thisWeek[0]!)).toBe(410);
+    expect(existsSync(files[3]!)).toBe(false);
+    // Nothing is left: asked again, the page says so without a question.
+    await page.getByRole('button', { name: 'Delete the whole contract’s screenshots' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('No screenshot of this contract is stored.');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect((await weekOf('2026-11-16')).totals).toEqual(weekBefore.totals);
+    expect((await weekOf('2026-11-25')).totals.billableSeconds).toBe(10 * 60);
   });
 });

@@ -3,6 +3,7 @@ import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
 import { dateWords, dayHeading, hours, momentIn, weekStateWords } from '../format.js';
 import { dateIn, shiftDate } from '../week.js';
+import { bulkDeletionButton, countContractScreenshots, storedIn } from './bulk-deletion.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { ask } from './question.js';
 
@@ -34,8 +35,46 @@ export function weekPanel(ctx: ViewContext, contract: ContractSummary, review: W
     contract.role === 'freelancer'
       ? h('p', { class: 'muted' }, 'Deleting one of your screenshots also removes that segment’s time from the billable hours.')
       : null,
-    diaryDays(ctx, diary, review, contract.role),
+    contract.role === 'client' ? bulkDeletionPart(ctx, contract, review, diary) : null,
+    diaryDays(ctx, diary, review, contract.role, (day, segments) =>
+      contract.role === 'client' && storedIn({ segments }) > 0
+        ? bulkDeletionButton(ctx, contract, {
+            label: 'Delete this day’s screenshots',
+            accessibleName: `Delete this day’s screenshots, ${dayHeading(day.date)}`,
+            range: { scope: 'day', date: day.date },
+            what: dayHeading(day.date),
+            count: async () => storedIn({ segments }),
+          })
+        : null,
+    ),
   );
+}
+
+/** The client's deletions of more than a day: this week's screenshots, and every one of the contract. */
+function bulkDeletionPart(ctx: ViewContext, contract: ContractSummary, review: WeekReview, diary: Diary): HTMLElement {
+  const part = h('div', { class: 'bulk-actions' });
+  if (storedIn(diary) > 0) {
+    part.append(
+      bulkDeletionButton(ctx, contract, {
+        label: 'Delete this week’s screenshots',
+        range: { scope: 'week', date: review.week },
+        what: `the week of ${dateWords(review.week)}`,
+        count: async () => storedIn(diary),
+      }),
+    );
+  }
+  const since = diary.policyHistory[0]?.effectiveFrom; // no screenshot can be older than the first policy
+  if (since) {
+    part.append(
+      bulkDeletionButton(ctx, contract, {
+        label: 'Delete the whole contract’s screenshots',
+        range: { scope: 'contract' },
+        what: 'this contract',
+        count: () => countContractScreenshots(ctx, contract.id, new Date(since), new Date()),
+      }),
+    );
+  }
+  return part;
 }
 
 /** The week's state in words, and for the client of a week that has ended and waits, Approve (asked once). */

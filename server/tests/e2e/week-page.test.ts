@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { seriousViolations } from '../../../tests/support/axe.js';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
-import { diaryCell, openPage, signIn, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
+import { diaryCell, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
+import { contractPageAt, imageStatus as imageStatusOf, sealedObjectFile, weekOf as weekAnswer, weekTableRows } from './support/weeks.js';
 import { startE2eServer, uploadPlan, type E2eServer, type PlannedSegment, type UploadedSegment } from './support/world.js';
 
 const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
@@ -49,24 +49,13 @@ describe('the week page in Chromium', () => {
     }
   });
 
-  /** A new tab (its own session) whose clock stands where the server's does. */
   async function signedIn(account: (typeof DEMO_ACCOUNTS)[number]): Promise<WatchedPage> {
-    const watched = await openPage(browser.context);
+    const watched = await contractPageAt(browser.context, server, clock.now(), account);
     pages.push(watched);
-    await watched.page.clock.setFixedTime(clock.now());
-    await signIn(watched.page, server.baseUrl, account.email, account.password);
-    await watched.page.locator(`li.contract[data-contract-id="${server.contract.id}"] h2 a`).click();
-    await watched.page.locator('#diary').waitFor();
     return watched;
   }
-  const weekOf = async (date: string) => {
-    const answer = await server.api('GET', `contracts/${server.contract.id}/weeks/${date}`, server.clientToken);
-    expect(answer.status).toBe(200);
-    return answer.json as { state: string; totals: Record<string, number>; days: { date: string; totals: Record<string, number> }[] };
-  };
-  /** The week table's rows as the page shows them: [day, tracked, billable, idle, removed]. */
-  const tableRows = (watched: WatchedPage) =>
-    watched.page.locator('table.week-days tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? '')));
+  const weekOf = (date: string) => weekAnswer(server, date);
+  const tableRows = (watched: WatchedPage) => weekTableRows(watched.page);
 
   it('shows the running week, then last week in review: the server’s days and totals, its state, the auto-approval date, the placeholders', async () => {
     const watched = await signedIn(CLIENT);
@@ -146,14 +135,8 @@ describe('the week page in Chromium', () => {
     expect(await freelancer.page.locator('button.bulk-delete').count()).toBe(0); // only the client deletes in bulk
   });
 
-  /** The file the disk store keeps a screenshot's sealed object in, while it has one. */
-  const objectFile = async (segment: UploadedSegment): Promise<string> => {
-    const key = (await server.repos.screenshots.find(segment.screenshotId!))?.storageKey;
-    if (!key) throw new Error(`screenshot ${segment.screenshotId} has no stored object`);
-    return join(server.storageDir, key);
-  };
-  const imageStatus = async (segment: UploadedSegment) =>
-    (await fetch(`${server.baseUrl}/api/v1/screenshots/${segment.screenshotId}`, { headers: { authorization: `Bearer ${server.clientToken}` } })).status;
+  const objectFile = (segment: UploadedSegment) => sealedObjectFile(server, segment);
+  const imageStatus = (segment: UploadedSegment) => imageStatusOf(server, segment);
 
   it('deletes a day’s, a week’s and the whole contract’s screenshots after one question stating the count; the time stays billable', async () => {
     const watched = await signedIn(CLIENT);

@@ -28,7 +28,7 @@ import { weekStatus } from './weeks.js';
  * the client's say on it, and the freelancer answers in words, not by changing the evidence.
  */
 
-type DisputeContract = Pick<ContractRow, 'id' | 'timeZone' | 'autoApproveDays'>;
+type DisputeContract = Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshotsOnApproval'>;
 
 /** The contract's segment, or 404 SEGMENT_NOT_FOUND (another contract's segment is not found either). */
 async function segmentOf(repos: RepositorySet, contract: DisputeContract, segmentId: string): Promise<SegmentRow> {

@@ -1,13 +1,14 @@
-import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isStoreError, sqliteCode } from './errors.js';
 import { DeletedScreenshotEraser } from './erase-deleted.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 import { checkDataDirectory, checkFileWritable, checkSqliteHeader, corruptMessage, existingFileSize } from './preflight.js';
 import { makeDatabaseFilesPrivate } from './private-files.js';
+import { betterSqlite3Driver } from './sqlite/better-sqlite3.js';
+import type { SqlDatabase, SqliteDriver } from './sqlite/driver.js';
 
-export type { SqliteDatabase };
+/** The connection the repositories use, whichever driver opened it (sqlite/driver.ts). */
+export type SqliteDatabase = SqlDatabase;
 
 /** `PRAGMA application_id` of every Worktrace agent database: "WTRC". Lets us tell our file from anyone else's. */
 export const WORKTRACE_APPLICATION_ID = 0x57545243;
@@ -20,6 +21,11 @@ export interface OpenDatabaseOptions {
   readonly verify?: boolean;
   /** How long a write waits for another connection's lock before failing (default 5000 ms). */
   readonly busyTimeoutMs?: number;
+  /**
+   * Which SQLite binding opens the file (default better-sqlite3, the production driver). node:sqlite is for a Node
+   * with no better-sqlite3 binary (the Windows node.exe of the Wine lane; sqlite/node-sqlite.ts).
+   */
+  readonly driver?: SqliteDriver;
 }
 
 /**
@@ -31,6 +37,7 @@ export interface OpenDatabaseOptions {
  * writing, switched to WAL and migrated.
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  const driver = options.driver ?? betterSqlite3Driver;
   const inMemory = file === ':memory:';
   if (!inMemory) {
     checkDataDirectory(file);
@@ -38,14 +45,14 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     if (size !== null && size > 0) {
       checkFileWritable(file);
       checkSqliteHeader(file, size);
-      inspectExisting(file, options.verify ?? true);
+      inspectExisting(driver, file, options.verify ?? true);
     }
   }
 
   let db: SqliteDatabase;
   try {
     if (!inMemory) makeDatabaseFilesPrivate(file);
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+    db = driver.open(file, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw openFailed(file, error);
@@ -117,10 +124,10 @@ function configure(db: SqliteDatabase): void {
 }
 
 /** Reads identity, version and health of an existing file through a connection that cannot write. */
-function inspectExisting(file: string, verify: boolean): void {
+function inspectExisting(driver: SqliteDriver, file: string, verify: boolean): void {
   let reader: SqliteDatabase;
   try {
-    reader = new Database(file, { readonly: true, fileMustExist: true });
+    reader = driver.open(file, { readonly: true });
   } catch (error) {
     throw classifyOpenError(file, error);
   }

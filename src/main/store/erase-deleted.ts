@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sqlite/driver.js';
 
 /**
  * A deleted screenshot leaves the files at once, not at SQLite's next automatic checkpoint. secure_delete zeroes
@@ -22,7 +22,7 @@ export class DeletedScreenshotEraser {
   /** Committed deletions whose bytes may still be in the files. */
   #owed = false;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   /** Registers the trigger on this connection. Call after the migrations (the screenshots table must exist). */
   install(): void {

@@ -45,7 +45,7 @@ export function isStoreError(error: unknown, code?: StoreErrorCode): error is St
   return error instanceof StoreError && (code === undefined || error.code === code);
 }
 
-/** better-sqlite3's SqliteError carries SQLite's extended result code as a string ("SQLITE_CORRUPT"). */
+/** SQLite's errors carry its extended result code as a string ("SQLITE_CORRUPT"), from either driver (sqlite/driver.ts). */
 export function sqliteCode(error: unknown): string | undefined {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;

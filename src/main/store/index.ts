@@ -17,6 +17,9 @@ export {
   type OpenDatabaseOptions,
   type SqliteDatabase,
 } from './database.js';
+export { betterSqlite3Driver } from './sqlite/better-sqlite3.js';
+export { NodeSqliteError, NodeSqliteUnavailableError, nodeSqliteAvailable, nodeSqliteDriver } from './sqlite/node-sqlite.js';
+export type { SqlDatabase, SqlOpenOptions, SqlRunResult, SqlStatement, SqlTransaction, SqliteDriver } from './sqlite/driver.js';
 export { NO_ROOM_BYTES, StoreError, diskFullError, freeBytesAt, isDiskFull, isStoreError, type StoreErrorCode } from './errors.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 export {

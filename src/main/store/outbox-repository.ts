@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import type { Clock } from '../../shared/clock.js';
 
 /**
@@ -115,26 +115,26 @@ export class OutboxRepository {
    * (items then wait unassigned, and the next account to sign in adopts them).
    */
   private accountId: number | null = null;
-  private readonly upsert: Statement<[ItemRef]>;
-  private readonly claimContract: Statement<[ItemRef]>;
-  private readonly upsertAccount: Statement<[string, string, string], { id: number }>;
-  private readonly accountIdOf: Statement<[string, string], { id: number }>;
-  private readonly adoptUnassigned: Statement<[number]>;
-  private readonly claimAdoptedContracts: Statement<[{ accountId: number }]>;
-  private readonly queueByAccount: Statement<[], AccountQueueRow>;
-  private readonly removeItem: Statement<[string, string]>;
-  private readonly dueItems: Statement<[{ accountId: number | null; now: number; dueBy: number; limit: number }], OutboxRow>;
-  private readonly deleteIfUnchanged: Statement<[number, number]>;
-  private readonly unparkAccepted: Statement<[number]>;
-  private readonly retry: Statement<[number, string, number]>;
-  private readonly parkItem: Statement<[number, number, string, number]>;
-  private readonly retryParkedOf: Statement<[{ accountId: number | null }]>;
-  private readonly retryParkedOfSegment: Statement<[{ segmentId: string }]>;
-  private readonly countRows: Statement<[], { kind: OutboxKind; parked: number; n: number }>;
-  private readonly parkedRows: Statement<[number], OutboxRow>;
+  private readonly upsert: SqlStatement<[ItemRef]>;
+  private readonly claimContract: SqlStatement<[ItemRef]>;
+  private readonly upsertAccount: SqlStatement<[string, string, string], { id: number }>;
+  private readonly accountIdOf: SqlStatement<[string, string], { id: number }>;
+  private readonly adoptUnassigned: SqlStatement<[number]>;
+  private readonly claimAdoptedContracts: SqlStatement<[{ accountId: number }]>;
+  private readonly queueByAccount: SqlStatement<[], AccountQueueRow>;
+  private readonly removeItem: SqlStatement<[string, string]>;
+  private readonly dueItems: SqlStatement<[{ accountId: number | null; now: number; dueBy: number; limit: number }], OutboxRow>;
+  private readonly deleteIfUnchanged: SqlStatement<[number, number]>;
+  private readonly unparkAccepted: SqlStatement<[number]>;
+  private readonly retry: SqlStatement<[number, string, number]>;
+  private readonly parkItem: SqlStatement<[number, number, string, number]>;
+  private readonly retryParkedOf: SqlStatement<[{ accountId: number | null }]>;
+  private readonly retryParkedOfSegment: SqlStatement<[{ segmentId: string }]>;
+  private readonly countRows: SqlStatement<[], { kind: OutboxKind; parked: number; n: number }>;
+  private readonly parkedRows: SqlStatement<[number], OutboxRow>;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
     // An item belongs to the account its contract was recorded under, else to the one signed in; an item queued

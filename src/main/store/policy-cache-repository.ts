@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import type { Clock } from '../../shared/clock.js';
 import { isNewerPolicy, receivedPolicySchema, type ReceivedPolicy } from '../../shared/protocol/index.js';
 
@@ -23,13 +23,13 @@ interface PolicyRow {
 }
 
 export class PolicyCacheRepository {
-  private readonly byContract: Statement<[string], PolicyRow>;
-  private readonly upsert: Statement<[string, string, string | null, number]>;
-  private readonly removeRow: Statement<[string]>;
-  private readonly ids: Statement<[], { contract_id: string }>;
+  private readonly byContract: SqlStatement<[string], PolicyRow>;
+  private readonly upsert: SqlStatement<[string, string, string | null, number]>;
+  private readonly removeRow: SqlStatement<[string]>;
+  private readonly ids: SqlStatement<[], { contract_id: string }>;
 
   constructor(
-    db: Database,
+    db: SqlDatabase,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.byContract = db.prepare('SELECT contract_id, policy, etag, fetched_at FROM policy_cache WHERE contract_id = ?');

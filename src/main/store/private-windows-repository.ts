@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import type { Clock } from '../../shared/clock.js';
 import { MAX_PRIVATE_RULES, foldCase, privateWindowRuleSchema, type PrivateWindowRule } from '../../shared/privacy/index.js';
 import { StoreError } from './errors.js';
@@ -14,13 +14,13 @@ interface RuleRow {
  * means no screenshots (never screenshots without the rule that was damaged).
  */
 export class PrivateWindowsRepository {
-  private readonly all: Statement<[], RuleRow>;
-  private readonly insert: Statement<[string, string, string, number]>;
-  private readonly deleteRule: Statement<[string, string]>;
-  private readonly count: Statement<[], { n: number }>;
+  private readonly all: SqlStatement<[], RuleRow>;
+  private readonly insert: SqlStatement<[string, string, string, number]>;
+  private readonly deleteRule: SqlStatement<[string, string]>;
+  private readonly count: SqlStatement<[], { n: number }>;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.all = db.prepare('SELECT kind, pattern FROM private_windows ORDER BY id');

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import { StoreError, sqliteCode } from './errors.js';
 import type { OutboxRepository } from './outbox-repository.js';
 
@@ -74,22 +74,22 @@ const IS_UPLOADED_COPY = `(NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 
 
 export class ScreenshotsRepository {
   private readonly uploads: OutboxRepository | null;
-  private readonly insertRow: Statement<[Record<string, string | number | null | Buffer>]>;
-  private readonly metaById: Statement<[string], ScreenshotRow>;
-  private readonly dataById: Statement<[string], ScreenshotRow & { data: Buffer }>;
-  private readonly allMeta: Statement<[], ScreenshotRow>;
-  private readonly deleteRow: Statement<[string]>;
-  private readonly storedBytes: Statement<[], { total: number }>;
-  private readonly evictionOrder: Statement<[], ScreenshotRow & { stored: number; sent: number }>;
-  private readonly segmentExists: Statement<[string], { one: number }>;
-  private readonly idsOfSegment: Statement<[string], { id: string }>;
-  private readonly dequeue: Statement<[string]>;
-  private readonly insertDeletion: Statement<[string, string, number]>;
-  private readonly deletionById: Statement<[string], { segment_id: string; deleted_at: number }>;
-  private readonly uploadedSpans: Statement<[string, string], UploadedCopySpan>;
+  private readonly insertRow: SqlStatement<[Record<string, string | number | null | Buffer>]>;
+  private readonly metaById: SqlStatement<[string], ScreenshotRow>;
+  private readonly dataById: SqlStatement<[string], ScreenshotRow & { data: Buffer }>;
+  private readonly allMeta: SqlStatement<[], ScreenshotRow>;
+  private readonly deleteRow: SqlStatement<[string]>;
+  private readonly storedBytes: SqlStatement<[], { total: number }>;
+  private readonly evictionOrder: SqlStatement<[], ScreenshotRow & { stored: number; sent: number }>;
+  private readonly segmentExists: SqlStatement<[string], { one: number }>;
+  private readonly idsOfSegment: SqlStatement<[string], { id: string }>;
+  private readonly dequeue: SqlStatement<[string]>;
+  private readonly insertDeletion: SqlStatement<[string, string, number]>;
+  private readonly deletionById: SqlStatement<[string], { segment_id: string; deleted_at: number }>;
+  private readonly uploadedSpans: SqlStatement<[string, string], UploadedCopySpan>;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     options: ScreenshotsRepositoryOptions,
   ) {
     this.uploads = options.uploads;

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import type { ScreenshotSkipReason, SegmentRecord, SegmentUpload } from '../../shared/protocol/index.js';
 import type { AppTime, MinuteBucket, SegmentHeader, StoredSegment, TrackingSink } from '../tracking/ports.js';
 import { StoreError, sqliteCode } from './errors.js';
@@ -57,36 +57,36 @@ interface RangeParams {
  */
 export class SegmentsRepository implements TrackingSink {
   private readonly uploads: OutboxRepository | null;
-  private readonly insertSegment: Statement<[Omit<SegmentRow, 'time_removed' | 'revision' | 'screenshot_skipped'>]>;
-  private readonly segmentById: Statement<[string], SegmentRow>;
-  private readonly segmentByStart: Statement<[string, number], SegmentRow>;
-  private readonly summaryById: Statement<[string], SegmentSummaryRow>;
-  private readonly summaries: Statement<[{ since: number | null; contractId: string | null }], SegmentSummaryRow>;
-  private readonly minutesOf: Statement<[string], MinuteRow>;
-  private readonly appsOf: Statement<[string, number], AppRow>;
-  private readonly minuteAppsOf: Statement<[string], MinuteAppRow>;
-  private readonly screenshotOf: Statement<[string], ScreenshotRefRow>;
-  private readonly upsertMinute: Statement<[Record<string, string | number>]>;
-  private readonly deleteMinuteApps: Statement<[string, number]>;
-  private readonly insertMinuteApp: Statement<[string, number, string, string, number]>;
-  private readonly updateMemo: Statement<[string | null, string]>;
-  private readonly segmentsInRange: Statement<[RangeParams], { segment_id: string }>;
-  private readonly flagIdle: Statement<[RangeParams]>;
-  private readonly deleteMinutes: Statement<[RangeParams]>;
-  private readonly deleteAllMinutes: Statement<[string]>;
-  private readonly flagTimeRemoved: Statement<[string]>;
-  private readonly raiseRevision: Statement<[string]>;
-  private readonly flagScreenshotSkipped: Statement<[string, string]>;
-  private readonly raiseRevisionOwingUpload: Statement<[string]>;
-  private readonly raiseRevisionsInRange: Statement<[RangeParams]>;
-  private readonly owedUploads: Statement<[], { id: string }>;
-  private readonly clearOwedUploads: Statement<[]>;
+  private readonly insertSegment: SqlStatement<[Omit<SegmentRow, 'time_removed' | 'revision' | 'screenshot_skipped'>]>;
+  private readonly segmentById: SqlStatement<[string], SegmentRow>;
+  private readonly segmentByStart: SqlStatement<[string, number], SegmentRow>;
+  private readonly summaryById: SqlStatement<[string], SegmentSummaryRow>;
+  private readonly summaries: SqlStatement<[{ since: number | null; contractId: string | null }], SegmentSummaryRow>;
+  private readonly minutesOf: SqlStatement<[string], MinuteRow>;
+  private readonly appsOf: SqlStatement<[string, number], AppRow>;
+  private readonly minuteAppsOf: SqlStatement<[string], MinuteAppRow>;
+  private readonly screenshotOf: SqlStatement<[string], ScreenshotRefRow>;
+  private readonly upsertMinute: SqlStatement<[Record<string, string | number>]>;
+  private readonly deleteMinuteApps: SqlStatement<[string, number]>;
+  private readonly insertMinuteApp: SqlStatement<[string, number, string, string, number]>;
+  private readonly updateMemo: SqlStatement<[string | null, string]>;
+  private readonly segmentsInRange: SqlStatement<[RangeParams], { segment_id: string }>;
+  private readonly flagIdle: SqlStatement<[RangeParams]>;
+  private readonly deleteMinutes: SqlStatement<[RangeParams]>;
+  private readonly deleteAllMinutes: SqlStatement<[string]>;
+  private readonly flagTimeRemoved: SqlStatement<[string]>;
+  private readonly raiseRevision: SqlStatement<[string]>;
+  private readonly flagScreenshotSkipped: SqlStatement<[string, string]>;
+  private readonly raiseRevisionOwingUpload: SqlStatement<[string]>;
+  private readonly raiseRevisionsInRange: SqlStatement<[RangeParams]>;
+  private readonly owedUploads: SqlStatement<[], { id: string }>;
+  private readonly clearOwedUploads: SqlStatement<[]>;
 
   readonly flushMinute: (segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => void;
   readonly saveMinute: (segmentId: string, minute: MinuteBucket, apps: readonly AppTime[]) => void;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDatabase,
     options: SegmentsRepositoryOptions,
   ) {
     this.uploads = options.uploads;
@@ -313,7 +313,7 @@ export class SegmentsRepository implements TrackingSink {
     );
   }
 
-  private changeRange(range: RangeParams, statement: Statement<[RangeParams]>): number {
+  private changeRange(range: RangeParams, statement: SqlStatement<[RangeParams]>): number {
     return this.db.transaction(() => {
       const touched = this.uploads ? this.segmentsInRange.all(range) : [];
       this.raiseRevisionsInRange.run(range);

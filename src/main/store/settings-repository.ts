@@ -1,12 +1,12 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 
 /** Small key/value facts the agent keeps between runs (last sync time, last error, chosen contract). */
 export class SettingsRepository {
-  private readonly read: Statement<[string], { value: string }>;
-  private readonly write: Statement<[string, string]>;
-  private readonly remove: Statement<[string]>;
+  private readonly read: SqlStatement<[string], { value: string }>;
+  private readonly write: SqlStatement<[string, string]>;
+  private readonly remove: SqlStatement<[string]>;
 
-  constructor(db: Database) {
+  constructor(db: SqlDatabase) {
     this.read = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.write = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     this.remove = db.prepare('DELETE FROM settings WHERE key = ?');

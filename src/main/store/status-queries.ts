@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sqlite/driver.js';
 import type { OutboxCounts, OutboxKind, OutboxRepository } from './outbox-repository.js';
 
 /** What `worktrace status` shows about the local store. */
@@ -27,14 +27,14 @@ interface QueueRow {
 
 /** Read-only counts for the status command and the app; one query each, no table scans of blobs. */
 export class StatusQueries {
-  private readonly totals: Statement<
+  private readonly totals: SqlStatement<
     [],
     { segments: number; minutes: number; screenshots: number; stored: number }
   >;
-  private readonly queueByContract: Statement<[], QueueRow>;
+  private readonly queueByContract: SqlStatement<[], QueueRow>;
 
   constructor(
-    db: Database,
+    db: SqlDatabase,
     private readonly outbox: OutboxRepository,
   ) {
     this.totals = db.prepare(

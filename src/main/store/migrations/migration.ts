@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sqlite/driver.js';
 
 /**
  * One schema version. Migrations are append-only: a released file is never edited, a change is a new
@@ -8,5 +8,5 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  up(db: Database): void;
+  up(db: SqlDatabase): void;
 }

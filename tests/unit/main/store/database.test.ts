@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,10 +9,9 @@ import {
   StoreError,
   WORKTRACE_APPLICATION_ID,
   checkIntegrity,
-  openDatabase,
   type StoreErrorCode,
 } from '../../../../src/main/store/index.js';
-import { T0, header, makeTempDir, minute, openTestStore, sha256, type TestDir } from './store-fixtures.js';
+import { header, makeTempDir, minute, openTestConnection, openTestDatabase, openTestStore, sha256, T0, type TestDir } from './store-fixtures.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/open-probe.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -21,7 +19,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 function expectRefused(file: string, code: StoreErrorCode): void {
   let caught: unknown;
   try {
-    openDatabase(file).close();
+    openTestDatabase(file).close();
   } catch (error) {
     caught = error;
   }
@@ -45,7 +43,7 @@ describe('openDatabase', () => {
   });
 
   it('creates a new database in WAL mode with synchronous=FULL, foreign keys, our application id and the schema version', () => {
-    const db = openDatabase(file);
+    const db = openTestDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -57,16 +55,16 @@ describe('openDatabase', () => {
     db.close();
     // Reopening an up-to-date database changes nothing in it.
     const before = sha256(file);
-    openDatabase(file).close();
+    openTestDatabase(file).close();
     expect(sha256(file)).toBe(before);
   });
 
   it('adopts an empty file and a blank SQLite database (nothing to lose in either)', () => {
     writeFileSync(file, '');
-    openDatabase(file).close();
+    openTestDatabase(file).close();
     const blank = join(dir.path, 'blank.db');
-    new Database(blank).close();
-    const db = openDatabase(blank);
+    openTestConnection(blank).close();
+    const db = openTestDatabase(blank);
     expect(db.pragma('application_id', { simple: true })).toBe(WORKTRACE_APPLICATION_ID);
     db.close();
   });
@@ -102,7 +100,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a database whose pages are damaged, without touching it', () => {
-    const db = openDatabase(file);
+    const db = openTestDatabase(file);
     db.exec('CREATE TABLE filler (x BLOB)');
     const insert = db.prepare('INSERT INTO filler VALUES (?)');
     for (let i = 0; i < 200; i++) insert.run(randomBytes(2000));
@@ -117,7 +115,7 @@ describe('openDatabase', () => {
   });
 
   it("refuses another application's SQLite database and leaves it unchanged", () => {
-    const foreign = new Database(file);
+    const foreign = openTestConnection(file);
     foreign.exec("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('Ada')");
     foreign.close();
     const before = sha256(file);
@@ -127,7 +125,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a SQLite database with another application id, even an empty one', () => {
-    const foreign = new Database(file);
+    const foreign = openTestConnection(file);
     foreign.pragma('application_id = 1234');
     foreign.close();
     const before = sha256(file);
@@ -136,8 +134,8 @@ describe('openDatabase', () => {
   });
 
   it('refuses a database from a newer agent and leaves it unchanged', () => {
-    openDatabase(file).close();
-    const newer = new Database(file);
+    openTestDatabase(file).close();
+    const newer = openTestConnection(file);
     newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     newer.close();
     const before = sha256(file);

@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store, StoredScreenshot } from '../../../../src/main/store/index.js';
-import { T0, header, makeTempDir, minute, openTestStore, recordShot, type TestDir } from './store-fixtures.js';
+import { header, makeTempDir, minute, openTestConnection, openTestStore, recordShot, T0, type TestDir } from './store-fixtures.js';
 
 /**
  * Issue 12 item 8 (on the device): a screenshot deleted here — by the freelancer, by the quota, after the server
@@ -114,7 +113,7 @@ describe('deleted screenshots leave the database files at once', () => {
   it('while another connection still reads the old pages, the bytes go with the first commit after it stops, without waiting on it', () => {
     const shot = shotIn(0);
     checkpointPassive();
-    const reader = new Database(file, { readonly: true });
+    const reader = openTestConnection(file, { readonly: true });
     try {
       reader.prepare('BEGIN').run();
       expect(reader.prepare('SELECT count(*) AS n FROM screenshots').get()).toEqual({ n: 1 }); // holds its snapshot

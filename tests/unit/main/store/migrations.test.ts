@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, WORKTRACE_APPLICATION_ID, checkIntegrity, migrate } from '../../../../src/main/store/index.js';
+import { openTestConnection, type SqlDatabase } from './store-fixtures.js';
 
 /** Each migration on a fresh in-memory database, one version at a time, as an upgrading agent applies them. */
 describe('migrations', () => {
-  let db: Database.Database;
+  let db: SqlDatabase;
   afterEach(() => db?.close());
 
   const tables = (): string[] =>
@@ -19,7 +19,7 @@ describe('migrations', () => {
   });
 
   it('001 creates every table, sets the version and the application id, and passes integrity_check', () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     db.pragma('foreign_keys = ON');
     expect(migrate(db, MIGRATIONS, 1)).toBe(1);
     expect(tables()).toEqual(['app_usage', 'minutes', 'outbox', 'policy_cache', 'screenshots', 'segments', 'settings']);
@@ -34,7 +34,7 @@ describe('migrations', () => {
   });
 
   it('001 enforces its constraints: one segment per contract and start, one screenshot per segment, minutes need a segment', () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, MIGRATIONS, 1);
     const segment = db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, ?)');
@@ -53,7 +53,7 @@ describe('migrations', () => {
   });
 
   it('005 gives every existing segment revision 1 and refuses a revision below 1', () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     migrate(db, MIGRATIONS, 4);
     db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, ?)').run('A', 'c', 600, 600);
     expect(migrate(db, MIGRATIONS, 5)).toBe(5);
@@ -63,7 +63,7 @@ describe('migrations', () => {
   });
 
   it("007 moves each segment's app totals onto its first minute, drops those of a segment with no minute left, cascades, and owes no upload", () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, MIGRATIONS, 6);
     const segment = db.prepare('INSERT INTO segments (id, contract_id, started_at, length_s) VALUES (?, ?, ?, 600)');
@@ -95,7 +95,7 @@ describe('migrations', () => {
   });
 
   it('applying all migrations twice is a no-op the second time', () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);
     const schema = db.prepare('SELECT sql FROM sqlite_schema ORDER BY name').all();
     expect(migrate(db)).toBe(SCHEMA_VERSION);
@@ -103,9 +103,9 @@ describe('migrations', () => {
   });
 
   it('a failing migration leaves the database at the previous version', () => {
-    db = new Database(':memory:');
+    db = openTestConnection(':memory:');
     migrate(db);
-    const broken = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT nope FROM nowhere;') }];
+    const broken = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'broken', up: (d: SqlDatabase) => d.exec('CREATE TABLE x (a); SELECT nope FROM nowhere;') }];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(tables()).not.toContain('x');

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, checkIntegrity, migrate, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
-import { T0, WallClock, makeTempDir, newId, openTestStore, recordShot, type TestDir } from './store-fixtures.js';
+import { makeTempDir, newId, openTestConnection, openTestStore, recordShot, T0, WallClock, type TestDir } from './store-fixtures.js';
 
 /**
  * The freelancer's screenshot deletions as queue items (migration 006): queued with the local delete, after the
@@ -129,7 +128,7 @@ describe('screenshot deletions in the outbox', () => {
   it('migration 006 keeps every queued row, its seq and the never-reuse high-water mark', () => {
     store.close();
     const file = join(dir.path, 'v5.db');
-    const v5 = new Database(file);
+    const v5 = openTestConnection(file);
     migrate(v5, MIGRATIONS, 5);
     const { id: anaId } = v5.prepare('INSERT INTO accounts (server, user_id, email) VALUES (?, ?, ?) RETURNING id').get(ana.server, ana.userId, ana.email) as {
       id: number;

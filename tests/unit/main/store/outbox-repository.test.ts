@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate, type Store } from '../../../../src/main/store/index.js';
-import { T0, WallClock, header, makeTempDir, newId, openTestStore, type TestDir } from './store-fixtures.js';
+import { header, makeTempDir, newId, openTestConnection, openTestStore, T0, WallClock, type TestDir } from './store-fixtures.js';
 
 describe('OutboxRepository', () => {
   let dir: TestDir;
@@ -249,7 +248,7 @@ describe('OutboxRepository', () => {
     it('a queue written by a version-1 agent is upgraded in place and drains for the first account that signs in', () => {
       store.close();
       const file = join(dir.path, 'v1.db');
-      const v1 = new Database(file);
+      const v1 = openTestConnection(file);
       migrate(v1, MIGRATIONS, 1);
       const old = [newId(), newId()];
       for (const [i, id] of old.entries()) {
@@ -272,7 +271,7 @@ describe('OutboxRepository', () => {
     it("upgrading a version-3 queue records each queued contract's account (migration 004)", () => {
       store.close();
       const file = join(dir.path, 'v3.db');
-      const v3 = new Database(file);
+      const v3 = openTestConnection(file);
       migrate(v3, MIGRATIONS, 3);
       const { id: anaId } = v3.prepare('INSERT INTO accounts (server, user_id, email) VALUES (?, ?, ?) RETURNING id').get(ana.server, ana.userId, ana.email) as { id: number };
       const segment = newId();

@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PRIVATE_RULES } from '../../../../src/shared/privacy/index.js';
 import { MIGRATIONS, checkIntegrity, migrate, type Store } from '../../../../src/main/store/index.js';
-import { openTestStore } from './store-fixtures.js';
+import { openTestConnection, openTestStore } from './store-fixtures.js';
 
 /** The freelancer's own private-window list: kept on the device, never queued for upload. */
 describe('PrivateWindowsRepository', () => {
@@ -44,7 +43,7 @@ describe('PrivateWindowsRepository', () => {
 
 describe('migration 008', () => {
   it('adds the list, a zero count to the screenshots already there and no skip to their segments', () => {
-    const db = new Database(':memory:');
+    const db = openTestConnection(':memory:');
     try {
       db.pragma('foreign_keys = ON');
       migrate(db, MIGRATIONS, 7);

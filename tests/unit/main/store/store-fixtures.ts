@@ -3,10 +3,39 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
-import { openStore, type Store, type StoredScreenshot } from '../../../../src/main/store/index.js';
+import {
+  betterSqlite3Driver,
+  nodeSqliteDriver,
+  openDatabase,
+  openStore,
+  type OpenDatabaseOptions,
+  type SqlDatabase,
+  type SqlOpenOptions,
+  type SqliteDriver,
+  type Store,
+  type StoredScreenshot,
+} from '../../../../src/main/store/index.js';
 import type { MinuteBucket, SegmentHeader } from '../../../../src/main/tracking/ports.js';
 
 /** Shared helpers for the store tests: temp directories, ids, a settable wall clock, file hashes. */
+
+/**
+ * The SQLite driver the store tests run on: better-sqlite3 (production) unless WORKTRACE_TEST_SQLITE_DRIVER says
+ * node:sqlite, which tests/integration/store/node-sqlite-lane.test.ts does when it runs these files again under Node 22.
+ */
+export const testDriver: SqliteDriver = process.env.WORKTRACE_TEST_SQLITE_DRIVER === 'node:sqlite' ? nodeSqliteDriver : betterSqlite3Driver;
+
+/** A bare connection on the test driver (no schema, no checks): to build old versions and foreign files. */
+export function openTestConnection(file = ':memory:', options?: SqlOpenOptions): SqlDatabase {
+  return testDriver.open(file, options);
+}
+
+/** The store's own openDatabase (checks, WAL, migrations) on the test driver. */
+export function openTestDatabase(file: string, options: OpenDatabaseOptions = {}): SqlDatabase {
+  return openDatabase(file, { driver: testDriver, ...options });
+}
+
+export type { SqlDatabase };
 
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0) / 1000; // epoch s, 09:00 UTC, aligned to 600 s
 
@@ -36,7 +65,7 @@ export function sha256(file: string): string {
 }
 
 export function openTestStore(file: string, mode: 'local' | 'server' = 'local', clock = new WallClock()): Store {
-  return openStore({ file, mode, clock });
+  return openStore({ file, mode, clock, driver: testDriver });
 }
 
 export function header(overrides: Partial<SegmentHeader> = {}): SegmentHeader {

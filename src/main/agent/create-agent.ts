@@ -5,7 +5,7 @@ import { FileKeyStore, type KeyStore } from '../crypto/index.js';
 import type { Logger } from '../log.js';
 import { privateTrackingParts } from '../privacy/index.js';
 import { createSensors, systemSensorEnvironment, type Sensors } from '../sensors/index.js';
-import { databasePath, openStore, type Store } from '../store/index.js';
+import { databasePath, openStore, type SqliteDriver, type Store } from '../store/index.js';
 import { Tracker, type IdleDecider, type PolicySource } from '../tracking/index.js';
 import { nativeBackends } from './native-backends.js';
 
@@ -20,9 +20,12 @@ export interface AgentBase {
   close(): void;
 }
 
-/** Opens the data directory's store and key. Store errors (missing directory, foreign file, ...) propagate. */
-export function openAgentBase(options: { dataDir: string; clock: Clock; mode: 'local' | 'server' }): AgentBase {
-  const store = openStore({ file: databasePath(options.dataDir), clock: options.clock, mode: options.mode });
+/**
+ * Opens the data directory's store and key. Store errors (missing directory, foreign file, ...) propagate.
+ * `driver`: better-sqlite3 unless said (node:sqlite where no better-sqlite3 binary loads: store/sqlite/node-sqlite.ts).
+ */
+export function openAgentBase(options: { dataDir: string; clock: Clock; mode: 'local' | 'server'; driver?: SqliteDriver }): AgentBase {
+  const store = openStore({ file: databasePath(options.dataDir), clock: options.clock, mode: options.mode, driver: options.driver });
   return {
     dataDir: options.dataDir,
     store,

@@ -6,6 +6,7 @@ import { openNativeX11, type NativeX11 } from '../../../src/main/native/x11.js';
 import { startDisplay, type TestDisplay } from '../../support/display.js';
 import { startProbe, type WindowsProbe } from '../../wine/support/probe-client.js';
 import { REPO, findWineWindow, openWineLane, toWindowsPath, wineLaneProblem, type WineLane } from '../../wine/support/wine-lane.js';
+import { agentStoreTests } from './agent-store.js';
 
 /**
  * The native core on Windows, proven on every CI run without a Windows machine: the addon cross-built with
@@ -246,4 +247,8 @@ describe.skipIf(problem !== null)('the native core on Windows (Wine, the Windows
     expect(events.filter((e) => e.type === 'pass').length).toBeGreaterThanOrEqual(4);
     expect(run.code).toBe(0);
   });
+
+  // The store and the tracker on top of it, under the Windows node 22 (node:sqlite): agent-store.ts. In this file,
+  // not one of its own, because a second file would share the prefix and its wineserver, which each file's close ends.
+  agentStoreTests(() => ({ display, lane, notepad }));
 });

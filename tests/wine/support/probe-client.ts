@@ -14,14 +14,22 @@ export interface WindowsProbe {
   close(): Promise<WindowsRun>;
 }
 
-/** `script` (a Linux path) answers the calls; by default the lane's probe. It serves them with answer-calls.mjs. */
-export async function startProbe(lane: WineLane, env: NodeJS.ProcessEnv = {}, script = fileURLToPath(new URL('../probe.mjs', import.meta.url))): Promise<WindowsProbe> {
+/**
+ * `script` (a Linux path) answers the calls; by default the lane's probe. It serves them with answer-calls.mjs.
+ * `program`: the Windows node that runs it (a Windows path; the lane's node.exe by default).
+ */
+export async function startProbe(
+  lane: WineLane,
+  env: NodeJS.ProcessEnv = {},
+  script = fileURLToPath(new URL('../probe.mjs', import.meta.url)),
+  program?: string,
+): Promise<WindowsProbe> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no loopback port');
-  const exited = lane.run([toWindowsPath(script), String(address.port)], { env, timeoutMs: 600_000 });
+  const exited = lane.run([toWindowsPath(script), String(address.port)], { env, timeoutMs: 600_000, program });
   const connected = once(server, 'connection') as Promise<[Socket]>;
   const [socket] = await Promise.race([
     connected,
@@ -43,6 +51,11 @@ export async function startProbe(lane: WineLane, env: NodeJS.ProcessEnv = {}, sc
       if (reply.error) pending?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else pending?.resolve(reply.result);
     }
+  });
+  // A Windows process killed on purpose (the store's crash test) resets the socket: its calls fail, nothing else.
+  socket.on('error', (error) => {
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
   });
   let next = 0;
   return {

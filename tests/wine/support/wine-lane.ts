@@ -79,6 +79,11 @@ export interface WineLane {
   close(): Promise<void>;
 }
 
+/** A Windows node.exe of the lane's cache (another version than the lane's own, as the store's runs need: NODE_WIN_22). */
+export function windowsNodeExe(pkg: NodePackage): string {
+  return nodeFromNpm(pkg, CACHE);
+}
+
 function runToEnd(command: string, args: readonly string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number): Promise<WindowsRun> {
   const stdoutFile = join(outDir, `out-${process.hrtime.bigint()}.txt`);
   const stderrFile = `${stdoutFile}.err`;

@@ -1,8 +1,9 @@
 /* global process -- run with node --test by the Windows node.exe under Wine (tests/integration/wine) */
 // The agent's core as it runs for a freelancer on Windows: the screenshot key file (no POSIX modes; the
 // data directory's ACL protects it), AES-GCM screenshots, the default data directory under %LOCALAPPDATA%, and
-// a screenshot from the native capturer, encrypted. The store is not here: better-sqlite3 has no win32 binary
-// in the npm registry and cannot be cross-built with MinGW (native/README.md says why).
+// a screenshot from the native capturer, encrypted. The store is in store-probe.mjs, under the Windows node 22 on
+// node:sqlite: better-sqlite3 has no win32 binary in the npm registry and cannot be cross-built with MinGW
+// (native/README.md says why).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

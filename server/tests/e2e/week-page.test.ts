@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { seriousViolations } from '../../../tests/support/axe.js';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
@@ -36,7 +36,9 @@ describe('the week page in Chromium', () => {
     // The freelancer deletes one of Monday's screenshots: its ten minutes are "removed", no longer billable.
     expect((await server.api('DELETE', `screenshots/${monday[2]!.screenshotId}`, server.freelancerToken)).status).toBe(200);
   });
-  afterAll(async () => {
+  // Each test's tabs close after it: every tab holds a policy stream open, and Chromium opens at most six
+  // connections to one server, so tabs left open would starve the next test's requests.
+  afterEach(async () => {
     try {
       for (const watched of pages) {
         // Nothing the page did may have broken the CSP, thrown, or fetched an image without the token.
@@ -44,10 +46,10 @@ describe('the week page in Chromium', () => {
         expect(watched.unauthorisedImageRequests).toEqual([]);
       }
     } finally {
-      for (const watched of pages) await watched.page.close();
-      await server?.close();
+      for (const watched of pages.splice(0)) await watched.page.close();
     }
   });
+  afterAll(async () => server?.close());
 
   async function signedIn(account: (typeof DEMO_ACCOUNTS)[number]): Promise<WatchedPage> {
     const watched = await contractPageAt(browser.context, server, clock.now(), account);

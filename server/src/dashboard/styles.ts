@@ -55,6 +55,7 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .week-days th, .week-days td { padding: .25rem .6rem; border-bottom: 1px solid var(--line); }
 .week-days th[scope=row] { text-align: left; font-weight: 400; }
 .week-days td, .week-days thead th:not(:first-child) { text-align: right; }
+.timesheet-links { display: flex; flex-wrap: wrap; gap: .6rem; margin: .4rem 0; }
 .bulk-actions { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
 .day-head .bulk-delete { font-size: .85rem; padding: .2rem .6rem; }
 .week-days tr.today { background: #eef4ff; }

@@ -1,41 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
+import { parseCsv } from '../support/csv.js';
 import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
 import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
 
 const MIN = 60_000;
 const at = (iso: string) => Date.parse(iso);
 const RATE = { cents: 4550, currency: 'EUR' };
-
-/** A strict RFC 4180 reader: every field quoted, quotes doubled, CRLF after every row; anything else fails. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let fields: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    expect(text[i], `a field starts with a quote at ${i}`).toBe('"');
-    let field = '';
-    for (i++; ; i++) {
-      if (i >= text.length) throw new Error('unterminated field');
-      if (text[i] === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (text[i] === '"') break;
-      else field += text[i];
-    }
-    fields.push(field);
-    i++;
-    if (text[i] === ',') i++;
-    else {
-      expect(text.slice(i, i + 2), `CRLF after a row at ${i}`).toBe('\r\n');
-      rows.push(fields);
-      fields = [];
-      i += 2;
-    }
-  }
-  return rows;
-}
 
 const seconds = (row: Record<string, string>) => ({
   trackedSeconds: Number(row.tracked_seconds),

@@ -135,6 +135,7 @@ describe('the week page in Chromium', () => {
     expect(await diaryCell(freelancer.page, monday[2]!.id).locator('.placeholder').textContent()).toBe('Removed by you');
     expect(await tableRows(freelancer)).toEqual(await tableRows(watched));
     expect(await freelancer.page.locator('button.bulk-delete').count()).toBe(0); // only the client deletes in bulk
+    expect(await freelancer.page.getByRole('button', { name: 'Download CSV' }).count()).toBe(1); // both parties export
   });
 
   const objectFile = (segment: UploadedSegment) => sealedObjectFile(server, segment);

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../../../tests/support/axe.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
+import { csvRecords } from '../support/csv.js';
 import { diaryCell, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
 import { contractPageAt, imageStatus, sealedObjectFile, showWeek, weekOf, weekTableRows } from './support/weeks.js';
 import { startE2eServer, uploadPlan, type E2eServer, type PlannedSegment, type UploadedSegment } from './support/world.js';
@@ -80,5 +81,17 @@ describe('the client reviews and approves a week, in Chromium', () => {
     for (const segment of thursday) expect(await imageStatus(server, segment)).toBe(200);
     expect(await thumbnailsLoaded(page)).toBe(2);
     expect(await seriousViolations(page), 'axe: the approved week with its placeholders').toEqual([]);
+
+    // The CSV the page downloads adds up to what the page shows, and to the server's week to the second.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('timesheet-2026-11-16-to-2026-11-22.csv');
+    const records = csvRecords(readFileSync(await download.path(), 'utf8'));
+    const weekRow = records.find((r) => r.kind === 'week');
+    expect(weekRow).toMatchObject({ week: '2026-11-16', state: 'approved' });
+    const csvTotals = { trackedSeconds: Number(weekRow!.tracked_seconds), billableSeconds: Number(weekRow!.billable_seconds), idleSeconds: Number(weekRow!.idle_seconds), removedSeconds: Number(weekRow!.removed_seconds) };
+    expect(csvTotals).toEqual(approved.totals);
+    const hm = (seconds: number) => `${Math.floor(seconds / 3600)}:${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')} h`;
+    expect(['Week', ...Object.values(csvTotals).map(hm)]).toEqual((await weekTableRows(page)).at(-1));
+    expect(records.filter((r) => r.kind === 'day').map((r) => Number(r.billable_seconds))).toEqual(approved.days.map((d) => d.totals.billableSeconds));
   });
 });

@@ -190,6 +190,11 @@ export class ApiClient {
     throw await failure(response);
   }
 
+  /** The timesheet of whole weeks, Monday `from` to Sunday `to` in the contract's zone, as the server writes it. */
+  async timesheet(contractId: string, format: 'csv' | 'pdf', from: string, to: string): Promise<Blob> {
+    return (await this.call('GET', `contracts/${contractId}/timesheet.${format}?${new URLSearchParams({ from, to }).toString()}`)).blob();
+  }
+
   /** The image behind a diary screenshot's `url` (an API path), as a Blob. */
   async image(url: string): Promise<Blob> {
     return (await this.call('GET', url)).blob();

@@ -6,6 +6,7 @@ import { dateIn, shiftDate } from '../week.js';
 import { bulkDeletionButton, countContractScreenshots, storedIn } from './bulk-deletion.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { ask } from './question.js';
+import { timesheetLinks } from './timesheet.js';
 
 type Totals = WeekReview['totals'];
 
@@ -32,6 +33,7 @@ export function weekPanel(ctx: ViewContext, contract: ContractSummary, review: W
     approvalPart(ctx, contract, review),
     daysTable(review),
     totalsLine(review.totals, 'week-totals'),
+    timesheetLinks(ctx, contract, review),
     contract.role === 'freelancer'
       ? h('p', { class: 'muted' }, 'Deleting one of your screenshots also removes that segment’s time from the billable hours.')
       : null,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Repositories } from '../repository/index.js';
 import type { ScreenshotObjects } from './screenshot-objects.js';
+import { removeScreenshotsOfApprovedWeeks } from './approval-deletion.js';
 import { sweepUncommittedFiles } from './sweep.js';
 
 const BATCH = 200;
@@ -59,8 +60,8 @@ async function purgeNow(deps: StorageUpkeep): Promise<number> {
 }
 
 /**
- * At start: sweeps the files of uploads that never committed (domain/sweep.ts), then purges. Then the
- * purge again every `intervalMs` on the injected clock. Returns the stop function and the run in progress.
+ * At start: sweeps the files of uploads that never committed (domain/sweep.ts), then purges, then deletes the
+ * screenshots of weeks the clock approved (approval-deletion.ts). Then both again every `intervalMs` on the injected clock. Returns the stop function and the run in progress.
  */
 export function schedulePurge(
   deps: StorageUpkeep,
@@ -72,7 +73,11 @@ export function schedulePurge(
     logFailure('sweep of uncommitted screenshot files failed; it runs again at the next start'),
   );
   const run = () => {
-    running = running.then(() => purgeExpiredScreenshots(deps)).then(() => undefined, logFailure('retention purge failed; it runs again on schedule'));
+    running = running
+      .then(() => purgeExpiredScreenshots(deps))
+      .then(() => undefined, logFailure('retention purge failed; it runs again on schedule'))
+      .then(() => removeScreenshotsOfApprovedWeeks(deps))
+      .then(() => undefined, logFailure('deletion of approved weeks\' screenshots failed; it runs again on schedule'));
   };
   run();
   const timer = options.intervalMs > 0 ? deps.clock.setInterval(run, options.intervalMs) : undefined;

@@ -16,6 +16,7 @@ import { policyInForceAt } from './policy-history.js';
 import { contractEnd, screenshotPurgeAt } from './retention.js';
 import type { ContractUploadLimits } from './upload-limits.js';
 import type { ScreenshotObjects } from './screenshot-objects.js';
+import { goneOnApproval } from './approval-deletion.js';
 import { isLockedAt } from './weeks.js';
 
 export interface ScreenshotServices {
@@ -140,16 +141,19 @@ async function describe(repos: Repositories, row: ScreenshotRow): Promise<Screen
   };
 }
 
-/** GET /screenshots/{id}: the image, for the contract's two parties only. */
+/** GET /screenshots/{id}: the image, for the contract's two parties only; 410 once deleted, its week's approval included. */
 export async function readScreenshot(
-  s: Pick<ScreenshotServices, 'repos' | 'objects'>,
+  s: Pick<ScreenshotServices, 'repos' | 'objects' | 'clock'>,
   caller: Caller,
   id: string,
 ): Promise<{ contentType: string; bytes: Buffer }> {
   const row = await s.repos.screenshots.find(id);
   if (!row) throw notFound('screenshot');
-  await contractForParty(s.repos, caller, row.contractId);
+  const { contract } = await contractForParty(s.repos, caller, row.contractId);
   if (row.removedAt != null || !row.storageKey || !row.contentType) throw gone('SCREENSHOT_DELETED', removedMessage(row));
+  if (await goneOnApproval(s.repos, s.clock.now(), contract, row)) {
+    throw gone('SCREENSHOT_DELETED', `screenshot ${id} was deleted (on approval of its week) and cannot come back`);
+  }
   const bytes = await s.objects.read(row);
   if (!bytes) throw gone('SCREENSHOT_DELETED', `screenshot ${id} is no longer stored`);
   return { contentType: row.contentType, bytes };

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { WeekReview } from '../../../src/shared/protocol/api/index.js';
 import { zonedWeekOf, zonedWeekOfDate, type ZonedWeek } from '../../../src/shared/time/index.js';
@@ -6,7 +7,9 @@ import type { ContractRow, Repositories, RepositorySet, WeekApprovalRow } from '
 import { toIso } from '../support/time.js';
 import type { Caller } from './access.js';
 import { contractTotalsByDay } from './totals.js';
+import { removeOnApproval } from './approval-deletion.js';
 import { approvalSettingsAt } from './approval-settings.js';
+import type { ScreenshotObjects } from './screenshot-objects.js';
 import { weekDisputes } from './week-disputes.js';
 import { autoApprovalAt, weekState } from './week-state.js';
 
@@ -89,18 +92,27 @@ async function reviewOf(repos: RepositorySet, now: number, contract: WeekContrac
 /**
  * POST /contracts/{id}/weeks/{week}/approval (the client, checked by the route): approves a week that has
  * ended. Approving an approved week changes nothing and answers the same (a retry is safe); a running
- * week cannot be approved (409 WEEK_NOT_ENDED).
+ * week cannot be approved (409 WEEK_NOT_ENDED). When the contract deletes screenshots on approval, the
+ * week's go in the approval's transaction (approval-deletion.ts), their objects from the store right after.
  */
-export async function approveWeek(repos: Repositories, clock: Clock, contract: WeekContract, caller: Caller, date: string): Promise<WeekReview> {
+export async function approveWeek(
+  deps: { repos: Repositories; objects: ScreenshotObjects; clock: Clock; logger: Logger },
+  contract: WeekContract,
+  caller: Caller,
+  date: string,
+): Promise<WeekReview> {
+  const { repos, clock } = deps;
   const week = weekNamed(contract, date);
   const now = clock.now();
   if (now < week.end) throw conflict('WEEK_NOT_ENDED', `the week of ${week.key} runs until ${toIso(week.end)}: approve it once it has ended`);
-  const status = await repos.transaction(async (tx) => {
+  const { status, removed } = await repos.transaction(async (tx) => {
     // The contract's lock orders this with the freelancer's uploads and deletions, which check the lock under it.
     await tx.contracts.lock(contract.id);
     const before = await weekStatus(tx, now, contract, week);
     if (!before.approval) await tx.weekApprovals.insertOnce({ contractId: contract.id, week: week.key, approvedAt: now, approvedBy: caller.id });
-    return weekStatus(tx, now, contract, week);
+    const after = await weekStatus(tx, now, contract, week);
+    return { status: after, removed: await removeOnApproval(tx, contract, after, now) };
   });
+  if (removed > 0) await deps.objects.deleteQueued(repos, deps.logger);
   return reviewOf(repos, now, contract, status);
 }

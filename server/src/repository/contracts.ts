@@ -100,6 +100,12 @@ export class ContractsRepository {
     return rows.map((r) => withFlag<ApprovalSettingsRow>(r));
   }
 
+  /** The contracts that delete a week's screenshots on approval now, or did at some time (their past weeks may still be due). */
+  async listDeletingOnApproval(): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>('SELECT DISTINCT contract_id AS id FROM approval_settings WHERE delete_screenshots_on_approval = 1 ORDER BY contract_id');
+    return rows.map((r) => r.id);
+  }
+
   /** The accepted invitation's account becomes the freelancer; only while there is none. */
   async setFreelancer(id: string, userId: string): Promise<boolean> {
     return (await this.sql.run('UPDATE contracts SET freelancer_id = ? WHERE id = ? AND freelancer_id IS NULL', [userId, id])).changes === 1;

@@ -153,13 +153,16 @@ export class ScreenshotsRepository {
   }
 
   /**
-   * Bulk deletion, step one: every screenshot still present whose segment starts in [from, to) is removed by `by`
-   * as markRemoved removes one (its key destroyed, its object queued for deletion). Call inside a transaction: each
-   * row is then removed or untouched, never half. Returns how many were removed.
+   * Bulk deletion and deletion on approval, step one: every screenshot still present whose segment starts in
+   * [from, to) is removed by `by` as markRemoved removes one (its key destroyed, its object queued for deletion).
+   * `segments` 'approved' leaves out the segments that arrived after their week's approval and wait for the client's
+   * separate approval of them (late segments). Call inside a transaction: each row is then removed or untouched,
+   * never half. Returns how many were removed.
    */
-  async markRemovedInRange(contractId: string, from: number, to: number, by: RemovalActor, at: number): Promise<number> {
+  async markRemovedInRange(contractId: string, from: number, to: number, by: RemovalActor, at: number, segments: 'all' | 'approved' = 'all'): Promise<number> {
+    const approvedOnly = segments === 'approved' ? ' AND (arrived_after_approval_at IS NULL OR late_approved_at IS NOT NULL)' : '';
     const inRange = `contract_id = ? AND removed_at IS NULL
-          AND segment_id IN (SELECT id FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?)`;
+          AND segment_id IN (SELECT id FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?${approvedOnly})`;
     await this.sql.run(
       `INSERT INTO storage_deletions (storage_key, queued_at)
          SELECT storage_key, ? FROM screenshots WHERE storage_key IS NOT NULL AND ${inRange}
@@ -172,6 +175,16 @@ export class ScreenshotsRepository {
       [by, at, contractId, contractId, from, to],
     );
     return result.changes;
+  }
+
+  /** The earliest start, at or after `from`, of a segment of the contract whose screenshot is still stored. */
+  async firstStoredSegmentStart(contractId: string, from: number): Promise<number | undefined> {
+    const row = await this.sql.get<{ start: number | null }>(
+      `SELECT MIN(g.started_at) AS start FROM screenshots s JOIN segments g ON g.id = s.segment_id
+        WHERE s.contract_id = ? AND s.removed_at IS NULL AND g.started_at >= ?`,
+      [contractId, from],
+    );
+    return row?.start == null ? undefined : Number(row.start);
   }
 
   /** How many screenshots whose segment starts in [from, to) are still stored (not removed). */

@@ -37,7 +37,8 @@ interface StoredSegment extends Omit<SegmentRow, 'minutes' | 'apps' | 'billable'
 const COLUMNS = `id, contract_id AS "contractId", started_at AS "startedAt", length_seconds AS "lengthSeconds",
   tracked_seconds AS "trackedSeconds", idle_seconds AS "idleSeconds", memo, minutes_json AS "minutesJson",
   apps_json AS "appsJson", policy_version AS "policyVersion", revision, billable, screenshot_skipped AS "screenshotSkipped",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  created_at AS "createdAt", updated_at AS "updatedAt", arrived_after_approval_at AS "arrivedAfterApprovalAt",
+  late_approved_at AS "lateApprovedAt", late_approved_by AS "lateApprovedBy"`;
 
 function fromStored(s: StoredSegment): SegmentRow {
   const { minutesJson, appsJson, billable, ...rest } = s;
@@ -77,8 +78,8 @@ export class SegmentsRepository {
   async insert(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO segments (id, contract_id, started_at, length_seconds, tracked_seconds, idle_seconds, memo,
-         minutes_json, apps_json, policy_version, revision, billable, screenshot_skipped, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         minutes_json, apps_json, policy_version, revision, billable, screenshot_skipped, created_at, updated_at, arrived_after_approval_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.contractId,
@@ -95,6 +96,7 @@ export class SegmentsRepository {
         s.screenshotSkipped,
         s.createdAt,
         s.updatedAt,
+        s.arrivedAfterApprovalAt ?? null,
       ],
     );
   }

@@ -102,6 +102,14 @@ export interface SegmentRow {
   readonly screenshotSkipped: ScreenshotSkipReason | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Set when the segment reached the server after its week was approved (a late segment): kept and shown apart, out of
+   * the approved totals, until the client approves it too (lateApprovedAt, by lateApprovedBy). Read: always there;
+   * written without them: none.
+   */
+  readonly arrivedAfterApprovalAt?: number | null;
+  readonly lateApprovedAt?: number | null;
+  readonly lateApprovedBy?: string | null;
 }
 
 export interface ScreenshotRow {

@@ -61,6 +61,9 @@ describe('dashboard words', () => {
     const byFreelancer = segment({ screenshotRemoved: { by: 'freelancer', at: '2026-11-02T10:30:00.000Z' } });
     expect(missingScreenshotReason(byFreelancer, HISTORY, 'client')).toBe('Removed by the freelancer');
     expect(missingScreenshotReason(byFreelancer, HISTORY, 'freelancer')).toBe('Removed by you');
+    expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'approval', at: '2026-11-10T12:00:00.000Z' } }), HISTORY, 'client')).toMatch(
+      /^Removed on approval on 10 Nov \d\d:\d\d$/,
+    );
     // The retention in force when the purge ran, not today's.
     expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-03T13:00:00.000Z' } }), HISTORY, 'client')).toBe('Purged after 30 days');
     expect(missingScreenshotReason(segment({ screenshotRemoved: { by: 'retention', at: '2026-11-04T13:00:00.000Z' } }), HISTORY, 'client')).toBe('Purged after 7 days');

@@ -90,7 +90,7 @@ describe('copies of screenshots gone on the server leave the agent', () => {
     const report = await uploader.runPass();
     expect(feedAsks()).toBe(1);
     expect(report.removedOnServer).toBe(1);
-    expect(describePass(report)).toContain('1 screenshot(s) gone on the server (deleted by the client or by you, or past retention) were deleted here too.');
+    expect(describePass(report)).toContain('1 screenshot(s) gone on the server (deleted by the client or by you, removed on approval of their week, or past retention) were deleted here too.');
     expect(screenshotIds(agent)).toEqual(kept.map((k) => k.screenshot!.id));
     expect(databaseFilesHolding(agent, gone.ciphertext)).toEqual([]);
     for (const shot of kept) expect(databaseFilesHolding(agent, shot.ciphertext).length).toBeGreaterThan(0);

@@ -134,8 +134,9 @@ export function missingScreenshotReason(segment: DiarySegment, history: readonly
       case 'client':
         return `${removedByWords(by, viewer)} on ${whenShort(removed.at)}`;
       case 'freelancer':
-      case 'approval':
         return removedByWords(by, viewer);
+      case 'approval':
+        return `${removedByWords(by, viewer)} on ${whenShort(removed.at)}`;
       case 'retention': {
         const inForce = history.filter((v) => Date.parse(v.effectiveFrom) <= Date.parse(removed.at)).at(-1) ?? history.at(-1);
         return inForce ? `Purged after ${days(inForce.retentionDays)}` : removedByWords(by, viewer);

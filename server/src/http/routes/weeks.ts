@@ -41,7 +41,7 @@ export const weekRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
     async (request) => {
       const caller = callerOf(request);
       const { contract } = await contractForParty(ctx.repos, caller, request.params.id, 'client');
-      const review = await approveWeek(ctx.repos, ctx.clock, contract, caller, request.params.week);
+      const review = await approveWeek(ctx, contract, caller, request.params.week);
       request.log.info({ contractId: contract.id, week: review.week }, 'week approved');
       return review;
     },

@@ -65,7 +65,7 @@ export function describePass(report: PassReport): string {
   if (report.parked > 0) parts.push(`${report.parked} parked with an error.`);
   if (report.droppedForQuota > 0) parts.push(`${report.droppedForQuota} old screenshot(s) dropped: local screenshot storage was full.`);
   if (report.removedOnServer > 0) {
-    parts.push(`${report.removedOnServer} screenshot(s) gone on the server (deleted by the client or by you, or past retention) were deleted here too.`);
+    parts.push(`${report.removedOnServer} screenshot(s) gone on the server (deleted by the client or by you, removed on approval of their week, or past retention) were deleted here too.`);
   }
   return parts.join(' ');
 }

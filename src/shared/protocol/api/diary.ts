@@ -26,7 +26,8 @@ export const diaryQuerySchema = z
   .strict();
 export type DiaryQuery = z.infer<typeof diaryQuerySchema>;
 
-export const removalActorSchema = z.enum(['client', 'freelancer', 'retention']);
+/** Who removed a screenshot: a party, the retention purge, or the approval of its week (the contract's setting; a client's deletion). */
+export const removalActorSchema = z.enum(['client', 'freelancer', 'retention', 'approval']);
 export type RemovalActor = z.infer<typeof removalActorSchema>;
 
 /** What is left of a screenshot after deletion: who removed it and when. Never the image. */

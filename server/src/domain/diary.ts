@@ -91,6 +91,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
       screenshotRemoved: removed,
       screenshotSkipped: segment.screenshotSkipped,
       dispute: disputeOf(disputes.get(segment.id)),
+      arrivedAfterApproval: segment.arrivedAfterApprovalAt != null,
     };
   });
   const last = segments.at(-1);

@@ -85,9 +85,13 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       const fold = foldUpload(existing, upload, now);
       if (fold.kind === 'conflict') throw conflict('SEGMENT_REVISION_CONFLICT', fold.message);
       if (!fold.write) return { row: fold.row, result: fold.result };
-      // An approved week is the record both sides rely on: its time may grow (kept, never dropped) but not shrink.
-      if (fold.row.trackedSeconds < existing.trackedSeconds && (await isLockedAt(tx, now, contract, start))) {
-        throw conflict('WEEK_APPROVED', `the week of this segment was approved: its time can no longer be reduced`);
+      // An approved week is the record both sides rely on: the time of a segment in it no longer changes, neither
+      // shrinks nor grows (late-segments.ts says why growth is refused rather than billed apart). A late segment
+      // the client has not approved yet is not part of that record.
+      const timeChanged = fold.row.trackedSeconds !== existing.trackedSeconds || fold.row.idleSeconds !== existing.idleSeconds;
+      const awaitsLateApproval = existing.arrivedAfterApprovalAt != null && existing.lateApprovedAt == null;
+      if (timeChanged && !awaitsLateApproval && (await isLockedAt(tx, now, contract, start))) {
+        throw conflict('WEEK_APPROVED', `the week of this segment was approved: its time can no longer change`);
       }
       candidate = fold.row;
       result = fold.result;
@@ -111,6 +115,8 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
         screenshotSkipped: upload.screenshotSkipped ?? null,
         createdAt: now,
         updatedAt: now,
+        // Under the contract's lock, which approvals take: late or not is decided once, here (late-segments.ts).
+        arrivedAfterApprovalAt: (await isLockedAt(tx, now, contract, start)) ? now : null,
       };
       result = 'created';
     }

@@ -6,6 +6,7 @@ import { badRequest, conflict } from '../errors.js';
 import type { ContractRow, Repositories, RepositorySet, WeekApprovalRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import type { Caller } from './access.js';
+import { NO_TIME } from '../../../src/shared/diary/totals.js';
 import { contractTotalsByDay } from './totals.js';
 import { removeOnApproval } from './approval-deletion.js';
 import { approvalSettingsAt } from './approval-settings.js';
@@ -64,9 +65,11 @@ export async function weekReviewAt(repos: RepositorySet, now: number, contract: 
   return reviewOf(repos, now, contract, await weekStatus(repos, now, contract, week));
 }
 
-async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, status: WeekStatus): Promise<WeekReview> {
+export async function reviewOf(repos: RepositorySet, now: number, contract: WeekContract, status: WeekStatus): Promise<WeekReview> {
   const { week, autoApprovesAt, approval } = status;
-  const { days, total } = await contractTotalsByDay(repos, contract.id, week.days);
+  // The approved record: segments that arrived after the approval are shown apart (late), never added to it.
+  const { days, total } = await contractTotalsByDay(repos, contract.id, week.days, 'on-time');
+  const late = await repos.segments.lateSummary(contract.id, week.start, week.end);
   return {
     contractId: contract.id,
     week: week.key,
@@ -86,6 +89,11 @@ async function reviewOf(repos: RepositorySet, now: number, contract: WeekContrac
       deletedAtLatest: status.deletesScreenshots ? toIso(approval?.approvedAt ?? autoApprovesAt) : null,
     },
     ...(await weekDisputes(repos, contract.id, week, approval)),
+    late: {
+      totals: late.count > 0 ? (await contractTotalsByDay(repos, contract.id, [week.start, week.end], 'late')).total : NO_TIME,
+      segments: late.count,
+      approval: late.count > 0 && late.pending === 0 && late.lastApprovedAt !== null ? { at: toIso(late.lastApprovedAt), by: 'client' } : null,
+    },
   };
 }
 

@@ -22,6 +22,14 @@ export interface SegmentTimes {
   readonly billable: boolean;
 }
 
+/** Which segments a sum covers: all, those on time for their week's approval, or those that arrived after it (late). */
+export type SegmentPart = 'all' | 'on-time' | 'late';
+const PART_FILTER: Record<SegmentPart, string> = {
+  all: '',
+  'on-time': ' AND arrived_after_approval_at IS NULL',
+  late: ' AND arrived_after_approval_at IS NOT NULL',
+};
+
 /** One page of a contract's segments, and whether more follow in the window. */
 export interface SegmentPage {
   readonly rows: SegmentRow[];
@@ -172,13 +180,33 @@ export class SegmentsRepository {
    * group per billable flag: what the diary totals rule (src/shared/diary/totals.ts) folds, without reading
    * every segment (a year of them is one indexed scan, not fifty thousand rows).
    */
-  async timeSums(contractId: string, from: number, to: number): Promise<SegmentTimes[]> {
+  async timeSums(contractId: string, from: number, to: number, part: SegmentPart = 'all'): Promise<SegmentTimes[]> {
     const rows = await this.sql.all<{ billable: number; tracked: number; idle: number }>(
       `SELECT billable, SUM(tracked_seconds) AS tracked, SUM(idle_seconds) AS idle FROM segments
-        WHERE contract_id = ? AND started_at >= ? AND started_at < ? GROUP BY billable`,
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ?${PART_FILTER[part]} GROUP BY billable`,
       [contractId, from, to],
     );
     return rows.map((r) => ({ trackedSeconds: Number(r.tracked), idleSeconds: Number(r.idle), billable: Number(r.billable) === 1 }));
+  }
+
+  /** The late segments starting in [from, to): how many, how many wait for the client's approval, and the latest approval of them. */
+  async lateSummary(contractId: string, from: number, to: number): Promise<{ count: number; pending: number; lastApprovedAt: number | null }> {
+    const row = await this.sql.get<{ count: number; pending: number | null; last: number | null }>(
+      `SELECT COUNT(*) AS count, SUM(CASE WHEN late_approved_at IS NULL THEN 1 ELSE 0 END) AS pending, MAX(late_approved_at) AS last
+         FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL`,
+      [contractId, from, to],
+    );
+    return { count: Number(row?.count ?? 0), pending: Number(row?.pending ?? 0), lastApprovedAt: row?.last == null ? null : Number(row.last) };
+  }
+
+  /** The client approves every late segment of [from, to) not approved yet; returns how many. Call inside a transaction holding the contract. */
+  async approveLate(contractId: string, from: number, to: number, by: string, at: number): Promise<number> {
+    const result = await this.sql.run(
+      `UPDATE segments SET late_approved_at = ?, late_approved_by = ?
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL AND late_approved_at IS NULL`,
+      [at, by, contractId, from, to],
+    );
+    return result.changes;
   }
 
 }

@@ -346,6 +346,21 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'POST /api/v1/contracts/{id}/weeks/{week}/late-approval',
+    expected: clientWrites,
+    async call(server, world, token) {
+      // A late segment of its own each call: two weeks back (the world's contract runs in UTC), approved by the client,
+      // then a segment of it arrives. A refused call leaves it waiting for the client's approval.
+      const monday = Math.floor((server.clock.now() - 14 * 86_400_000 + 3 * 86_400_000) / (7 * 86_400_000)) * 7 * 86_400_000 - 3 * 86_400_000;
+      const week = new Date(monday).toISOString().slice(0, 10);
+      expect((await server.request('POST', `/api/v1/contracts/${world.contract.id}/weeks/${week}/approval`, { token: world.client.token })).status).toBe(200);
+      const segment = segmentBody({ contractId: world.contract.id, startedAt: monday + 86_400_000 + ++nextSegment * 600_000 });
+      expect((await server.request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment })).status).toBe(200);
+      const response = await server.request('POST', `/api/v1/contracts/${world.contract.id}/weeks/${week}/late-approval`, { token });
+      return { response, unchanged: async () => (await server.repos.segments.find(segment.id))?.lateApprovedAt == null };
+    },
+  },
+  {
     route: 'POST /api/v1/contracts/{id}/screenshots/deletion',
     expected: clientWrites,
     async call(server, world, token) {

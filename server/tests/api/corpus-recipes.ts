@@ -121,6 +121,8 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     'GET /api/v1/contracts/{id}/timesheet.csv': { token: world.freelancer.token, params: contract, query: { from: '2026-01-05', to: '2026-01-11' } },
     // A week long over, away from the segments the other recipes touch: approving it is harmless to them.
     'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
+    // The same week: it has no late segment, so every well-formed call is a 409 NOTHING_TO_APPROVE and changes nothing.
+    'POST /api/v1/contracts/{id}/weeks/{week}/late-approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
     // A day with no screenshot (long before the contract): the spoiled bodies cannot delete the fixtures'.
     'POST /api/v1/contracts/{id}/screenshots/deletion': { token: world.client.token, params: contract, json: { scope: 'day', date: '2025-06-04' } },
     // The fixtures' bare segment: the spoiled bodies and addresses cannot dispute it (a stored dispute would show).

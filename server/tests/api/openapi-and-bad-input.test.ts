@@ -51,6 +51,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'GET /api/v1/ready',
         'GET /api/v1/contracts/{id}/weeks/{week}',
         'POST /api/v1/contracts/{id}/weeks/{week}/approval',
+        'POST /api/v1/contracts/{id}/weeks/{week}/late-approval',
         'POST /api/v1/contracts/{id}/screenshots/deletion',
         'GET /api/v1/contracts/{id}/timesheet.csv',
         'PUT /api/v1/contracts/{id}/segments/{segmentId}/dispute',
@@ -74,6 +75,8 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     expect(Object.keys(dispute.put.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
     expect(dispute.put.requestBody.content['application/json'].schema.properties.note).toMatchObject({ type: 'string', minLength: 1, maxLength: 2000 });
     expect(Object.keys(dispute.delete.responses).sort()).toEqual(['204', '400', '401', '403', '404']);
+    const lateApproval = doc.json.paths['/api/v1/contracts/{id}/weeks/{week}/late-approval'].post;
+    expect(Object.keys(lateApproval.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

@@ -35,6 +35,7 @@ const segment = (overrides: Partial<DiarySegment>): DiarySegment => ({
   screenshotRemoved: null,
   screenshotSkipped: null,
   dispute: null,
+  arrivedAfterApproval: false,
   ...overrides,
 });
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { apiErrorSchema, bulkDeletionResultSchema, bulkDeletionSchema, ulidParamSchema, weekParamSchema, weekReviewSchema } from '../../../../src/shared/protocol/api/index.js';
 import { deleteScreenshotsInRange } from '../../domain/bulk-deletion.js';
 import { contractForParty } from '../../domain/access.js';
+import { approveLateSegments } from '../../domain/late-segments.js';
 import { approveWeek, weekReview } from '../../domain/weeks.js';
 import { callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
@@ -43,6 +44,27 @@ export const weekRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       const { contract } = await contractForParty(ctx.repos, caller, request.params.id, 'client');
       const review = await approveWeek(ctx, contract, caller, request.params.week);
       request.log.info({ contractId: contract.id, week: review.week }, 'week approved');
+      return review;
+    },
+  );
+
+  app.post(
+    '/contracts/:id/weeks/:week/late-approval',
+    {
+      schema: {
+        tags: ['weeks'],
+        summary:
+          "Approve the late part of an approved week (the client): the segments that arrived after the week's approval, shown apart in `late`. " +
+          '409 NOTHING_TO_APPROVE when none arrived; approving again changes nothing',
+        params: weekParamSchema,
+        response: { 200: weekReviewSchema, ...errors, 409: apiErrorSchema },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { contract } = await contractForParty(ctx.repos, caller, request.params.id, 'client');
+      const review = await approveLateSegments(ctx, contract, caller, request.params.week);
+      request.log.info({ contractId: contract.id, week: review.week, lateSegments: review.late.segments }, 'late segments approved');
       return review;
     },
   );

@@ -69,6 +69,8 @@ export const diarySegmentSchema = z
     screenshotSkipped: screenshotSkipReasonSchema.nullable(),
     /** The client disputes this segment (it is not approved with its week): the note, shown to both parties as text. */
     dispute: segmentDisputeSchema.nullable(),
+    /** The segment reached the server after its week was approved: out of the approved totals, approved apart (the week's `late`). */
+    arrivedAfterApproval: z.boolean().default(false),
   })
   .strict();
 export type DiarySegment = z.infer<typeof diarySegmentSchema>;

@@ -70,6 +70,8 @@ export const API_ERROR_CODES = [
   'WEEK_NOT_ENDED',
   // The freelancer shrinking the time, or deleting a screenshot, of a week the client approved (409): final for the agent.
   'WEEK_APPROVED',
+  // Approving the late part of a week that has no segment arrived after its approval (409).
+  'NOTHING_TO_APPROVE',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -62,6 +62,18 @@ export const weekReviewSchema = z
     disputes: z.array(disputeSchema),
     /** Disputes withdrawn after the week's approval: each segment's time was approved at its withdrawal. */
     withdrawn: z.array(withdrawnDisputeSchema),
+    /**
+     * Segments that reached the server after the week was approved (an agent that was offline): kept, out of
+     * `days` and `totals` (what was approved does not change), and approved apart by the client
+     * (POST …/late-approval). `approval` is the latest such approval once every late segment has one, else null.
+     */
+    late: z
+      .object({
+        totals: diaryTotalsSchema,
+        segments: z.number().int().min(0),
+        approval: z.object({ at: z.iso.datetime(), by: z.literal('client') }).strict().nullable(),
+      })
+      .strict(),
   })
   .strict();
 export type WeekReview = z.infer<typeof weekReviewSchema>;

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../../src/shared/clock.js';
+import type { WeekReview } from '../../../src/shared/protocol/api/index.js';
+import { conflict } from '../errors.js';
+import type { ContractRow, Repositories } from '../repository/index.js';
+import type { Caller } from './access.js';
+import { removeOnApproval } from './approval-deletion.js';
+import type { ScreenshotObjects } from './screenshot-objects.js';
+import { reviewOf, weekNamed, weekStatus } from './weeks.js';
+
+/**
+ * Late segments: a segment that reaches the server after its week was approved (an agent offline through the review)
+ * is kept, never dropped and never silently billed. It is marked when it is inserted (segments.arrived_after_approval_at,
+ * set under the contract's lock, the one approvals take, so an approval and an upload cannot pass each other), the
+ * week review shows it apart from the approved totals, which stay what the client approved, and the client approves it
+ * separately here. A revision that would change the time of a segment already approved is refused (409 WEEK_APPROVED,
+ * domain/segments.ts) rather than split into an approved and a late part: a segment is one record, replaced whole by its
+ * highest revision, and the most it can add is one segment's length, from an agent that uploaded part of a segment and
+ * then stayed offline through the whole review window.
+ *
+ * POST /contracts/{id}/weeks/{week}/late-approval (the client, checked by the route): approves every late segment of
+ * the week not approved yet; with the contract deleting screenshots on approval, their screenshots go as the week's did
+ * (approval-deletion.ts). 409 NOTHING_TO_APPROVE when the week has no late segment at all; a repeat once they are
+ * approved changes nothing and answers the same.
+ */
+export async function approveLateSegments(
+  deps: { repos: Repositories; objects: ScreenshotObjects; clock: Clock; logger: Logger },
+  contract: Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshotsOnApproval'>,
+  caller: Caller,
+  date: string,
+): Promise<WeekReview> {
+  const week = weekNamed(contract, date);
+  const now = deps.clock.now();
+  const { status, removed } = await deps.repos.transaction(async (tx) => {
+    await tx.contracts.lock(contract.id);
+    const late = await tx.segments.lateSummary(contract.id, week.start, week.end);
+    if (late.count === 0) throw conflict('NOTHING_TO_APPROVE', `no segment of the week of ${week.key} arrived after its approval`);
+    await tx.segments.approveLate(contract.id, week.start, week.end, caller.id, now);
+    const current = await weekStatus(tx, now, contract, week);
+    return { status: current, removed: await removeOnApproval(tx, contract, current, now) };
+  });
+  if (removed > 0) await deps.objects.deleteQueued(deps.repos, deps.logger);
+  return reviewOf(deps.repos, now, contract, status);
+}

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   xvfb xdotool openbox x11-utils x11-xserver-utils imagemagick xterm
   libx11-dev libx11-xcb-dev libxext-dev libxtst-dev libxrandr-dev libxss-dev libjpeg-dev
-  postgresql chromium fonts-dejavu-core strace python3-aiosmtpd
+  postgresql chromium fonts-dejavu-core strace python3-aiosmtpd poppler-utils
   wine64 g++-mingw-w64-x86-64-posix
   dbus-daemon libglib2.0-bin python3-dbus python3-gi
   ceph-mon ceph-osd ceph-common radosgw haproxy

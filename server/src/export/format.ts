@@ -27,3 +27,12 @@ export function decimalAmount(money: Money): string {
   const text = String(money.minor).padStart(digits + 1, '0');
   return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
+
+// Controls (a line break in a memo would split a row for a careless reader) and the invisible marks that
+// reorder text on screen (a memo could make another line read backwards): neither belongs in a timesheet.
+const CONTROLS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
+
+/** Text as one plain line: controls and runs of white space become one space. */
+export function plainLine(text: string): string {
+  return text.replace(CONTROLS, ' ').replace(/\s+/gu, ' ').trim();
+}

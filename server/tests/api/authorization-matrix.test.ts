@@ -335,6 +335,14 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    route: 'GET /api/v1/contracts/{id}/timesheet.pdf',
+    expected: partiesRead,
+    async call(server, world, token) {
+      const response = await server.request('GET', `/api/v1/contracts/${world.contract.id}/timesheet.pdf?from=2026-01-05&to=2026-01-11`, { token });
+      return { response, unchanged: async () => true, leaked: () => response.status !== 200 && response.text.includes(world.contract.name) };
+    },
+  },
+  {
     route: 'POST /api/v1/contracts/{id}/weeks/{week}/approval',
     expected: clientWrites,
     async call(server, world, token) {

@@ -119,6 +119,7 @@ export function recipeFor(route: RouteKey, doc: OpenApiDoc, needsToken: boolean,
     },
     'GET /api/v1/contracts/{id}/weeks/{week}': { token: world.freelancer.token, params: { ...contract, week: '2026-01-05' } },
     'GET /api/v1/contracts/{id}/timesheet.csv': { token: world.freelancer.token, params: contract, query: { from: '2026-01-05', to: '2026-01-11' } },
+    'GET /api/v1/contracts/{id}/timesheet.pdf': { token: world.client.token, params: contract, query: { from: '2026-01-05', to: '2026-01-11' } },
     // A week long over, away from the segments the other recipes touch: approving it is harmless to them.
     'POST /api/v1/contracts/{id}/weeks/{week}/approval': { token: world.client.token, params: { ...contract, week: '2025-06-04' } },
     // The same week: it has no late segment, so every well-formed call is a 409 NOTHING_TO_APPROVE and changes nothing.

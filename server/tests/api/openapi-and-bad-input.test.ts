@@ -57,6 +57,7 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
         'PUT /api/v1/contracts/{id}/segments/{segmentId}/dispute',
         'DELETE /api/v1/contracts/{id}/segments/{segmentId}/dispute',
         'GET /api/v1/contracts/{id}/disputes',
+        'GET /api/v1/contracts/{id}/timesheet.pdf',
       ].sort(),
     );
     const segmentPut = doc.json.paths['/api/v1/segments/{id}'].put;
@@ -68,9 +69,11 @@ describe.each(testBackends())('OpenAPI document and bad input on $name', (backen
     expect(Object.keys(removed.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
     const approval = doc.json.paths['/api/v1/contracts/{id}/weeks/{week}/approval'].post;
     expect(Object.keys(approval.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
-    const timesheet = doc.json.paths['/api/v1/contracts/{id}/timesheet.csv'].get;
-    expect(timesheet.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to']);
-    expect(Object.keys(timesheet.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    for (const format of ['csv', 'pdf']) {
+      const timesheet = doc.json.paths[`/api/v1/contracts/{id}/timesheet.${format}`].get;
+      expect(timesheet.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to']);
+      expect(Object.keys(timesheet.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    }
     const dispute = doc.json.paths['/api/v1/contracts/{id}/segments/{segmentId}/dispute'];
     expect(Object.keys(dispute.put.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
     expect(dispute.put.requestBody.content['application/json'].schema.properties.note).toMatchObject({ type: 'string', minLength: 1, maxLength: 2000 });

@@ -4,6 +4,7 @@ import { amountOf } from '../../src/domain/amount.js';
 import { timesheetWeeks } from '../../src/domain/timesheet.js';
 import { neutraliseFormula } from '../../src/export/csv.js';
 import { timesheetAttachment } from '../../src/export/filename.js';
+import { timesheetFonts } from '../../src/export/fonts.js';
 import { decimalAmount, hoursMinutesSeconds } from '../../src/export/format.js';
 import { MEMO_DIGEST_CHARS, memoDigest } from '../../src/export/memo-digest.js';
 
@@ -53,6 +54,14 @@ describe('timesheet text', () => {
     expect([...long]).toHaveLength(MEMO_DIGEST_CHARS);
     expect(long.endsWith('😀…')).toBe(true);
     expect(memoDigest(['a', 'b'], true)).toBe('a | b…');
+  });
+
+  it("prints what the embedded font covers, and U+FFFD for each character it lacks", () => {
+    const { printable } = timesheetFonts();
+    expect(printable('Jürgen Müller, Ærøskøbing, Łódź')).toBe('Jürgen Müller, Ærøskøbing, Łódź');
+    expect(printable('Алёна · Ιστοσελίδα · Հայերեն · ქართული · שלום')).toBe('Алёна · Ιστοσελίδα · Հայերեն · ქართული · שלום');
+    expect(printable('山田 太郎, नमस्ते')).toBe('\ufffd\ufffd \ufffd\ufffd, \ufffd\ufffd\ufffd\ufffd\ufffd\ufffd');
+    expect(printable('two\r\nlines\u202e')).toBe('two lines');
   });
 
   it('names the download after the contract, with nothing a file system or a reader would trip on', () => {

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrorSchema, timesheetQuerySchema, ulidParamSchema } from '../../../../src/shared/protocol/api/index.js';
 import { contractForParty } from '../../domain/access.js';
-import { buildTimesheet } from '../../domain/timesheet.js';
+import { buildTimesheet, type Timesheet } from '../../domain/timesheet.js';
 import { timesheetCsv } from '../../export/csv.js';
 import { timesheetAttachment } from '../../export/filename.js';
+import { timesheetPdf } from '../../export/pdf.js';
 import { callerOf } from '../authenticate.js';
 import type { RouteContext } from '../context.js';
 
@@ -15,27 +16,53 @@ const RANGE =
   "The totals are the week reviews' (GET /contracts/{id}/weeks/{week}) and so the diary's; the amount is billable time at the contract's " +
   'hourly rate, rounded half-up to the minor unit once per week, and the grand total adds the rounded weeks';
 
+interface TimesheetFormat {
+  readonly extension: 'csv' | 'pdf';
+  readonly contentType: string;
+  readonly summary: string;
+  render(sheet: Timesheet): string | Buffer | Promise<Buffer>;
+}
+
+const FORMATS: readonly TimesheetFormat[] = [
+  {
+    extension: 'csv',
+    contentType: 'text/csv; charset=utf-8; header=present',
+    summary: 'The timesheet as RFC 4180 CSV (an attachment): a row per day, a totals row per week with its state and amount, a grand total',
+    render: timesheetCsv,
+  },
+  {
+    extension: 'pdf',
+    contentType: 'application/pdf',
+    summary:
+      'The timesheet as a one-page PDF to sign off (an attachment): contract, parties, period, a row per day (per week beyond six weeks), ' +
+      "each week's totals, state and amount, the grand total, and signature lines for the client (approves) and the freelancer (submits)",
+    render: timesheetPdf,
+  },
+];
+
 /** The timesheet downloads: the same weeks as CSV (for a spreadsheet) and as a one-page PDF (to sign off). */
 export const timesheetRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
-  app.get(
-    '/contracts/:id/timesheet.csv',
-    {
-      schema: {
-        tags: ['weeks'],
-        summary: `The timesheet as RFC 4180 CSV (text/csv, an attachment): a row per day, a totals row per week with its state and amount, a grand total; ${RANGE}`,
-        params: ulidParamSchema,
-        querystring: timesheetQuerySchema,
-        response: { 200: z.any().describe('the CSV (text/csv; charset=utf-8)'), ...errors },
+  for (const format of FORMATS) {
+    app.get(
+      `/contracts/:id/timesheet.${format.extension}`,
+      {
+        schema: {
+          tags: ['weeks'],
+          summary: `${format.summary}; ${RANGE}`,
+          params: ulidParamSchema,
+          querystring: timesheetQuerySchema,
+          response: { 200: z.any().describe(`the file (${format.contentType})`), ...errors },
+        },
       },
-    },
-    async (request, reply) => {
-      const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id);
-      const sheet = await buildTimesheet(ctx.repos, ctx.clock, contract, request.query);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8; header=present')
-        .header('content-disposition', timesheetAttachment(contract.name, sheet.from, sheet.to, 'csv'))
-        .header('x-content-type-options', 'nosniff')
-        .send(timesheetCsv(sheet));
-    },
-  );
+      async (request, reply) => {
+        const { contract } = await contractForParty(ctx.repos, callerOf(request), request.params.id);
+        const sheet = await buildTimesheet(ctx.repos, ctx.clock, contract, request.query);
+        return reply
+          .header('content-type', format.contentType)
+          .header('content-disposition', timesheetAttachment(contract.name, sheet.from, sheet.to, format.extension))
+          .header('x-content-type-options', 'nosniff')
+          .send(await format.render(sheet));
+      },
+    );
+  }
 };

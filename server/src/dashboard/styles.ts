@@ -56,6 +56,10 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .week-days th[scope=row] { text-align: left; font-weight: 400; }
 .week-days td, .week-days thead th:not(:first-child) { text-align: right; }
 .timesheet-links { display: flex; flex-wrap: wrap; gap: .6rem; margin: .4rem 0; }
+.deletion-notice { border-left: 4px solid var(--accent); padding: .3rem .7rem; background: #eef4ff; }
+.approval-settings { display: grid; gap: .5rem; margin: .6rem 0; }
+.approval-settings .check { display: flex; gap: .4rem; align-items: center; }
+.approval-settings button { justify-self: start; }
 .bulk-actions { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
 .day-head .bulk-delete { font-size: .85rem; padding: .2rem .6rem; }
 .week-days tr.today { background: #eef4ff; }

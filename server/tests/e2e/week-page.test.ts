@@ -136,6 +136,7 @@ describe('the week page in Chromium', () => {
     expect(await tableRows(freelancer)).toEqual(await tableRows(watched));
     expect(await freelancer.page.locator('button.bulk-delete').count()).toBe(0); // only the client deletes in bulk
     expect(await freelancer.page.getByRole('button', { name: 'Download CSV' }).count()).toBe(1); // both parties export
+    expect(await freelancer.page.getByRole('button', { name: 'Save approval settings' }).count()).toBe(0); // nor sets how weeks approve
   });
 
   const objectFile = (segment: UploadedSegment) => sealedObjectFile(server, segment);

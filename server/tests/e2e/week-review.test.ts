@@ -69,17 +69,37 @@ describe('the client reviews and approves a week, in Chromium', () => {
     expect(await weekTableRows(page)).toEqual(rowsBefore);
     expect((await weekOf(server, '2026-11-16')).totals).toEqual(before.totals);
 
-    // The week is approved after one question.
+    // What is left of the week is Thursday's two, whole.
+    const thursdayFiles = await Promise.all(thursday.map((s) => sealedObjectFile(server, s)));
+    expect(thursdayFiles.every((file) => existsSync(file))).toBe(true);
+    for (const segment of thursday) expect(await imageStatus(server, segment)).toBe(200);
+
+    // "Delete screenshots when a week is approved", turned on in the contract's settings: the week says so in advance.
+    expect(await page.locator('.deletion-notice').count()).toBe(0);
+    await page.getByLabel('Delete screenshots when a week is approved').check();
+    await page.getByRole('button', { name: 'Save approval settings' }).click();
+    await expect.poll(() => page.locator('.delete-on-approval').textContent()).toBe('the week’s screenshots are deleted; its time stays billable');
+    expect(await page.locator('.deletion-notice').textContent()).toBe(
+      'Screenshots of this week (2 screenshots) will be deleted when you approve it, at the latest on Saturday 28 Nov 2026, 00:00 (UTC). The time stays billable.',
+    );
+    expect(await seriousViolations(page), 'axe: the approval settings and the notice').toEqual([]);
+
+    // The week is approved after one question, which says what goes.
     await page.getByRole('button', { name: 'Approve this week' }).click();
+    expect(await page.getByRole('dialog').locator('p').textContent()).toMatch(/ Approving deletes its 2 screenshots for good; the time stays billable\.$/);
     await page.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
     await expect.poll(() => page.locator('.week-state').textContent()).toBe('Approved by you on Wednesday 25 Nov 2026, 10:00 (UTC).');
     const approved = await weekOf(server, '2026-11-16');
     expect(approved.state).toBe('approved');
     expect(approved.totals).toEqual(before.totals);
     expect(await weekTableRows(page)).toEqual(rowsBefore);
-    // Without "delete screenshots when a week is approved" (not yet on the server), Thursday's stay.
-    for (const segment of thursday) expect(await imageStatus(server, segment)).toBe(200);
-    expect(await thumbnailsLoaded(page)).toBe(2);
+    // Thursday's two went with the approval: placeholders, 410, no sealed object left.
+    for (const segment of thursday) {
+      await expect.poll(() => diaryCell(page, segment.id).locator('.placeholder').textContent()).toMatch(/^Removed on approval on /);
+      expect(await imageStatus(server, segment)).toBe(410);
+    }
+    expect(thursdayFiles.filter((file) => existsSync(file))).toEqual([]);
+    expect((await weekOf(server, '2026-11-16')).screenshots).toMatchObject({ stored: 0, deleteOnApproval: true });
     expect(await seriousViolations(page), 'axe: the approved week with its placeholders').toEqual([]);
 
     // The CSV the page downloads adds up to what the page shows, and to the server's week to the second.

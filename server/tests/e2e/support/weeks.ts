@@ -31,6 +31,7 @@ export interface WeekAnswer {
   readonly state: string;
   readonly totals: Record<string, number>;
   readonly days: { date: string; totals: Record<string, number> }[];
+  readonly screenshots: { stored: number; deleteOnApproval: boolean; deletedAtLatest: string | null };
 }
 
 /** GET /contracts/{id}/weeks/{date} as the client. */

@@ -3,6 +3,7 @@ import type { ContractStatus } from '../../../../../src/shared/protocol/index.js
 import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
 import { dateLong, days, rateWords, stateHistoryWords, stateLine } from '../format.js';
+import { approvalFacts, approvalSettingsForm } from './approval-settings.js';
 import { invitationLinkPanel } from './invitation-link.js';
 
 type Target = 'active' | 'paused' | 'ended';
@@ -85,9 +86,10 @@ export function contractStatePanel(ctx: ViewContext, contract: ContractSummary, 
       h('dd', {}, contract.terms.timeZone),
       h('dt', {}, 'After the end'),
       h('dd', {}, `screenshots kept ${days(contract.terms.keepScreenshotsAfterEndDays)}`),
+      ...approvalFacts(contract),
     ),
   );
-  if (contract.role === 'client') panel.append(keepAfterEndForm(ctx, contract));
+  if (contract.role === 'client') panel.append(keepAfterEndForm(ctx, contract), approvalSettingsForm(ctx, contract));
   if (contract.role === 'client' && status.state === 'invited') panel.append(invitationPart(ctx, contract));
   panel.append(
     h('h3', { id: 'state-history-title' }, 'History'),

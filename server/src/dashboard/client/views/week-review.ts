@@ -3,7 +3,7 @@ import type { ViewContext } from '../context.js';
 import { h } from '../dom.js';
 import { dateWords, dayHeading, hours, momentIn, weekStateWords } from '../format.js';
 import { dateIn, shiftDate } from '../week.js';
-import { bulkDeletionButton, countContractScreenshots, storedIn } from './bulk-deletion.js';
+import { bulkDeletionButton, countContractScreenshots, screenshotsWords, storedIn } from './bulk-deletion.js';
 import { diaryDays, totalsLine } from './diary.js';
 import { ask } from './question.js';
 import { timesheetLinks } from './timesheet.js';
@@ -31,6 +31,7 @@ export function weekPanel(ctx: ViewContext, contract: ContractSummary, review: W
     ),
     h('p', { class: 'muted week-zone' }, `Monday to Sunday in ${review.timeZone}, the contract’s time zone.`),
     approvalPart(ctx, contract, review),
+    deletionNotice(contract, review),
     daysTable(review),
     totalsLine(review.totals, 'week-totals'),
     timesheetLinks(ctx, contract, review),
@@ -55,13 +56,13 @@ export function weekPanel(ctx: ViewContext, contract: ContractSummary, review: W
 /** The client's deletions of more than a day: this week's screenshots, and every one of the contract. */
 function bulkDeletionPart(ctx: ViewContext, contract: ContractSummary, review: WeekReview, diary: Diary): HTMLElement {
   const part = h('div', { class: 'bulk-actions' });
-  if (storedIn(diary) > 0) {
+  if (review.screenshots.stored > 0) {
     part.append(
       bulkDeletionButton(ctx, contract, {
         label: 'Delete this week’s screenshots',
         range: { scope: 'week', date: review.week },
         what: `the week of ${dateWords(review.week)}`,
-        count: async () => storedIn(diary),
+        count: async () => review.screenshots.stored,
       }),
     );
   }
@@ -91,7 +92,10 @@ function approvalPart(ctx: ViewContext, contract: ContractSummary, review: WeekR
       text:
         `You approve ${hours(review.totals.billableSeconds)} billable of ${hours(review.totals.trackedSeconds)} tracked. ` +
         'Once approved the week is locked: the freelancer can no longer delete its screenshots or shrink its time. ' +
-        `Otherwise it approves automatically on ${momentIn(review.autoApprovesAt, review.timeZone)}.`,
+        `Otherwise it approves automatically on ${momentIn(review.autoApprovesAt, review.timeZone)}.` +
+        (review.screenshots.deleteOnApproval && review.screenshots.stored > 0
+          ? ` Approving deletes its ${screenshotsWords(review.screenshots.stored)} for good; the time stays billable.`
+          : ''),
       yes: 'Approve',
       no: 'Not yet',
       onConfirm: () =>
@@ -106,6 +110,18 @@ function approvalPart(ctx: ViewContext, contract: ContractSummary, review: WeekR
   );
   part.append(approve);
   return part;
+}
+
+/** Said in advance on a week whose approval will delete its screenshots: when, at the latest. */
+function deletionNotice(contract: ContractSummary, review: WeekReview): HTMLElement | null {
+  const { stored, deleteOnApproval, deletedAtLatest } = review.screenshots;
+  if (!deleteOnApproval || stored === 0 || review.state === 'approved' || !deletedAtLatest) return null;
+  const who = contract.role === 'client' ? 'you approve it' : 'the client approves it';
+  return h(
+    'p',
+    { class: 'deletion-notice' },
+    `Screenshots of this week (${screenshotsWords(stored)}) will be deleted when ${who}, at the latest on ${momentIn(deletedAtLatest, review.timeZone)}. The time stays billable.`,
+  );
 }
 
 /** Seven rows, Monday first, and the week's total: tracked, billable, idle and removed, as the server summed them. */

@@ -60,6 +60,10 @@ input[type=email], input[type=password], input[type=number] { font: inherit; pad
 .approval-settings { display: grid; gap: .5rem; margin: .6rem 0; }
 .approval-settings .check { display: flex; gap: .4rem; align-items: center; }
 .approval-settings button { justify-self: start; }
+.dispute-actions { display: flex; flex-wrap: wrap; gap: .3rem; }
+button.small { font-size: .8rem; padding: .15rem .5rem; }
+dialog.question textarea { width: 100%; font: inherit; padding: .4rem; border: 1px solid var(--line); border-radius: 4px; margin: .3rem 0 .6rem; }
+.disputed-time { font-weight: 600; }
 .bulk-actions { display: flex; flex-wrap: wrap; gap: .6rem; margin: .6rem 0; }
 .day-head .bulk-delete { font-size: .85rem; padding: .2rem .6rem; }
 .week-days tr.today { background: #eef4ff; }

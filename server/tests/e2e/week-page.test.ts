@@ -4,7 +4,7 @@ import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { seriousViolations } from '../../../tests/support/axe.js';
 import { DEMO_ACCOUNTS } from '../../src/domain/demo.js';
 import { diaryCell, thumbnailsLoaded, useDashboardBrowser, type WatchedPage } from './support/pages.js';
-import { contractPageAt, imageStatus as imageStatusOf, sealedObjectFile, weekOf as weekAnswer, weekTableRows } from './support/weeks.js';
+import { contractPageAt, imageStatus as imageStatusOf, sealedObjectFile, showWeek, weekOf as weekAnswer, weekTableRows } from './support/weeks.js';
 import { startE2eServer, uploadPlan, type E2eServer, type PlannedSegment, type UploadedSegment } from './support/world.js';
 
 const [CLIENT, FREELANCER] = DEMO_ACCOUNTS;
@@ -101,6 +101,36 @@ describe('the week page in Chromium', () => {
     await page.locator('#diary[data-week="2026-11-23"]').waitFor();
   });
 
+  it('lets the client dispute one segment with a note, which the freelancer reads as text', async () => {
+    const watched = await signedIn(CLIENT);
+    const { page } = watched;
+    await showWeek(page, server.contract.id, '2026-11-16');
+    const target = diaryCell(page, sunday[0]!.id);
+    await target.getByRole('button', { name: 'Dispute, segment 20:00–20:10' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.locator('h2').textContent()).toBe('Dispute the segment 20:00–20:10?');
+    expect(await seriousViolations(page), 'axe: the dispute form').toEqual([]);
+    // Markup in a note stays text: the freelancer's page must not run or render it.
+    const note = 'Review on a Sunday evening? <img src=x onerror="document.title=1"> Not agreed.';
+    await dialog.getByLabel('Why do you dispute it? The freelancer reads this note.').fill(note);
+    await dialog.getByRole('button', { name: 'Dispute this segment' }).click();
+    await expect.poll(() => target.locator('.dispute').textContent()).toMatch(/^You disputed this segment · \d{1,2} \w{3} \d{2}:\d{2}/);
+    expect(await page.locator('.disputed-time').textContent()).toBe('You dispute 1 segment (0:10 h): approving the week approves everything else, until each dispute is withdrawn.');
+    const review = await server.api('GET', `contracts/${server.contract.id}/weeks/2026-11-16`, server.clientToken);
+    expect(review.json.disputes.map((d: { segmentId: string; note: string }) => [d.segmentId, d.note])).toEqual([[sunday[0]!.id, note]]);
+
+    const freelancer = await signedIn(FREELANCER);
+    await showWeek(freelancer.page, server.contract.id, '2026-11-16');
+    const seen = diaryCell(freelancer.page, sunday[0]!.id).locator('.dispute');
+    expect(await seen.textContent()).toMatch(new RegExp(`^Disputed by the client · .+${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(await seen.locator('img').count()).toBe(0);
+    expect(await freelancer.page.title()).not.toBe('1');
+    expect(await freelancer.page.getByRole('button', { name: /^Dispute/ }).count()).toBe(0); // only the client disputes
+    expect(await freelancer.page.locator('.disputed-time').textContent()).toBe(
+      'The client disputes 1 segment (0:10 h): approving the week approves everything else, until each dispute is withdrawn.',
+    );
+  });
+
   it('lets the client approve a week in review after one question; the freelancer sees the state and no button', async () => {
     const watched = await signedIn(CLIENT);
     const { page } = watched;
@@ -126,6 +156,12 @@ describe('the week page in Chromium', () => {
     expect(approved.state).toBe('approved');
     expect(approved.totals).toEqual({ trackedSeconds: 44 * 60, billableSeconds: 34 * 60, idleSeconds: 0, removedSeconds: 10 * 60 });
     expect(await seriousViolations(page), 'axe: an approved week').toEqual([]);
+    // The disputed segment is left out of the approval; its note can no longer change, the dispute can be withdrawn.
+    expect(await page.locator('.disputed-time').textContent()).toBe('You dispute 1 segment (0:10 h): they are not approved with the week, until each dispute is withdrawn.');
+    expect(await diaryCell(page, sunday[0]!.id).getByRole('button', { name: /^Change the note/ }).count()).toBe(0);
+    await diaryCell(page, sunday[0]!.id).getByRole('button', { name: 'Withdraw the dispute, segment 20:00–20:10' }).click();
+    await expect.poll(() => page.locator('.disputed-time').count()).toBe(0);
+    expect(await diaryCell(page, sunday[0]!.id).locator('.dispute').count()).toBe(0);
 
     const freelancer = await signedIn(FREELANCER);
     await freelancer.page.getByRole('link', { name: '← Previous week' }).click();

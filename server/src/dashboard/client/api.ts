@@ -9,6 +9,8 @@ import type {
   ContractSummary,
   ContractUpdate,
   Diary,
+  DisputeRequest,
+  DisputeResult,
   InvitationCreated,
   InvitationList,
   InvitationSummary,
@@ -115,6 +117,15 @@ export class ApiClient {
 
   async approveWeek(contractId: string, date: string): Promise<WeekReview> {
     return (await (await this.call('POST', `contracts/${contractId}/weeks/${date}/approval`)).json()) as WeekReview;
+  }
+
+  /** The client disputes one segment with a note (a second call replaces the note). */
+  async disputeSegment(contractId: string, segmentId: string, request: DisputeRequest): Promise<DisputeResult> {
+    return (await (await this.call('PUT', `contracts/${contractId}/segments/${segmentId}/dispute`, request)).json()) as DisputeResult;
+  }
+
+  async withdrawDispute(contractId: string, segmentId: string): Promise<void> {
+    await this.call('DELETE', `contracts/${contractId}/segments/${segmentId}/dispute`);
   }
 
   /** Every screenshot of a day, a week or the whole contract, deleted for good by the client (the time stays billable). */

@@ -28,7 +28,14 @@ export const segmentsOn = (diary: Diary, day: string, timeZone: string): DiarySe
  * The week's diary: one section per day that has time, in the contract's zone, each with the server's totals
  * of that day, what the caller may do with the day (`dayActions`), and a grid of its segment cells.
  */
-export function diaryDays(ctx: ViewContext, diary: Diary, review: WeekReview, role: Role, dayActions: (day: Day, segments: readonly DiarySegment[]) => HTMLElement | null = () => null): HTMLElement {
+export interface DiaryActions {
+  /** What the caller may do with a whole day (shown by its heading). */
+  day?(day: Day, segments: readonly DiarySegment[]): HTMLElement | null;
+  /** What the caller may do with one segment (`range` is its time, "09:00–09:10", for names and sentences). */
+  segment?(segment: DiarySegment, range: string): HTMLElement | null;
+}
+
+export function diaryDays(ctx: ViewContext, diary: Diary, review: WeekReview, role: Role, actions: DiaryActions = {}): HTMLElement {
   const container = h('div', { class: 'days' });
   review.days.forEach((day, i) => {
     const segments = segmentsOn(diary, day.date, review.timeZone);
@@ -38,8 +45,8 @@ export function diaryDays(ctx: ViewContext, diary: Diary, review: WeekReview, ro
       h(
         'section',
         { class: 'day', 'aria-labelledby': headingId, 'data-date': day.date },
-        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day.date)), totalsLine(day.totals, 'day-totals'), dayActions(day, segments)),
-        h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role, review.timeZone))),
+        h('div', { class: 'day-head' }, h('h3', { id: headingId }, dayHeading(day.date)), totalsLine(day.totals, 'day-totals'), actions.day?.(day, segments)),
+        h('ol', { class: 'cells' }, ...segments.map((s) => segmentCell(ctx, diary, s, role, review.timeZone, actions))),
       ),
     );
   });
@@ -47,7 +54,7 @@ export function diaryDays(ctx: ViewContext, diary: Diary, review: WeekReview, ro
   return container;
 }
 
-function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role: Role, timeZone: string): HTMLElement {
+function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role: Role, timeZone: string, actions: DiaryActions): HTMLElement {
   const start = new Date(segment.startedAt);
   const end = new Date(start.getTime() + segment.lengthSeconds * 1000);
   const range = `${timeOfDay(start, timeZone)}–${timeOfDay(end, timeZone)}`;
@@ -71,6 +78,7 @@ function segmentCell(ctx: ViewContext, diary: Diary, segment: DiarySegment, role
     app ? h('p', { class: 'app' }, app) : null,
     segment.billable ? null : h('p', { class: 'flag' }, 'Not billable'),
     disputeNote(segment.dispute, role),
+    actions.segment?.(segment, range),
   );
 }
 

@@ -5,6 +5,7 @@ import { dateWords, dayHeading, hours, momentIn, weekStateWords } from '../forma
 import { dateIn, shiftDate } from '../week.js';
 import { bulkDeletionButton, countContractScreenshots, screenshotsWords, storedIn } from './bulk-deletion.js';
 import { diaryDays, totalsLine } from './diary.js';
+import { disputeActions } from './dispute.js';
 import { ask } from './question.js';
 import { timesheetLinks } from './timesheet.js';
 
@@ -39,18 +40,30 @@ export function weekPanel(ctx: ViewContext, contract: ContractSummary, review: W
       ? h('p', { class: 'muted' }, 'Deleting one of your screenshots also removes that segment’s time from the billable hours.')
       : null,
     contract.role === 'client' ? bulkDeletionPart(ctx, contract, review, diary) : null,
-    diaryDays(ctx, diary, review, contract.role, (day, segments) =>
-      contract.role === 'client' && storedIn({ segments }) > 0
-        ? bulkDeletionButton(ctx, contract, {
-            label: 'Delete this day’s screenshots',
-            accessibleName: `Delete this day’s screenshots, ${dayHeading(day.date)}`,
-            range: { scope: 'day', date: day.date },
-            what: dayHeading(day.date),
-            count: async () => storedIn({ segments }),
-          })
-        : null,
-    ),
+    disputedLine(contract, review),
+    diaryDays(ctx, diary, review, contract.role, {
+      day: (day, segments) =>
+        contract.role === 'client' && storedIn({ segments }) > 0
+          ? bulkDeletionButton(ctx, contract, {
+              label: 'Delete this day’s screenshots',
+              accessibleName: `Delete this day’s screenshots, ${dayHeading(day.date)}`,
+              range: { scope: 'day', date: day.date },
+              what: dayHeading(day.date),
+              count: async () => storedIn({ segments }),
+            })
+          : null,
+      segment: (segment, range) => disputeActions(ctx, contract, segment, review.state === 'approved', range),
+    }),
   );
+}
+
+/** The week's disputed segments, which its approval leaves out until the client withdraws each dispute. */
+function disputedLine(contract: ContractSummary, review: WeekReview): HTMLElement | null {
+  const { segments, totals } = review.disputed;
+  if (segments === 0) return null;
+  const who = contract.role === 'client' ? 'You dispute' : 'The client disputes';
+  const approval = review.state === 'approved' ? 'they are not approved with the week' : 'approving the week approves everything else';
+  return h('p', { class: 'disputed-time' }, `${who} ${segments} segment${segments === 1 ? '' : 's'} (${hours(totals.trackedSeconds)}): ${approval}, until each dispute is withdrawn.`);
 }
 
 /** The client's deletions of more than a day: this week's screenshots, and every one of the contract. */

@@ -13,7 +13,8 @@ type ApprovalContract = Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshots
  * the week's screenshots (the setting in force at it), records the server's approval if it was only derived so far,
  * and removes every screenshot of the week as a client-side deletion by 'approval' (the time stays billed): keys
  * destroyed and objects queued in this transaction (markRemovedInRange), so each is gone for readers or untouched.
- * Screenshots of late segments waiting for the client's own approval stay. The caller deletes the queued objects once
+ * Screenshots of late segments waiting for the client's own approval, and of disputed segments, stay (a withdrawal
+ * after the approval lets the upkeep remove it). The caller deletes the queued objects once
  * this committed (a crash before leaves them queued and unreadable; any deletion or the purge finishes them).
  * Returns how many screenshots it removed; 0 again on a repeat.
  */
@@ -26,12 +27,14 @@ export async function removeOnApproval(tx: RepositorySet, contract: Pick<Contrac
 /**
  * Whether a stored screenshot counts as deleted by its week's approval already: its week is approved (by the client,
  * or by the clock, which the upkeep may not have acted on yet) under a setting that deletes, and it is not the
- * screenshot of a late segment waiting for its own approval. GET /screenshots/{id} answers 410 for it at once, so no
+ * screenshot of a late segment waiting for its own approval or of a disputed one. GET /screenshots/{id} answers 410 for it at once, so no
  * image is served between the automatic approval and the upkeep run that removes it.
  */
 export async function goneOnApproval(repos: RepositorySet, now: number, contract: ApprovalContract, shot: Pick<ScreenshotRow, 'segmentId'>): Promise<boolean> {
   const segment = await repos.segments.find(shot.segmentId);
   if (!segment || (segment.arrivedAfterApprovalAt != null && segment.lateApprovedAt == null)) return false;
+  const dispute = await repos.disputes.find(segment.id);
+  if (dispute && dispute.withdrawnAt == null) return false; // the dispute's evidence stays until it is withdrawn
   const status = await weekStatus(repos, now, contract, zonedWeekOf(segment.startedAt, contract.timeZone));
   return status.approval !== undefined && status.deletesScreenshots;
 }

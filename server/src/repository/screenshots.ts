@@ -160,7 +160,13 @@ export class ScreenshotsRepository {
    * never half. Returns how many were removed.
    */
   async markRemovedInRange(contractId: string, from: number, to: number, by: RemovalActor, at: number, segments: 'all' | 'approved' = 'all'): Promise<number> {
-    const approvedOnly = segments === 'approved' ? ' AND (arrived_after_approval_at IS NULL OR late_approved_at IS NOT NULL)' : '';
+    // 'approved': what an approval covers, so not a late segment waiting for its own approval, nor a disputed one
+    // (its screenshot is the dispute's evidence; it goes with the rest once the dispute is withdrawn).
+    const approvedOnly =
+      segments === 'approved'
+        ? ` AND (arrived_after_approval_at IS NULL OR late_approved_at IS NOT NULL)
+            AND id NOT IN (SELECT segment_id FROM segment_disputes WHERE contract_id = segments.contract_id AND withdrawn_at IS NULL)`
+        : '';
     const inRange = `contract_id = ? AND removed_at IS NULL
           AND segment_id IN (SELECT id FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ?${approvedOnly})`;
     await this.sql.run(

@@ -150,4 +150,31 @@ describe.each(testBackends())('deletion on approval on $name', (backend) => {
     expect((await week(contractId, '2026-03-02')).screenshots).toEqual({ stored: 1, deleteOnApproval: false, deletedAtLatest: null });
     expect(await server.storedObjects()).toContain(shot!.object);
   });
+  it("keeps a disputed segment's screenshot (the dispute's evidence) through the approval, and deletes it once the dispute is withdrawn", async () => {
+    server.clock.setWall(at('2026-04-06T09:00:00Z'));
+    await signIn();
+    const contractId = await activeContract(server, client, freelancer, { deleteScreenshotsOnApproval: true });
+    const [plain, disputed] = await workWithScreenshots(contractId, [at('2026-04-06T10:00:00Z'), at('2026-04-07T10:00:00Z')]);
+    const segmentId = (await server.repos.screenshots.find(disputed!.id))!.segmentId;
+    const dispute = await server.request('PUT', `/api/v1/contracts/${contractId}/segments/${segmentId}/dispute`, { token: client.token, json: { note: 'Not agreed.' } });
+    expect(dispute.status, dispute.text).toBe(200);
+
+    server.clock.setWall(at('2026-04-13T09:00:00Z'));
+    const approved = await server.request('POST', `/api/v1/contracts/${contractId}/weeks/2026-04-06/approval`, { token: client.token });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.json.screenshots.stored).toBe(1); // the disputed one
+    expect((await image(client, plain!.id)).status).toBe(410);
+    expect((await image(client, disputed!.id)).status).toBe(200);
+    expect((await image(freelancer, disputed!.id)).status).toBe(200);
+    expect(await upkeep()).toBe(0);
+    expect(await server.storedObjects()).toContain(disputed!.object);
+
+    // Withdrawn after the approval: the segment joins the approval, and its screenshot goes as the others did.
+    expect((await server.request('DELETE', `/api/v1/contracts/${contractId}/segments/${segmentId}/dispute`, { token: client.token })).status).toBe(204);
+    expect((await image(client, disputed!.id)).status).toBe(410); // at once, before the upkeep ran
+    expect(await upkeep()).toBe(1);
+    expect(await server.storedObjects()).not.toContain(disputed!.object);
+    expect((await server.repos.screenshots.find(disputed!.id))?.removedBy).toBe('approval');
+    expect((await week(contractId, '2026-04-06')).totals.billableSeconds).toBe(360);
+  });
 });

@@ -20,9 +20,7 @@ describe.each(testSetups())('deletion and retention on $name', ({ backend, store
 
   beforeEach(async () => {
     // Tokens outlive the months these tests move the clock through (expiry has its own test).
-    // Searching a store's files takes seconds between requests: kept-alive connections outlive that (a server closing
-    // one just as the client reuses it resets the request).
-    server = await startTestServer(backend, { tokenTtlMs: 400 * DAY, keepAliveTimeoutMs: 300_000, idleConnectionMs: 300_000 }, store);
+    server = await startTestServer(backend, { tokenTtlMs: 400 * DAY }, store);
     world = await createWorld(server, { retentionDays: 30 });
     server.clock.advance(25 * 60_000);
   });

@@ -24,7 +24,7 @@ describe.runIf(postgres && ceph)('storage migrate from disk to Ceph RGW', () => 
   let target: OpenedStore;
 
   beforeAll(async () => {
-    server = await startTestServer(postgres!, { keepAliveTimeoutMs: 300_000, idleConnectionMs: 300_000 });
+    server = await startTestServer(postgres!);
     world = await createWorld(server);
     server.clock.advance(2 * 3_600_000); // the screenshots below, up to an hour old, are captured after the policy existed
     target = await ceph!.open(server.dataDir);

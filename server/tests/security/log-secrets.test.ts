@@ -45,7 +45,8 @@ async function startServer(logFile: string, args: string[]): Promise<{ child: Ch
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
-  for (let i = 0; i < 600; i += 1) {
+  // Up to 2 minutes: tsx compiles the server on start, slow when the machine is loaded (30 s was not enough once).
+  for (let i = 0; i < 2400; i += 1) {
     const match = /listening on (http:\/\/\S+\/api\/v1)/.exec(readFileSync(logFile, 'utf8'));
     if (match?.[1]) return { child, base: match[1] };
     if (child.exitCode !== null) break;

@@ -91,6 +91,11 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
     loginRateLimit: { max: 10_000, windowMs: 60_000 },
     addressLoginFailureLimit: { max: 10_000, windowMs: 60_000 },
     accountLoginBackoff: { freeFailures: 10_000, baseMs: 1_000, maxMs: 60_000 },
+    // The test's fetch reuses kept-alive sockets. On a loaded machine the event loop (the test's and the server's:
+    // one process) can stall past the server's 10 s keep-alive, and a request then leaves on a socket the server is
+    // closing: ECONNRESET (seen in CI previews). Tests that are about these limits set their own.
+    keepAliveTimeoutMs: 300_000,
+    idleConnectionMs: 300_000,
     ...overrides,
   });
   const policyEvents = new PolicyEvents();

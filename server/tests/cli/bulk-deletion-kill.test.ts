@@ -9,6 +9,7 @@ import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
 import { openRepositories } from '../../src/repository/index.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testServerKeys } from '../support/keys.js';
+import { testBackends } from '../support/backends.js';
 import { fakeJpeg } from '../support/server.js';
 import { SERVER_FROM_SOURCE, startServerProcess, stopProcess } from '../support/server-process.js';
 
@@ -25,12 +26,13 @@ function storedFiles(dir: string): string[] {
 }
 
 /**
- * Issue 14: a bulk deletion killed (SIGKILL) in the middle of removing the bytes. Every screenshot is then deleted
- * for readers with its key destroyed, or untouched, none half (a live row whose object is gone); after a restart the same call finishes the
- * job, counting the screenshots as gone already, and no byte is left in storage. The data is written before the
- * server starts (real SQLite file, real disk storage), so there are enough screenshots for the kill to land mid-way.
+ * Issue 14: a bulk deletion killed (SIGKILL) in the middle of removing the objects. Every screenshot is then deleted
+ * for readers with its key destroyed, or untouched, none half (a live row whose object is gone); after a restart the
+ * same call finishes the job, counting the screenshots as gone already, and no object is left in the store. The data
+ * is written before the server starts (SQLite file or PostgreSQL, real disk storage), so there are enough
+ * screenshots for the kill to land mid-way.
  */
-describe('a bulk deletion killed in the middle (SQLite, a real server process)', () => {
+describe.each(testBackends())('a bulk deletion killed in the middle ($name, a real server process)', (backend) => {
   const started: ChildProcess[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
@@ -45,7 +47,8 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
     const storageDir = join(dataDir, 'screenshots');
     const now = Date.now();
     const clock = { now: () => now, monotonic: () => 0, setTimeout: () => { throw new Error('unused'); }, setInterval: () => { throw new Error('unused'); }, clearTimer: () => undefined } as never;
-    const repos = await openRepositories({ dataDir, now });
+    const databaseUrl = await backend.databaseUrl();
+    const repos = await openRepositories({ databaseUrl, dataDir, now });
     const keys = testServerKeys();
     const objects = new ScreenshotObjects(new DiskScreenshotStorage(storageDir), keys.ring);
     const client = await ensureUser(repos, clock, { email: 'kill-client@test.example', password: 'a long client password', name: 'Client' });
@@ -64,7 +67,7 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
     await repos.close();
     expect(storedFiles(storageDir)).toHaveLength(SHOTS);
 
-    const args = ['--port', '0', '--data-dir', dataDir];
+    const args = ['--port', '0', '--data-dir', dataDir, ...(databaseUrl ? ['--database', databaseUrl] : [])];
     const env = { ...process.env, WORKTRACE_SERVER_KEYS: keys.text };
     const first = await startServerProcess(SERVER_FROM_SOURCE, args, env);
     started.push(first.child);
@@ -88,7 +91,7 @@ describe('a bulk deletion killed in the middle (SQLite, a real server process)',
     expect(afterKill).toBeLessThan(SHOTS);
 
     // Each screenshot: deleted for readers (a placeholder, its bytes gone or still to go) or untouched (bytes there).
-    const check = await openRepositories({ dataDir, now });
+    const check = await openRepositories({ databaseUrl, dataDir, now });
     const files = new Set(storedFiles(storageDir));
     const rows = await check.screenshots.listForSegments((await check.segments.page(contract.id, start, now, null, SHOTS + 10, Number.MAX_SAFE_INTEGER)).rows.map((s) => s.id));
     expect(rows).toHaveLength(SHOTS);

@@ -95,10 +95,16 @@ export function agentStoreTests(lane: () => { display: TestDisplay; lane: WineLa
       const back = await reader.call<ReadBack>('read', { contractId: 'contract-crash' });
       const minutes = back.segments.reduce((sum, s) => sum + s.minutes.length, 0);
       expect(minutes).toBeGreaterThanOrEqual(reported);
-      // Each minute is whole: its two applications were written in its transaction; each segment has its screenshot.
-      for (const segment of back.segments) expect(segment.apps.length, segment.id).toBe(2);
+      // The writer opens a segment, adds its screenshot and then its minutes, each in a transaction of its own (as the
+      // tracker does): the kill may land between them, so the last segment opened may have no minute yet (and no
+      // screenshot). Every other segment is whole: each minute with its two applications, and its screenshot.
+      const written = back.segments.filter((s) => s.minutes.length > 0);
+      const empty = back.segments.filter((s) => s.minutes.length === 0);
+      expect(empty.length).toBeLessThanOrEqual(1);
+      if (empty[0]) expect(empty[0].id, 'only the last segment opened may be empty').toBe(back.segments.map((s) => s.id).sort().at(-1));
+      for (const segment of written) expect(segment.apps.length, segment.id).toBe(2);
       expect(back.segments.map((s) => s.trackedSeconds)).toEqual(back.segments.map((s) => s.minutes.length * 60));
-      expect(back.shots.filter((shot) => back.segments.some((s) => s.id === shot.segmentId))).toHaveLength(back.segments.length);
+      for (const segment of written) expect(back.shots.filter((shot) => shot.segmentId === segment.id), segment.id).toHaveLength(1);
       expect(back.foreignKeys).toEqual([]);
     } finally {
       await reader.call('close').catch(() => undefined);

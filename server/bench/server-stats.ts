@@ -91,10 +91,10 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 export function timedStorage(inner: ScreenshotStorage, samples: number[]): ScreenshotStorage {
   return {
     kind: inner.kind,
-    async put(id, bytes) {
+    async put(id, body, length) {
       const t0 = performance.now();
       try {
-        return await inner.put(id, bytes);
+        return await inner.put(id, body, length);
       } finally {
         samples.push(performance.now() - t0);
       }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Transform } from 'node:stream';
 import type { ServerKeyRing } from './server-keys.js';
 
 /**
@@ -63,14 +64,47 @@ function gcmOpen(key: Buffer, aad: Buffer, sealed: Buffer): Buffer | undefined {
   }
 }
 
+/** A fresh data key for screenshot `id`, and its wrapped form under the ring's current server key. */
+function newDataKey(ring: ServerKeyRing, id: string): { dataKey: Buffer; key: WrappedKey } {
+  const dataKey = randomBytes(DATA_KEY_BYTES);
+  const current = ring.current();
+  return { dataKey, key: { keyId: current.id, wrapped: gcmSeal(current.key, keyAad(id), dataKey).toString('base64') } };
+}
+
 /** Seals one screenshot under a fresh data key, wrapped by the ring's current server key. */
 export function sealScreenshot(ring: ServerKeyRing, id: string, image: Buffer): { sealed: Buffer; key: WrappedKey } {
-  const dataKey = randomBytes(DATA_KEY_BYTES);
+  const { dataKey, key } = newDataKey(ring, id);
   const sealed = gcmSeal(dataKey, objectAad(id), image);
-  const current = ring.current();
-  const wrapped = gcmSeal(current.key, keyAad(id), dataKey).toString('base64');
   dataKey.fill(0);
-  return { sealed, key: { keyId: current.id, wrapped } };
+  return { sealed, key };
+}
+
+/**
+ * The same sealed object as sealScreenshot's, made as the image passes through (an upload is never held whole):
+ * version and IV first, the ciphertext chunk by chunk, the tag when the image ends. What comes out of `stream` is
+ * `SEALING_OVERHEAD_BYTES` longer than what goes in.
+ */
+export function sealingStream(ring: ServerKeyRing, id: string): { stream: Transform; key: WrappedKey } {
+  const { dataKey, key } = newDataKey(ring, id);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
+  dataKey.fill(0); // the cipher holds its own copy
+  cipher.setAAD(objectAad(id));
+  let started = false;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!started) {
+        started = true;
+        this.push(Buffer.concat([Buffer.of(SEALED_VERSION), iv]));
+      }
+      done(null, cipher.update(chunk));
+    },
+    flush(done) {
+      const head = started ? Buffer.alloc(0) : Buffer.concat([Buffer.of(SEALED_VERSION), iv]);
+      done(null, Buffer.concat([head, cipher.final(), cipher.getAuthTag()]));
+    },
+  });
+  return { stream, key };
 }
 
 /** The data key of screenshot `id`; throws when its server key is not in the ring or does not open it. */

@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { openScreenshot, sealScreenshot } from '../crypto/sealing.js';
+import { openScreenshot, SEALING_OVERHEAD_BYTES, sealingStream } from '../crypto/sealing.js';
 import type { ServerKeyRing } from '../crypto/server-keys.js';
 import type { RepositorySet, ScreenshotRow } from '../repository/index.js';
 import type { ScreenshotStorage } from '../storage/types.js';
@@ -22,10 +23,20 @@ export class ScreenshotObjects {
     readonly keys: ServerKeyRing,
   ) {}
 
-  /** Seals `image` under a key of its own and stores it; the caller records the result in the row. */
-  async store(id: string, image: Buffer): Promise<StoredObject> {
-    const { sealed, key } = sealScreenshot(this.keys, id, image);
-    const storageKey = await this.storage.put(id, sealed);
+  /**
+   * Seals `image` under a key of its own as it arrives and stores it; the caller records the result in the row.
+   * `length` is the image's byte count when known. When the image stream fails, nothing is stored and this throws.
+   */
+  async store(id: string, image: Readable | Buffer, length = Buffer.isBuffer(image) ? image.length : undefined): Promise<StoredObject> {
+    const { stream, key } = sealingStream(this.keys, id);
+    const source = Buffer.isBuffer(image) ? Readable.from([image]) : image;
+    source.once('error', (error) => stream.destroy(error));
+    // The store learns of a failure by reading the stream (a destroyed stream reads as failed, and put rejects). Until
+    // it starts reading (a disk store opens its file first), this listener keeps pipe() from throwing the error as
+    // uncaught.
+    stream.on('error', () => undefined);
+    source.pipe(stream);
+    const storageKey = await this.storage.put(id, stream, length === undefined ? undefined : length + SEALING_OVERHEAD_BYTES);
     return { storageKey, keyId: key.keyId, wrappedKey: key.wrapped };
   }
 

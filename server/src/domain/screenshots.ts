@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type {
@@ -11,6 +12,7 @@ import { ApiError, conflict, gone, notFound, unprocessable } from '../errors.js'
 import type { ContractRow, Repositories, RepositorySet, ScreenshotRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
+import { ImageIntake } from './image-intake.js';
 import { jpegProblem } from './jpeg.js';
 import { policyInForceAt } from './policy-history.js';
 import { contractEnd, screenshotPurgeAt } from './retention.js';
@@ -26,6 +28,8 @@ export interface ScreenshotServices {
   readonly limits: ContractUploadLimits;
   readonly logger: Logger;
   readonly futureSlackMs: number;
+  /** The size cap of an uploaded image (413 beyond). */
+  readonly maxImageBytes: number;
 }
 
 export interface ScreenshotUpload {
@@ -34,7 +38,10 @@ export interface ScreenshotUpload {
   /** Private windows the agent painted out of the image (the agent's word; 0 when it does not say). */
   readonly redactedWindows: number;
   readonly contentType: ScreenshotContentType;
-  readonly bytes: Buffer;
+  /** The request body, read only once the checks that need no image passed (a refused upload is never stored). */
+  readonly body: Readable;
+  /** Its Content-Length, when the request announced one. */
+  readonly length: number | undefined;
 }
 
 const removedMessage = (s: ScreenshotRow) => `screenshot ${s.id} was deleted (by ${s.removedBy}) and cannot come back`;
@@ -53,6 +60,10 @@ async function expiresAt(repos: Repositories, contractId: string, takenAt: numbe
  * bytes are one whole, decodable JPEG (422 INVALID_IMAGE). Before all of these, the contract's upload
  * budget (429).
  * A retry of the same image answers as the first upload did.
+ *
+ * The image streams: from the request through its checks (image-intake.ts) and the sealing to the store, so the
+ * server holds no sealed copy and no second copy of an upload. The whole-image check comes once the object is stored
+ * (the decode needs the whole image): an image that fails it is removed from the store again, like a losing upload.
  */
 export async function uploadScreenshot(
   s: ScreenshotServices,
@@ -64,14 +75,13 @@ export async function uploadScreenshot(
   if (!segment) throw new ApiError(404, 'SEGMENT_NOT_FOUND', 'upload the segment before its screenshot');
   const { contract } = await contractForParty(s.repos, caller, segment.contractId, 'freelancer');
   s.limits.take('screenshots', contract.id);
-  const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
 
   const previous = await s.repos.screenshots.find(id);
   // An id from another contract is simply taken: say nothing more about someone else's screenshot.
   if (previous && previous.contractId !== contract.id) throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id is taken');
   if (previous?.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(previous));
   if (previous) {
-    if (previous.segmentId === segment.id && previous.sha256 === sha256) return describe(s.repos, previous);
+    if (previous.segmentId === segment.id && previous.sha256 === (await hashOf(s, upload))) return describe(s.repos, previous);
     throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id already holds another image');
   }
   const start = segment.startedAt;
@@ -92,17 +102,27 @@ export async function uploadScreenshot(
   if (current && screenshotPurgeAt(upload.capturedAt, current.retentionDays, contractEnd(contract)) <= s.clock.now()) {
     throw gone('SCREENSHOT_DELETED', `the capture is past the contract's retention (${current.retentionDays} days, or the days screenshots are kept after its end)`);
   }
-  const problem = await jpegProblem(upload.bytes);
-  if (problem) throw unprocessable('INVALID_IMAGE', `the body is not a whole JPEG image: ${problem}`);
-
-  const stored = await s.objects.store(id, upload.bytes);
+  const intake = intakeOf(s, upload, true);
+  let stored;
+  try {
+    stored = await s.objects.store(id, intake, upload.length);
+  } catch (error) {
+    throw intake.errored ?? error; // the upload's own fault (413, 422), not the store's, when it is one
+  }
+  const image = intake.image();
+  const sha256 = intake.sha256();
+  const problem = await jpegProblem(image);
+  if (problem) {
+    await s.objects.discard(stored.storageKey);
+    throw unprocessable('INVALID_IMAGE', `the body is not a whole JPEG image: ${problem}`);
+  }
   const row: ScreenshotRow = {
     id,
     segmentId: segment.id,
     contractId: contract.id,
     takenAt: upload.capturedAt,
     contentType: upload.contentType,
-    byteSize: upload.bytes.length,
+    byteSize: image.length,
     sha256,
     storageKey: stored.storageKey,
     keyId: stored.keyId,
@@ -128,6 +148,27 @@ export async function uploadScreenshot(
   const held = await s.repos.screenshots.find(id);
   if (held?.storageKey !== stored.storageKey) await s.objects.discard(stored.storageKey); // a concurrent retry stored the same image first
   return describe(s.repos, held ?? row);
+}
+
+/** The body through an intake (size cap, head check, hash); the body stops being read when the intake fails. */
+function intakeOf(s: Pick<ScreenshotServices, 'maxImageBytes'>, upload: ScreenshotUpload, keep: boolean): ImageIntake {
+  const intake = new ImageIntake({ maxBytes: s.maxImageBytes, length: upload.length, keep });
+  // A body cut off (the client went away) is the client's doing, not a server fault to log as one.
+  const cutOff = () => intake.destroy(new ApiError(400, 'VALIDATION_FAILED', 'the body was cut off before its end'));
+  upload.body.once('error', cutOff);
+  upload.body.once('close', () => {
+    if (!upload.body.readableEnded) cutOff();
+  });
+  upload.body.pipe(intake);
+  return intake;
+}
+
+/** The SHA-256 of an upload that is only compared with what is stored (a retry), without keeping it. */
+async function hashOf(s: Pick<ScreenshotServices, 'maxImageBytes'>, upload: ScreenshotUpload): Promise<string> {
+  const intake = intakeOf(s, upload, false);
+  intake.resume();
+  await finished(intake);
+  return intake.sha256();
 }
 
 async function describe(repos: Repositories, row: ScreenshotRow): Promise<ScreenshotUploadResponse> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, open, opendir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { newStorageKey, requireStorageKey, StorageKeyError, type ScreenshotStorage } from './types.js';
 
 /** A file name put() gives an image (`<id>-<random>`), and the name of its temporary file while it is written. */
@@ -30,24 +31,31 @@ export class DiskScreenshotStorage implements ScreenshotStorage {
     return path;
   }
 
-  async put(id: string, bytes: Buffer): Promise<string> {
+  async put(id: string, body: Buffer | Readable): Promise<string> {
     const key = newStorageKey(id);
-    await this.putAt(key, bytes);
+    await this.putAt(key, body);
     return key;
   }
 
-  async putAt(key: string, bytes: Buffer): Promise<void> {
+  /** A stream is written to the temporary file as it arrives; when it fails, the temporary file goes. */
+  async putAt(key: string, body: Buffer | Readable): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`); // TEMP_NAME
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      try {
+        if (Buffer.isBuffer(body)) await handle.writeFile(body);
+        else for await (const chunk of body) await handle.write(chunk as Buffer); // one chunk at a time: backpressure
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      await this.scrub(temp);
+      throw error;
     }
-    await rename(temp, path);
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -8,6 +8,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import { newStorageKey, requireStorageKey, type ScreenshotStorage } from './types.js';
 
 /** Where the bucket is and how to reach it. Credentials come from the SDK's usual chain (AWS_ACCESS_KEY_ID, …). */
@@ -40,20 +41,25 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export class S3ScreenshotStorage implements ScreenshotStorage {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
+  /** For streamed puts: a stream is read once, so a failed attempt cannot be sent again (the agent retries the upload). */
+  private readonly onceClient: S3Client;
   private readonly prefix: string;
 
   constructor(private readonly options: S3StorageOptions) {
     this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      credentials: options.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 },
-      maxAttempts: 3,
-    });
+    const client = (maxAttempts: number) =>
+      new S3Client({
+        region: options.region,
+        endpoint: options.endpoint,
+        forcePathStyle: options.forcePathStyle,
+        credentials: options.credentials,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 },
+        maxAttempts,
+      });
+    this.client = client(3);
+    this.onceClient = client(1);
   }
 
   get bucket(): string {
@@ -64,18 +70,41 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
     return this.prefix + requireStorageKey(key);
   }
 
-  async put(id: string, bytes: Buffer): Promise<string> {
+  async put(id: string, body: Buffer | Readable, length?: number): Promise<string> {
     const key = newStorageKey(id);
-    await this.putAt(key, bytes);
+    await this.putAt(key, body, length);
     return key;
   }
 
-  async putAt(key: string, bytes: Buffer): Promise<void> {
-    await this.call('put', () =>
-      this.client.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key), Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }),
-      ),
-    );
+  /**
+   * One PutObject: a stream of known length is sent as it arrives (the object appears whole or not at all, so a
+   * stream that fails leaves nothing). PutObject needs the length before the body; a stream without one (a chunked
+   * upload: the agent always says its length) is read into memory first, which its caller bounds.
+   */
+  async putAt(key: string, body: Buffer | Readable, length?: number): Promise<void> {
+    const known = Buffer.isBuffer(body) ? body.length : length;
+    // A stream that fails on its way (the upload refused, its client gone) ends the request at once: no object.
+    const abort = new AbortController();
+    if (!Buffer.isBuffer(body)) body.once('error', (error) => abort.abort(error));
+    const sent = known === undefined ? await readWhole(body as Readable) : body;
+    await this.call('put', async () => {
+      try {
+        return await (Buffer.isBuffer(sent) ? this.client : this.onceClient).send(
+          new PutObjectCommand({
+            Bucket: this.options.bucket,
+            Key: this.objectKey(key),
+            Body: sent,
+            ContentLength: known ?? (sent as Buffer).length,
+            ContentType: 'application/octet-stream',
+          }),
+          { abortSignal: abort.signal },
+        );
+      } catch (error) {
+        // The SDK does not always consume a stream it gave up on: end it, or whoever writes into it waits for ever.
+        if (!Buffer.isBuffer(sent)) sent.destroy();
+        throw error;
+      }
+    });
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -132,6 +161,7 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
 
   close(): void {
     this.client.destroy();
+    this.onceClient.destroy();
   }
 
   private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -146,6 +176,12 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
     const status = error instanceof S3ServiceException ? ` (${error.name}, HTTP ${error.$metadata.httpStatusCode ?? '?'})` : ` (${(error as Error).name})`;
     return new S3StorageError(`object store ${what} failed in bucket ${this.options.bucket}${status}`, { cause: error });
   }
+}
+
+async function readWhole(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /**

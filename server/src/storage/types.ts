@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 
 /**
  * Where screenshot objects live, behind one interface: a directory on disk (the default) or an S3-compatible bucket
@@ -8,8 +9,12 @@ import { randomBytes } from 'node:crypto';
 export interface ScreenshotStorage {
   /** What the readiness endpoint and the logs call it: "disk" or "s3". */
   readonly kind: 'disk' | 's3';
-  /** Stores the bytes under a new key derived from the id and returns that key. Replaces nothing silently. */
-  put(id: string, bytes: Buffer): Promise<string>;
+  /**
+   * Stores the bytes under a new key derived from the id and returns that key. Replaces nothing silently. A stream
+   * is written as it arrives (an upload is never held whole); `length` is its byte count when known (S3's PutObject
+   * streams only a body of known length). When the stream fails, nothing is left under the key.
+   */
+  put(id: string, body: Buffer | Readable, length?: number): Promise<string>;
   /** Stores the bytes under `key` (a key another store made: `storage migrate` keeps keys as they are). */
   putAt(key: string, bytes: Buffer): Promise<void>;
   /** The bytes, or undefined when nothing is stored under the key. */

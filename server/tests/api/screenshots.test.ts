@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import sharp from 'sharp';
+import { SEALING_OVERHEAD_BYTES } from '../../src/crypto/sealing.js';
 import { createContract } from '../../src/domain/demo.js';
 import { jpegLayoutProblem } from '../../src/domain/jpeg.js';
+import { listFiles } from '../support/files.js';
 import { testSetups, type TestSetup } from '../support/object-stores.js';
 import {
   createWorld,
@@ -227,7 +232,95 @@ describe.each(testSetups())('screenshot uploads on $name', ({ backend, store }: 
     }
     expect((await server.request('GET', `/api/v1/screenshots/${shot.id}`)).status).toBe(401);
   });
+
+  it('streams a body sent in chunks without a Content-Length: stored sealed, served back the same', async () => {
+    const image = fakeJpeg(300_000);
+    const chunks = Array.from({ length: Math.ceil(image.length / 16_384) }, (_, i) => image.subarray(i * 16_384, (i + 1) * 16_384));
+    const id = ulid();
+    const sent = await putChunked(server, world.freelancer.token, id, { segmentId: segment.id, capturedAt: start + 1000 }, chunks);
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toMatchObject({ id, bytes: image.length });
+    const back = await server.request('GET', `/api/v1/screenshots/${id}`, { token: world.client.token });
+    expect(back.bytes.equals(image)).toBe(true);
+    expect(await server.storedObjects()).toHaveLength(1);
+    // Sealed on its way: the stored object is not the image (crypto-shredding.test.ts searches the store's files).
+    const object = await server.storage.get((await server.repos.screenshots.find(id))?.storageKey ?? '');
+    expect(object?.length).toBe(image.length + SEALING_OVERHEAD_BYTES);
+    expect(object?.includes(image.subarray(1000, 1064))).toBe(false);
+  });
+
+  it('refuses a chunked body with 413 as soon as it grows past the cap, and leaves nothing in the store', async () => {
+    const capped = await startTestServer(backend, { maxScreenshotBytes: 4096 }, store);
+    try {
+      const w = await createWorld(capped);
+      capped.clock.advance(25 * 60_000);
+      const s = segmentBody({ contractId: w.contract.id, startedAt: start });
+      await capped.request('PUT', `/api/v1/segments/${s.id}`, { token: w.freelancer.token, json: s });
+      const big = fakeJpeg(9000);
+      const sent = await putChunked(capped, w.freelancer.token, ulid(), { segmentId: s.id, capturedAt: start + 1 }, [big.subarray(0, 3000), big.subarray(3000)]);
+      expect(sent.status).toBe(413);
+      expect(JSON.parse(sent.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(await capped.storedObjects()).toEqual([]);
+      expect(listFiles(capped.storageDir)).toEqual([]); // no temporary file either
+      expect((await uploadScreenshot(capped, w.freelancer.token, { segmentId: s.id, capturedAt: start + 1, bytes: fakeJpeg(3000) })).status).toBe(200);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('keeps nothing of an upload whose client went away in the middle of the body', async () => {
+    const image = fakeJpeg(400_000);
+    const id = ulid();
+    const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      [
+        `PUT /api/v1/screenshots/${id} HTTP/1.1`,
+        'host: 127.0.0.1',
+        `authorization: Bearer ${world.freelancer.token}`,
+        'content-type: image/jpeg',
+        `content-length: ${image.length}`,
+        `x-worktrace-segment-id: ${segment.id}`,
+        `x-worktrace-captured-at: ${new Date(start + 1000).toISOString()}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    socket.write(image.subarray(0, 200_000));
+    // The client goes away once the server has the request (and, on disk, has begun writing the sealed object).
+    await until(async () => server.logs().includes(id) && (store.name !== 'disk' || listFiles(server.storageDir).length > 0));
+    socket.destroy();
+    await until(async () => (await server.storedObjects()).length === 0 && listFiles(server.storageDir).length === 0);
+    expect(await server.repos.screenshots.find(id)).toBeUndefined();
+    const again = await uploadScreenshot(server, world.freelancer.token, { id, segmentId: segment.id, capturedAt: start + 1000, bytes: image });
+    expect(again.status).toBe(200);
+    expect(await server.storedObjects()).toHaveLength(1);
+  });
 });
+
+/** PUT /screenshots/{id} with the body written chunk by chunk (Transfer-Encoding: chunked, no Content-Length). */
+async function putChunked(server: TestServer, token: string, id: string, o: { segmentId: string; capturedAt: number }, chunks: Buffer[]): Promise<{ status: number; body: string }> {
+  const request = httpRequest(`${server.baseUrl}/api/v1/screenshots/${id}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg', 'x-worktrace-segment-id': o.segmentId, 'x-worktrace-captured-at': new Date(o.capturedAt).toISOString() },
+  });
+  const answered = once(request, 'response') as Promise<[IncomingMessage]>;
+  request.on('error', () => undefined); // the server may close after refusing; its answer is what counts
+  for (const chunk of chunks) request.write(chunk);
+  request.end();
+  const [response] = await answered;
+  let body = '';
+  for await (const chunk of response) body += String(chunk);
+  return { status: response.statusCode ?? 0, body };
+}
+
+/** Waits (real time: the server's streams run on real I/O) until `done` holds, at most 20 s. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (const deadline = performance.now() + 20_000; !(await done()); ) {
+    if (performance.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 /** A second contract between the world's client and freelancer, terms as the first. */
 const lateTerms = (world: World) => ({ name: 'Late', clientId: world.client.id, freelancerId: world.freelancer.id, segmentSeconds: 600, screenshots: 'on' as const, retentionDays: 30 });

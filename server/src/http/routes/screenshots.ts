@@ -14,6 +14,8 @@ import {
   ulidParamSchema,
   type ScreenshotContentType,
 } from '../../../../src/shared/protocol/api/index.js';
+import type { Readable } from 'node:stream';
+import { tooLarge } from '../../domain/image-intake.js';
 import { deleteScreenshot, readScreenshot, uploadScreenshot } from '../../domain/screenshots.js';
 import { ApiError, badRequest } from '../../errors.js';
 import { parseIso } from '../../support/time.js';
@@ -34,12 +36,21 @@ function redactedWindowsOf(text: string | undefined): number {
   return count;
 }
 
+/** Content-Length as a number (Node's parser has refused anything but digits), or undefined for a chunked body. */
+const lengthOf = (header: string | undefined) => (header === undefined ? undefined : Number(header));
+
+const isStream = (body: unknown): body is Readable => typeof (body as Readable | undefined)?.pipe === 'function';
+
 /** Screenshot upload (raw image body), download, and deletion. */
 export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
-  // Image bodies arrive as raw bytes; their signature is checked in the domain, not trusted here.
-  app.addContentTypeParser([...SCREENSHOT_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: ctx.config.maxScreenshotBytes }, (_req, payload, done) =>
-    done(null, payload),
-  );
+  // Image bodies are handed on unread, as a stream: the upload reads them only once its checks passed, and never
+  // holds them whole on the way to the store (domain/screenshots.ts). A body announced over the cap is refused here,
+  // unread; one that grows past it on the way is refused there.
+  app.addContentTypeParser([...SCREENSHOT_CONTENT_TYPES], (request, payload, done) => {
+    const length = lengthOf(request.headers['content-length']);
+    if (length !== undefined && length > ctx.config.maxScreenshotBytes) return done(tooLarge(ctx.config.maxScreenshotBytes), undefined);
+    done(null, payload);
+  });
 
   app.put(
     '/screenshots/:id',
@@ -64,7 +75,7 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
     async (request) => {
       const caller = callerOf(request);
       const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (!Buffer.isBuffer(request.body) || !SCREENSHOT_CONTENT_TYPES.includes(contentType as ScreenshotContentType)) {
+      if (!isStream(request.body) || !SCREENSHOT_CONTENT_TYPES.includes(contentType as ScreenshotContentType)) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the image as ${SCREENSHOT_CONTENT_TYPES.join(' or ')}`);
       }
       const segmentId = headerValue(request.headers[SCREENSHOT_SEGMENT_HEADER]) ?? request.query.segmentId;
@@ -78,10 +89,18 @@ export const screenshotRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
       }
       const redactedWindows = redactedWindowsOf(headerValue(request.headers[SCREENSHOT_REDACTED_WINDOWS_HEADER]) ?? request.query.redactedWindows);
       return uploadScreenshot(
-        { repos: ctx.repos, objects: ctx.objects, clock: ctx.clock, logger: ctx.logger, limits: ctx.uploadLimits, futureSlackMs: ctx.config.captureFutureSlackMs },
+        {
+          repos: ctx.repos,
+          objects: ctx.objects,
+          clock: ctx.clock,
+          logger: ctx.logger,
+          limits: ctx.uploadLimits,
+          futureSlackMs: ctx.config.captureFutureSlackMs,
+          maxImageBytes: ctx.config.maxScreenshotBytes,
+        },
         caller,
         request.params.id,
-        { segmentId, capturedAt, redactedWindows, contentType: contentType as ScreenshotContentType, bytes: request.body },
+        { segmentId, capturedAt, redactedWindows, contentType: contentType as ScreenshotContentType, body: request.body, length: lengthOf(request.headers['content-length']) },
       );
     },
   );

@@ -74,7 +74,7 @@ export async function uploadScreenshot(
   const segment = await s.repos.segments.find(upload.segmentId);
   if (!segment) throw new ApiError(404, 'SEGMENT_NOT_FOUND', 'upload the segment before its screenshot');
   const { contract } = await contractForParty(s.repos, caller, segment.contractId, 'freelancer');
-  s.limits.take('screenshots', contract.id);
+  await s.limits.take('screenshots', contract.id);
 
   const previous = await s.repos.screenshots.find(id);
   // An id from another contract is simply taken: say nothing more about someone else's screenshot.

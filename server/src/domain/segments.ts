@@ -50,7 +50,7 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
   const upload = storableUpload(received);
   if (upload.id !== id) throw badRequest('ID_MISMATCH', 'the body id differs from the id in the path');
   const { contract } = await contractForParty(s.repos, caller, upload.contractId, 'freelancer');
-  s.limits.take('segments', contract.id);
+  await s.limits.take('segments', contract.id);
   const now = s.clock.now();
   const problem = segmentProblem(upload, contract.segmentSeconds, now, s.futureSlackMs);
   if (problem) throw unprocessable('SEGMENT_OUT_OF_BOUNDS', problem);

@@ -107,7 +107,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps): Promi
     policyEvents: deps.policyEvents ?? new PolicyEvents(),
     policyStreams: new PolicyStreams(config.policyStreamsPerAccount),
     passwords: new PasswordHasher(config.passwordHashing),
-    uploadLimits: new ContractUploadLimits(deps.clock, config.contractUploadLimits),
+    uploadLimits: new ContractUploadLimits(deps.clock, config.contractUploadLimits, limitRecords),
     mailer: deps.mailer ?? null,
     signInLimits: new SignInLimits(deps.clock, config, limitRecords),
   };

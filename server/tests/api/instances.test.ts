@@ -7,12 +7,12 @@ import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testBackends } from '../support/backends.js';
 import { signInAs } from '../support/sign-in.js';
 import { diskStore, type TestStore } from '../support/object-stores.js';
-import { createWorld, startTestServer, type TestServer } from '../support/server.js';
+import { createWorld, segmentBody, segmentStart, startTestServer, type TestServer } from '../support/server.js';
 import type { ServerConfig } from '../../src/config.js';
 
 /**
  * What several instances on one PostgreSQL share (issue 18): the sign-in limits hold whichever instance a guess
- * reaches, the retention purge runs on one instance at a time, and each instance tells a load balancer whether it
+ * reaches, and so do the contracts' upload limits, the retention purge runs on one instance at a time, and each instance tells a load balancer whether it
  * takes traffic. (The two-instance run behind HAProxy with an agent is not here.)
  */
 const postgres = testBackends().find((b) => b.name === 'postgres');
@@ -64,6 +64,27 @@ describe.runIf(postgres)('several instances on one PostgreSQL', () => {
     const world = await createWorld(a);
     for (const server of [a, b, a]) expect((await signInAs(server, '203.0.113.50', world.client.email, world.client.password)).status).toBe(200);
     expect(await signInAs(b, '203.0.113.50', world.client.email, world.client.password)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+  });
+
+  it("holds a contract's upload limit across instances: a parallel burst spread over both gets exactly the limit", async () => {
+    const limits = { segments: { max: 5, windowMs: 60_000 }, screenshots: { max: 300, windowMs: 60_000 } };
+    const [a, b] = await twoInstances({ contractUploadLimits: limits });
+    const world = await createWorld(a);
+    for (const server of [a, b]) server.clock.advance(25 * 60_000); // work after the contract began, on both clocks
+    const first = segmentStart(a.clock.now()) - 20 * 600_000;
+    const burst = Array.from({ length: 12 }, (_, i) => {
+      const segment = segmentBody({ contractId: world.contract.id, startedAt: first + i * 600_000 });
+      return (i % 2 === 0 ? a : b).request('PUT', `/api/v1/segments/${segment.id}`, { token: world.freelancer.token, json: segment });
+    });
+    const answers = await Promise.all(burst);
+    expect(answers.filter((x) => x.status === 200)).toHaveLength(5);
+    const refused = answers.filter((x) => x.status === 429);
+    expect(refused).toHaveLength(7);
+    expect(refused.every((x) => x.json.error.code === 'RATE_LIMITED' && Number(x.headers.get('retry-after')) >= 1)).toBe(true);
+    // The window is the contract's, not the instance's: once it ends, either instance takes uploads again.
+    for (const server of [a, b]) server.clock.advance(60_000);
+    const next = segmentBody({ contractId: world.contract.id, startedAt: first + 12 * 600_000 });
+    expect((await b.request('PUT', `/api/v1/segments/${next.id}`, { token: world.freelancer.token, json: next })).status).toBe(200);
   });
 
   it('runs the retention purge on one instance at a time (advisory lock)', async () => {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PURGE_LOCK, purgeExpiredScreenshots } from '../../src/domain/purge.js';
 import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
+import { SWEEP_LOCK, sweepUncommittedFiles } from '../../src/domain/sweep.js';
 import { createLogger } from '../../src/logger.js';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { testBackends } from '../support/backends.js';
@@ -12,8 +13,8 @@ import type { ServerConfig } from '../../src/config.js';
 
 /**
  * What several instances on one PostgreSQL share (issue 18): the sign-in limits hold whichever instance a guess
- * reaches, and so do the contracts' upload limits, the retention purge runs on one instance at a time, and each instance tells a load balancer whether it
- * takes traffic. (The two-instance run behind HAProxy with an agent is not here.)
+ * reaches, and so do the contracts' upload limits, the retention purge and the sweep of uncommitted objects run
+ * on one instance at a time, and each instance tells a load balancer whether it takes traffic. (The two-instance run behind HAProxy with an agent is not here.)
  */
 const postgres = testBackends().find((b) => b.name === 'postgres');
 
@@ -97,6 +98,26 @@ describe.runIf(postgres)('several instances on one PostgreSQL', () => {
       expect(await purgeExpiredScreenshots(deps)).toBeUndefined(); // another instance is purging: this one skips the round
       await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [PURGE_LOCK]);
       expect(await purgeExpiredScreenshots(deps)).toBe(0);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('sweeps uncommitted objects on one instance at a time: another starting meanwhile skips its listing', async () => {
+    const [a] = await twoInstances({ purgeIntervalMs: 0 });
+    const orphan = await a.storage.put('01JABCDEFGHJKMNPQRSTVWXYZ0', Buffer.from('an upload whose row never committed'));
+    const deps = { repos: a.repos, objects: new ScreenshotObjects(a.storage, a.keys), clock: a.clock, logger: createLogger({ level: 'silent' }) };
+    // The file's time is the real one; the server's clock is fake: a grace that ends a minute from now, real time.
+    const graceMs = a.clock.now() - (Date.now() + 60_000);
+    const holder = new pg.Client({ connectionString: a.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [SWEEP_LOCK]);
+      expect(await sweepUncommittedFiles(deps, graceMs)).toBeUndefined();
+      expect(await a.storedObjects()).toEqual([orphan]);
+      await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [SWEEP_LOCK]);
+      expect(await sweepUncommittedFiles(deps, graceMs)).toBe(1);
+      expect(await a.storedObjects()).toEqual([]);
     } finally {
       await holder.end();
     }

@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, type Readable } from 'node:stream';
+import { finished as ended } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/shared/clock.js';
 import type {
@@ -81,7 +81,7 @@ export async function uploadScreenshot(
   if (previous && previous.contractId !== contract.id) throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id is taken');
   if (previous?.removedAt != null) throw gone('SCREENSHOT_DELETED', removedMessage(previous));
   if (previous) {
-    if (previous.segmentId === segment.id && previous.sha256 === (await hashOf(s, upload))) return describe(s.repos, previous);
+    if (previous.segmentId === segment.id && previous.sha256 === (await hashOf(s, id, upload))) return describe(s.repos, previous);
     throw conflict('SCREENSHOT_CONFLICT', 'this screenshot id already holds another image');
   }
   const start = segment.startedAt;
@@ -102,7 +102,7 @@ export async function uploadScreenshot(
   if (current && screenshotPurgeAt(upload.capturedAt, current.retentionDays, contractEnd(contract)) <= s.clock.now()) {
     throw gone('SCREENSHOT_DELETED', `the capture is past the contract's retention (${current.retentionDays} days, or the days screenshots are kept after its end)`);
   }
-  const intake = intakeOf(s, upload, true);
+  const intake = intakeOf(s, id, upload, true);
   let stored;
   try {
     stored = await s.objects.store(id, intake, upload.length);
@@ -151,23 +151,25 @@ export async function uploadScreenshot(
 }
 
 /** The body through an intake (size cap, head check, hash); the body stops being read when the intake fails. */
-function intakeOf(s: Pick<ScreenshotServices, 'maxImageBytes'>, upload: ScreenshotUpload, keep: boolean): ImageIntake {
+function intakeOf(s: Pick<ScreenshotServices, 'maxImageBytes' | 'logger'>, id: string, upload: ScreenshotUpload, keep: boolean): ImageIntake {
   const intake = new ImageIntake({ maxBytes: s.maxImageBytes, length: upload.length, keep });
-  // A body cut off (the client went away) is the client's doing, not a server fault to log as one.
-  const cutOff = () => intake.destroy(new ApiError(400, 'VALIDATION_FAILED', 'the body was cut off before its end'));
-  upload.body.once('error', cutOff);
-  upload.body.once('close', () => {
-    if (!upload.body.readableEnded) cutOff();
+  // A body cut off (the client went away) is the client's doing, not a server fault to log as one. finished() also
+  // reports a body that was gone before this point: the client can leave while the checks above still run, and an
+  // upload listening only for events to come would wait for ever, holding its temporary file.
+  finished(upload.body, (error) => {
+    if (!error) return;
+    s.logger.info({ screenshotId: id, received: intake.received }, 'screenshot upload cut off before its end: nothing kept');
+    intake.destroy(new ApiError(400, 'VALIDATION_FAILED', 'the body was cut off before its end'));
   });
   upload.body.pipe(intake);
   return intake;
 }
 
 /** The SHA-256 of an upload that is only compared with what is stored (a retry), without keeping it. */
-async function hashOf(s: Pick<ScreenshotServices, 'maxImageBytes'>, upload: ScreenshotUpload): Promise<string> {
-  const intake = intakeOf(s, upload, false);
+async function hashOf(s: Pick<ScreenshotServices, 'maxImageBytes' | 'logger'>, id: string, upload: ScreenshotUpload): Promise<string> {
+  const intake = intakeOf(s, id, upload, false);
   intake.resume();
-  await finished(intake);
+  await ended(intake);
   return intake.sha256();
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import { SEALING_OVERHEAD_BYTES } from '../../src/crypto/sealing.js';
 import { createContract } from '../../src/domain/demo.js';
 import { jpegLayoutProblem } from '../../src/domain/jpeg.js';
 import { listFiles } from '../support/files.js';
+import { holdCalls } from '../support/hold-calls.js';
 import { testSetups, type TestSetup } from '../support/object-stores.js';
 import {
   createWorld,
@@ -261,19 +262,7 @@ describe.each(testSetups())('screenshot uploads on $name', ({ backend, store }: 
     const id = ulid();
     const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
     await once(socket, 'connect');
-    socket.write(
-      [
-        `PUT /api/v1/screenshots/${id} HTTP/1.1`,
-        'host: 127.0.0.1',
-        `authorization: Bearer ${world.freelancer.token}`,
-        'content-type: image/jpeg',
-        `content-length: ${image.length}`,
-        `x-worktrace-segment-id: ${segment.id}`,
-        `x-worktrace-captured-at: ${new Date(start + 1000).toISOString()}`,
-        '',
-        '',
-      ].join('\r\n'),
-    );
+    socket.write(uploadHead(id, image.length, { token: world.freelancer.token, segmentId: segment.id, capturedAt: start + 1000 }));
     socket.write(image.subarray(0, 200_000));
     // The client goes away once the server has the request (and, on disk, has begun writing the sealed object).
     await until(async () => server.logs().includes(id) && (store.name !== 'disk' || listFiles(server.storageDir).length > 0));
@@ -284,7 +273,46 @@ describe.each(testSetups())('screenshot uploads on $name', ({ backend, store }: 
     expect(again.status).toBe(200);
     expect(await server.storedObjects()).toHaveLength(1);
   });
+
+  it('keeps nothing of an upload whose client went away before the server began to read the body', async () => {
+    // The bad-input corpus found this one: a client cut off while the server was still checking the upload (a slow
+    // database) left the upload waiting for ever on a body that had already gone, and its temporary file on disk.
+    const image = fakeJpeg(50_000);
+    const id = ulid();
+    const checking = holdCalls(server.repos.screenshots, 'find');
+    const accepted = once(server.app.server, 'connection') as Promise<[Socket]>;
+    const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+    const [serverSide] = await accepted;
+    socket.write(uploadHead(id, image.length, { token: world.freelancer.token, segmentId: segment.id, capturedAt: start + 1000 }));
+    socket.write(image.subarray(0, 1_000));
+    await checking.reached(1);
+    socket.destroy();
+    await once(serverSide, 'close');
+    checking.release();
+    await checking.finished(1);
+    // The server says it let the upload go; then nothing of it may be left (its temporary file goes just after).
+    await until(async () => server.logs().includes('upload cut off before its end'));
+    await until(async () => (await server.storedObjects()).length === 0 && listFiles(server.storageDir).length === 0);
+    expect(await server.repos.screenshots.find(id)).toBeUndefined();
+    const again = await uploadScreenshot(server, world.freelancer.token, { id, segmentId: segment.id, capturedAt: start + 1000, bytes: image });
+    expect(again.status).toBe(200);
+  });
 });
+
+/** The head of a PUT /screenshots/{id} sent by hand, for tests that cut the body off. */
+function uploadHead(id: string, length: number, o: { token: string; segmentId: string; capturedAt: number }): string {
+  return [
+    `PUT /api/v1/screenshots/${id} HTTP/1.1`,
+    'host: 127.0.0.1',
+    `authorization: Bearer ${o.token}`,
+    'content-type: image/jpeg',
+    `content-length: ${length}`,
+    `x-worktrace-segment-id: ${o.segmentId}`,
+    `x-worktrace-captured-at: ${new Date(o.capturedAt).toISOString()}`,
+    '',
+    '',
+  ].join('\r\n');
+}
 
 /** PUT /screenshots/{id} with the body written chunk by chunk (Transfer-Encoding: chunked, no Content-Length). */
 async function putChunked(server: TestServer, token: string, id: string, o: { segmentId: string; capturedAt: number }, chunks: Buffer[]): Promise<{ status: number; body: string }> {

@@ -256,8 +256,10 @@ function print(rows: Row[]): void {
     console.log(`2 instances / 1 instance throughput ratio (postgres+s3): ${(two.uploadsPerSecond / one.uploadsPerSecond).toFixed(2)}`);
     // Said with the figure, so nobody reads it as a scaling result.
     console.log(
-      `  both instances share this machine's ${availableParallelism()} cores with PostgreSQL, Ceph, HAProxy and the load generator: ` +
-        'a second instance adds overhead here, not speed; it is there so that either can die without losing an upload',
+      `  both instances share this machine's ${availableParallelism()} cores with PostgreSQL, Ceph, HAProxy and the load generator, so a ` +
+        'second instance cannot add capacity here: expect overhead (a ratio near or below 1); a ratio well above 1 comes from ' +
+        "the single instance's run meeting a cold Ceph (it runs first) or from noise, so use more --agents and --cycles. " +
+        'The second instance is there so that either can die without losing an upload',
     );
   }
 }

@@ -22,6 +22,7 @@ const INVOKE_CHANNELS = {
   'privacy:add': true,
   'privacy:remove': true,
   'privacy:keep-app-names': true,
+  'weeks:show': true,
 } satisfies Record<InvokeChannel, true>;
 
 const EVENT_CHANNELS = {

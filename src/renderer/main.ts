@@ -3,6 +3,7 @@ import type { PrivateWindowRule } from '../shared/privacy/private-windows.js';
 import { worktraceApi } from './api.js';
 import { button, byId, safeImageSource, setText, show } from './dom.js';
 import { renderState } from './views/render.js';
+import { shiftDate } from './weeks-words.js';
 import { clockTime, deleteWarning, hiddenWindowsWords, idleWords, policyChangeWords } from './words.js';
 
 /**
@@ -17,6 +18,8 @@ let pendingDelete: ScreenshotView | null = null;
 let noticed: ScreenshotView | null = null;
 /** "Sign in again" was clicked: the form shows while the account stays signed in (and tracking goes on). */
 let signingInAgain = false;
+/** The contract whose weeks the page asked for last: another pick (or the first one signed in) asks for its week now. */
+let weeksAskedFor: string | null = null;
 
 const hooks = {
   selectedContractId: () => pickedContractId,
@@ -37,6 +40,23 @@ function apply(next: AppState): void {
   renderState(next, hooks);
   // A noticed screenshot that is gone (deleted here or refused by the server) takes its notice with it.
   if (noticed && !next.recentScreenshots.some((s) => s.id === noticed?.id)) hideNotice();
+  followPickedContract(next);
+}
+
+/** The Weeks view follows the contract picked above: its week running now, once per pick. */
+function followPickedContract(next: AppState): void {
+  const api = worktraceApi();
+  const contractId = next.account ? byId<HTMLSelectElement>('contract').value : '';
+  if (contractId === '') weeksAskedFor = null;
+  if (!api || contractId === '' || contractId === weeksAskedFor) return;
+  weeksAskedFor = contractId;
+  void call(api, 'weeks:show', { contractId, week: null });
+}
+
+/** Another week of the contract shown: `days` from the one shown (0: the same week again, fetched afresh). */
+function showOtherWeek(api: WorktraceApi, days: number, from: HTMLButtonElement): void {
+  const shown = state?.weeks;
+  if (shown) void call(api, 'weeks:show', { contractId: shown.contractId, week: shiftDate(shown.week, days) }, from);
 }
 
 function showError(message: string | null): void {
@@ -154,6 +174,9 @@ function wire(api: WorktraceApi): void {
       if (ok && noticed?.id === shot.id) hideNotice();
     });
   });
+  byId('weeks-previous').addEventListener('click', () => showOtherWeek(api, -7, button('weeks-previous')));
+  byId('weeks-next').addEventListener('click', () => showOtherWeek(api, 7, button('weeks-next')));
+  byId('weeks-refresh').addEventListener('click', () => showOtherWeek(api, 0, button('weeks-refresh')));
   byId('policy-banner-close').addEventListener('click', () => show(byId('policy-banner'), false));
 
   const idleDialog = byId<HTMLDialogElement>('idle-dialog');

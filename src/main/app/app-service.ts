@@ -10,6 +10,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type SensorRow,
+  type WeeksView,
 } from '../../shared/ipc/index.js';
 import type { RedactionReport } from '../../shared/privacy/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
@@ -32,6 +33,7 @@ import { Thumbnails } from './thumbnails.js';
 import { LiveTotals } from './totals.js';
 import { TrackingSession, segmentView } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
+import { showWeek } from './weeks.js';
 
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
 const RECENT_SCREENSHOTS = 12;
@@ -57,6 +59,8 @@ export class AppService {
   #lastRedaction: RedactionReport | null = null;
   /** Why the last session stopped on its own (its contract paused or ended), until tracking starts again. */
   #contractStopped: string | null = null;
+  /** The week the Weeks view shows (the last one the page asked for), until sign-out. */
+  #weeks: WeeksView | null = null;
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
   readonly #idle = new IdlePrompt(this.#events);
@@ -155,6 +159,8 @@ export class AppService {
       case 'privacy:remove':
       case 'privacy:keep-app-names':
         return changePrivacy(this.#requireStore(), channel, request as InvokeRequest<PrivacyChannel>);
+      case 'weeks:show':
+        return this.#showWeek(request as InvokeRequest<'weeks:show'>);
     }
   }
 
@@ -174,6 +180,7 @@ export class AppService {
     await this.#disconnect();
     this.#deps.credentials.write(credentials);
     this.#sync.reset();
+    this.#weeks = null; // the page asks again, as this sign-in
     this.#log.info({ server: credentials.server, userId: credentials.userId }, 'signed in');
     this.#connect(credentials);
     await this.#session?.useClient(this.#requireSignedIn().client);
@@ -194,7 +201,7 @@ export class AppService {
     await this.#disconnect();
     const notTold = await signOutOfServer(credentials);
     this.#deps.credentials.clear();
-    if (this.#store) new ContractsCache(this.#store).clear();
+    this.#forgetAccount(credentials);
     this.#sync.reset(notTold);
   }
 
@@ -205,8 +212,7 @@ export class AppService {
       if (this.#session.contractId === request.contractId) return this.#setMemo(request.memo);
       throw new AppError('ALREADY_TRACKING', 'Stop tracking the current contract before you start another.');
     }
-    const contract = this.#contracts().find((c) => c.id === request.contractId);
-    if (!contract) throw new AppError('CONTRACT_NOT_FOUND', 'This contract is not in your list: refresh the contracts and pick one.');
+    const contract = this.#contract(request.contractId);
     if (!contract.trackable) throw new AppError('CONTRACT_NOT_ACTIVE', `“${contract.name}” cannot be tracked: ${contract.whyNot ?? 'it is not active'}.`);
     this.#memo = request.memo;
     this.#contractStopped = null;
@@ -288,6 +294,14 @@ export class AppService {
     this.#thumbnails?.forget(id);
   }
 
+  /** The Weeks view asks for a week of a contract in the picker's list: the server's review, or the cached one. */
+  async #showWeek(request: InvokeRequest<'weeks:show'>): Promise<void> {
+    const { client, credentials } = this.#requireSignedIn();
+    const contract = this.#contract(request.contractId);
+    const account = { server: credentials.server, userId: credentials.userId };
+    this.#weeks = await showWeek({ store: this.#requireStore(), client, account, clock: this.#deps.clock, timeZone: contract.timeZone }, request);
+  }
+
   #setLaunchAtLogin(enabled: boolean): void {
     this.#deps.launchAtLogin?.set(enabled);
     this.#requireStore().settings.set(LAUNCH_AT_LOGIN_KEY, enabled ? '1' : '0');
@@ -357,6 +371,7 @@ export class AppService {
       sensors: this.#session?.sensorReport() ?? this.#lastSensors,
       privacy: privacyView(store, this.#session?.redaction() ?? this.#lastRedaction),
       disputes: disputeViews(this.#signedIn?.disputes.current() ?? [], contracts),
+      weeks: this.#signedIn ? this.#weeks : null,
     };
   }
 
@@ -440,6 +455,20 @@ export class AppService {
   #updateContractPolicy(contractId: string): void {
     const policy = this.#session?.policy.policy();
     if (policy && this.#store) new ContractsCache(this.#store).updatePolicy(contractId, policy);
+  }
+
+  #contract(contractId: string): ContractView {
+    const contract = this.#contracts().find((c) => c.id === contractId);
+    if (!contract) throw new AppError('CONTRACT_NOT_FOUND', 'This contract is not in your list: refresh the contracts and pick one.');
+    return contract;
+  }
+
+  /** Signed out: what this computer kept of the account's diary (contracts, cached weeks) goes with the sign-in. */
+  #forgetAccount(credentials: Credentials | null): void {
+    this.#weeks = null;
+    if (!this.#store) return;
+    new ContractsCache(this.#store).clear();
+    if (credentials) this.#store.weekReviews.forgetAccount({ server: credentials.server, userId: credentials.userId });
   }
 
   #contracts(): ContractView[] {

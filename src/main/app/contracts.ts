@@ -26,14 +26,14 @@ export class ContractsCache {
 
   /** The server's answer: the contracts this account is the freelancer of (the ones it may track), with their states. */
   replace(contracts: readonly ReceivedContractSummary[]): void {
-    const views = contracts.filter((c) => c.role === 'freelancer').map((c) => toView(c.id, c.name, c.client.email, c.policy));
+    const views = contracts.filter((c) => c.role === 'freelancer').map((c) => ({ ...toView(c.id, c.name, c.client.email, c.policy), timeZone: c.terms.timeZone }));
     for (const c of contracts) this.store.policies.putIfNewer(c.policy, null);
     this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
   }
 
   /** A running session received a newer policy or state: the picker shows what is in force. */
   updatePolicy(contractId: string, policy: ReceivedPolicy): void {
-    const views = this.list().map((c) => (c.id === contractId ? toView(c.id, c.name, c.clientEmail, policy) : c));
+    const views = this.list().map((c) => (c.id === contractId ? { ...toView(c.id, c.name, c.clientEmail, policy), ...(c.timeZone ? { timeZone: c.timeZone } : {}) } : c));
     this.store.settings.set(CONTRACTS_KEY, JSON.stringify(views));
   }
 

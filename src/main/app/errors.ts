@@ -14,6 +14,8 @@ export type AppErrorCode =
   | 'NO_IDLE_PROMPT'
   /** An OS feature this system does not have (a macOS settings pane elsewhere), or it did not open. */
   | 'NOT_AVAILABLE'
+  /** The server refused a week of the Weeks view for a reason other than access (a date it does not take). */
+  | 'WEEK_REFUSED'
   | 'INTERNAL';
 
 /** Errors of the app service; their messages are shown in the UI as they are. */

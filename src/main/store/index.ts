@@ -36,6 +36,7 @@ export {
 } from './outbox-repository.js';
 export { PolicyCacheRepository, type CachedPolicy } from './policy-cache-repository.js';
 export { PrivateWindowsRepository } from './private-windows-repository.js';
+export { MAX_CACHED_WEEKS, WeekReviewsRepository, type CachedWeekReview, type WeekCacheAccount } from './week-reviews-repository.js';
 export {
   ScreenshotsRepository,
   type DroppedScreenshot,

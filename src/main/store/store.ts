@@ -8,6 +8,7 @@ import { ScreenshotsRepository } from './screenshots-repository.js';
 import { SegmentsRepository } from './segments-repository.js';
 import { SettingsRepository } from './settings-repository.js';
 import { StatusQueries } from './status-queries.js';
+import { WeekReviewsRepository } from './week-reviews-repository.js';
 
 export const DATABASE_FILE_NAME = 'worktrace.db';
 
@@ -30,6 +31,8 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** The freelancer's private-window list (device only). */
   readonly privateWindows: PrivateWindowsRepository;
+  /** The server's last answer for each week of a contract (the app's Weeks view, offline). */
+  readonly weekReviews: WeekReviewsRepository;
   readonly status: StatusQueries;
   /**
    * The freelancer deletes a screenshot: the image and the segment's time go together, in one
@@ -63,6 +66,7 @@ export function openStore(options: StoreOptions): Store {
     policies: new PolicyCacheRepository(db, options.clock),
     settings: new SettingsRepository(db),
     privateWindows: new PrivateWindowsRepository(db, options.clock),
+    weekReviews: new WeekReviewsRepository(db, options.clock),
     status: new StatusQueries(db, outbox),
     deleteScreenshotWithTime: (screenshotId) =>
       db.transaction(() => {

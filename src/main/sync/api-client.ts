@@ -22,6 +22,8 @@ import {
   type ScreenshotDeleteResponse,
   type ScreenshotUploadResponse,
   type SegmentUploadResponse,
+  type WeekReview,
+  weekReviewSchema,
 } from '../../shared/protocol/api/index.js';
 import { ApiRequestError, type RequestFailure } from './errors.js';
 
@@ -156,6 +158,13 @@ export class ApiClient {
     const what = `disputes of ${contractId}`;
     const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/disputes`));
     return this.expect(what, answer, 200, disputeListSchema);
+  }
+
+  /** A week of the contract as the server reviews it (any date of the week names it; the answer names its Monday). */
+  async weekReview(contractId: string, week: string): Promise<WeekReview> {
+    const what = `week ${week} of ${contractId}`;
+    const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/weeks/${encodeURIComponent(week)}`));
+    return this.expect(what, answer, 200, weekReviewSchema);
   }
 
   /**

@@ -5,6 +5,7 @@ import { renderDisputes } from './disputes.js';
 import { renderPermissions } from './permissions.js';
 import { renderPrivacy } from './privacy.js';
 import { renderSensors } from './sensors.js';
+import { renderWeeks } from './weeks.js';
 import {
   clockTime,
   contractOption,
@@ -41,7 +42,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderPermissions(state.permissions, (pane) => hooks.onOpenSettings(pane));
   show(byId('sign-in'), !signedIn || (hooks.signingInAgain() && state.sync.signInAgain));
   show(byId('sign-out'), signedIn);
-  for (const id of ['work', 'recent', 'privacy', 'sync']) show(byId(id), signedIn);
+  for (const id of ['work', 'weeks', 'recent', 'privacy', 'sync']) show(byId(id), signedIn);
   if (!signedIn) show(byId('sensors'), false);
   if (!signedIn) show(byId('disputes'), false);
   setText(byId('account'), state.account ? `${state.account.email} at ${state.account.serverUrl}` : 'Not signed in');
@@ -59,6 +60,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderSync(state);
   renderSensors(state.sensors ?? []);
   renderDisputes(state.disputes ?? []);
+  renderWeeks(state.weeks ?? null);
 }
 
 /** Draws the work panel; returns the contract it shows. */

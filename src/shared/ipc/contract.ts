@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_PRIVATE_RULES, privateWindowRuleSchema } from '../privacy/private-windows.js';
 import { redactionReportSchema } from '../privacy/redaction.js';
+import { dateSchema, weekReviewSchema } from '../protocol/api/weeks.js';
 import { screenshotModeSchema } from '../protocol/policy.js';
 import { MAX_REDACTED_WINDOWS, recordIdSchema, screenshotSkipReasonSchema } from '../protocol/segment.js';
 
@@ -30,6 +31,8 @@ export const openPermissionSettingsRequestSchema = z.object({ pane: permissionPa
 /** A rule of the freelancer's own private-window list (kept on this device only). */
 export const privateRuleRequestSchema = privateWindowRuleSchema;
 export const keepAppNamesRequestSchema = z.object({ enabled: z.boolean() }).strict();
+/** A week of a contract for the Weeks view: any date of it ("YYYY-MM-DD"), or null for the week running now. */
+export const showWeekRequestSchema = z.object({ contractId: text(128).min(1), week: dateSchema.nullable() }).strict();
 const noPayload = z.object({}).strict();
 
 export const invokeChannels = {
@@ -50,6 +53,8 @@ export const invokeChannels = {
   'privacy:add': privateRuleRequestSchema,
   'privacy:remove': privateRuleRequestSchema,
   'privacy:keep-app-names': keepAppNamesRequestSchema,
+  /** Asks the server for a week of the contract (the cached answer when it cannot be asked) and shows it. */
+  'weeks:show': showWeekRequestSchema,
 } as const;
 export type InvokeChannel = keyof typeof invokeChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]>;
@@ -69,6 +74,8 @@ export const contractViewSchema = z
      * when the agent cannot read the list (then no screenshots). Optional only for older builders and caches.
      */
     privateWindows: z.array(privateWindowRuleSchema).max(MAX_PRIVATE_RULES).nullable().optional(),
+    /** The contract's time zone (its weeks run Monday to Sunday there). Optional only for older caches. */
+    timeZone: z.string().max(100).optional(),
     /** The contract's state in a few words ("active", "paused by the client"). */
     stateWords: z.string().max(200),
     /** Only an active contract is tracked; an unknown state is not (fail closed). */
@@ -112,6 +119,28 @@ export const disputeViewSchema = z
   })
   .strict();
 export type DisputeView = z.infer<typeof disputeViewSchema>;
+
+/**
+ * The Weeks view: one week of a contract as the server reviews it (state, totals, disputes, late time, what approval
+ * does to the screenshots). The figures are the server's, never the app's own sums. Offline, the last answer fetched
+ * for that week is shown with when it was fetched, and `unavailable` says why the server could not be asked now.
+ */
+export const weeksViewSchema = z
+  .object({
+    contractId: z.string(),
+    /** The week's Monday, "YYYY-MM-DD" (in the contract's zone). */
+    week: z.string(),
+    /** The server's review: fetched now, or the cached one; null when none is known. */
+    review: weekReviewSchema.nullable(),
+    /** When `review` was fetched (ISO 8601 UTC); null without one. */
+    fetchedAt: z.string().nullable(),
+    /** Why the server could not be asked just now, in words (the end of a sentence); null when `review` is fresh. */
+    unavailable: z.string().max(600).nullable(),
+    /** This is the week running now: there is no later one to page to. */
+    current: z.boolean(),
+  })
+  .strict();
+export type WeeksView = z.infer<typeof weeksViewSchema>;
 
 /**
  * What the operating system withholds that Worktrace needs, one notice each (the renderer words them): macOS Screen
@@ -238,6 +267,8 @@ export const appStateSchema = z
       })
       .strict()
       .optional(),
+    /** The week the Weeks view shows; null until the page asks for one. Optional only for older builders of this state. */
+    weeks: weeksViewSchema.nullable().optional(),
   })
   .strict();
 export type AppState = z.infer<typeof appStateSchema>;

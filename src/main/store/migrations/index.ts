@@ -6,6 +6,7 @@ import { migration005SegmentRevision } from './005-segment-revision.js';
 import { migration006ScreenshotDeletions } from './006-screenshot-deletions.js';
 import { migration007MinuteAppsAndSaves } from './007-minute-apps-and-saves.js';
 import { migration008PrivateWindows } from './008-private-windows.js';
+import { migration009WeekReviews } from './009-week-reviews.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006ScreenshotDeletions,
   migration007MinuteAppsAndSaves,
   migration008PrivateWindows,
+  migration009WeekReviews,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

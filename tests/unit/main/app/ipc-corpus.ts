@@ -32,6 +32,7 @@ export const VALID_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unk
   'privacy:add': { kind: 'title', pattern: '*Patient*' },
   'privacy:remove': { kind: 'app', pattern: 'keepassxc' },
   'privacy:keep-app-names': { enabled: true },
+  'weeks:show': { contractId: '01JABCDEFGHJKMNPQRSTVWXYZ0', week: '2026-11-30' },
 };
 
 export const CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

@@ -8,6 +8,7 @@ import type { AppState, Envelope, EventChannel, InvokeChannel, WorktraceApi } fr
 const INVOKE_CHANNELS = {
   'auth:sign-in': true,
   'auth:sign-out': true,
+  'auth:sign-out-everywhere': true,
   'state:get': true,
   'contracts:refresh': true,
   'tracking:start': true,
@@ -23,6 +24,7 @@ const INVOKE_CHANNELS = {
   'privacy:remove': true,
   'privacy:keep-app-names': true,
   'weeks:show': true,
+  'timesheet:save': true,
 } satisfies Record<InvokeChannel, true>;
 
 const EVENT_CHANNELS = {

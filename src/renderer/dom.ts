@@ -22,3 +22,14 @@ export function safeImageSource(url: string): string {
 export function button(id: string): HTMLButtonElement {
   return byId<HTMLButtonElement>(id);
 }
+
+/**
+ * Redraws a list from its items only when they changed (compared as JSON), so a state push every few seconds does not
+ * rebuild it under a screen reader or a selection.
+ */
+export function redrawList<T>(list: HTMLElement, items: readonly T[], draw: (item: T) => HTMLElement): void {
+  const signature = JSON.stringify(items);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...items.map(draw));
+}

@@ -4,7 +4,7 @@ import { worktraceApi } from './api.js';
 import { button, byId, safeImageSource, setText, show } from './dom.js';
 import { renderState } from './views/render.js';
 import { shiftDate } from './weeks-words.js';
-import { clockTime, deleteWarning, hiddenWindowsWords, idleWords, policyChangeWords } from './words.js';
+import { clockTime, deleteWarning, everywhereQuestion, hiddenWindowsWords, idleWords, policyChangeWords } from './words.js';
 
 /**
  * The agent's UI. All state lives in the main process; this page shows the last AppState it was given, sends the
@@ -51,6 +51,15 @@ function followPickedContract(next: AppState): void {
   if (!api || contractId === '' || contractId === weeksAskedFor) return;
   weeksAskedFor = contractId;
   void call(api, 'weeks:show', { contractId, week: null });
+}
+
+/** Saves the timesheet of the weeks chosen (by default the week shown); main fetches it and asks where. */
+function saveTimesheet(api: WorktraceApi, format: 'csv' | 'pdf'): void {
+  const shown = state?.weeks;
+  if (!shown) return;
+  const from = byId<HTMLInputElement>('export-from').value || shown.week;
+  const to = byId<HTMLInputElement>('export-to').value || from;
+  void call(api, 'timesheet:save', { contractId: shown.contractId, from, to, format }, button(`export-${format}`));
 }
 
 /** Another week of the contract shown: `days` from the one shown (0: the same week again, fetched afresh). */
@@ -122,6 +131,19 @@ function wire(api: WorktraceApi): void {
     });
   });
   byId('sign-out').addEventListener('click', () => void call(api, 'auth:sign-out', {}, button('sign-out')));
+  // Asked once, the safe choice focused: it ends the person's sign-ins on every device.
+  const everywhereDialog = byId<HTMLDialogElement>('everywhere-dialog');
+  byId('sign-out-everywhere').addEventListener('click', () => {
+    if (!state?.account) return;
+    setText(byId('everywhere-dialog-text'), everywhereQuestion(state.account));
+    everywhereDialog.showModal();
+    byId('everywhere-cancel').focus();
+  });
+  byId('everywhere-cancel').addEventListener('click', () => everywhereDialog.close());
+  byId('everywhere-confirm').addEventListener('click', () => {
+    everywhereDialog.close();
+    void call(api, 'auth:sign-out-everywhere', {}, button('sign-out-everywhere'));
+  });
   // No sign-out first: signing in again as the same account keeps tracking, as the banner promises.
   byId('sign-in-again-button').addEventListener('click', () => {
     if (state?.account) byId<HTMLInputElement>('server-url').value = state.account.serverUrl;
@@ -177,6 +199,7 @@ function wire(api: WorktraceApi): void {
   byId('weeks-previous').addEventListener('click', () => showOtherWeek(api, -7, button('weeks-previous')));
   byId('weeks-next').addEventListener('click', () => showOtherWeek(api, 7, button('weeks-next')));
   byId('weeks-refresh').addEventListener('click', () => showOtherWeek(api, 0, button('weeks-refresh')));
+  for (const format of ['csv', 'pdf'] as const) byId(`export-${format}`).addEventListener('click', () => saveTimesheet(api, format));
   byId('policy-banner-close').addEventListener('click', () => show(byId('policy-banner'), false));
 
   const idleDialog = byId<HTMLDialogElement>('idle-dialog');

@@ -173,3 +173,11 @@ export function sensorWords(row: SensorRow): { readonly title: string; readonly 
   const reason = row.reason.trim() === '' || row.reason === 'ok' ? null : row.reason;
   return { title: `${SENSOR_NAMES[row.sensor]}: ${how}`, reason };
 }
+
+/** The one question before signing out everywhere: what ends, and that nothing recorded is lost. */
+export function everywhereQuestion(account: NonNullable<AppState['account']>): string {
+  return (
+    `Every sign-in of ${account.email} at ${account.serverUrl} ends: this computer, your other computers and your browsers. ` +
+    'Tracking stops here; what was recorded stays on this computer and is sent after you sign in again.'
+  );
+}

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weekReviewSchema, type WeekReview } from '../../src/shared/protocol/api/index.js';
 import { segmentBody } from '../../server/tests/support/server.js';
@@ -13,6 +16,7 @@ import { startRefusingProxy, type RefusingProxy } from './support/refusing-proxy
  * whole file; the tests run in order and build on each other:
  *
  *   3 segments uploaded ── sign in: this week shown ── back / forward ── server trouble: cached week, fetched when
+ *   ── two weeks saved as CSV and PDF (the server's bytes), a refusal in words ── sign out everywhere, asked once
  */
 
 const missing = e2eMissing();
@@ -20,7 +24,13 @@ const freelancer = DEMO_PASSWORDS.freelancer;
 const SEGMENTS = 3;
 
 describe.skipIf(missing !== null)('the Weeks view in the app page', () => {
-  const world = useE2eWorld({ display: { width: 1024, height: 768 } });
+  const saveDir = mkdtempSync(join(tmpdir(), 'wt-e2e-save-'));
+  /** The stand-in for Electron's save dialog: the next name it answers with (confirmed for replacing, as Electron's is). */
+  let saveAs = '';
+  const world = useE2eWorld({
+    display: { width: 1024, height: 768 },
+    saveDialog: { choose: async () => ({ path: join(saveDir, saveAs), replaceConfirmed: true }) },
+  });
   let proxy: RefusingProxy;
   let clientToken = '';
   const serverWeek = async (week: string): Promise<WeekReview> =>
@@ -39,6 +49,7 @@ describe.skipIf(missing !== null)('the Weeks view in the app page', () => {
   });
   afterAll(async () => {
     await proxy?.close();
+    rmSync(saveDir, { recursive: true, force: true });
   });
 
   it("signs in and shows the picked contract's week running now, with the server's figures, passing axe", async () => {
@@ -93,6 +104,57 @@ describe.skipIf(missing !== null)('the Weeks view in the app page', () => {
     expect(await seriousViolations(page), 'axe: the Weeks view offline').toEqual([]);
     await weeks.getByRole('button', { name: 'Refresh' }).click();
     await banner.waitFor({ state: 'hidden' });
+  });
+
+  it("saves two weeks as CSV and PDF, the server's bytes exactly, and says where; a refusal says why and saves nothing", async () => {
+    const { page } = world;
+    const weeks = page.getByRole('region', { name: 'Weeks' });
+    const current = (await world.app.service.state()).weeks!.week;
+    const previous = new Date(Date.parse(`${current}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+    const sunday = new Date(Date.parse(`${current}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
+    expect(await weeks.getByLabel('From the week of').inputValue()).toBe(current);
+    await weeks.getByLabel('From the week of').fill(previous);
+    // What the server sent the app, as it passed the proxy: the file must be these bytes (a PDF carries the moment
+    // it was made, so a second download on the real clock would differ).
+    proxy.recordBodies((method, path) => method === 'GET' && path.includes('/timesheet.'));
+    for (const format of ['csv', 'pdf'] as const) {
+      saveAs = `two-weeks.${format}`;
+      await weeks.getByRole('button', { name: `Save timesheet (${format.toUpperCase()})` }).click();
+      await expect.poll(() => weeks.locator('#export-saved').textContent()).toContain(join(saveDir, saveAs));
+      const served = proxy.bodies.at(-1)!;
+      expect(served.path).toBe(`/api/v1/contracts/${world.server.contractId}/timesheet.${format}?from=${previous}&to=${sunday}`);
+      expect(format === 'pdf' ? served.bytes.subarray(0, 5).toString('latin1') : served.bytes.toString('utf8').split('\n')[0]).toMatch(format === 'pdf' ? /^%PDF-$/ : /billable/i);
+      expect(readFileSync(join(saveDir, saveAs)).equals(served.bytes), `${format}: the server's bytes`).toBe(true);
+    }
+    expect(await weeks.locator('#export-saved').textContent()).toBe(
+      `Saved the PDF timesheet of ${previous} to ${sunday} (${readFileSync(join(saveDir, 'two-weeks.pdf')).length.toLocaleString('en-GB')} bytes) as ${join(saveDir, 'two-weeks.pdf')}.`,
+    );
+    expect(await seriousViolations(page), 'axe: a timesheet saved').toEqual([]);
+
+    proxy.refuseNext((method, path) => method === 'GET' && path.includes('/timesheet.csv'), { status: 403, code: 'FORBIDDEN', message: 'not a party to this contract' });
+    saveAs = 'refused.csv';
+    await weeks.getByRole('button', { name: 'Save timesheet (CSV)' }).click();
+    await page.waitForFunction(() => document.getElementById('error')?.textContent === 'The server no longer shows you this contract: refresh the contracts.');
+    expect(readdirSync(saveDir).sort()).toEqual(['two-weeks.csv', 'two-weeks.pdf']);
+  });
+
+  it('signs out everywhere after one question: a browser sign-in ends too, and the page says so', async () => {
+    const { page } = world;
+    const browser = await world.server.token('freelancer');
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign out everywhere?' });
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.textContent()).toContain(`Every sign-in of ${freelancer.email} at ${proxy.url} ends`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('everywhere-cancel'); // Enter alone signs nobody out
+    expect(await seriousViolations(page), 'axe: the sign-out-everywhere question').toEqual([]);
+    await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'visible' });
+    const banner = page.locator('#signed-out');
+    expect(await banner.textContent()).toBe(`Signed out of ${proxy.url} everywhere: no sign-in of ${freelancer.email} works any more, on any computer or browser.`);
+    expect(await page.getByRole('region', { name: 'Weeks' }).isVisible()).toBe(false);
+    expect((await world.server.api('GET', '/contracts', { token: browser })).status).toBe(401);
+    expect((await world.app.service.state()).account).toBeNull();
+    expect(await seriousViolations(page), 'axe: signed out everywhere').toEqual([]);
     expect(world.browser.problems).toEqual([]);
   });
 });

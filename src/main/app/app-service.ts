@@ -23,7 +23,7 @@ import { DiskNotice } from './disk-notice.js';
 import { disputeViews } from './disputes.js';
 import { noPermissionNotices, openPermissionSettings } from './desktop-permissions.js';
 import { AppError, badRequestMessage, toIpcError } from './errors.js';
-import { refuseAnotherAccount, refuseAnotherUser, signInToServer, signOutOfServer } from './sign-in.js';
+import { refuseAnotherAccount, refuseAnotherUser, signInToServer, signOutEverywhereOnServer, signOutOfServer } from './sign-in.js';
 import { AppEvents } from './events.js';
 import { IdlePrompt } from './idle-prompt.js';
 import { changePrivacy, privacyView, type PrivacyChannel } from './private-windows.js';
@@ -33,6 +33,7 @@ import { Thumbnails } from './thumbnails.js';
 import { LiveTotals } from './totals.js';
 import { TrackingSession, segmentView } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
+import { saveTimesheet } from './timesheet-export.js';
 import { showWeek } from './weeks.js';
 
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
@@ -61,6 +62,10 @@ export class AppService {
   #contractStopped: string | null = null;
   /** The week the Weeks view shows (the last one the page asked for), until sign-out. */
   #weeks: WeeksView | null = null;
+  /** The last timesheet saved, in words, until sign-out. */
+  #timesheetSaved: string | null = null;
+  /** What the last sign-out everywhere did, shown while signed out. */
+  #signedOut: string | null = null;
   readonly #sync = new SyncStatus();
   readonly #disk: DiskNotice;
   readonly #idle = new IdlePrompt(this.#events);
@@ -129,6 +134,8 @@ export class AppService {
         return this.#signIn(request as InvokeRequest<'auth:sign-in'>);
       case 'auth:sign-out':
         return this.#signOut();
+      case 'auth:sign-out-everywhere':
+        return this.#signOutEverywhere();
       case 'state:get':
         return;
       case 'contracts:refresh':
@@ -161,6 +168,8 @@ export class AppService {
         return changePrivacy(this.#requireStore(), channel, request as InvokeRequest<PrivacyChannel>);
       case 'weeks:show':
         return this.#showWeek(request as InvokeRequest<'weeks:show'>);
+      case 'timesheet:save':
+        return this.#saveTimesheet(request as InvokeRequest<'timesheet:save'>);
     }
   }
 
@@ -181,6 +190,8 @@ export class AppService {
     this.#deps.credentials.write(credentials);
     this.#sync.reset();
     this.#weeks = null; // the page asks again, as this sign-in
+    this.#signedOut = null;
+    this.#timesheetSaved = null;
     this.#log.info({ server: credentials.server, userId: credentials.userId }, 'signed in');
     this.#connect(credentials);
     await this.#session?.useClient(this.#requireSignedIn().client);
@@ -203,6 +214,22 @@ export class AppService {
     this.#deps.credentials.clear();
     this.#forgetAccount(credentials);
     this.#sync.reset(notTold);
+  }
+
+  /**
+   * Sign out everywhere (a lost laptop, a shared browser): the server ends every sign-in of the person, this one
+   * included, and this computer signs out as on a normal sign-out (tracking stops with its minute saved; recorded time
+   * stays queued for this account's next sign-in). Offline it still signs out here and says the others were not ended.
+   */
+  async #signOutEverywhere(): Promise<void> {
+    const { credentials } = this.#requireSignedIn();
+    await this.#stop();
+    await this.#disconnect();
+    const words = await signOutEverywhereOnServer(credentials);
+    this.#deps.credentials.clear();
+    this.#forgetAccount(credentials);
+    this.#sync.reset();
+    this.#signedOut = words;
   }
 
   async #start(request: InvokeRequest<'tracking:start'>): Promise<void> {
@@ -302,6 +329,13 @@ export class AppService {
     this.#weeks = await showWeek({ store: this.#requireStore(), client, account, clock: this.#deps.clock, timeZone: contract.timeZone }, request);
   }
 
+  async #saveTimesheet(request: InvokeRequest<'timesheet:save'>): Promise<void> {
+    const { client, credentials } = this.#requireSignedIn();
+    const contract = this.#contract(request.contractId);
+    const saved = await saveTimesheet({ client, server: credentials.server, dialog: this.#deps.saveDialog, timeZone: contract.timeZone }, request);
+    if (saved !== null) this.#timesheetSaved = saved;
+  }
+
   #setLaunchAtLogin(enabled: boolean): void {
     this.#deps.launchAtLogin?.set(enabled);
     this.#requireStore().settings.set(LAUNCH_AT_LOGIN_KEY, enabled ? '1' : '0');
@@ -372,6 +406,8 @@ export class AppService {
       privacy: privacyView(store, this.#session?.redaction() ?? this.#lastRedaction),
       disputes: disputeViews(this.#signedIn?.disputes.current() ?? [], contracts),
       weeks: this.#signedIn ? this.#weeks : null,
+      timesheetSaved: this.#signedIn ? this.#timesheetSaved : null,
+      signedOut: this.#signedIn ? null : this.#signedOut,
     };
   }
 
@@ -466,6 +502,7 @@ export class AppService {
   /** Signed out: what this computer kept of the account's diary (contracts, cached weeks) goes with the sign-in. */
   #forgetAccount(credentials: Credentials | null): void {
     this.#weeks = null;
+    this.#timesheetSaved = null;
     if (!this.#store) return;
     new ContractsCache(this.#store).clear();
     if (credentials) this.#store.weekReviews.forgetAccount({ server: credentials.server, userId: credentials.userId });

@@ -16,6 +16,12 @@ export type AppErrorCode =
   | 'NOT_AVAILABLE'
   /** The server refused a week of the Weeks view for a reason other than access (a date it does not take). */
   | 'WEEK_REFUSED'
+  /** The server refused a timesheet for a reason other than access (a range it does not take). */
+  | 'TIMESHEET_REFUSED'
+  /** The chosen file exists and the save dialog did not ask to replace it: it is kept. */
+  | 'FILE_EXISTS'
+  /** The chosen file could not be written (permissions, a missing folder, no space). */
+  | 'FILE_NOT_SAVED'
   | 'INTERNAL';
 
 /** Errors of the app service; their messages are shown in the UI as they are. */

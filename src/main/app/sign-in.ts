@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { InvokeRequest } from '../../shared/ipc/index.js';
 import { sameAccount } from '../store/index.js';
-import { ApiClient, ApiRequestError, SyncError, checkServerUrl, notToldWords, revokeOnServer, toUserError, type Credentials } from '../sync/index.js';
+import {
+  ApiClient,
+  ApiRequestError,
+  SyncError,
+  checkServerUrl,
+  everywhereWords,
+  notToldWords,
+  revokeOnServer,
+  toUserError,
+  type Credentials,
+} from '../sync/index.js';
 import { AppError } from './errors.js';
 
 /** A person waits on this: fail within seconds, not the sync layer's 30 s. */
@@ -39,6 +49,14 @@ export async function signOutOfServer(credentials: Credentials | null): Promise<
   if (!credentials) return null;
   const result = await revokeOnServer(credentials);
   return result.outcome === 'not-told' ? notToldWords(credentials.server, result) : null;
+}
+
+/**
+ * Signing out everywhere, the server's half: every token of the person is revoked (best effort, as for one token).
+ * Returns what the person reads: done everywhere, or why the server could not end the other sign-ins.
+ */
+export async function signOutEverywhereOnServer(credentials: Credentials): Promise<string> {
+  return everywhereWords(credentials, await revokeOnServer(credentials, { everywhere: true }));
 }
 
 /** While tracking, only the account signed in now may sign in again: the running session records under it. */

@@ -6,6 +6,7 @@ import type { SensorReportRow } from '../sensors/index.js';
 import type { ActiveWindowSensor, InputSensor, ScreenCapturer, SystemIdleTime } from '../sensors/types.js';
 import type { Credentials } from '../sync/credentials.js';
 import type { PermissionsPort } from './desktop-permissions.js';
+import type { SaveDialogPort } from './timesheet-export.js';
 
 /** Where the sign-in lives: a 0600 file headless (CredentialsStore), the OS keychain in Electron. */
 export interface CredentialsVault {
@@ -54,4 +55,6 @@ export interface AppServiceDeps {
   readonly openStore?: (options: StoreOptions) => Store;
   /** What the OS withholds (macOS permissions, a Wayland session): the Electron shell's; default: nothing to tell. */
   readonly permissions?: PermissionsPort;
+  /** Where the person saves a file (Electron's save dialog); without it, saving a timesheet answers NOT_AVAILABLE. */
+  readonly saveDialog?: SaveDialogPort;
 }

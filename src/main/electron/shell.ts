@@ -6,6 +6,7 @@ import {
   Tray,
   app,
   desktopCapturer,
+  dialog,
   ipcMain,
   nativeImage,
   powerMonitor,
@@ -27,6 +28,7 @@ import { electronScreenSources } from './desktop-capturer.js';
 import { forwardEvents, registerIpcHandlers, senderCheck } from './ipc.js';
 import { launchAtLogin, startsHidden } from './login-items.js';
 import { electronPermissionProbe } from './permissions.js';
+import { electronSaveDialog } from './save-dialog.js';
 import { wirePowerEvents } from './power.js';
 import { SafeStorageCredentials, SafeStorageKeyStore } from './safe-storage.js';
 import { powerMonitorIdle } from './system-idle.js';
@@ -100,6 +102,8 @@ export async function startShell(options: ShellOptions): Promise<Shell | null> {
       }),
     launchAtLogin: launchAtLogin(app, platform, env, process.execPath),
     permissions,
+    // The window is made later; the dialog asks for it when it opens.
+    saveDialog: electronSaveDialog(dialog, () => mainWindow, () => app.getPath('documents')),
   });
   await service.open();
 

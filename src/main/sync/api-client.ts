@@ -22,6 +22,7 @@ import {
   type ScreenshotDeleteResponse,
   type ScreenshotUploadResponse,
   type SegmentUploadResponse,
+  type TimesheetQuery,
   type WeekReview,
   weekReviewSchema,
 } from '../../shared/protocol/api/index.js';
@@ -165,6 +166,30 @@ export class ApiClient {
     const what = `week ${week} of ${contractId}`;
     const answer = await this.send(what, () => this.http.get(`/contracts/${encodeURIComponent(contractId)}/weeks/${encodeURIComponent(week)}`));
     return this.expect(what, answer, 200, weekReviewSchema);
+  }
+
+  /**
+   * The timesheet of whole weeks as the server makes it (CSV or a one-page PDF): its bytes exactly as they came, after
+   * checking the status and that the type is the one asked for (an HTML page from something in between is refused).
+   */
+  async timesheet(contractId: string, format: 'csv' | 'pdf', query: TimesheetQuery): Promise<Buffer> {
+    const what = `${format.toUpperCase()} timesheet of ${contractId}`;
+    let answer: AxiosResponse<ArrayBuffer>;
+    try {
+      answer = await this.http.get<ArrayBuffer>(`/contracts/${encodeURIComponent(contractId)}/timesheet.${format}`, {
+        params: query,
+        responseType: 'arraybuffer',
+      });
+    } catch (error) {
+      throw new ApiRequestError(networkFailure(error), what);
+    }
+    const bytes = Buffer.from(answer.data);
+    if (answer.status !== 200) throw new ApiRequestError(httpFailure(answer.status, bytes.toString('utf8'), answer.headers), what);
+    const type = String(answer.headers['content-type'] ?? '');
+    if (!type.startsWith(format === 'csv' ? 'text/csv' : 'application/pdf')) {
+      throw new ApiRequestError({ kind: 'invalid', status: answer.status, detail: `not a ${format.toUpperCase()} file (${preview(type)})` }, what);
+    }
+    return bytes;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { DisputeView } from '../../shared/ipc/contract.js';
-import { byId, show } from '../dom.js';
+import { byId, redrawList, show } from '../dom.js';
 import { clockTime } from '../words.js';
 
 const dayWords = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
@@ -16,26 +16,20 @@ export function momentWords(iso: string): string {
  * when there is none; redrawn only when the list changes.
  */
 export function renderDisputes(disputes: readonly DisputeView[]): void {
-  const list = byId<HTMLUListElement>('disputes-list');
   show(byId('disputes'), disputes.length > 0);
-  const signature = JSON.stringify(disputes);
-  if (list.dataset.signature === signature) return;
-  list.dataset.signature = signature;
-  list.replaceChildren(
-    ...disputes.map((dispute) => {
-      const item = document.createElement('li');
-      item.dataset.segmentId = dispute.segmentId;
-      const what = document.createElement('span');
-      what.className = 'dispute-segment';
-      what.textContent = `${dispute.contractName}: the segment of ${momentWords(dispute.startedAt)}`;
-      const note = document.createElement('blockquote');
-      note.className = 'dispute-note';
-      note.textContent = dispute.note;
-      const when = document.createElement('span');
-      when.className = 'dispute-at muted';
-      when.textContent = `Disputed ${momentWords(dispute.at)}`;
-      item.append(what, note, when);
-      return item;
-    }),
-  );
+  redrawList(byId<HTMLUListElement>('disputes-list'), disputes, (dispute) => {
+    const item = document.createElement('li');
+    item.dataset.segmentId = dispute.segmentId;
+    const what = document.createElement('span');
+    what.className = 'dispute-segment';
+    what.textContent = `${dispute.contractName}: the segment of ${momentWords(dispute.startedAt)}`;
+    const note = document.createElement('blockquote');
+    note.className = 'dispute-note';
+    note.textContent = dispute.note;
+    const when = document.createElement('span');
+    when.className = 'dispute-at muted';
+    when.textContent = `Disputed ${momentWords(dispute.at)}`;
+    item.append(what, note, when);
+    return item;
+  });
 }

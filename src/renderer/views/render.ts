@@ -42,6 +42,10 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderPermissions(state.permissions, (pane) => hooks.onOpenSettings(pane));
   show(byId('sign-in'), !signedIn || (hooks.signingInAgain() && state.sync.signInAgain));
   show(byId('sign-out'), signedIn);
+  show(byId('sign-out-everywhere'), signedIn);
+  const signedOut = state.signedOut ?? null;
+  setText(byId('signed-out'), signedOut ?? '');
+  show(byId('signed-out'), signedOut !== null);
   for (const id of ['work', 'weeks', 'recent', 'privacy', 'sync']) show(byId(id), signedIn);
   if (!signedIn) show(byId('sensors'), false);
   if (!signedIn) show(byId('disputes'), false);
@@ -60,7 +64,7 @@ export function renderState(state: AppState, hooks: RenderHooks): void {
   renderSync(state);
   renderSensors(state.sensors ?? []);
   renderDisputes(state.disputes ?? []);
-  renderWeeks(state.weeks ?? null);
+  renderWeeks(state.weeks ?? null, state.timesheetSaved ?? null);
 }
 
 /** Draws the work panel; returns the contract it shows. */

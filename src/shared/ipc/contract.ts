@@ -33,11 +33,23 @@ export const privateRuleRequestSchema = privateWindowRuleSchema;
 export const keepAppNamesRequestSchema = z.object({ enabled: z.boolean() }).strict();
 /** A week of a contract for the Weeks view: any date of it ("YYYY-MM-DD"), or null for the week running now. */
 export const showWeekRequestSchema = z.object({ contractId: text(128).min(1), week: dateSchema.nullable() }).strict();
+/** The two files a timesheet comes as (the server's GET /contracts/{id}/timesheet.csv and .pdf). */
+export const timesheetFormatSchema = z.enum(['csv', 'pdf']);
+export type TimesheetFormat = z.infer<typeof timesheetFormatSchema>;
+/**
+ * A timesheet of whole weeks saved where the person chooses: `from` names the first week and `to` the last (any date
+ * of each; main widens them to Monday and Sunday in the contract's zone).
+ */
+export const saveTimesheetRequestSchema = z
+  .object({ contractId: text(128).min(1), from: dateSchema, to: dateSchema, format: timesheetFormatSchema })
+  .strict();
 const noPayload = z.object({}).strict();
 
 export const invokeChannels = {
   'auth:sign-in': signInRequestSchema,
   'auth:sign-out': noPayload,
+  /** Ends every sign-in of the person on the server (DELETE /auth/tokens), then signs out here as auth:sign-out does. */
+  'auth:sign-out-everywhere': noPayload,
   'state:get': noPayload,
   'contracts:refresh': noPayload,
   'tracking:start': startTrackingRequestSchema,
@@ -55,6 +67,8 @@ export const invokeChannels = {
   'privacy:keep-app-names': keepAppNamesRequestSchema,
   /** Asks the server for a week of the contract (the cached answer when it cannot be asked) and shows it. */
   'weeks:show': showWeekRequestSchema,
+  /** Fetches the timesheet file with the session, asks where to save it (main's dialog), writes the server's bytes. */
+  'timesheet:save': saveTimesheetRequestSchema,
 } as const;
 export type InvokeChannel = keyof typeof invokeChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]>;
@@ -269,6 +283,10 @@ export const appStateSchema = z
       .optional(),
     /** The week the Weeks view shows; null until the page asks for one. Optional only for older builders of this state. */
     weeks: weeksViewSchema.nullable().optional(),
+    /** The last timesheet saved, in words (where, which weeks, how big); null until one is. Optional for older builders. */
+    timesheetSaved: z.string().max(5000).nullable().optional(),
+    /** What the last sign-out everywhere did, in words, shown while signed out; null otherwise. Optional for older builders. */
+    signedOut: z.string().max(2000).nullable().optional(),
   })
   .strict();
 export type AppState = z.infer<typeof appStateSchema>;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppService, defaultSensorFactory } from '../../../src/main/app/index.js';
+import { AppService, defaultSensorFactory, type SaveDialogPort } from '../../../src/main/app/index.js';
 import { systemClock } from '../../../src/main/clock/system-clock.js';
 import { FileKeyStore } from '../../../src/main/crypto/index.js';
 import { createLogger } from '../../../src/main/log.js';
@@ -57,8 +57,11 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-/** `idleThresholdMs` shortens the 5-minute default so an idle prompt arrives within a test. */
-export async function startApp(options: { idleThresholdMs?: number } = {}): Promise<AppHarness> {
+/**
+ * `idleThresholdMs` shortens the 5-minute default so an idle prompt arrives within a test; `saveDialog` stands in for
+ * Electron's save dialog (without it, saving a file answers NOT_AVAILABLE).
+ */
+export async function startApp(options: { idleThresholdMs?: number; saveDialog?: SaveDialogPort } = {}): Promise<AppHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wt-e2e-app-'));
   const logger = createLogger({ level: process.env.WORKTRACE_LOG_LEVEL ?? 'silent' });
   const credentials = new CredentialsStore(dataDir);
@@ -70,6 +73,7 @@ export async function startApp(options: { idleThresholdMs?: number } = {}): Prom
     logger,
     sensors: defaultSensorFactory(logger),
     ...(options.idleThresholdMs === undefined ? {} : { idleThresholdMs: options.idleThresholdMs }),
+    ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
   });
   await service.open();
   const bridge = await startBridge(service, RENDERER_DIR);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasTool, requireTools, startDisplay, type TestDisplay } from '../../support/display.js';
 import { startLiveServer, type LiveServer } from '../../integration/sync/support/live-server.js';
+import type { SaveDialogPort } from '../../../src/main/app/index.js';
 import { buildRenderer, startApp, type AppHarness } from './app-harness.js';
 import { chromiumMissing, openRenderer, type TestBrowser } from './chromium.js';
 
@@ -25,6 +26,8 @@ export interface E2eWorldOptions {
   readonly xtermTitle?: string;
   /** Shortens the app's 5-minute idle threshold. */
   readonly idleThresholdMs?: number;
+  /** Stands in for Electron's save dialog. */
+  readonly saveDialog?: SaveDialogPort;
 }
 
 /**
@@ -60,7 +63,10 @@ export function useE2eWorld(options: E2eWorldOptions): E2eWorld {
       display.spawnClient('xterm', ['-T', options.xtermTitle, '-geometry', '80x24+0+0']);
     }
     parts.server = await startLiveServer({ segmentSeconds: 60 });
-    parts.app = await startApp(options.idleThresholdMs === undefined ? {} : { idleThresholdMs: options.idleThresholdMs });
+    parts.app = await startApp({
+      ...(options.idleThresholdMs === undefined ? {} : { idleThresholdMs: options.idleThresholdMs }),
+      ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
+    });
     parts.browser = await openRenderer(parts.app.bridge.url);
   });
 

@@ -26,6 +26,10 @@ export interface RefusingProxy {
   readonly exchanges: readonly Exchange[];
   /** The next request that `matches` is answered with `refusal` instead of going to the server. */
   refuseNext(matches: (method: string, path: string) => boolean, refusal: Refusal): void;
+  /** Keeps the body of every answer passed through for a request that `matches`: what the app received, byte for byte. */
+  recordBodies(matches: (method: string, path: string) => boolean): void;
+  /** The bodies kept, in order, with the request's path. */
+  readonly bodies: readonly { readonly path: string; readonly bytes: Buffer }[];
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export async function startRefusingProxy(upstream: string): Promise<RefusingProx
   const target = new URL(upstream);
   const exchanges: Exchange[] = [];
   let pending: { matches: (method: string, path: string) => boolean; refusal: Refusal } | null = null;
+  let recording: ((method: string, path: string) => boolean) | null = null;
+  const bodies: { path: string; bytes: Buffer }[] = [];
 
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -52,6 +58,11 @@ export async function startRefusingProxy(upstream: string): Promise<RefusingProx
       (answer) => {
         exchanges.push({ method, path, status: answer.statusCode ?? 502, refusedByProxy: false });
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (recording?.(method, path)) {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => bodies.push({ path, bytes: Buffer.concat(chunks) }));
+        }
         answer.pipe(res);
       },
     );
@@ -69,6 +80,10 @@ export async function startRefusingProxy(upstream: string): Promise<RefusingProx
     refuseNext(matches, refusal) {
       pending = { matches, refusal };
     },
+    recordBodies(matches) {
+      recording = matches;
+    },
+    bodies,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,6 +18,7 @@ import type { AppState, Envelope } from '../../../../src/shared/ipc/index.js';
 export const VALID_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   'auth:sign-in': { serverUrl: 'https://diary.example.com', email: 'freelancer@example.com', password: 'correct horse' },
   'auth:sign-out': {},
+  'auth:sign-out-everywhere': {},
   'state:get': {},
   'contracts:refresh': {},
   'tracking:start': { contractId: '01JABCDEFGHJKMNPQRSTVWXYZ0', memo: 'writing the report' },
@@ -33,6 +34,7 @@ export const VALID_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unk
   'privacy:remove': { kind: 'app', pattern: 'keepassxc' },
   'privacy:keep-app-names': { enabled: true },
   'weeks:show': { contractId: '01JABCDEFGHJKMNPQRSTVWXYZ0', week: '2026-11-30' },
+  'timesheet:save': { contractId: '01JABCDEFGHJKMNPQRSTVWXYZ0', from: '2026-11-30', to: '2026-12-06', format: 'pdf' },
 };
 
 export const CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];

@@ -28,7 +28,16 @@ export interface ServiceHarness {
 
 /** The service with real store, key file, credentials file and capture pipeline; the screen and input are scripted. */
 export async function openService(
-  options: { clock?: FakeClock; random?: () => number; dataDir?: string; openStore?: AppServiceDeps['openStore']; capturer?: ScreenCapturer } = {},
+  options: {
+    clock?: FakeClock;
+    random?: () => number;
+    dataDir?: string;
+    openStore?: AppServiceDeps['openStore'];
+    capturer?: ScreenCapturer;
+    saveDialog?: AppServiceDeps['saveDialog'];
+    /** Background upload passes (default: every fake second). */
+    syncIntervalMs?: number;
+  } = {},
 ): Promise<ServiceHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wt-app-'));
   const clock = options.clock ?? new FakeClock({ wallMs: Date.now() });
@@ -43,8 +52,9 @@ export async function openService(
     sensors,
     random: options.random ?? (() => 0.5),
     newId: ulid,
-    syncIntervalMs: 1000,
+    syncIntervalMs: options.syncIntervalMs ?? 1000,
     ...(options.openStore ? { openStore: options.openStore } : {}),
+    ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
   });
   await service.open();
   return {

@@ -10,7 +10,6 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type SensorRow,
-  type WeeksView,
 } from '../../shared/ipc/index.js';
 import type { RedactionReport } from '../../shared/privacy/index.js';
 import { isoFromMs } from '../../shared/time/index.js';
@@ -33,8 +32,7 @@ import { Thumbnails } from './thumbnails.js';
 import { LiveTotals } from './totals.js';
 import { TrackingSession, segmentView } from './tracking-session.js';
 import type { AppServiceDeps } from './types.js';
-import { saveTimesheet } from './timesheet-export.js';
-import { showWeek } from './weeks.js';
+import { WeekViews } from './week-views.js';
 
 const LAUNCH_AT_LOGIN_KEY = 'app.launchAtLogin';
 const RECENT_SCREENSHOTS = 12;
@@ -60,10 +58,8 @@ export class AppService {
   #lastRedaction: RedactionReport | null = null;
   /** Why the last session stopped on its own (its contract paused or ended), until tracking starts again. */
   #contractStopped: string | null = null;
-  /** The week the Weeks view shows (the last one the page asked for), until sign-out. */
-  #weeks: WeeksView | null = null;
-  /** The last timesheet saved, in words, until sign-out. */
-  #timesheetSaved: string | null = null;
+  /** The Weeks view's week and the last timesheet saved, until another sign-in or sign-out. */
+  readonly #weekViews: WeekViews;
   /** What the last sign-out everywhere did, shown while signed out. */
   #signedOut: string | null = null;
   readonly #sync = new SyncStatus();
@@ -77,6 +73,7 @@ export class AppService {
     this.#deps = deps;
     this.#log = deps.logger.child({ subsystem: 'app' });
     this.#disk = new DiskNotice(deps.dataDir, this.#log);
+    this.#weekViews = new WeekViews({ clock: deps.clock, saveDialog: deps.saveDialog });
   }
 
   /** Opens the store; when signed in, starts uploading and refreshes the contracts (offline: the cached list). */
@@ -189,9 +186,8 @@ export class AppService {
     await this.#disconnect();
     this.#deps.credentials.write(credentials);
     this.#sync.reset();
-    this.#weeks = null; // the page asks again, as this sign-in
+    this.#weekViews.reset(); // the page asks again, as this sign-in
     this.#signedOut = null;
-    this.#timesheetSaved = null;
     this.#log.info({ server: credentials.server, userId: credentials.userId }, 'signed in');
     this.#connect(credentials);
     await this.#session?.useClient(this.#requireSignedIn().client);
@@ -321,19 +317,13 @@ export class AppService {
     this.#thumbnails?.forget(id);
   }
 
-  /** The Weeks view asks for a week of a contract in the picker's list: the server's review, or the cached one. */
-  async #showWeek(request: InvokeRequest<'weeks:show'>): Promise<void> {
-    const { client, credentials } = this.#requireSignedIn();
-    const contract = this.#contract(request.contractId);
-    const account = { server: credentials.server, userId: credentials.userId };
-    this.#weeks = await showWeek({ store: this.#requireStore(), client, account, clock: this.#deps.clock, timeZone: contract.timeZone }, request);
+  /** A week of a contract in the picker (the Weeks view), and its timesheet saved: WeekViews does the work. */
+  #showWeek(request: InvokeRequest<'weeks:show'>): Promise<void> {
+    return this.#weekViews.show(this.#requireStore(), this.#requireSignedIn(), this.#contract(request.contractId), request);
   }
 
-  async #saveTimesheet(request: InvokeRequest<'timesheet:save'>): Promise<void> {
-    const { client, credentials } = this.#requireSignedIn();
-    const contract = this.#contract(request.contractId);
-    const saved = await saveTimesheet({ client, server: credentials.server, dialog: this.#deps.saveDialog, timeZone: contract.timeZone }, request);
-    if (saved !== null) this.#timesheetSaved = saved;
+  #saveTimesheet(request: InvokeRequest<'timesheet:save'>): Promise<void> {
+    return this.#weekViews.saveTimesheet(this.#requireSignedIn(), this.#contract(request.contractId), request);
   }
 
   #setLaunchAtLogin(enabled: boolean): void {
@@ -405,8 +395,7 @@ export class AppService {
       sensors: this.#session?.sensorReport() ?? this.#lastSensors,
       privacy: privacyView(store, this.#session?.redaction() ?? this.#lastRedaction),
       disputes: disputeViews(this.#signedIn?.disputes.current() ?? [], contracts),
-      weeks: this.#signedIn ? this.#weeks : null,
-      timesheetSaved: this.#signedIn ? this.#timesheetSaved : null,
+      ...(this.#signedIn ? this.#weekViews.view() : { weeks: null, timesheetSaved: null }),
       signedOut: this.#signedIn ? null : this.#signedOut,
     };
   }
@@ -501,8 +490,7 @@ export class AppService {
 
   /** Signed out: what this computer kept of the account's diary (contracts, cached weeks) goes with the sign-in. */
   #forgetAccount(credentials: Credentials | null): void {
-    this.#weeks = null;
-    this.#timesheetSaved = null;
+    this.#weekViews.reset();
     if (!this.#store) return;
     new ContractsCache(this.#store).clear();
     if (credentials) this.#store.weekReviews.forgetAccount({ server: credentials.server, userId: credentials.userId });

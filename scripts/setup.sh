@@ -18,6 +18,7 @@ SYSTEM_PACKAGES=(
   wine64 g++-mingw-w64-x86-64-posix
   dbus-daemon libglib2.0-bin python3-dbus python3-gi
   ceph-mon ceph-osd ceph-common radosgw haproxy
+  swift-proxy swift-account swift-container swift-object memcached
 )
 
 install_system_packages() {

@@ -140,9 +140,9 @@ export async function startCeph(): Promise<TestCeph> {
   }
 }
 
-/** Makes bucket `name` in the cluster (path-style, as the server addresses it). */
-export async function createBucket(ceph: TestCeph, name: string): Promise<void> {
-  const admin = new S3Client({ endpoint: ceph.endpoint, region: ceph.region, credentials: ceph.credentials, forcePathStyle: true });
+/** Makes bucket `name` in an S3-compatible store started by a test, Ceph's or Swift's (path-style, as the server addresses it). */
+export async function createBucket(store: Pick<TestCeph, 'endpoint' | 'region' | 'credentials'>, name: string): Promise<void> {
+  const admin = new S3Client({ endpoint: store.endpoint, region: store.region, credentials: store.credentials, forcePathStyle: true });
   try {
     await admin.send(new CreateBucketCommand({ Bucket: name }));
   } finally {

@@ -23,6 +23,8 @@ export interface S3StorageOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Every key goes under this prefix (one bucket shared by several deployments). */
   readonly prefix?: string;
+  /** Keys per ListObjectsV2 page (MaxKeys); the store's own limit (1000 on S3, Ceph and Swift) when unset. */
+  readonly listPageSize?: number;
 }
 
 export class S3StorageError extends Error {
@@ -148,7 +150,7 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
     let token: string | undefined;
     do {
       const page = await this.call('list', () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.prefix || undefined, ContinuationToken: token })),
+        this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.prefix || undefined, ContinuationToken: token, MaxKeys: this.options.listPageSize })),
       );
       yield (page.Contents ?? []).flatMap((o) => (o.Key ? [{ key: o.Key.slice(this.prefix.length), modifiedAt: o.LastModified?.getTime() ?? 0 }] : []));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

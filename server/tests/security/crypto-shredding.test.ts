@@ -53,7 +53,7 @@ describe.runIf(postgres && ceph)('crypto-shredding on PostgreSQL and Ceph RGW', 
     const start = segmentStart(server.clock.now()) - 1_200_000;
     const deleted = await storeOne(start);
     const purged = await storeOne(start + 600_000);
-    const cephDir = ceph!.ceph()!.dataDir;
+    const cephDir = ceph!.dataDir()!;
     const pgDir = cluster()?.dataDir;
 
     // The images never reach the store nor the database: only their sealed form does.

@@ -6,6 +6,7 @@ import { S3ScreenshotStorage } from '../../src/storage/s3.js';
 import type { ScreenshotStorage } from '../../src/storage/types.js';
 import { testBackends, type Backend } from './backends.js';
 import { cephUnavailableReason, createBucket, startCeph, type TestCeph } from './ceph.js';
+import { swiftUnavailableReason, startSwift } from './swift.js';
 import { filesContaining } from './files.js';
 
 /** One store for one test server: the storage, how the CLI names it, and where its bytes sit on this machine. */
@@ -15,69 +16,78 @@ export interface OpenedStore {
   readonly cliArgs: readonly string[];
   /** The environment the CLI needs to reach it (endpoint, credentials). */
   readonly cliEnv: Readonly<Record<string, string>>;
-  /** Files on this machine holding `needle`: the store's directory, or the whole Ceph cluster (its OSD block file included). */
+  /** Files on this machine holding `needle`: the store's directory, or all of Ceph's or Swift's files (Ceph's OSD block file included). */
   filesContaining(needle: Buffer): Promise<string[]>;
   close(): void;
 }
 
 export interface TestStore {
-  readonly name: 'disk' | 'ceph';
-  /** A fresh store: a directory under the server's data directory, or a new bucket in the file's Ceph cluster. */
+  readonly name: 'disk' | 'ceph' | 'swift';
+  /** A fresh store: a directory under the server's data directory, or a new bucket in the file's Ceph or Swift. */
   open(dataDir: string): Promise<OpenedStore>;
-  /** The Ceph cluster, when this is one. */
-  ceph(): TestCeph | null;
+  /** Where the file's S3-compatible store keeps its bytes (Ceph's cluster, Swift's device); null for the disk store. */
+  dataDir(): string | null;
 }
 
 export const diskStore: TestStore = {
   name: 'disk',
-  ceph: () => null,
+  dataDir: () => null,
   async open(dataDir) {
     const dir = join(dataDir, 'screenshots');
     return { storage: new DiskScreenshotStorage(dir), cliArgs: [], cliEnv: {}, filesContaining: async (needle) => filesContaining(dir, needle), close: () => undefined };
   },
 };
 
+/** An S3-compatible store a test file starts on loopback: what the S3 storage and the CLI need to reach it. */
+type StartedS3 = Pick<TestCeph, 'endpoint' | 'region' | 'credentials' | 'dataDir' | 'stop'>;
+
 /**
- * The file's Ceph RGW, started once (beforeAll) and shared by its tests: each test server gets a bucket of its own.
- * Undefined (and said so) when Ceph is not installed outside CI; in CI that throws.
+ * The file's S3-compatible store, started once (beforeAll) and shared by its tests: each test server gets a bucket of
+ * its own. Undefined (and said so) when the store is not installed outside CI; in CI that throws.
  */
-export function cephStore(): TestStore | undefined {
-  const reason = cephUnavailableReason();
+function s3Store(name: 'ceph' | 'swift', unavailableReason: () => string | null, start: () => Promise<StartedS3>): TestStore | undefined {
+  const reason = unavailableReason();
   if (reason) {
-    console.warn(`[server tests] skipping the Ceph RGW run: ${reason}`);
+    console.warn(`[server tests] skipping the ${name} run: ${reason}`);
     return undefined;
   }
-  let cluster: TestCeph | null = null;
+  let started: StartedS3 | null = null;
   beforeAll(async () => {
-    cluster = await startCeph();
+    started = await start();
   }, 180_000);
   afterAll(async () => {
-    await cluster?.stop();
+    await started?.stop();
   }, 60_000);
   return {
-    name: 'ceph',
-    ceph: () => cluster,
+    name,
+    dataDir: () => started?.dataDir ?? null,
     async open() {
-      const ceph = cluster;
-      if (!ceph) throw new Error('Ceph did not start');
+      const store = started;
+      if (!store) throw new Error(`${name} did not start`);
       const bucket = `wt-${randomBytes(6).toString('hex')}`;
-      await createBucket(ceph, bucket);
-      const storage = new S3ScreenshotStorage({ bucket, endpoint: ceph.endpoint, region: ceph.region, credentials: ceph.credentials, forcePathStyle: true });
+      await createBucket(store, bucket);
+      const storage = new S3ScreenshotStorage({ bucket, endpoint: store.endpoint, region: store.region, credentials: store.credentials, forcePathStyle: true });
       return {
         storage,
         cliArgs: ['--storage', `s3://${bucket}`, '--s3-path-style'],
         cliEnv: {
-          WORKTRACE_S3_ENDPOINT: ceph.endpoint,
-          WORKTRACE_S3_REGION: ceph.region,
-          AWS_ACCESS_KEY_ID: ceph.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: ceph.credentials.secretAccessKey,
+          WORKTRACE_S3_ENDPOINT: store.endpoint,
+          WORKTRACE_S3_REGION: store.region,
+          AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
         },
-        filesContaining: async (needle) => filesContaining(ceph.dataDir, needle),
+        filesContaining: async (needle) => filesContaining(store.dataDir, needle),
         close: () => storage.close(),
       };
     },
   };
 }
+
+/** The file's Ceph RGW (see s3Store). */
+export const cephStore = (): TestStore | undefined => s3Store('ceph', cephUnavailableReason, startCeph);
+
+/** The file's OpenStack Swift through its S3 API (see s3Store). */
+export const swiftStore = (): TestStore | undefined => s3Store('swift', swiftUnavailableReason, startSwift);
 
 /** A database and a screenshot store to run a suite on. */
 export interface TestSetup {

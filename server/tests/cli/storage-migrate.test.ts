@@ -8,17 +8,18 @@ import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
 import { createLogger } from '../../src/logger.js';
 import type { ScreenshotStorage } from '../../src/storage/types.js';
 import { testBackends } from '../support/backends.js';
-import { cephStore, type OpenedStore } from '../support/object-stores.js';
+import { cephStore, swiftStore, type OpenedStore, type TestStore } from '../support/object-stores.js';
 import { createWorld, fakeJpeg, segmentBody, segmentStart, startTestServer, uploadScreenshot, type TestServer, type World } from '../support/server.js';
 
 /**
- * `worktrace-server storage migrate --to s3://…` moves a disk-backed server's screenshots to a real Ceph RGW: copy,
- * verify, then remove; a run interrupted after a copy resumes; screenshots stored before sealing are sealed on the way.
+ * `worktrace-server storage migrate --to s3://…` moves a disk-backed server's screenshots to a real Ceph RGW and to a
+ * real OpenStack Swift (S3 API): copy, verify, then remove; a run interrupted after a copy resumes; screenshots stored
+ * before sealing are sealed on the way.
  */
 const postgres = testBackends().find((b) => b.name === 'postgres');
-const ceph = postgres ? cephStore() : undefined;
+const stores = postgres ? [cephStore(), swiftStore()].filter((s): s is TestStore => s !== undefined) : [];
 
-describe.runIf(postgres && ceph)('storage migrate from disk to Ceph RGW', () => {
+describe.runIf(postgres && stores.length > 0).each(stores)('storage migrate from disk to $name', (store) => {
   let server: TestServer;
   let world: World;
   let target: OpenedStore;
@@ -27,7 +28,7 @@ describe.runIf(postgres && ceph)('storage migrate from disk to Ceph RGW', () => 
     server = await startTestServer(postgres!);
     world = await createWorld(server);
     server.clock.advance(2 * 3_600_000); // the screenshots below, up to an hour old, are captured after the policy existed
-    target = await ceph!.open(server.dataDir);
+    target = await store.open(server.dataDir);
   }, 120_000);
   afterAll(async () => {
     target?.close();

@@ -97,19 +97,14 @@ export interface TestSetup {
 }
 
 /**
- * What the suites that touch screenshots run on (describe.each): SQLite and PostgreSQL with the disk store,
- * PostgreSQL with Ceph RGW (the several-instance deployment), and, for the suites that ask (`swift`), PostgreSQL
- * with OpenStack Swift's S3 API. Each store is started once per file that asks for it: Swift costs a file about
- * 5 s of start on two cores, so only the suites whose store calls differ run on it (put, read back, delete, purge).
+ * What the suites that touch screenshots run on (describe.each): SQLite and PostgreSQL with the disk store, and
+ * PostgreSQL with Ceph RGW (the several-instance deployment). Ceph is started once per file that asks for it.
  */
-export function testSetups(options: { readonly swift?: boolean } = {}): TestSetup[] {
+export function testSetups(): TestSetup[] {
   const backends = testBackends();
   const setups: TestSetup[] = backends.map((backend) => ({ name: `${backend.name}+disk`, backend, store: diskStore }));
   const postgres = backends.find((b) => b.name === 'postgres');
-  if (!postgres) return setups;
-  const ceph = cephStore();
-  if (ceph) setups.push({ name: 'postgres+ceph', backend: postgres, store: ceph });
-  const swift = options.swift ? swiftStore() : undefined;
-  if (swift) setups.push({ name: 'postgres+swift', backend: postgres, store: swift });
+  const ceph = postgres ? cephStore() : undefined;
+  if (postgres && ceph) setups.push({ name: 'postgres+ceph', backend: postgres, store: ceph });
   return setups;
 }

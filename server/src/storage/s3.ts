@@ -115,7 +115,9 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
       if (!object.Body) return undefined;
       return Buffer.from(await object.Body.transformToByteArray());
     } catch (error) {
-      if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) return undefined;
+      // Only a missing object is "nothing stored": a missing bucket (also a 404) is a misconfigured store, and answering
+      // undefined for it would tell the parties their screenshots are gone.
+      if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket')) return undefined;
       throw this.failed('get', error);
     }
   }

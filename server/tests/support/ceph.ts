@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { daemonGroup } from './daemons.js';
 import { freePort, isCi } from './postgres.js';
 
 /**
@@ -91,14 +92,9 @@ rgw data = ${dir}/rgw
 export async function startCeph(): Promise<TestCeph> {
   const dir = mkdtempSync(join(tmpdir(), 'wt-ceph-'));
   for (const sub of ['mon', 'osd', 'run', 'log', 'rgw']) mkdirSync(join(dir, sub));
-  const daemons: ChildProcess[] = [];
+  const daemons = daemonGroup('ceph');
   const stop = async () => {
-    for (const daemon of daemons.reverse()) {
-      if (daemon.exitCode !== null || daemon.signalCode !== null) continue;
-      const exited = new Promise((resolve) => daemon.once('exit', resolve));
-      daemon.kill('SIGTERM');
-      if ((await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) === false) daemon.kill('SIGKILL');
-    }
+    await daemons.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -106,15 +102,7 @@ export async function startCeph(): Promise<TestCeph> {
     const fsid = randomUUID();
     const conf = join(dir, 'ceph.conf');
     writeFileSync(conf, config(dir, fsid, monPort, rgwPort));
-    const daemon = (command: string, args: string[]) => {
-      const child = spawn(command, ['-f', '-c', conf, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2000)));
-      child.once('exit', (code) => {
-        if (code) console.warn(`[ceph] ${command} exited ${code}: ${stderr}`);
-      });
-      daemons.push(child);
-    };
+    const daemon = (command: string, args: string[]) => daemons.start(command, command, ['-f', '-c', conf, ...args]);
     run('monmaptool', ['--create', '--clobber', '--fsid', fsid, '--addv', 'a', `[v2:127.0.0.1:${monPort}]`, join(dir, 'monmap')]);
     run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
     daemon('ceph-mon', ['-i', 'a']);

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { daemonGroup } from './daemons.js';
 import { freePort, isCi } from './postgres.js';
 
 /**
@@ -141,14 +142,9 @@ function listening(port: number): Promise<boolean> {
 export async function startSwift(): Promise<TestSwift> {
   const dir = mkdtempSync(join(tmpdir(), 'wt-swift-'));
   mkdirSync(join(dir, 'srv', 'd1'), { recursive: true });
-  const daemons: ChildProcess[] = [];
+  const daemons = daemonGroup('swift');
   const stop = async () => {
-    for (const daemon of daemons.reverse()) {
-      if (daemon.exitCode !== null || daemon.signalCode !== null) continue;
-      const exited = new Promise((resolve) => daemon.once('exit', resolve));
-      daemon.kill('SIGTERM');
-      if ((await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) === false) daemon.kill('SIGKILL');
-    }
+    await daemons.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -156,25 +152,17 @@ export async function startSwift(): Promise<TestSwift> {
     const user = { account: 'worktrace', name: 'tests', key: randomBytes(24).toString('base64url') };
     writeFileSync(join(dir, 'swift.conf'), `[swift-hash]\nswift_hash_path_suffix = ${randomBytes(8).toString('hex')}\n\n[storage-policy:0]\nname = one-replica\ndefault = yes\n`);
     buildRings(dir, ports);
-    const exits: string[] = [];
-    const daemon = (name: string, command: string, args: string[]) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2000)));
-      child.once('exit', (code, signal) => void exits.push(`${name} exited ${code ?? signal}: ${stderr}`));
-      daemons.push(child);
-    };
     // memcached refuses to run as root unless told which user to be; it writes nothing, so staying root is harmless.
-    daemon('memcached', '/usr/bin/memcached', ['-l', '127.0.0.1', '-p', String(ports.memcached), '-U', '0', '-m', '16', ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])]);
+    daemons.start('memcached', '/usr/bin/memcached', ['-l', '127.0.0.1', '-p', String(ports.memcached), '-U', '0', '-m', '16', ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])]);
     for (const server of ['account', 'container', 'object', 'proxy'] as const) {
       const conf = join(dir, `${server}-server.conf`);
       writeFileSync(conf, serverConfig(server, dir, ports[server], ports.memcached, user));
-      daemon(server, PYTHON, [`/usr/bin/swift-${server}-server`, conf]);
+      daemons.start(server, PYTHON, [`/usr/bin/swift-${server}-server`, conf]);
     }
     const endpoint = `http://127.0.0.1:${ports.proxy}`;
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (exits.length > 0) throw new Error(`Swift did not start: ${exits.join('; ')}`);
+      if (daemons.exits.length > 0) throw new Error(`Swift did not start: ${daemons.exits.join('; ')}`);
       const backends = await Promise.all([ports.memcached, ports.account, ports.container, ports.object].map(listening));
       const proxy = await fetch(`${endpoint}/healthcheck`).then((r) => r.ok, () => false);
       if (proxy && backends.every(Boolean)) break;

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
@@ -49,6 +50,26 @@ describe.each(stores)('the screenshot store contract on $name', (store) => {
     expect(await keys()).toContain(second);
     expect(await keys()).not.toContain(first);
     await storage.delete(second);
+  });
+
+  it('stores a stream of known length as it arrives, and leaves nothing when the stream fails on its way', async () => {
+    const bytes = fakeJpeg(300_000);
+    const whole = new PassThrough();
+    const stored = storage.put(ulid(), whole, bytes.length);
+    for (let at = 0; at < bytes.length; at += 64_000) whole.write(bytes.subarray(at, at + 64_000));
+    whole.end();
+    const key = await stored;
+    expect((await storage.get(key))?.equals(bytes)).toBe(true);
+
+    // The caller's pipeline owns the stream's errors (the upload route's does): the disk store reads the stream only
+    // after opening its temporary file, so an error before that would otherwise be nobody's.
+    const cut = new PassThrough().on('error', () => undefined);
+    const lost = storage.put(ulid(), cut, bytes.length);
+    cut.write(bytes.subarray(0, 100_000));
+    setImmediate(() => cut.destroy(new Error('the client went away')));
+    await expect(lost).rejects.toThrow();
+    expect(await keys()).toEqual([key]);
+    await storage.delete(key);
   });
 
   it('answers undefined for a key never stored, and stores under a key another store made (putAt)', async () => {

@@ -57,6 +57,18 @@ log_level = WARNING
 `;
 }
 
+/** The proxy's middleware that needs no setting: its name in the pipeline and Swift's entry point. */
+const PLAIN_FILTERS = {
+  catch_errors: 'catch_errors',
+  gatekeeper: 'gatekeeper',
+  healthcheck: 'healthcheck',
+  'proxy-logging': 'proxy_logging',
+  listing_formats: 'listing_formats',
+  copy: 'copy',
+  dlo: 'dlo',
+  slo: 'slo',
+};
+
 function serverConfig(server: Server, dir: string, port: number, memcachedPort: number, user: { account: string; name: string; key: string }): string {
   if (server !== 'proxy') {
     return `${defaults(dir, port)}
@@ -88,23 +100,9 @@ user_${user.account}_${user.name} = ${user.key} .admin
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:${memcachedPort}
 
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:copy]
-use = egg:swift#copy
-[filter:dlo]
-use = egg:swift#dlo
-[filter:slo]
-use = egg:swift#slo
-`;
+${Object.entries(PLAIN_FILTERS)
+  .map(([name, entryPoint]) => `[filter:${name}]\nuse = egg:swift#${entryPoint}\n`)
+  .join('')}`;
 }
 
 /**

@@ -92,6 +92,7 @@ export async function buildDiary(repos: Repositories, clock: Clock, paging: Diar
       screenshotSkipped: segment.screenshotSkipped,
       dispute: disputeOf(disputes.get(segment.id)),
       arrivedAfterApproval: segment.arrivedAfterApprovalAt != null,
+      latePartOf: segment.latePartOf ?? null,
     };
   });
   const last = segments.at(-1);

@@ -22,6 +22,10 @@ import { weekStatus } from './weeks.js';
  *   |                               |                            | it under `withdrawn`)                         |
  *   | withdraws where none is open  | nothing changes            | nothing changes                               |
  *
+ * A late segment (one that reached the server after its week's approval, or the late part of a segment that grew
+ * after it: late-segments.ts, late-growth.ts) is not part of the week's approval: until its own approval it is
+ * disputed like a segment of a week in review, and the late approval leaves it out while the dispute is open.
+ *
  * An approval approves the week's segments but those disputed at that moment; as no dispute can be opened once
  * the week is approved, the open disputes of an approved week are exactly the segments it left out. The freelancer's
  * lock on an approved week (no shrinking, no screenshot deletion) covers a disputed segment too: the dispute is
@@ -46,7 +50,9 @@ export async function disputeSegment(repos: Repositories, clock: Clock, contract
     // Under the contract's lock, which the approval takes too: a dispute and an approval of its week are ordered.
     await tx.contracts.lock(contract.id);
     const { approval } = await weekStatus(tx, now, contract, week);
-    if (approval) throw weekApproved(week, approval);
+    // A late segment (or late part) is not in the week's approval: it is disputed before its own, like a segment.
+    const awaitsLateApproval = segment.arrivedAfterApprovalAt != null && segment.lateApprovedAt == null;
+    if (approval && !awaitsLateApproval) throw weekApproved(week, approval);
     await tx.disputes.put({ segmentId, contractId: contract.id, note, disputedAt: now, disputedBy: caller.id });
   });
   return { contractId: contract.id, segmentId, startedAt: toIso(segment.startedAt), note, at: toIso(now) };

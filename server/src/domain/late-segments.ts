@@ -13,13 +13,12 @@ import { reviewOf, weekNamed, weekStatus } from './weeks.js';
  * is kept, never dropped and never silently billed. It is marked when it is inserted (segments.arrived_after_approval_at,
  * set under the contract's lock, the one approvals take, so an approval and an upload cannot pass each other), the
  * week review shows it apart from the approved totals, which stay what the client approved, and the client approves it
- * separately here. A revision that would change the time of a segment already approved is refused (409 WEEK_APPROVED,
- * domain/segments.ts) rather than split into an approved and a late part: a segment is one record, replaced whole by its
- * highest revision, and the most it can add is one segment's length, from an agent that uploaded part of a segment and
- * then stayed offline through the whole review window.
+ * separately here. A segment of the record that grows after the approval keeps its approved minutes as they are, and
+ * the time it added becomes a late part of it (late-growth.ts), a late segment like these; a revision that would
+ * change an approved minute is refused (409 WEEK_APPROVED, domain/segments.ts).
  *
  * POST /contracts/{id}/weeks/{week}/late-approval (the client, checked by the route): approves every late segment of
- * the week not approved yet; with the contract deleting screenshots on approval, their screenshots go as the week's did
+ * the week not approved yet but those it disputes (disputes.ts); with the contract deleting screenshots on approval, their screenshots go as the week's did
  * (approval-deletion.ts). 409 NOTHING_TO_APPROVE when the week has no late segment at all; a repeat once they are
  * approved changes nothing and answers the same.
  */

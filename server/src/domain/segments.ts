@@ -1,13 +1,14 @@
 import type { Clock } from '../../../src/shared/clock.js';
-import type { SegmentUpload } from '../../../src/shared/protocol/index.js';
+import type { MinuteRecord, SegmentUpload } from '../../../src/shared/protocol/index.js';
 import type { SegmentUploadResponse } from '../../../src/shared/protocol/api/index.js';
 import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
-import type { Repositories, SegmentRow } from '../repository/index.js';
+import type { Repositories, RepositorySet, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { firstDoublyBilled } from './billed-once.js';
 import { segmentRefusal } from './contract-states.js';
-import { contractStart, segmentPolicyVersion, timeBeforeContract } from './policy-history.js';
+import { contractStart, segmentPolicyVersion, timeBeforeContract, type PolicyHistory } from './policy-history.js';
+import { latePartWrite } from './late-growth.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 import type { ContractUploadLimits } from './upload-limits.js';
 import { isLockedAt } from './weeks.js';
@@ -85,13 +86,13 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       const fold = foldUpload(existing, upload, now);
       if (fold.kind === 'conflict') throw conflict('SEGMENT_REVISION_CONFLICT', fold.message);
       if (!fold.write) return { row: fold.row, result: fold.result };
-      // An approved week is the record both sides rely on: the time of a segment in it no longer changes, neither
-      // shrinks nor grows (late-segments.ts says why growth is refused rather than billed apart). A late segment
-      // the client has not approved yet is not part of that record.
+      // An approved week is the record both sides rely on: the time of a segment in it no longer changes. Time it
+      // adds after the approval is kept as a late part of it (late-growth.ts); a late segment the client has not
+      // approved yet is not part of that record, and is revised whole.
       const timeChanged = fold.row.trackedSeconds !== existing.trackedSeconds || fold.row.idleSeconds !== existing.idleSeconds;
       const awaitsLateApproval = existing.arrivedAfterApprovalAt != null && existing.lateApprovedAt == null;
       if (timeChanged && !awaitsLateApproval && (await isLockedAt(tx, now, contract, start))) {
-        throw conflict('WEEK_APPROVED', `the week of this segment was approved: its time can no longer change`);
+        return storeGrowth(tx, freelancerId, history, existing, fold.row, now);
       }
       candidate = fold.row;
       result = fold.result;
@@ -120,19 +121,7 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       };
       result = 'created';
     }
-    // A segment the freelancer stripped of its evidence bills nothing, so it cannot bill anything twice.
-    if (candidate.billable) {
-      const others = await tx.segments.listBilledOverlapping(freelancerId, start, end, id);
-      const twice = firstDoublyBilled(candidate.minutes, others, existing?.minutes ?? []);
-      if (twice) {
-        const where = twice.contractId === contract.id ? 'this contract' : `contract ${twice.contractId}`;
-        throw conflict(
-          'TIME_ALREADY_BILLED',
-          `minute ${toIso(twice.minute)} is already billed in segment ${twice.segmentId} of ${where} ` +
-            `(${twice.billedSeconds} s there, ${twice.uploadedSeconds} s here): your time is billed once, whatever the contract or device`,
-        );
-      }
-    }
+    await refuseDoubleBilling(tx, freelancerId, candidate, existing?.minutes ?? []);
     const stored: SegmentRow = { ...candidate, policyVersion: segmentPolicyVersion(history, candidate) };
     if (existing) await tx.segments.updateRecorded(stored);
     else await tx.segments.insert(stored);
@@ -149,4 +138,52 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
     result,
     revision: row.revision,
   };
+}
+
+/** 409 TIME_ALREADY_BILLED when `candidate` would bill a minute the freelancer bills already (domain/billed-once.ts). */
+async function refuseDoubleBilling(tx: RepositorySet, freelancerId: string, candidate: SegmentRow, held: readonly MinuteRecord[]): Promise<void> {
+  // A segment the freelancer stripped of its evidence bills nothing, so it cannot bill anything twice.
+  if (!candidate.billable) return;
+  const start = candidate.startedAt;
+  const others = await tx.segments.listBilledOverlapping(freelancerId, start, start + candidate.lengthSeconds * 1000, candidate.id);
+  const twice = firstDoublyBilled(candidate.minutes, others, held);
+  if (!twice) return;
+  const where = twice.contractId === candidate.contractId ? 'this contract' : `contract ${twice.contractId}`;
+  throw conflict(
+    'TIME_ALREADY_BILLED',
+    `minute ${toIso(twice.minute)} is already billed in segment ${twice.segmentId} of ${where} ` +
+      `(${twice.billedSeconds} s there, ${twice.uploadedSeconds} s here): your time is billed once, whatever the contract or device`,
+  );
+}
+
+/**
+ * A revision of a segment of an approved week that changes its time: the time added after the approved record is
+ * stored as a late part (late-growth.ts); anything else would change the record, 409 WEEK_APPROVED. The answer
+ * speaks of the segment the agent knows, whole (its record and its late parts).
+ */
+async function storeGrowth(
+  tx: RepositorySet,
+  freelancerId: string,
+  history: PolicyHistory,
+  segment: SegmentRow,
+  revised: SegmentRow,
+  now: number,
+): Promise<{ row: SegmentRow; result: MergeResult }> {
+  const write = await latePartWrite(tx, segment, revised, now);
+  switch (write.kind) {
+    case 'changed':
+      throw conflict('WEEK_APPROVED', `the week of this segment was approved and ${write.why}: only time added after the approved minutes is taken, apart`);
+    case 'revision-conflict':
+      throw conflict('SEGMENT_REVISION_CONFLICT', `revision ${write.revision} of this segment was uploaded before with other content`);
+    case 'unchanged':
+      return { row: { ...segment, ...write.held }, result: 'unchanged' };
+    case 'insert':
+    case 'update': {
+      await refuseDoubleBilling(tx, freelancerId, write.row, write.held?.minutes ?? []);
+      const stored: SegmentRow = { ...write.row, policyVersion: segmentPolicyVersion(history, write.row) };
+      if (write.kind === 'insert') await tx.segments.insert(stored);
+      else await tx.segments.updateRecorded(stored);
+      return { row: { ...revised, billable: segment.billable }, result: write.result };
+    }
+  }
 }

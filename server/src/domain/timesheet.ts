@@ -27,6 +27,12 @@ export interface TimesheetWeek {
   readonly totals: DiaryTotals;
   /** Billable time at the contract's rate, rounded once for the week; null without a rate. */
   readonly amount: Money | null;
+  /**
+   * The time that reached the server after the week's approval (late segments and late parts, weeks.ts `late`): out of
+   * the week's approved totals, billed apart; approved once the client (or the server's date) approved all of it. Null
+   * when the week has none.
+   */
+  readonly late: { readonly totals: DiaryTotals; readonly approved: boolean; readonly amount: Money | null } | null;
 }
 
 /** What a timesheet shows, whatever its format (export/csv.ts, export/pdf.ts). */
@@ -80,8 +86,14 @@ export async function buildTimesheet(repos: RepositorySet, clock: Clock, contrac
       const memos = await repos.segments.distinctMemos(contract.id, week.days[i]!, week.days[i + 1]!, MEMO_DIGEST_MEMOS + 1);
       days.push({ date: day.date, totals: day.totals, memos: memoDigest(memos.slice(0, MEMO_DIGEST_MEMOS), memos.length > MEMO_DIGEST_MEMOS) });
     }
-    weeks.push({ week: review.week, state: review.state, days, totals: review.totals, amount: hourlyRate && amountOf(review.totals.billableSeconds, hourlyRate) });
+    const late =
+      review.late.segments > 0
+        ? { totals: review.late.totals, approved: review.late.approval !== null, amount: hourlyRate && amountOf(review.late.totals.billableSeconds, hourlyRate) }
+        : null;
+    weeks.push({ week: review.week, state: review.state, days, totals: review.totals, amount: hourlyRate && amountOf(review.totals.billableSeconds, hourlyRate), late });
   }
+  // The grand total is all the time billed: each week's approved record and what arrived after it.
+  const parts = weeks.flatMap((w) => (w.late ? [w, w.late] : [w]));
   return {
     contract: { id: contract.id, name: contract.name, clientName: contract.clientName, freelancerName: contract.freelancerName, timeZone: contract.timeZone },
     hourlyRate,
@@ -89,7 +101,7 @@ export async function buildTimesheet(repos: RepositorySet, clock: Clock, contrac
     to: query.to,
     readAt,
     weeks,
-    totals: weeks.map((w) => w.totals).reduce(addTotals, NO_TIME),
-    amount: hourlyRate && weeks.map((w) => w.amount!).reduce(addMoney, { minor: 0, currency: hourlyRate.currency }),
+    totals: parts.map((w) => w.totals).reduce(addTotals, NO_TIME),
+    amount: hourlyRate && parts.map((w) => w.amount!).reduce(addMoney, { minor: 0, currency: hourlyRate.currency }),
   };
 }

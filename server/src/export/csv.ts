@@ -5,12 +5,15 @@ import { decimalAmount, hoursMinutesSeconds } from './format.js';
 
 /**
  * A timesheet as RFC 4180 CSV: CRLF line ends, every field quoted (a quote inside doubled), a header row,
- * then per week one row per day and the week's totals row with its state and amount, and a grand total last.
+ * then per week one row per day and the week's totals row with its state and amount, then, when time reached the
+ * server after the week's approval, a `late` row with its totals, its state (in_review until the client approves it)
+ * and amount, and a grand total last (the weeks and their late rows).
  * UTF-8 without a byte-order mark (the Content-Type says the charset).
  *
  *   kind  date        week        state      tracked  tracked_seconds … amount  currency  memos
  *   day   2026-03-23  2026-03-23             1:02:03  3723                               Landing page | Review
  *   week              2026-03-23  approved   …                          123.45  EUR
+ *   late              2026-03-23  in_review  …                            4.10  EUR
  *   total                                    …                          123.45  EUR
  */
 const HEADER = [
@@ -56,6 +59,7 @@ export function timesheetCsv(sheet: Timesheet): string {
   for (const week of sheet.weeks) {
     for (const day of week.days) csv += row(['day', day.date, week.week, '', ...timeFields(day.totals), '', '', neutraliseFormula(day.memos)]);
     csv += row(['week', '', week.week, week.state, ...timeFields(week.totals), ...moneyFields(week.amount), '']);
+    if (week.late) csv += row(['late', '', week.week, week.late.approved ? 'approved' : 'in_review', ...timeFields(week.late.totals), ...moneyFields(week.late.amount), '']);
   }
   return csv + row(['total', '', '', '', ...timeFields(sheet.totals), ...moneyFields(sheet.amount), '']);
 }

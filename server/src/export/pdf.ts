@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
-import type { DiaryTotals } from '../../../src/shared/diary/totals.js';
+import { addTotals, NO_TIME, type DiaryTotals } from '../../../src/shared/diary/totals.js';
 import type { WeekState } from '../../../src/shared/protocol/api/index.js';
-import type { Money } from '../domain/amount.js';
+import { addMoney, type Money } from '../domain/amount.js';
 import type { Timesheet } from '../domain/timesheet.js';
 import { timesheetFonts } from './fonts.js';
 import { decimalAmount, hoursMinutesSeconds } from './format.js';
@@ -45,15 +45,28 @@ const times = (t: DiaryTotals) =>
   [t.trackedSeconds, t.billableSeconds, t.idleSeconds, t.removedSeconds].map(hoursMinutesSeconds) as [string, string, string, string];
 const money = (m: Money | null) => (m ? `${decimalAmount(m)} ${m.currency}` : '');
 
-/** The table's rows: days under each week while they fit on the page, else the weeks alone. */
+/**
+ * The table's rows: days under each week while they fit on the page, else the weeks alone. Time that reached the
+ * server after a week's approval (its `late`) is a row under that week with its days; with the weeks alone, one row
+ * for all of it before the total, so a year still fits.
+ */
 function tableRows(sheet: Timesheet): { rows: Array<{ cells: Cells; total: boolean }>; withDays: boolean } {
-  const withDays = (sheet.weeks.length * 8 + 2) * ROW_HEIGHT <= TABLE_HEIGHT;
+  const lateWeeks = sheet.weeks.filter((w) => w.late !== null);
+  const withDays = (sheet.weeks.length * 8 + lateWeeks.length + 2) * ROW_HEIGHT <= TABLE_HEIGHT;
   const rows: Array<{ cells: Cells; total: boolean }> = [];
+  const lateState = (approved: boolean) => STATE_WORDS[approved ? 'approved' : 'in_review'];
   for (const week of sheet.weeks) {
     if (withDays) {
       for (const [i, day] of week.days.entries()) rows.push({ cells: [`${WEEKDAYS[i]} ${day.date}`, ...times(day.totals), '', day.memos], total: false });
     }
     rows.push({ cells: [`Week ${week.week}`, ...times(week.totals), money(week.amount), STATE_WORDS[week.state]], total: true });
+    if (withDays && week.late) rows.push({ cells: ['After approval', ...times(week.late.totals), money(week.late.amount), lateState(week.late.approved)], total: false });
+  }
+  if (!withDays && lateWeeks.length > 0) {
+    const late = lateWeeks.map((w) => w.late!);
+    const amount = sheet.hourlyRate && late.map((l) => l.amount!).reduce(addMoney, { minor: 0, currency: sheet.hourlyRate.currency });
+    const cells: Cells = [`After approval (${lateWeeks.length} wk)`, ...times(late.map((l) => l.totals).reduce(addTotals, NO_TIME)), money(amount), lateState(late.every((l) => l.approved))];
+    rows.push({ cells, total: false });
   }
   rows.push({ cells: ['Total', ...times(sheet.totals), money(sheet.amount), `${sheet.weeks.length} week${sheet.weeks.length === 1 ? '' : 's'}`], total: true });
   return { rows, withDays };

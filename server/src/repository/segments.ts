@@ -46,7 +46,7 @@ const COLUMNS = `id, contract_id AS "contractId", started_at AS "startedAt", len
   tracked_seconds AS "trackedSeconds", idle_seconds AS "idleSeconds", memo, minutes_json AS "minutesJson",
   apps_json AS "appsJson", policy_version AS "policyVersion", revision, billable, screenshot_skipped AS "screenshotSkipped",
   created_at AS "createdAt", updated_at AS "updatedAt", arrived_after_approval_at AS "arrivedAfterApprovalAt",
-  late_approved_at AS "lateApprovedAt", late_approved_by AS "lateApprovedBy"`;
+  late_approved_at AS "lateApprovedAt", late_approved_by AS "lateApprovedBy", late_part_of AS "latePartOf"`;
 
 function fromStored(s: StoredSegment): SegmentRow {
   const { minutesJson, appsJson, billable, ...rest } = s;
@@ -72,6 +72,12 @@ export class SegmentsRepository {
    * The billable segments of a freelancer, in any of their contracts, other than `exceptId`, whose window
    * overlaps [start, end): the only ones that can hold a minute of that window.
    */
+  /** The late parts of a segment (the time it added after its week's approval), oldest first. */
+  async lateParts(segmentId: string): Promise<SegmentRow[]> {
+    const rows = await this.sql.all<StoredSegment>(`SELECT ${COLUMNS} FROM segments WHERE late_part_of = ? ORDER BY arrived_after_approval_at, id`, [segmentId]);
+    return rows.map(fromStored);
+  }
+
   async listBilledOverlapping(freelancerId: string, start: number, end: number, exceptId: string): Promise<BilledMinutes[]> {
     const rows = await this.sql.all<{ id: string; contractId: string; minutesJson: string }>(
       `SELECT s.id, s.contract_id AS "contractId", s.minutes_json AS "minutesJson"
@@ -86,8 +92,8 @@ export class SegmentsRepository {
   async insert(s: SegmentRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO segments (id, contract_id, started_at, length_seconds, tracked_seconds, idle_seconds, memo,
-         minutes_json, apps_json, policy_version, revision, billable, screenshot_skipped, created_at, updated_at, arrived_after_approval_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         minutes_json, apps_json, policy_version, revision, billable, screenshot_skipped, created_at, updated_at, arrived_after_approval_at, late_part_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.contractId,
@@ -105,6 +111,7 @@ export class SegmentsRepository {
         s.createdAt,
         s.updatedAt,
         s.arrivedAfterApprovalAt ?? null,
+        s.latePartOf ?? null,
       ],
     );
   }
@@ -199,11 +206,15 @@ export class SegmentsRepository {
     return { count: Number(row?.count ?? 0), pending: Number(row?.pending ?? 0), lastApprovedAt: row?.last == null ? null : Number(row.last) };
   }
 
-  /** The client approves every late segment of [from, to) not approved yet; returns how many. Call inside a transaction holding the contract. */
+  /**
+   * The client approves every late segment of [from, to) not approved yet, but those it disputes (as a week's approval
+   * leaves its disputed segments out); returns how many. Call inside a transaction holding the contract.
+   */
   async approveLate(contractId: string, from: number, to: number, by: string, at: number): Promise<number> {
     const result = await this.sql.run(
       `UPDATE segments SET late_approved_at = ?, late_approved_by = ?
-        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL AND late_approved_at IS NULL`,
+        WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL AND late_approved_at IS NULL
+          AND id NOT IN (SELECT segment_id FROM segment_disputes WHERE contract_id = segments.contract_id AND withdrawn_at IS NULL)`,
       [at, by, contractId, from, to],
     );
     return result.changes;

@@ -110,6 +110,8 @@ export interface SegmentRow {
   readonly arrivedAfterApprovalAt?: number | null;
   readonly lateApprovedAt?: number | null;
   readonly lateApprovedBy?: string | null;
+  /** A late part: the time a segment of an approved week added after the approval, kept apart (domain/late-growth.ts). */
+  readonly latePartOf?: string | null;
 }
 
 export interface ScreenshotRow {

@@ -11,7 +11,8 @@ const at = (iso: string) => Date.parse(iso);
  * Issue 14, late segments: a segment of an approved week that reaches the server after the approval (an agent that
  * was offline) is kept, marked "arrived after approval" and shown apart; the approved totals do not change; the client
  * approves the late part separately, which deletes its screenshot when the contract deletes screenshots on approval.
- * A revision that would change the time of a segment already approved is refused (409 WEEK_APPROVED). Europe/Berlin.
+ * A segment already approved that grows becomes a late part (late-growth.test.ts); shrinking it is refused (409
+ * WEEK_APPROVED). Europe/Berlin.
  */
 describe.each(testBackends())('late segments on $name', (backend) => {
   let server: TestServer;
@@ -77,9 +78,9 @@ describe.each(testBackends())('late segments on $name', (backend) => {
       [late.body.id, true],
     ]);
 
-    // A segment already approved may not grow: refused with its code, the record unchanged.
-    const growth = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-06T11:00:00Z'), minutes: 5 }), id: partial.body.id, revision: 2 });
-    expect([growth.status, growth.json.error.code]).toEqual([409, 'WEEK_APPROVED']);
+    // A segment already approved may not shrink: refused with its code, the record unchanged.
+    const shrink = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-06T11:00:00Z'), minutes: 1 }), id: partial.body.id, revision: 2 });
+    expect([shrink.status, shrink.json.error.code]).toEqual([409, 'WEEK_APPROVED']);
 
     const byFreelancer = await approveLate(freelancer, contractId, '2026-01-05');
     expect([byFreelancer.status, byFreelancer.json.error.code]).toEqual([403, 'FORBIDDEN']);
@@ -101,7 +102,7 @@ describe.each(testBackends())('late segments on $name', (backend) => {
     server.clock.advance(MIN);
     const again = await approveLate(client, contractId, '2026-01-05');
     expect([again.status, again.json.late]).toEqual([200, lateApproved.json.late]);
-    const afterApproval = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-07T15:00:00Z'), minutes: 6 }), id: late.body.id, revision: 3 });
+    const afterApproval = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-07T15:00:00Z'), minutes: 4 }), id: late.body.id, revision: 3 });
     expect([afterApproval.status, afterApproval.json.error.code]).toEqual([409, 'WEEK_APPROVED']);
   });
 

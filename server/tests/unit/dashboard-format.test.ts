@@ -36,6 +36,7 @@ const segment = (overrides: Partial<DiarySegment>): DiarySegment => ({
   screenshotSkipped: null,
   dispute: null,
   arrivedAfterApproval: false,
+  latePartOf: null,
   ...overrides,
 });
 

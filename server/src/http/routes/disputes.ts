@@ -24,7 +24,8 @@ export const disputeRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ct
         tags: ['weeks'],
         summary:
           "Dispute one segment instead of approving it (the client), with a note the freelancer reads: approving the week approves everything but it. " +
-          'The same call replaces the note; both only while the segment\'s week is not approved (409 WEEK_APPROVED)',
+          'The same call replaces the note; both only while the segment\'s week is not approved (409 WEEK_APPROVED), or, for time that arrived ' +
+          'after the approval (`late`), until the client approves it',
         params: disputeParamSchema,
         body: disputeRequestSchema,
         response: { 200: disputeResultSchema, ...errors, 409: apiErrorSchema },

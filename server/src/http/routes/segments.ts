@@ -16,7 +16,9 @@ export const segmentRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ct
           "Upload a segment (the contract's freelancer); the same body again changes nothing. With a revision the highest one is kept " +
           'whole (a segment may shrink); the same revision with other content is 409; without one, uploads merge by maximum. ' +
           'A minute the freelancer bills already, in any contract, is 409 TIME_ALREADY_BILLED; time from before the contract 409 ' +
-          'TIME_BEFORE_CONTRACT; too many uploads for the contract 429 (Retry-After). The policy version kept is the one in force, from the history',
+          'TIME_BEFORE_CONTRACT; too many uploads for the contract 429 (Retry-After). The policy version kept is the one in force, from the history. ' +
+          "In an approved week a segment's approved minutes no longer change (409 WEEK_APPROVED); minutes it adds after them are kept as a late part " +
+          "of it (the week's `late`, approved apart; the answer speaks of the whole segment)",
 
         params: ulidParamSchema,
         body: segmentUploadSchema,

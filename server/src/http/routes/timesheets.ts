@@ -27,7 +27,7 @@ const FORMATS: readonly TimesheetFormat[] = [
   {
     extension: 'csv',
     contentType: 'text/csv; charset=utf-8; header=present',
-    summary: 'The timesheet as RFC 4180 CSV (an attachment): a row per day, a totals row per week with its state and amount, a grand total',
+    summary: 'The timesheet as RFC 4180 CSV (an attachment): a row per day, a totals row per week with its state and amount, a late row after it for time that arrived after the week\'s approval, a grand total of both',
     render: timesheetCsv,
   },
   {

@@ -54,8 +54,8 @@ export const weekRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       schema: {
         tags: ['weeks'],
         summary:
-          "Approve the late part of an approved week (the client): the segments that arrived after the week's approval, shown apart in `late`. " +
-          '409 NOTHING_TO_APPROVE when none arrived; approving again changes nothing',
+          "Approve the late part of an approved week (the client): the segments that arrived after the week's approval and the time approved " +
+          'segments added after it, shown apart in `late`, but those the client disputes. 409 NOTHING_TO_APPROVE when none arrived; approving again changes nothing',
         params: weekParamSchema,
         response: { 200: weekReviewSchema, ...errors, 409: apiErrorSchema },
       },

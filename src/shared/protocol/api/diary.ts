@@ -71,6 +71,8 @@ export const diarySegmentSchema = z
     dispute: segmentDisputeSchema.nullable(),
     /** The segment reached the server after its week was approved: out of the approved totals, approved apart (the week's `late`). */
     arrivedAfterApproval: z.boolean().default(false),
+    /** A late part: the time the segment named here added after its week's approval (same window, approved apart). */
+    latePartOf: z.string().nullable().default(null),
   })
   .strict();
 export type DiarySegment = z.infer<typeof diarySegmentSchema>;

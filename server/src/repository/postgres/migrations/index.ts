@@ -8,6 +8,7 @@ import { sealedScreenshotsSharedLimits } from './006-sealed-screenshots-shared-l
 import { weekApprovals } from './007-week-approvals.js';
 import { approvalSettings } from './008-approval-settings.js';
 import { segmentDisputes } from './009-segment-disputes.js';
+import { lateParts } from './010-late-parts.js';
 
 /** Append-only: a new schema version is a new file here, never an edit of an old one. */
-export const postgresMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows, contractLifecycle, sealedScreenshotsSharedLimits, weekApprovals, approvalSettings, segmentDisputes];
+export const postgresMigrations: readonly Migration[] = [initial, segmentRevision, screenshotStorageKeyIndex, privateWindows, contractLifecycle, sealedScreenshotsSharedLimits, weekApprovals, approvalSettings, segmentDisputes, lateParts];

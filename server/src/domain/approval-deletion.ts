@@ -1,5 +1,6 @@
 import { zonedWeekOf } from '../../../src/shared/time/index.js';
 import type { ContractRow, RepositorySet, ScreenshotRow } from '../repository/index.js';
+import { awaitsLateApproval, recordLateAutoApprovals } from './late-approval.js';
 import type { StorageUpkeep } from './purge.js';
 import { weekStatus, type WeekStatus } from './weeks.js';
 
@@ -13,14 +14,16 @@ type ApprovalContract = Pick<ContractRow, 'id' | 'timeZone' | 'deleteScreenshots
  * the week's screenshots (the setting in force at it), records the server's approval if it was only derived so far,
  * and removes every screenshot of the week as a client-side deletion by 'approval' (the time stays billed): keys
  * destroyed and objects queued in this transaction (markRemovedInRange), so each is gone for readers or untouched.
- * Screenshots of late segments waiting for the client's own approval, and of disputed segments, stay (a withdrawal
+ * Screenshots of late segments waiting for their own approval (the client's, or their date: late-approval.ts), and of disputed segments, stay (a withdrawal
  * after the approval lets the upkeep remove it). The caller deletes the queued objects once
  * this committed (a crash before leaves them queued and unreadable; any deletion or the purge finishes them).
  * Returns how many screenshots it removed; 0 again on a repeat.
  */
-export async function removeOnApproval(tx: RepositorySet, contract: Pick<ContractRow, 'id'>, status: WeekStatus, at: number): Promise<number> {
+export async function removeOnApproval(tx: RepositorySet, contract: Pick<ContractRow, 'id' | 'timeZone'>, status: WeekStatus, at: number): Promise<number> {
   if (!status.approval || !status.deletesScreenshots) return 0;
   if (status.approval.approvedBy === null) await tx.weekApprovals.insertOnce(status.approval);
+  // Late segments the server's clock approved by now go as the week's did: their approval is recorded first.
+  await recordLateAutoApprovals(tx, at, contract, status.week);
   return tx.screenshots.markRemovedInRange(contract.id, status.week.start, status.week.end, 'approval', at, 'approved');
 }
 
@@ -32,7 +35,7 @@ export async function removeOnApproval(tx: RepositorySet, contract: Pick<Contrac
  */
 export async function goneOnApproval(repos: RepositorySet, now: number, contract: ApprovalContract, shot: Pick<ScreenshotRow, 'segmentId'>): Promise<boolean> {
   const segment = await repos.segments.find(shot.segmentId);
-  if (!segment || (segment.arrivedAfterApprovalAt != null && segment.lateApprovedAt == null)) return false;
+  if (!segment || (await awaitsLateApproval(repos, now, contract, segment))) return false;
   const dispute = await repos.disputes.find(segment.id);
   if (dispute && dispute.withdrawnAt == null) return false; // the dispute's evidence stays until it is withdrawn
   const status = await weekStatus(repos, now, contract, zonedWeekOf(segment.startedAt, contract.timeZone));

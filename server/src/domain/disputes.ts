@@ -5,6 +5,7 @@ import { ApiError, conflict } from '../errors.js';
 import type { ContractRow, Repositories, RepositorySet, SegmentRow, WeekApprovalRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import type { Caller } from './access.js';
+import { awaitsLateApproval } from './late-approval.js';
 import { toDispute } from './week-disputes.js';
 import { weekStatus } from './weeks.js';
 
@@ -51,8 +52,7 @@ export async function disputeSegment(repos: Repositories, clock: Clock, contract
     await tx.contracts.lock(contract.id);
     const { approval } = await weekStatus(tx, now, contract, week);
     // A late segment (or late part) is not in the week's approval: it is disputed before its own, like a segment.
-    const awaitsLateApproval = segment.arrivedAfterApprovalAt != null && segment.lateApprovedAt == null;
-    if (approval && !awaitsLateApproval) throw weekApproved(week, approval);
+    if (approval && !(await awaitsLateApproval(tx, now, contract, segment))) throw weekApproved(week, approval);
     await tx.disputes.put({ segmentId, contractId: contract.id, note, disputedAt: now, disputedBy: caller.id });
   });
   return { contractId: contract.id, segmentId, startedAt: toIso(segment.startedAt), note, at: toIso(now) };

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import type { AppUsage, MinuteRecord } from '../../../src/shared/protocol/index.js';
-import type { RepositorySet, SegmentRow } from '../repository/index.js';
+import type { ContractRow, RepositorySet, SegmentRow } from '../repository/index.js';
+import { awaitsLateApproval } from './late-approval.js';
 import type { MergeResult } from './segment-merge.js';
 
 /**
@@ -79,9 +80,11 @@ export type LatePartWrite =
  * does to `segment`, whose week is approved and which is part of the record. A late part waiting for the client is
  * rewritten whole by a newer revision (as a late segment is, until approved); a repeat changes nothing.
  */
-export async function latePartWrite(tx: RepositorySet, segment: SegmentRow, revised: SegmentRow, now: number): Promise<LatePartWrite> {
+export async function latePartWrite(tx: RepositorySet, contract: Pick<ContractRow, 'id' | 'timeZone'>, segment: SegmentRow, revised: SegmentRow, now: number): Promise<LatePartWrite> {
   const parts = await tx.segments.lateParts(segment.id);
-  const waiting = parts.find((p) => p.lateApprovedAt == null);
+  // At most one waits: a growth while one waits extends it. Approved by the client or by its date, it is in the record.
+  let waiting: SegmentRow | undefined;
+  for (const part of parts) if (await awaitsLateApproval(tx, now, contract, part)) waiting = part;
   const record = [segment, ...parts.filter((p) => p !== waiting)];
   const growth = growthOf(record, revised);
   const highest = Math.max(...[segment, ...parts].map((s) => s.revision ?? 0));

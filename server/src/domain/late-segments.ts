@@ -5,6 +5,7 @@ import { conflict } from '../errors.js';
 import type { ContractRow, Repositories } from '../repository/index.js';
 import type { Caller } from './access.js';
 import { removeOnApproval } from './approval-deletion.js';
+import { recordLateAutoApprovals } from './late-approval.js';
 import type { ScreenshotObjects } from './screenshot-objects.js';
 import { reviewOf, weekNamed, weekStatus } from './weeks.js';
 
@@ -32,8 +33,10 @@ export async function approveLateSegments(
   const now = deps.clock.now();
   const { status, removed } = await deps.repos.transaction(async (tx) => {
     await tx.contracts.lock(contract.id);
-    const late = await tx.segments.lateSummary(contract.id, week.start, week.end);
-    if (late.count === 0) throw conflict('NOTHING_TO_APPROVE', `no segment of the week of ${week.key} arrived after its approval`);
+    const late = await tx.segments.lateRows(contract.id, week.start, week.end);
+    if (late.length === 0) throw conflict('NOTHING_TO_APPROVE', `no segment of the week of ${week.key} arrived after its approval`);
+    // What the server's clock approved already stays the server's approval; the client approves the rest.
+    await recordLateAutoApprovals(tx, now, contract, week);
     await tx.segments.approveLate(contract.id, week.start, week.end, caller.id, now);
     const current = await weekStatus(tx, now, contract, week);
     return { status: current, removed: await removeOnApproval(tx, contract, current, now) };

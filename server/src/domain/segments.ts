@@ -2,12 +2,13 @@ import type { Clock } from '../../../src/shared/clock.js';
 import type { MinuteRecord, SegmentUpload } from '../../../src/shared/protocol/index.js';
 import type { SegmentUploadResponse } from '../../../src/shared/protocol/api/index.js';
 import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
-import type { Repositories, RepositorySet, SegmentRow } from '../repository/index.js';
+import type { ContractRow, Repositories, RepositorySet, SegmentRow } from '../repository/index.js';
 import { toIso } from '../support/time.js';
 import { contractForParty, type Caller } from './access.js';
 import { firstDoublyBilled } from './billed-once.js';
 import { segmentRefusal } from './contract-states.js';
 import { contractStart, segmentPolicyVersion, timeBeforeContract, type PolicyHistory } from './policy-history.js';
+import { awaitsLateApproval } from './late-approval.js';
 import { latePartWrite } from './late-growth.js';
 import { foldUpload, segmentProblem, sortMinutes, type MergeResult } from './segment-merge.js';
 import type { ContractUploadLimits } from './upload-limits.js';
@@ -90,9 +91,8 @@ export async function uploadSegment(s: SegmentServices, caller: Caller, id: stri
       // adds after the approval is kept as a late part of it (late-growth.ts); a late segment the client has not
       // approved yet is not part of that record, and is revised whole.
       const timeChanged = fold.row.trackedSeconds !== existing.trackedSeconds || fold.row.idleSeconds !== existing.idleSeconds;
-      const awaitsLateApproval = existing.arrivedAfterApprovalAt != null && existing.lateApprovedAt == null;
-      if (timeChanged && !awaitsLateApproval && (await isLockedAt(tx, now, contract, start))) {
-        return storeGrowth(tx, freelancerId, history, existing, fold.row, now);
+      if (timeChanged && !(await awaitsLateApproval(tx, now, contract, existing)) && (await isLockedAt(tx, now, contract, start))) {
+        return storeGrowth(tx, freelancerId, history, contract, existing, fold.row, now);
       }
       candidate = fold.row;
       result = fold.result;
@@ -165,11 +165,12 @@ async function storeGrowth(
   tx: RepositorySet,
   freelancerId: string,
   history: PolicyHistory,
+  contract: Pick<ContractRow, 'id' | 'timeZone'>,
   segment: SegmentRow,
   revised: SegmentRow,
   now: number,
 ): Promise<{ row: SegmentRow; result: MergeResult }> {
-  const write = await latePartWrite(tx, segment, revised, now);
+  const write = await latePartWrite(tx, contract, segment, revised, now);
   switch (write.kind) {
     case 'changed':
       throw conflict('WEEK_APPROVED', `the week of this segment was approved and ${write.why}: only time added after the approved minutes is taken, apart`);

@@ -9,7 +9,12 @@ import type { WeekState } from '../../../src/shared/protocol/api/index.js';
  *   open             in_review                   approved (by the client before, by the server from here)
  */
 export function autoApprovalAt(week: ZonedWeek, days: number, timeZone: string): number {
-  const [year, month, day] = week.dayKeys[6]!.split('-').map(Number) as [number, number, number];
+  return midnightAfter(week.dayKeys[6]!, days, timeZone);
+}
+
+/** Local midnight at the end of the day `dateKey` (YYYY-MM-DD), `days` calendar days later, in `timeZone`. */
+export function midnightAfter(dateKey: string, days: number, timeZone: string): number {
+  const [year, month, day] = dateKey.split('-').map(Number) as [number, number, number];
   return zonedMidnight(year, month, day + 1 + days, timeZone);
 }
 

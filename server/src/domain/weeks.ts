@@ -9,6 +9,7 @@ import type { Caller } from './access.js';
 import { NO_TIME } from '../../../src/shared/diary/totals.js';
 import { contractTotalsByDay } from './totals.js';
 import { removeOnApproval } from './approval-deletion.js';
+import { lateSummary } from './late-approval.js';
 import { approvalSettingsAt } from './approval-settings.js';
 import type { ScreenshotObjects } from './screenshot-objects.js';
 import { weekDisputes } from './week-disputes.js';
@@ -69,7 +70,7 @@ export async function reviewOf(repos: RepositorySet, now: number, contract: Week
   const { week, autoApprovesAt, approval } = status;
   // The approved record: segments that arrived after the approval are shown apart (late), never added to it.
   const { days, total } = await contractTotalsByDay(repos, contract.id, week.days, 'on-time');
-  const late = await repos.segments.lateSummary(contract.id, week.start, week.end);
+  const late = await lateSummary(repos, now, contract, week);
   return {
     contractId: contract.id,
     week: week.key,
@@ -92,7 +93,8 @@ export async function reviewOf(repos: RepositorySet, now: number, contract: Week
     late: {
       totals: late.count > 0 ? (await contractTotalsByDay(repos, contract.id, [week.start, week.end], 'late')).total : NO_TIME,
       segments: late.count,
-      approval: late.count > 0 && late.pending === 0 && late.lastApprovedAt !== null ? { at: toIso(late.lastApprovedAt), by: 'client' } : null,
+      approval: late.approval && { at: toIso(late.approval.at), by: late.approval.by },
+      autoApprovesAt: late.autoApprovesAt === null ? null : toIso(late.autoApprovesAt),
     },
   };
 }

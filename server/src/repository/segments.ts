@@ -30,6 +30,16 @@ const PART_FILTER: Record<SegmentPart, string> = {
   late: ' AND arrived_after_approval_at IS NOT NULL',
 };
 
+/** A late segment as its approval sees it (domain/late-approval.ts). */
+export interface LateRow {
+  readonly id: string;
+  readonly arrivedAt: number;
+  readonly approvedAt: number | null;
+  /** Null with approvedAt set: the server's approval, recorded. */
+  readonly approvedBy: string | null;
+  readonly disputed: boolean;
+}
+
 /** One page of a contract's segments, and whether more follow in the window. */
 export interface SegmentPage {
   readonly rows: SegmentRow[];
@@ -196,14 +206,28 @@ export class SegmentsRepository {
     return rows.map((r) => ({ trackedSeconds: Number(r.tracked), idleSeconds: Number(r.idle), billable: Number(r.billable) === 1 }));
   }
 
-  /** The late segments starting in [from, to): how many, how many wait for the client's approval, and the latest approval of them. */
-  async lateSummary(contractId: string, from: number, to: number): Promise<{ count: number; pending: number; lastApprovedAt: number | null }> {
-    const row = await this.sql.get<{ count: number; pending: number | null; last: number | null }>(
-      `SELECT COUNT(*) AS count, SUM(CASE WHEN late_approved_at IS NULL THEN 1 ELSE 0 END) AS pending, MAX(late_approved_at) AS last
-         FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL`,
+  /** The late segments (and late parts) starting in [from, to), with their approval if recorded and whether the client disputes them. */
+  async lateRows(contractId: string, from: number, to: number): Promise<LateRow[]> {
+    const rows = await this.sql.all<{ id: string; arrivedAt: number; approvedAt: number | null; approvedBy: string | null; disputed: number }>(
+      `SELECT id, arrived_after_approval_at AS "arrivedAt", late_approved_at AS "approvedAt", late_approved_by AS "approvedBy",
+              CASE WHEN id IN (SELECT segment_id FROM segment_disputes WHERE contract_id = segments.contract_id AND withdrawn_at IS NULL) THEN 1 ELSE 0 END AS disputed
+         FROM segments WHERE contract_id = ? AND started_at >= ? AND started_at < ? AND arrived_after_approval_at IS NOT NULL
+        ORDER BY arrived_after_approval_at, id`,
       [contractId, from, to],
     );
-    return { count: Number(row?.count ?? 0), pending: Number(row?.pending ?? 0), lastApprovedAt: row?.last == null ? null : Number(row.last) };
+    return rows.map((r) => ({
+      id: r.id,
+      arrivedAt: Number(r.arrivedAt),
+      approvedAt: r.approvedAt == null ? null : Number(r.approvedAt),
+      approvedBy: r.approvedBy,
+      disputed: Number(r.disputed) === 1,
+    }));
+  }
+
+  /** Records the approval of one late segment not approved yet (`by` null: the server's); returns 1, or 0 when it was. */
+  async recordLateApproval(id: string, at: number, by: string | null): Promise<number> {
+    const result = await this.sql.run('UPDATE segments SET late_approved_at = ?, late_approved_by = ? WHERE id = ? AND late_approved_at IS NULL', [at, by, id]);
+    return result.changes;
   }
 
   /**

@@ -150,7 +150,7 @@ describe.each(testBackends())('a segment that grows after its week was approved,
     expect((await server.request('DELETE', `/api/v1/contracts/${contractId}/segments/${part}/dispute`, { token: client.token })).status).toBe(204);
     server.clock.setWall(at('2026-01-13T12:00:00Z'));
     const approved = await lateApproval(client);
-    expect([approved.json.totals, approved.json.late]).toEqual([record, { totals: time(240), segments: 1, approval: { at: '2026-01-13T12:00:00.000Z', by: 'client' } }]);
+    expect([approved.json.totals, approved.json.late]).toEqual([record, { totals: time(240), segments: 1, approval: { at: '2026-01-13T12:00:00.000Z', by: 'client' }, autoApprovesAt: null }]);
 
     // Approved, the late part is part of the record: a later growth becomes another late part, a repeat changes nothing.
     const repeat = await put(freelancer, grown(segmentId, 6, 3));

@@ -56,7 +56,7 @@ describe.each(testBackends())('late segments on $name', (backend) => {
     expect(approved.status, approved.text).toBe(200);
     const record = approved.json.totals;
     expect(record).toEqual({ trackedSeconds: 300, billableSeconds: 300, idleSeconds: 0, removedSeconds: 0 });
-    expect(approved.json.late).toEqual({ totals: { trackedSeconds: 0, billableSeconds: 0, idleSeconds: 0, removedSeconds: 0 }, segments: 0, approval: null });
+    expect(approved.json.late).toEqual({ totals: { trackedSeconds: 0, billableSeconds: 0, idleSeconds: 0, removedSeconds: 0 }, segments: 0, approval: null, autoApprovesAt: null });
     const none = await approveLate(client, contractId, '2026-01-05');
     expect([none.status, none.json.error.code]).toEqual([409, 'NOTHING_TO_APPROVE']);
 
@@ -66,7 +66,13 @@ describe.each(testBackends())('late segments on $name', (backend) => {
     const review = await week(contractId, '2026-01-05');
     expect(review.totals).toEqual(record);
     expect(review.days[2].totals.trackedSeconds).toBe(0); // Wednesday's approved time: none
-    expect(review.late).toEqual({ totals: { trackedSeconds: 240, billableSeconds: 240, idleSeconds: 0, removedSeconds: 0 }, segments: 1, approval: null });
+    // Approved by the server five days after it arrived, at midnight in Berlin, unless the client does first.
+    expect(review.late).toEqual({
+      totals: { trackedSeconds: 240, billableSeconds: 240, idleSeconds: 0, removedSeconds: 0 },
+      segments: 1,
+      approval: null,
+      autoApprovesAt: '2026-01-18T23:00:00.000Z',
+    });
     // Not approved yet, so not part of the record: the agent may still revise it, and its screenshot is not deleted.
     const grown = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-07T15:00:00Z'), minutes: 5 }), id: late.body.id, revision: 2 });
     expect(grown.status, grown.text).toBe(200);
@@ -92,6 +98,7 @@ describe.each(testBackends())('late segments on $name', (backend) => {
       totals: { trackedSeconds: 300, billableSeconds: 300, idleSeconds: 0, removedSeconds: 0 },
       segments: 1,
       approval: { at: '2026-01-13T12:00:00.000Z', by: 'client' },
+      autoApprovesAt: null,
     });
     // Approving the late part deleted its screenshot, as the week's approval deleted the others; the time stays billed.
     expect((await server.request('GET', `/api/v1/screenshots/${late.shotId}`, { token: client.token })).status).toBe(410);

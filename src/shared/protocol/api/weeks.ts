@@ -65,13 +65,16 @@ export const weekReviewSchema = z
     /**
      * Segments that reached the server after the week was approved (an agent that was offline): kept, out of
      * `days` and `totals` (what was approved does not change), and approved apart by the client
-     * (POST …/late-approval). `approval` is the latest such approval once every late segment has one, else null.
+     * (POST …/late-approval), or by the server's clock `autoApproveDays` after each arrived (local midnight, the setting
+     * in force at the arrival). `approval` is the latest such approval once every late segment has one, else null;
+     * `autoApprovesAt` the next automatic date while some wait (null when none waits, or only disputed ones).
      */
     late: z
       .object({
         totals: diaryTotalsSchema,
         segments: z.number().int().min(0),
-        approval: z.object({ at: z.iso.datetime(), by: z.literal('client') }).strict().nullable(),
+        approval: z.object({ at: z.iso.datetime(), by: z.enum(['client', 'server']) }).strict().nullable(),
+        autoApprovesAt: z.iso.datetime().nullable(),
       })
       .strict(),
   })

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { removeScreenshotsOfApprovedWeeks } from '../../src/domain/approval-deletion.js';
-import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
-import { createLogger } from '../../src/logger.js';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
-import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { activeContract, approvalUpkeep, at, MIN, signedInAccount, startWeekServer, weekReview, type Account } from '../support/contracts.js';
+import { segmentBody, uploadScreenshot, type TestServer } from '../support/server.js';
 
-const MIN = 60_000;
 const HOUR = 60 * MIN;
-const at = (iso: string) => Date.parse(iso);
 
 /**
  * Issue 14, screenshots deleted on approval: with the contract's setting on, once a week is approved (by the client,
@@ -26,21 +21,11 @@ describe.each(testBackends())('deletion on approval on $name', (backend) => {
     client = await signedInAccount(server, 'client');
     freelancer = await signedInAccount(server, 'freelancer');
   };
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z')); // Monday 10:00 in Berlin
-    await signIn();
-  });
+  beforeAll(async () => ({ server, client, freelancer } = await startWeekServer(backend)));
   afterAll(async () => server?.close());
 
-  const week = async (contractId: string, date: string) => {
-    const answer = await server.request('GET', `/api/v1/contracts/${contractId}/weeks/${date}`, { token: client.token });
-    expect(answer.status, answer.text).toBe(200);
-    return answer.json;
-  };
-  /** The upkeep the server's schedule runs, run now. */
-  const upkeep = () =>
-    removeScreenshotsOfApprovedWeeks({ repos: server.repos, objects: new ScreenshotObjects(server.storage, server.keys), clock: server.clock, logger: createLogger({ level: 'silent' }) });
+  const week = (contractId: string, date: string) => weekReview(server, client, contractId, date);
+  const upkeep = () => approvalUpkeep(server);
   const image = (who: Account, id: string) => server.request('GET', `/api/v1/screenshots/${id}`, { token: who.token });
   const diary = async (contractId: string, from: string, to: string) =>
     (await server.request('GET', `/api/v1/contracts/${contractId}/diary?from=${from}&to=${to}`, { token: client.token })).json;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
-import { activeContract, contractBody, signedInAccount, type Account } from '../support/contracts.js';
-import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { activeContract, at, contractBody, MIN, startWeekServer, weekReview, type Account } from '../support/contracts.js';
+import { segmentBody, uploadScreenshot, type TestServer } from '../support/server.js';
 
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
 
 /**
  * Issue 14, the contract's approval settings: how many days after its end a week approves itself (1-30, 5 unless
@@ -19,19 +17,10 @@ describe.each(testBackends())('approval settings on $name', (backend) => {
   let client: Account;
   let freelancer: Account;
 
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z')); // Monday 10:00 in Berlin
-    client = await signedInAccount(server, 'client');
-    freelancer = await signedInAccount(server, 'freelancer');
-  });
+  beforeAll(async () => ({ server, client, freelancer } = await startWeekServer(backend)));
   afterAll(async () => server?.close());
 
-  const week = async (contractId: string, date: string) => {
-    const answer = await server.request('GET', `/api/v1/contracts/${contractId}/weeks/${date}`, { token: client.token });
-    expect(answer.status, answer.text).toBe(200);
-    return answer.json;
-  };
+  const week = (contractId: string, date: string) => weekReview(server, client, contractId, date);
   const patch = (who: Account, contractId: string, json: unknown) => server.request('PATCH', `/api/v1/contracts/${contractId}`, { token: who.token, json });
   const terms = async (who: Account, contractId: string) =>
     (await server.request('GET', '/api/v1/contracts', { token: who.token })).json.contracts.find((c: { id: string }) => c.id === contractId).terms;

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { removeScreenshotsOfApprovedWeeks } from '../../src/domain/approval-deletion.js';
-import { ScreenshotObjects } from '../../src/domain/screenshot-objects.js';
-import { createLogger } from '../../src/logger.js';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
-import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { activeContract, approvalUpkeep, at, MIN, signedInAccount, startWeekServer, weekReview, type Account } from '../support/contracts.js';
+import { segmentBody, uploadScreenshot, type TestServer } from '../support/server.js';
 
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
 
 /**
  * Late time (late segments and late parts) is approved by the server's clock `autoApproveDays` after it arrived, at
@@ -21,20 +16,13 @@ describe.each(testBackends())('late time approved by the server on $name', (back
   let client: Account;
   let freelancer: Account;
 
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z'));
-    client = await signedInAccount(server, 'client');
-    freelancer = await signedInAccount(server, 'freelancer');
-  });
+  beforeAll(async () => ({ server, client, freelancer } = await startWeekServer(backend)));
   afterAll(async () => server?.close());
 
-  const upkeep = () =>
-    removeScreenshotsOfApprovedWeeks({ repos: server.repos, objects: new ScreenshotObjects(server.storage, server.keys), clock: server.clock, logger: createLogger({ level: 'silent' }) });
+  const upkeep = () => approvalUpkeep(server);
   const late = async (contractId: string, monday: string) => {
-    const answer = await server.request('GET', `/api/v1/contracts/${contractId}/weeks/${monday}`, { token: client.token });
-    expect(answer.status, answer.text).toBe(200);
-    return { record: answer.json.totals, ...answer.json.late };
+    const review = await weekReview(server, client, contractId, monday);
+    return { record: review.totals, ...review.late };
   };
   const put = async (body: ReturnType<typeof segmentBody> & { revision: number }) => {
     const answer = await server.request('PUT', `/api/v1/segments/${body.id}`, { token: freelancer.token, json: body });

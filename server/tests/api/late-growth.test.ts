@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
+import { activeContract, at, signedInAccount, startWeekServer, weekReview, type Account } from '../support/contracts.js';
 import { parseCsv } from '../support/csv.js';
-import { segmentBody, startTestServer, type TestServer } from '../support/server.js';
+import { segmentBody, type TestServer } from '../support/server.js';
 
-const at = (iso: string) => Date.parse(iso);
 const time = (tracked: number) => ({ trackedSeconds: tracked, billableSeconds: tracked, idleSeconds: 0, removedSeconds: 0 });
 
 /**
@@ -21,11 +20,7 @@ describe.each(testBackends())('a segment that grows after its week was approved,
   const tuesday = at('2026-01-06T11:00:00Z');
   const grown = (id: string, minutes: number, revision: number) => ({ ...segmentBody({ contractId, startedAt: tuesday, minutes }), id, revision });
   const put = (who: Account, body: ReturnType<typeof grown>) => server.request('PUT', `/api/v1/segments/${body.id}`, { token: who.token, json: body });
-  const week = async () => {
-    const answer = await server.request('GET', `/api/v1/contracts/${contractId}/weeks/2026-01-05`, { token: client.token });
-    expect(answer.status, answer.text).toBe(200);
-    return answer.json;
-  };
+  const week = () => weekReview(server, client, contractId, '2026-01-05');
   const diary = async (who: Account) => {
     const answer = await server.request('GET', `/api/v1/contracts/${contractId}/diary?from=2026-01-04T23:00:00.000Z&to=2026-01-11T23:00:00.000Z`, { token: who.token });
     expect(answer.status, answer.text).toBe(200);
@@ -36,10 +31,7 @@ describe.each(testBackends())('a segment that grows after its week was approved,
   let record: unknown;
 
   beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z'));
-    client = await signedInAccount(server, 'client');
-    freelancer = await signedInAccount(server, 'freelancer');
+    ({ server, client, freelancer } = await startWeekServer(backend));
     contractId = await activeContract(server, client, freelancer);
     server.clock.setWall(at('2026-01-06T12:00:00Z'));
     // Two minutes of Tuesday's segment reach the server; the agent then goes offline with the rest of it.

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
-import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { activeContract, at, MIN, signedInAccount, startWeekServer, uploadWork, weekReview, type Account } from '../support/contracts.js';
+import { segmentBody, type TestServer } from '../support/server.js';
 
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
 
 /**
  * Issue 14, late segments: a segment of an approved week that reaches the server after the approval (an agent that
@@ -19,31 +16,16 @@ describe.each(testBackends())('late segments on $name', (backend) => {
   let client: Account;
   let freelancer: Account;
 
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z')); // Monday 10:00 in Berlin
-    client = await signedInAccount(server, 'client');
-    freelancer = await signedInAccount(server, 'freelancer');
-  });
+  beforeAll(async () => ({ server, client, freelancer } = await startWeekServer(backend)));
   afterAll(async () => server?.close());
 
-  const week = async (contractId: string, date: string) => {
-    const answer = await server.request('GET', `/api/v1/contracts/${contractId}/weeks/${date}`, { token: client.token });
-    expect(answer.status, answer.text).toBe(200);
-    return answer.json;
-  };
+  const week = (contractId: string, date: string) => weekReview(server, client, contractId, date);
   const approveLate = (who: Account, contractId: string, date: string) =>
     server.request('POST', `/api/v1/contracts/${contractId}/weeks/${date}/late-approval`, { token: who.token });
   const put = (segment: ReturnType<typeof segmentBody> & { revision?: number }) =>
     server.request('PUT', `/api/v1/segments/${segment.id}`, { token: freelancer.token, json: segment });
-  async function upload(contractId: string, startedAt: number, minutes: number, options: { revision?: number; screenshot?: boolean } = {}) {
-    const shot = options.screenshot ? { id: ulid(), takenAt: startedAt + MIN } : null;
-    const body = { ...segmentBody({ contractId, startedAt, minutes, screenshot: shot }), ...(options.revision ? { revision: options.revision } : {}) };
-    const answer = await put(body);
-    expect(answer.status, answer.text).toBe(200);
-    if (shot) expect((await uploadScreenshot(server, freelancer.token, { id: shot.id, segmentId: body.id, capturedAt: shot.takenAt })).status).toBe(200);
-    return { body, shotId: shot?.id ?? null };
-  }
+  const upload = (contractId: string, startedAt: number, minutes: number, options: { revision?: number; screenshot?: boolean } = {}) =>
+    uploadWork(server, freelancer, contractId, startedAt, minutes, options);
 
   it('keeps a segment that arrives after the approval apart, and the client approves it separately', async () => {
     const contractId = await activeContract(server, client, freelancer, { deleteScreenshotsOnApproval: true });
@@ -76,7 +58,7 @@ describe.each(testBackends())('late segments on $name', (backend) => {
     // Not approved yet, so not part of the record: the agent may still revise it, and its screenshot is not deleted.
     const grown = await put({ ...segmentBody({ contractId, startedAt: at('2026-01-07T15:00:00Z'), minutes: 5 }), id: late.body.id, revision: 2 });
     expect(grown.status, grown.text).toBe(200);
-    expect((await server.request('GET', `/api/v1/screenshots/${late.shotId}`, { token: client.token })).status).toBe(200);
+    expect((await server.request('GET', `/api/v1/screenshots/${late.screenshotId}`, { token: client.token })).status).toBe(200);
     const diary = await server.request('GET', `/api/v1/contracts/${contractId}/diary?from=${review.from}&to=${review.to}`, { token: freelancer.token });
     expect(diary.json.segments.map((s: { id: string; arrivedAfterApproval: boolean }) => [s.id, s.arrivedAfterApproval])).toEqual([
       [expect.any(String), false],
@@ -101,8 +83,8 @@ describe.each(testBackends())('late segments on $name', (backend) => {
       autoApprovesAt: null,
     });
     // Approving the late part deleted its screenshot, as the week's approval deleted the others; the time stays billed.
-    expect((await server.request('GET', `/api/v1/screenshots/${late.shotId}`, { token: client.token })).status).toBe(410);
-    expect((await server.repos.screenshots.find(late.shotId!))).toMatchObject({ removedBy: 'approval', storageKey: null });
+    expect((await server.request('GET', `/api/v1/screenshots/${late.screenshotId}`, { token: client.token })).status).toBe(410);
+    expect((await server.repos.screenshots.find(late.screenshotId!))).toMatchObject({ removedBy: 'approval', storageKey: null });
     expect(lateApproved.json.screenshots).toEqual({ stored: 0, deleteOnApproval: true, deletedAtLatest: '2026-01-12T09:00:00.000Z' });
 
     // Again: nothing changes. And the late segment, approved now, is locked like the rest.

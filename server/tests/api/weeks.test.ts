@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
-import { activeContract, signedInAccount, type Account } from '../support/contracts.js';
-import { segmentBody, startTestServer, uploadScreenshot, type TestServer } from '../support/server.js';
+import { activeContract, at, MIN, signedInAccount, startWeekServer, uploadWork, type Account } from '../support/contracts.js';
+import type { TestServer } from '../support/server.js';
 
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
 
 /**
  * Issue 14, the weekly review: weeks run Monday to Sunday in the contract's time zone (Europe/Berlin here,
@@ -18,26 +15,13 @@ describe.each(testBackends())('the weekly review on $name', (backend) => {
   let client: Account;
   let freelancer: Account;
 
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    server.clock.setWall(at('2026-01-05T09:00:00Z')); // Monday 10:00 in Berlin
-    client = await signedInAccount(server, 'client');
-    freelancer = await signedInAccount(server, 'freelancer');
-  });
+  beforeAll(async () => ({ server, client, freelancer } = await startWeekServer(backend)));
   afterAll(async () => server?.close());
 
   const week = (who: Account, contractId: string, date: string) => server.request('GET', `/api/v1/contracts/${contractId}/weeks/${date}`, { token: who.token });
   const approve = (who: Account, contractId: string, date: string) => server.request('POST', `/api/v1/contracts/${contractId}/weeks/${date}/approval`, { token: who.token });
-  async function upload(contractId: string, startedAt: number, minutes: number, extra: { revision?: number; screenshot?: boolean } = {}) {
-    const shot = extra.screenshot ? { id: ulid(), takenAt: startedAt + MIN } : null;
-    const body = { ...segmentBody({ contractId, startedAt, minutes, screenshot: shot }), ...(extra.revision ? { revision: extra.revision } : {}) };
-    const answer = await server.request('PUT', `/api/v1/segments/${body.id}`, { token: freelancer.token, json: body });
-    expect(answer.status, answer.text).toBe(200);
-    if (!shot) return { segment: body, screenshotId: null };
-    const sent = await uploadScreenshot(server, freelancer.token, { id: shot.id, segmentId: body.id, capturedAt: shot.takenAt });
-    expect(sent.status, sent.text).toBe(200);
-    return { segment: body, screenshotId: shot.id, bytes: sent.bytes_sent as Buffer };
-  }
+  const upload = (contractId: string, startedAt: number, minutes: number, extra: { revision?: number; screenshot?: boolean } = {}) =>
+    uploadWork(server, freelancer, contractId, startedAt, minutes, extra);
 
   let contractId: string;
   let monday: Awaited<ReturnType<typeof upload>>;
@@ -105,7 +89,7 @@ describe.each(testBackends())('the weekly review on $name', (backend) => {
     const image = await server.request('GET', `/api/v1/screenshots/${monday.screenshotId}`, { token: client.token });
     expect([image.status, Buffer.compare(image.bytes, monday.bytes!)]).toEqual([200, 0]); // the image is still there, whole
 
-    const shrunk = { ...monday.segment, revision: 2, trackedSeconds: 60, minutes: monday.segment.minutes.slice(0, 1) };
+    const shrunk = { ...monday.body, revision: 2, trackedSeconds: 60, minutes: monday.body.minutes.slice(0, 1) };
     const shrink = await server.request('PUT', `/api/v1/segments/${shrunk.id}`, { token: freelancer.token, json: shrunk });
     expect([shrink.status, shrink.json.error.code]).toEqual([409, 'WEEK_APPROVED']);
     const after = await week(client, contractId, '2026-01-05');

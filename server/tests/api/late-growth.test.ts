@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { testBackends } from '../support/backends.js';
@@ -87,6 +92,20 @@ describe.each(testBackends())('a segment that grows after its week was approved,
       ['total', '', 300 + 180],
     ]);
     expect(Number(total.billable_seconds)).toBe(300 + 180);
+
+    // The PDF to sign off: the late time on a row of its own under the week, and in the total.
+    const pdf = await server.request('GET', `/api/v1/contracts/${contractId}/timesheet.pdf?from=2026-01-05&to=2026-01-11`, { token: client.token });
+    expect(pdf.status).toBe(200);
+    const dir = await mkdtemp(join(tmpdir(), 'worktrace-late-pdf-'));
+    try {
+      await writeFile(join(dir, 'sheet.pdf'), pdf.bytes);
+      const text = (await promisify(execFile)('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'sheet.pdf'), '-'])).stdout;
+      expect(text).toMatch(/Week 2026-01-05\s+0:05:00\s+0:05:00/);
+      expect(text).toMatch(/After approval\s+0:03:00\s+0:03:00\s+0:00:00\s+0:00:00\s+in review/);
+      expect(text).toMatch(/Total\s+0:08:00\s+0:08:00/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes a repeat as unchanged, extends the waiting late part, and refuses any change of an approved minute', async () => {

@@ -66,7 +66,13 @@ export function lateWords(review: WeekReview): string | null {
   const { late } = review;
   if (late.segments === 0) return null;
   const what = `${late.segments} ${late.segments === 1 ? 'segment' : 'segments'} arrived after the approval: ${elapsed(late.totals.trackedSeconds * 1000)} tracked, ${elapsed(late.totals.billableSeconds * 1000)} billable`;
-  return late.approval ? `${what}, approved by the client on ${momentWithDateWords(late.approval.at)}.` : `${what}, waiting for the client's approval.`;
+  if (late.approval) {
+    const by = late.approval.by === 'client' ? 'by the client' : 'automatically by the server';
+    return `${what}, approved ${by} on ${momentWithDateWords(late.approval.at)}.`;
+  }
+  // Late time has a date of its own (autoApproveDays after it arrived), shown in advance as the week's is.
+  const date = late.autoApprovesAt ? ` (the server approves it on ${momentWithDateWords(late.autoApprovesAt)} unless the client does first)` : '';
+  return `${what}, waiting for the client's approval${date}.`;
 }
 
 /** What approval does to the week's screenshots, said in advance. */

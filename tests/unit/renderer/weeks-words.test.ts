@@ -31,7 +31,7 @@ function review(over: Partial<WeekReview> = {}): WeekReview {
     disputed: { totals: zero, segments: 0 },
     disputes: [],
     withdrawn: [],
-    late: { totals: zero, segments: 0, approval: null },
+    late: { totals: zero, segments: 0, approval: null, autoApprovesAt: null },
     ...over,
   };
 }
@@ -57,8 +57,14 @@ describe('Weeks view words', () => {
   it("gives the server's totals, late time, and what approval does to the screenshots", () => {
     expect(weekTotalsWords(review())).toEqual({ tracked: '3 h 05 min', billable: '3 h 00 min', removed: '5 min' });
     expect(lateWords(review())).toBeNull();
-    const late = { totals: { ...zero, trackedSeconds: 600, billableSeconds: 600 }, segments: 1, approval: null };
+    const late = { totals: { ...zero, trackedSeconds: 600, billableSeconds: 600 }, segments: 1, approval: null, autoApprovesAt: null };
     expect(lateWords(review({ late }))).toBe("1 segment arrived after the approval: 10 min tracked, 10 min billable, waiting for the client's approval.");
+    expect(lateWords(review({ late: { ...late, autoApprovesAt: local(2026, 12, 16, 0, 0) } }))).toBe(
+      "1 segment arrived after the approval: 10 min tracked, 10 min billable, waiting for the client's approval (the server approves it on Wed 16 Dec 2026, 00:00 unless the client does first).",
+    );
+    expect(lateWords(review({ late: { ...late, approval: { at: local(2026, 12, 16, 0, 0), by: 'server' } } }))).toBe(
+      '1 segment arrived after the approval: 10 min tracked, 10 min billable, approved automatically by the server on Wed 16 Dec 2026, 00:00.',
+    );
     expect(screenshotsOnApprovalWords(review())).toBe('The 4 screenshots of this week will be deleted when the week is approved, at the latest on Sat 12 Dec 2026, 00:00. The time stays billed.');
     expect(screenshotsOnApprovalWords(review({ screenshots: { stored: 1, deleteOnApproval: false, deletedAtLatest: null } }))).toBe(
       "Screenshots are kept after approval (1 screenshot of this week stored; the contract's retention applies).",

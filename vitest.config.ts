@@ -1,7 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Four projects: fast pure unit tests, integration tests against real parts (Xvfb, SQLite files,
-// the built CLI), the renderer in Chromium (e2e), and the server's API tests. `npm test` runs them all.
+const UNIT_DIR = 'tests/unit';
+
+// The unit files that replace a module (vi.mock) or drive the fake Electron module's shared state: they need a fresh
+// module graph each, so they keep vitest's per-file isolation. Found by reading the files, so a new one is never missed.
+const unitFilesNeedingIsolation = readdirSync(UNIT_DIR, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => join(UNIT_DIR, file))
+  .filter((file) => /\bvi\.(mock|doMock|unmock|resetModules)\(|fake-electron/.test(readFileSync(file, 'utf8')));
+
+const unitOptions = {
+  environment: 'node',
+  // Some unit tests simulate thousands of segments or load electron-builder; with three files at a time on two
+  // cores 30 s can be too little for the slowest (the packaging and answers-corpus files timed out on a loaded machine).
+  testTimeout: 60_000,
+  // A few unit files open real Chromium or load electron-builder in beforeAll: seconds when idle, more than
+  // the default 10 s when the other worker runs an integration file beside them on two cores.
+  hookTimeout: 60_000,
+} as const;
+
+// Five projects: fast pure unit tests (most sharing one module graph per worker, the few that mock a module
+// isolated), integration tests against real parts (Xvfb, SQLite files, the built CLI), the renderer in Chromium (e2e),
+// and the server's API tests. `npm test` runs them all.
 export default defineConfig({
   test: {
     // Three files at a time on CI's two cores: most files spend their time waiting on real clocks, displays, servers
@@ -12,15 +34,23 @@ export default defineConfig({
     projects: [
       {
         test: {
+          ...unitOptions,
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts'],
-          environment: 'node',
-          // Some unit tests simulate thousands of segments or load electron-builder; with three files at a time on two
-          // cores 30 s can be too little for the slowest (the packaging and answers-corpus files timed out on a loaded machine).
-          testTimeout: 60_000,
-          // A few unit files open real Chromium or load electron-builder in beforeAll: seconds when idle, more than
-          // the default 10 s when the other worker runs an integration file beside them on two cores.
-          hookTimeout: 60_000,
+          include: [`${UNIT_DIR}/**/*.test.ts`],
+          exclude: unitFilesNeedingIsolation,
+          // A worker runs file after file in the same module graph: a unit file's tests take a second or less, but a
+          // fresh worker per file re-imports its whole graph (zod schemas, SQLite, sharp, fast-check, often the server
+          // itself), ~5 s of worker time per file in CI.
+          // These files share nothing at module level that one can see from another: each builds its own stores,
+          // clocks and servers, and restores what it changes of the process (env, listeners).
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          ...unitOptions,
+          name: 'unit-isolated',
+          include: unitFilesNeedingIsolation,
         },
       },
       {

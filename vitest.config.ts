@@ -79,6 +79,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['server/tests/**/*.test.ts'],
+          // One PostgreSQL cluster for the run, shared by the files that do not search its data files (testBackends).
+          globalSetup: ['server/tests/support/shared-postgres.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

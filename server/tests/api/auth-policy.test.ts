@@ -8,7 +8,7 @@ import { createWorld, startTestServer, WORLD_HEAD_START_MS, type TestServer, typ
 
 const DAY = 86_400_000;
 
-describe.each(testBackends())('sign-in and policy on $name', (backend) => {
+describe.each(testBackends({ searchesClusterFiles: true }))('sign-in and policy on $name', (backend) => {
   let server: TestServer;
   let world: World;
   beforeEach(async () => {

@@ -14,7 +14,7 @@ import { runServerCommand } from '../support/server-process.js';
 
 const DAY = 86_400_000;
 
-describe.each(testSetups())('deletion and retention on $name', ({ backend, store }: TestSetup) => {
+describe.each(testSetups({ searchesClusterFiles: true }))('deletion and retention on $name', ({ backend, store }: TestSetup) => {
   let server: TestServer;
   let world: World;
 

@@ -18,7 +18,7 @@ const DAY = 86_400_000;
  * The wrapped keys can linger in PostgreSQL's free space and WAL until they are reused; rotating the server key
  * (rewrap, then drop the old key) makes those useless too.
  */
-const backends = testBackends();
+const backends = testBackends({ searchesClusterFiles: true });
 const postgres = backends.find((b) => b.name === 'postgres');
 const stores = postgres ? [cephStore(), swiftStore()].filter((s): s is TestStore => s !== undefined) : [];
 

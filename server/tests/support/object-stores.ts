@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { DiskScreenshotStorage } from '../../src/storage/disk.js';
 import { S3ScreenshotStorage } from '../../src/storage/s3.js';
 import type { ScreenshotStorage } from '../../src/storage/types.js';
-import { testBackends, type Backend } from './backends.js';
+import { testBackends, type Backend, type BackendOptions } from './backends.js';
 import { cephUnavailableReason, createBucket, startCeph, type TestCeph } from './ceph.js';
 import { swiftUnavailableReason, startSwift } from './swift.js';
 import { filesContaining } from './files.js';
@@ -100,8 +100,8 @@ export interface TestSetup {
  * What the suites that touch screenshots run on (describe.each): SQLite and PostgreSQL with the disk store, and
  * PostgreSQL with Ceph RGW (the several-instance deployment). Ceph is started once per file that asks for it.
  */
-export function testSetups(): TestSetup[] {
-  const backends = testBackends();
+export function testSetups(options: BackendOptions = {}): TestSetup[] {
+  const backends = testBackends(options);
   const setups: TestSetup[] = backends.map((backend) => ({ name: `${backend.name}+disk`, backend, store: diskStore }));
   const postgres = backends.find((b) => b.name === 'postgres');
   const ceph = postgres ? cephStore() : undefined;

@@ -17,9 +17,17 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** The cluster's data directory, when we started the cluster ourselves (to search its files). */
   readonly dataDir: string | null;
+  /** Where a file that shares this cluster connects (see sharedCluster). */
+  readonly shared: SharedPostgres;
   /** Forces dirty pages to the data files, so a search of them sees what the database holds. */
   checkpoint(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A running cluster as the server project's globalSetup hands it to every test file (vitest provide/inject). */
+export interface SharedPostgres {
+  readonly adminUrl: string;
+  readonly dataDir: string | null;
 }
 
 export const isCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
@@ -66,30 +74,49 @@ function processAlive(pid: number): boolean {
 
 let databaseCounter = 0;
 
-function adminApi(adminUrl: string, dataDir: string | null, stop: () => Promise<void>): TestPostgres {
-  const withAdmin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+/** Runs `work` on a fresh admin connection. */
+async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function adminApi(adminUrl: string, dataDir: string | null, stop: (created: readonly string[]) => Promise<void>): TestPostgres {
+  const created: string[] = [];
   return {
     dataDir,
+    shared: { adminUrl, dataDir },
     async createDatabase() {
       const name = `wt_test_${process.pid}_${Date.now().toString(36)}_${++databaseCounter}`;
-      await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+      await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+      created.push(name);
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
       return url.toString();
     },
     async checkpoint() {
-      await withAdmin((c) => c.query('CHECKPOINT'));
+      await withAdmin(adminUrl, (c) => c.query('CHECKPOINT'));
     },
-    stop,
+    stop: () => stop(created),
   };
+}
+
+/**
+ * One test file's use of a cluster that outlives it (started once for the whole run by the server project's
+ * globalSetup, server/tests/support/shared-postgres.ts): its databases are its own, and stopping drops them (with
+ * FORCE, ending connections a file left open) instead of stopping the cluster. initdb and a start cost seconds each
+ * file would otherwise pay.
+ */
+export function sharedCluster(shared: SharedPostgres): TestPostgres {
+  return adminApi(shared.adminUrl, shared.dataDir, async (created) => {
+    await withAdmin(shared.adminUrl, async (c) => {
+      for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+  });
 }
 
 /** Starts (or connects to) PostgreSQL. Call postgresUnavailableReason() first to decide on skipping. */
@@ -114,8 +141,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  // Durability settings off: the cluster is thrown away, and the machine is shared.
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=16MB`;
+  // Durability settings off: the cluster is thrown away, and the machine is shared. 600 connections: the shared
+  // cluster serves three test files at once, each with a pool per server instance it starts.
+  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=600 -c shared_buffers=16MB`;
   run('pg_ctl', ['-D', dataDir, '-l', join(root, 'postgres.log'), '-w', '-t', '60', '-o', options, 'start']);
   const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 

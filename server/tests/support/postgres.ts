@@ -30,6 +30,13 @@ export interface SharedPostgres {
   readonly dataDir: string | null;
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The cluster this run's server files share, or null when there is none (shared-postgres.ts, testBackends). */
+    sharedPostgres: SharedPostgres | null;
+  }
+}
+
 export const isCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
 
 /** The directory of the newest installed PostgreSQL's binaries, or null. */

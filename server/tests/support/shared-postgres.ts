@@ -1,12 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { postgresUnavailableReason, startPostgres, type SharedPostgres } from './postgres.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The cluster this run's server files share, or null when there is none (see testBackends). */
-    sharedPostgres: SharedPostgres | null;
-  }
-}
+import { postgresUnavailableReason, startPostgres } from './postgres.js';
 
 /**
  * The server project's globalSetup: one PostgreSQL cluster for the whole run instead of an initdb and a start in every

@@ -79,6 +79,10 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['server/tests/**/*.test.ts'],
+          // A worker runs server file after server file in one module graph, as the unit files do: each file imported
+          // the whole server again (fastify, zod schemas, sharp, pg, the AWS SDK), ~10 s of worker time per file on a
+          // loaded machine. No server test replaces a module; each starts its own servers, databases and stores.
+          isolate: false,
           // One PostgreSQL cluster for the run, shared by the files that do not search its data files (testBackends).
           globalSetup: ['server/tests/support/shared-postgres.ts'],
           environment: 'node',

@@ -13,18 +13,20 @@ import { mountSmallDisk, type SmallDisk } from './full-disk-tmpfs.js';
  * Issue 8, "full disk": the built CLI tracks under Xvfb (screenshots on, 60 s segments) with its data directory on
  * a 16 MB tmpfs, which the test fills to the last page while it tracks, then empties again.
  *
- *   wall:   start ── B0 ───────────── B1 ───────────── B2 ─── (B3) ── SIGINT
- *   disk:   room      full from B0+2 s   freed at B1+~3 s   room
+ *   wall:   start ── B0 ───────────── B1 ───────────── B2 ───────────── B3 ─── (B4) ── SIGINT
+ *   disk:   room      full from B0+2 s   (whole segment B1-B2 full)  freed at B2+1 s   room
  *   agent:  records   says "disk full" once; minutes kept   "room again": kept minutes saved within 10 s,
  *                     in memory, screenshots skipped        screenshots resume (next image moment), no restart
  *
  * Then: nothing recorded before the fill changed (segments --json, each earlier screenshot decrypts to the same
  * bytes), PRAGMA integrity_check ok, every second of the session is stored (none lost while full), no plaintext
  * image on the tmpfs at any point, and starting on a full disk is refused with one line naming the directory.
- * About 2.5 minutes of wall time: a minute must end before and while the disk is full, and the screenshot that
- * resumes comes at its segment's random moment.
+ * About 3.5 minutes of wall time: a minute must end before the disk is full, a whole segment must pass while it is
+ * (so that one screenshot moment surely falls in it and is skipped), and the screenshot that resumes comes at its
+ * segment's random moment.
  */
-const ARGS = ['track', '--local', '--contract', 'full-disk', '--segment-seconds', '60', '--screenshots', 'on'];
+const SEGMENT_MS = 60_000;
+const ARGS = ['track', '--local', '--contract', 'full-disk', '--segment-seconds', String(SEGMENT_MS / 1000), '--screenshots', 'on'];
 
 describe('worktrace track --local on a disk that fills up', () => {
   let display: TestDisplay;
@@ -90,7 +92,7 @@ describe('worktrace track --local on a disk that fills up', () => {
   };
   const stored = (list: readonly SegmentRecord[]) => list.flatMap((s) => s.minutes.map((m) => ({ ...m, segment: s })));
 
-  it('goes on time-only, keeps the minutes in memory, loses nothing and recovers without a restart', { timeout: 330_000 }, async () => {
+  it('goes on time-only, keeps the minutes in memory, loses nothing and recovers without a restart', { timeout: 400_000 }, async () => {
     const running = startCli(ARGS, env);
     agent = running;
     const seen = firstSeen(running, { saved: /kept in memory are saved/, resumed: /screenshots resume/ });
@@ -117,6 +119,11 @@ describe('worktrace track --local on a disk that fills up', () => {
     display.run('xdotool', ['type', '--delay', '50', 'while full']);
     await until('the disk-full notice', () => /disk full/.test(running.stderr()), 70_000);
     await until('a minute kept in memory', () => /disk full: [1-9]\d* min kept in memory/.test(running.stdout()), 70_000);
+    // Full through one whole segment, so that its screenshot moment (random within it) surely falls while the disk is
+    // full and that screenshot is skipped: only then is there a resumption to tell. (Freed at once, the stretch could
+    // fall between two segments' moments: no screenshot skipped, none to resume; failed so once in a CI preview.)
+    const wholeSegmentFull = Math.ceil(fullAt / SEGMENT_MS) * SEGMENT_MS + SEGMENT_MS + 1_000;
+    await until('a whole segment while full', () => Date.now() >= wholeSegmentFull, 2 * SEGMENT_MS + 5_000);
     noPlaintextOnDisk([...jpegsBefore.values()]);
     const statusWhileFull = runCli(['status'], env);
     expect(statusWhileFull.status, statusWhileFull.stderr).toBe(0);

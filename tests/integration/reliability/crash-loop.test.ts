@@ -54,6 +54,11 @@ const UPLOAD_KILL_WITHIN_MS = 10_000;
 const TICK_ALLOWANCE_MS = 2_000;
 /** How far past a minute's end a life must run to count as having crossed it (its minute written, its shot taken). */
 const CROSSING_MARGIN_MS = 3_000;
+/**
+ * How long before that end the life must have been tracking, for the minute it crossed to hold time at all: a life
+ * started 0.7 s before a minute's end wrote that minute with 0 whole seconds (failed so in a CI preview).
+ */
+const TRACKED_BEFORE_CROSSING_MS = 2_000;
 /** Slack for the kill signal and the stdout pipe between the agent and this process. */
 const MEASURE_SLACK_MS = 500;
 const RESULTS_FILE = process.env.WORKTRACE_CRASH_LOOP_OUT
@@ -129,7 +134,7 @@ describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
       const trackingFrom = await life.trackingFrom;
       // Until one life has run through a minute's end (so a minute was written before a kill, and that segment's
       // screenshot, due before its end, was taken), a life about to stop just short of one runs on past it.
-      const nextMinute = minuteStart(trackingFrom) + 60_000;
+      const nextMinute = minuteStart(trackingFrom + TRACKED_BEFORE_CROSSING_MS) + 60_000;
       const shortOfMinute = nextMinute - (trackingFrom + lifetimeMs);
       if (lastChanceToCross || (crossedMinute === null && shortOfMinute > 0 && shortOfMinute < LIFETIME_MS.max)) {
         lifetimeMs = nextMinute - trackingFrom + CROSSING_MARGIN_MS + random() * (LIFETIME_MS.max - LIFETIME_MS.min);
@@ -154,7 +159,7 @@ describe(`crash loop: kill -9 the tracking agent ${LIVES} times`, () => {
 
       const after = inspectAgentDb(dataDir);
       const aliveMs = killedAt - trackingFrom;
-      if (crossedMinute === null && trackingFrom < minuteStart(killedAt) && killedAt - minuteStart(killedAt) >= CROSSING_MARGIN_MS) {
+      if (crossedMinute === null && minuteStart(killedAt) - trackingFrom >= TRACKED_BEFORE_CROSSING_MS && killedAt - minuteStart(killedAt) >= CROSSING_MARGIN_MS) {
         crossedMinute = minuteStart(killedAt) - 60_000;
       }
       lives.push({

@@ -7,6 +7,8 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  type ListObjectsV2CommandOutput,
+  type _Object as S3Object,
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { newStorageKey, requireStorageKey, type ScreenshotStorage } from './types.js';
@@ -151,10 +153,10 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
   private async *pages(): AsyncIterable<{ key: string; modifiedAt: number }[]> {
     let token: string | undefined;
     do {
-      const page = await this.call('list', () =>
+      const page: ListObjectsV2CommandOutput = await this.call('list', () =>
         this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.prefix || undefined, ContinuationToken: token, MaxKeys: this.options.listPageSize })),
       );
-      yield (page.Contents ?? []).flatMap((o) => (o.Key ? [{ key: o.Key.slice(this.prefix.length), modifiedAt: o.LastModified?.getTime() ?? 0 }] : []));
+      yield (page.Contents ?? []).flatMap((o: S3Object) => (o.Key ? [{ key: o.Key.slice(this.prefix.length), modifiedAt: o.LastModified?.getTime() ?? 0 }] : []));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
@@ -177,7 +179,8 @@ export class S3ScreenshotStorage implements ScreenshotStorage {
   }
 
   private failed(what: string, error: unknown): S3StorageError {
-    const status = error instanceof S3ServiceException ? ` (${error.name}, HTTP ${error.$metadata.httpStatusCode ?? '?'})` : ` (${(error as Error).name})`;
+    const service: S3ServiceException | undefined = error instanceof S3ServiceException ? error : undefined;
+    const status = service ? ` (${service.name}, HTTP ${service.$metadata.httpStatusCode ?? '?'})` : ` (${(error as Error).name})`;
     return new S3StorageError(`object store ${what} failed in bucket ${this.options.bucket}${status}`, { cause: error });
   }
 }

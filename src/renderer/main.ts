@@ -3,7 +3,7 @@ import type { PrivateWindowRule } from '../shared/privacy/private-windows.js';
 import { worktraceApi } from './api.js';
 import { button, byId, safeImageSource, setText, show } from './dom.js';
 import { renderState } from './views/render.js';
-import { shiftDate } from './weeks-words.js';
+import { shiftDateKey } from '../shared/time/zoned-weeks.js';
 import { clockTime, deleteWarning, everywhereQuestion, hiddenWindowsWords, idleWords, policyChangeWords } from './words.js';
 
 /**
@@ -65,7 +65,7 @@ function saveTimesheet(api: WorktraceApi, format: 'csv' | 'pdf'): void {
 /** Another week of the contract shown: `days` from the one shown (0: the same week again, fetched afresh). */
 function showOtherWeek(api: WorktraceApi, days: number, from: HTMLButtonElement): void {
   const shown = state?.weeks;
-  if (shown) void call(api, 'weeks:show', { contractId: shown.contractId, week: shiftDate(shown.week, days) }, from);
+  if (shown) void call(api, 'weeks:show', { contractId: shown.contractId, week: shiftDateKey(shown.week, days) }, from);
 }
 
 function showError(message: string | null): void {

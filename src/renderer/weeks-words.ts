@@ -1,5 +1,6 @@
 import type { WeeksView } from '../shared/ipc/contract.js';
 import type { WeekReview } from '../shared/protocol/api/weeks.js';
+import { shiftDateKey } from '../shared/time/zoned-weeks.js';
 import { clockTime, elapsed } from './words.js';
 
 /** What the Weeks view says, as pure functions. Calendar dates are the contract's; moments are this computer's time. */
@@ -27,17 +28,10 @@ export function momentWithDateWords(iso: string): string {
   return Number.isNaN(at.getTime()) ? '—' : `${dayWords(localDay, at)}, ${clockTime(iso)}`;
 }
 
-/** "YYYY-MM-DD" moved by whole days (calendar arithmetic, no zone involved). */
-export function shiftDate(date: string, days: number): string {
-  const at = new Date(`${date}T00:00:00Z`);
-  at.setUTCDate(at.getUTCDate() + days);
-  return at.toISOString().slice(0, 10);
-}
-
 /** "Week of Mon 30 Nov 2026 to Sun 6 Dec 2026 (Europe/Berlin)". */
 export function weekRangeWords(view: WeeksView): string {
   const zone = view.review ? ` (${view.review.timeZone})` : '';
-  return `Week of ${calendarDayWords(view.week)} to ${calendarDayWords(shiftDate(view.week, 6))}${zone}`;
+  return `Week of ${calendarDayWords(view.week)} to ${calendarDayWords(shiftDateKey(view.week, 6))}${zone}`;
 }
 
 /** The week's state as the server says it, with who approved and when, or when the server will. */

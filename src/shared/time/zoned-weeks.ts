@@ -120,3 +120,10 @@ export function zonedWeekOfDate(key: string, timeZone: string): ZonedWeek | unde
   // Noon of that date: safely inside it whatever the offset.
   return zonedWeekOf(zonedMidnight(year, month, day, timeZone) + 12 * 3_600_000, timeZone);
 }
+
+/** The date key `days` calendar days after `key` (before, when negative): calendar arithmetic, no zone involved. */
+export function shiftDateKey(key: string, days: number): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!match) throw new RangeError(`not a date: ${key}`);
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days)).toISOString().slice(0, 10);
+}

@@ -4,11 +4,11 @@ import {
   freshnessWords,
   lateWords,
   screenshotsOnApprovalWords,
-  shiftDate,
   weekRangeWords,
   weekStateWords,
   weekTotalsWords,
 } from '../../../src/renderer/weeks-words.js';
+import { shiftDateKey } from '../../../src/shared/time/zoned-weeks.js';
 import type { WeeksView } from '../../../src/shared/ipc/index.js';
 import type { WeekReview } from '../../../src/shared/protocol/api/index.js';
 
@@ -25,7 +25,7 @@ function review(over: Partial<WeekReview> = {}): WeekReview {
     state: 'in_review',
     autoApprovesAt: local(2026, 12, 12, 0, 0),
     approval: null,
-    days: Array.from({ length: 7 }, (_, i) => ({ date: shiftDate('2026-11-30', i), totals: zero })),
+    days: Array.from({ length: 7 }, (_, i) => ({ date: shiftDateKey('2026-11-30', i), totals: zero })),
     totals: { trackedSeconds: 3 * 3600 + 300, billableSeconds: 3 * 3600, idleSeconds: 0, removedSeconds: 300 },
     screenshots: { stored: 4, deleteOnApproval: true, deletedAtLatest: local(2026, 12, 12, 0, 0) },
     disputed: { totals: zero, segments: 0 },
@@ -40,8 +40,8 @@ function review(over: Partial<WeekReview> = {}): WeekReview {
 describe('Weeks view words', () => {
   it('names the week by its calendar dates and zone, and pages by whole weeks', () => {
     expect(calendarDayWords('2026-11-30')).toBe('Mon 30 Nov 2026');
-    expect(shiftDate('2026-11-30', -7)).toBe('2026-11-23');
-    expect(shiftDate('2026-12-28', 7)).toBe('2027-01-04');
+    expect(shiftDateKey('2026-11-30', -7)).toBe('2026-11-23');
+    expect(shiftDateKey('2026-12-28', 7)).toBe('2027-01-04');
     const view: WeeksView = { contractId: 'C1', week: '2026-11-30', review: review(), fetchedAt: null, unavailable: null, current: false };
     expect(weekRangeWords(view)).toBe('Week of Mon 30 Nov 2026 to Sun 6 Dec 2026 (Europe/Berlin)');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zonedDateKey, zonedMidnight, zonedWeekOf, zonedWeekOfDate } from '../../../../src/shared/time/index.js';
+import { shiftDateKey, zonedDateKey, zonedMidnight, zonedWeekOf, zonedWeekOfDate } from '../../../../src/shared/time/index.js';
 
 const utc = (iso: string): number => Date.parse(iso);
 const hoursOf = (ms: number): number => ms / 3_600_000;
@@ -56,5 +56,15 @@ describe('weeks in a named time zone', () => {
 
   it('refuses what is not a calendar date', () => {
     for (const bad of ['2026-02-30', '2026-13-01', '26-01-01', '2026-1-01', '', 'monday']) expect(zonedWeekOfDate(bad, 'UTC')).toBeUndefined();
+  });
+});
+
+describe('date keys moved by calendar days', () => {
+  it('rolls over months, years and leap days, both ways, and refuses what is not a date key', () => {
+    expect(shiftDateKey('2026-11-30', 7)).toBe('2026-12-07');
+    expect(shiftDateKey('2026-12-28', 7)).toBe('2027-01-04');
+    expect(shiftDateKey('2028-03-01', -1)).toBe('2028-02-29');
+    expect(shiftDateKey('2026-03-29', 0)).toBe('2026-03-29'); // a DST day in Europe: no zone, no hour lost
+    expect(() => shiftDateKey('29/03/2026', 1)).toThrow(RangeError);
   });
 });
